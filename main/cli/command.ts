@@ -1,0 +1,67 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { UserError } from '../core/errors.ts';
+import type { ProcessRunner } from '../core/process/runner.ts';
+
+/** Everything a command may touch, injected so tests run commands in-process with real files. */
+export interface CliContext {
+  argv0: string;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  homeDir: string;
+  platform: NodeJS.Platform;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
+  runner: ProcessRunner;
+  now: () => Date;
+  /** Resolves when the user asks to stop (Ctrl-C); long-running commands await it. */
+  interrupted: Promise<void>;
+}
+
+export interface Command {
+  name: string;
+  /** One line for `kubezt --help`. */
+  summary: string;
+  /** Full usage text for `kubezt NAME --help`. */
+  usage: string;
+  /** Returns the exit code: 0 ok, 1 a check failed, 2 bad usage or input. */
+  run(args: string[], ctx: CliContext): Promise<number>;
+}
+
+/**
+ * `util.parseArgs` in strict mode, with its errors turned into one sentence that names the
+ * command and where to read its usage (exit 2 through UserError).
+ */
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+  command: string,
+  args: string[],
+  options: T,
+  allowPositionals = false,
+) {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true });
+  } catch (e) {
+    const reason = (e as Error).message.replace(/\s+/g, ' ').replace(/\.$/, '');
+    throw new UserError(
+      'bad-usage',
+      `${reason} for "kubezt ${command}"; run "kubezt ${command} --help" for its usage.`,
+    );
+  }
+}
+
+/** Parses a positive integer option, or fails with a sentence naming the option. */
+export function intOption(command: string, name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new UserError(
+      'bad-usage',
+      `--${name} must be a positive whole number, not "${value}" ("kubezt ${command} --help").`,
+    );
+  }
+  return n;
+}
+
+export function writeJson(ctx: CliContext, value: unknown): void {
+  ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

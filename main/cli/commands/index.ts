@@ -1,0 +1,7 @@
+import type { Command } from '../command.ts';
+
+/**
+ * Every command the CLI offers, in `--help` order. A command is listed only once it works:
+ * add its module here in the same change that implements it.
+ */
+export const commands: readonly Command[] = [];

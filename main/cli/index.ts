@@ -1,0 +1,88 @@
+import { homedir } from 'node:os';
+import pkg from '../../package.json' with { type: 'json' };
+import { isUserError } from '../core/errors.ts';
+import { nodeProcessRunner } from '../core/process/runner.ts';
+import type { CliContext, Command } from './command.ts';
+import { commands } from './commands/index.ts';
+
+export const VERSION: string = pkg.version;
+
+function helpText(list: readonly Command[]): string {
+  const width = Math.max(...list.map((c) => c.name.length));
+  return [
+    `kubezt ${VERSION}: kubectl access to Kubernetes API servers behind Cloudflare Zero Trust`,
+    '',
+    'Usage: kubezt <command> [options]',
+    '',
+    'Commands:',
+    ...list.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Options:',
+    '  --help, -h     show help (also "kubezt <command> --help")',
+    '  --version, -v  print the version',
+    '',
+    'Exit codes: 0 success, 1 a check failed, 2 bad usage or input (nothing was written).',
+    '',
+  ].join('\n');
+}
+
+/** Runs one CLI invocation in-process and returns its exit code; tests call this directly. */
+export async function run(args: string[], ctx: CliContext, list: readonly Command[] = commands): Promise<number> {
+  const [first, ...rest] = args;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    ctx.stdout.write(helpText(list));
+    return first === undefined ? 2 : 0;
+  }
+  if (first === '--version' || first === '-v') {
+    ctx.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const command = list.find((c) => c.name === first);
+  if (!command) {
+    ctx.stderr.write(`kubezt: unknown command "${first}"; run "kubezt --help" to list the commands.\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    ctx.stdout.write(`${command.usage.trimEnd()}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, ctx);
+  } catch (e) {
+    if (isUserError(e)) {
+      ctx.stderr.write(`kubezt: ${e.message}\n`);
+      return 2;
+    }
+    ctx.stderr.write(`kubezt: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+export function processContext(): CliContext {
+  const interrupted = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  return {
+    argv0: 'kubezt',
+    env: process.env,
+    cwd: process.cwd(),
+    homeDir: homedir(),
+    platform: process.platform,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    runner: nodeProcessRunner,
+    now: () => new Date(),
+    interrupted,
+  };
+}
+
+export async function runFromProcess(): Promise<void> {
+  const code = await run(process.argv.slice(2), processContext());
+  process.exitCode = code;
+  // Open handles (a lingering keep-alive socket) must not keep a finished command alive.
+  process.stdout.write('', () => process.exit(code));
+}
+
+if (import.meta.main) await runFromProcess();

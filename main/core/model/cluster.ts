@@ -1,0 +1,74 @@
+/**
+ * The one shape every cluster source produces (catalog file, Cloudflare discovery) and every
+ * consumer reads (kubeconfig engine, probes, diagnostics, UI). Keep it serialisable: it crosses
+ * the IPC bridge and is cached on disk, so it must never hold secrets beyond what the catalog
+ * itself put in `user` (and those are redacted before leaving main).
+ */
+
+/** Mirrors kubeconfig's `users[].user.exec` (client.authentication.k8s.io). */
+export interface ExecSpec {
+  apiVersion: string;
+  command: string;
+  args?: string[];
+  env?: { name: string; value: string }[];
+  /** Written as `Never` for client.authentication.k8s.io/v1 unless the catalog says otherwise. */
+  interactiveMode?: 'Never' | 'IfAvailable' | 'Always';
+  provideClusterInfo?: boolean;
+  installHint?: string;
+}
+
+export type UserSpec =
+  /** Point the context at a user that already exists in the kubeconfig; kubezt writes no user. */
+  | { kind: 'existing'; name: string }
+  | { kind: 'exec'; exec: ExecSpec }
+  | { kind: 'token'; token: string }
+  | { kind: 'tokenFile'; tokenFile: string }
+  /** Paths to PEM files, written as kubeconfig `client-certificate` / `client-key`. */
+  | { kind: 'clientCertificate'; clientCertificate: string; clientKey: string };
+
+export type TunnelHealth = 'healthy' | 'degraded' | 'down' | 'inactive';
+
+export type ClusterSource = 'catalog' | 'cloudflare';
+
+/** What Cloudflare discovery knows about a cluster (absent for catalog-only clusters). */
+export interface CloudflareInfo {
+  tunnelId: string;
+  tunnelName: string;
+  tunnelHealth: TunnelHealth;
+  virtualNetworkId?: string;
+  virtualNetworkName?: string;
+  routeIds: string[];
+  /** Route comment with " (IPv4)"/" (IPv6)" removed. */
+  comment: string;
+  /**
+   * Gateway audit: true when an enabled `off` (do not inspect) HTTP rule covers every API IP,
+   * false when none does (HTTP inspection will break kubectl's TLS), undefined when unknown.
+   */
+  doNotInspect?: boolean;
+}
+
+export interface ClusterEntry {
+  /** `[a-z0-9-]`, unique across all sources. */
+  name: string;
+  sources: ClusterSource[];
+  /**
+   * The URL written to kubeconfig: `https://IP:port`, IPv6 in brackets. Optional only on catalog
+   * entries that rely on discovery (matched by name) to supply it.
+   */
+  server?: string;
+  /** Every routed IP of this API server (IPv4 first, then IPv6). */
+  ips: string[];
+  port: number;
+  /** Base64 of the PEM bundle, as kubeconfig's `certificate-authority-data`. */
+  certificateAuthorityData?: string;
+  tlsServerName?: string;
+  namespace?: string;
+  user?: UserSpec;
+  cloudflare?: CloudflareInfo;
+}
+
+/** `https://IP:port` with IPv6 literals bracketed, as kubectl and every URL parser expect. */
+export function serverUrl(ip: string, port: number): string {
+  const host = ip.includes(':') ? `[${ip}]` : ip;
+  return `https://${host}:${port}`;
+}

@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process';
+
+/**
+ * Every external command kubezt runs (warp-cli, ip, route, powershell, kubectl) goes through a
+ * `ProcessRunner`, so tests can point it at real fake executables or replay recorded outputs,
+ * and so every call has a hard timeout: a hanging warp-cli must never hang the tray.
+ */
+export interface RunOptions {
+  timeoutMs: number;
+  input?: string;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+}
+
+export interface RunResult {
+  /** Exit code; null when killed (timeout) or when the command could not start. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  /** Set when the executable could not be started at all (ENOENT, EACCES). */
+  spawnError?: string;
+  durationMs: number;
+}
+
+export interface ProcessRunner {
+  run(command: string, args: readonly string[], options: RunOptions): Promise<RunResult>;
+}
+
+/** Caps captured output so a chatty or runaway child cannot exhaust memory. */
+const MAX_CAPTURE = 4 * 1024 * 1024;
+
+export const nodeProcessRunner: ProcessRunner = {
+  run(command, args, options) {
+    const started = performance.now();
+    return new Promise((resolve) => {
+      let stdout = '';
+      let stderr = '';
+      let timedOut = false;
+      let settled = false;
+      const finish = (r: Omit<RunResult, 'stdout' | 'stderr' | 'timedOut' | 'durationMs'>) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve({ ...r, stdout, stderr, timedOut, durationMs: performance.now() - started });
+      };
+      let child: ReturnType<typeof spawn>;
+      try {
+        child = spawn(command, [...args], {
+          cwd: options.cwd,
+          env: options.env ? stripUndefined(options.env) : process.env,
+          stdio: ['pipe', 'pipe', 'pipe'],
+          // Own process group, so a timeout kills grandchildren too (a shell wrapper's sleep).
+          detached: process.platform !== 'win32',
+          windowsHide: true,
+        });
+      } catch (e) {
+        resolve({
+          code: null,
+          stdout: '',
+          stderr: '',
+          timedOut: false,
+          spawnError: (e as Error).message,
+          durationMs: performance.now() - started,
+        });
+        return;
+      }
+      const timer = setTimeout(() => {
+        timedOut = true;
+        killTree(child);
+        finish({ code: null });
+      }, options.timeoutMs);
+      child.stdout?.setEncoding('utf8');
+      child.stderr?.setEncoding('utf8');
+      child.stdout?.on('data', (d: string) => {
+        if (stdout.length < MAX_CAPTURE) stdout += d;
+      });
+      child.stderr?.on('data', (d: string) => {
+        if (stderr.length < MAX_CAPTURE) stderr += d;
+      });
+      child.on('error', (e) => finish({ code: null, spawnError: e.message }));
+      child.on('close', (code) => finish({ code }));
+      child.stdin?.on('error', () => {});
+      child.stdin?.end(options.input ?? '');
+    });
+  },
+};
+
+function killTree(child: ReturnType<typeof spawn>): void {
+  try {
+    if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
+    else child.kill('SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
+}
+
+function stripUndefined(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
+}

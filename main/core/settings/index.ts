@@ -1,0 +1,30 @@
+export { APP_NAME, configDirFor } from './paths.ts';
+export {
+  confSchemaParts,
+  contextNameFor,
+  DEFAULT_CONTEXT_NAME_TEMPLATE,
+  DEFAULT_REFRESH_INTERVAL_SEC,
+  SETTINGS_HELP,
+  type Settings,
+  type SettingsInput,
+  type SettingsIssue,
+  type SettingsPatch,
+  SettingsSchema,
+  type SettingsValidation,
+  settingsDefaults,
+  settingsJsonSchema,
+  validateSettings,
+} from './schema.ts';
+export {
+  type ConfLike,
+  cliConfOptions,
+  openSettings,
+  recoverSettingsFile,
+  SETTINGS_CONFIG_NAME,
+  SETTINGS_FILE_NAME,
+  type SettingsRecovery,
+  type SettingsStore,
+  settingsFilePath,
+  settingsStoreFrom,
+  settingsStoreOptions,
+} from './store.ts';

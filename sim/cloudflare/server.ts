@@ -301,6 +301,7 @@ export async function startCloudflareApi(opts: StartCloudflareApiOptions): Promi
   const invalidTokenStatus = opts.invalidTokenStatus ?? 401;
   const requests: LoggedRequest[] = [];
   const pendingTimers = new Set<NodeJS.Timeout>();
+  const waiters = new Set<{ match: (r: LoggedRequest) => boolean; resolve: (r: LoggedRequest) => void }>();
 
   function respond(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake.invalid');
@@ -318,6 +319,12 @@ export async function startCloudflareApi(opts: StartCloudflareApiOptions): Promi
     }
     const logged: LoggedRequest = { method, path, query: queryRecord(url.searchParams), endpoint, status: 0 };
     requests.push(logged);
+    for (const waiter of waiters) {
+      if (waiter.match(logged)) {
+        waiters.delete(waiter);
+        waiter.resolve(logged);
+      }
+    }
 
     const send = (reply: Reply): void => {
       logged.status = reply.status;
@@ -422,6 +429,13 @@ export async function startCloudflareApi(opts: StartCloudflareApiOptions): Promi
     token,
     accountId: seed.account.id,
     requests,
+    waitForRequest(match) {
+      const seen = requests.find(match);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve) => {
+        waiters.add({ match, resolve });
+      });
+    },
     setFaults(next) {
       faults = next.map((f) => ({ ...f }));
     },

@@ -123,6 +123,8 @@ export interface FakeCloudflareApi {
   accountId: string;
   /** Every request in arrival order; never holds the token. */
   requests: LoggedRequest[];
+  /** Resolves with the first request (already logged or still to come) that matches. */
+  waitForRequest(match: (r: LoggedRequest) => boolean): Promise<LoggedRequest>;
   setFaults(faults: CloudflareFault[]): void;
   setLacking(lacking: CloudflarePermission[]): void;
   /** Replace the served data (e.g. to simulate a route being deleted between refreshes). */

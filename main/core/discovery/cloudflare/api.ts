@@ -1,0 +1,366 @@
+/**
+ * The Cloudflare SDK client as kubezt uses it: its own retries off (since v6 it sleeps for any
+ * Retry-After, unbounded), replaced by a bounded policy that says what it is doing; SDK errors
+ * turned into one-sentence UserErrors that never contain the token.
+ */
+import Cloudflare, {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  AuthenticationError,
+  InternalServerError,
+  PermissionDeniedError,
+  RateLimitError,
+} from 'cloudflare';
+import type { AbstractPage } from 'cloudflare/core/pagination';
+import type { ErrorCode } from '../../errors.ts';
+import { UserError } from '../../errors.ts';
+
+export const DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4';
+
+export type DiscoveryStep =
+  | 'verify'
+  | 'accounts'
+  | 'tunnels'
+  | 'routes'
+  | 'virtual-networks'
+  | 'gateway-lists'
+  | 'gateway-list-items'
+  | 'gateway-rules'
+  | 'split-tunnel';
+
+export type DiscoveryProgress =
+  /** A page of a list arrived. */
+  | { type: 'page'; step: DiscoveryStep; page: number; items: number }
+  /** Cloudflare answered 429; kubezt waits `waitMs` (its Retry-After, within the cap) and retries. */
+  | { type: 'rate-limited'; step: DiscoveryStep; waitMs: number; attempt: number }
+  /** A 5xx, timeout or connection failure; kubezt retries after `waitMs`. */
+  | {
+      type: 'retry';
+      step: DiscoveryStep;
+      reason: 'server-error' | 'timeout' | 'connection';
+      status?: number;
+      waitMs: number;
+      attempt: number;
+    };
+
+export interface CloudflareApiOptions {
+  token: string;
+  /** `CLOUDFLARE_BASE_URL`; the public API when omitted (core never reads the environment itself). */
+  baseURL?: string;
+  /** E.g. Electron's `net.fetch`, so the OS trust store and proxy apply. */
+  fetch?: typeof fetch;
+  /** Per request, until the response headers arrive (default 15 s). */
+  timeoutMs?: number;
+  /** Retries after a 5xx, a timeout or a connection failure (default 2). */
+  retries?: number;
+  /** Retries after a 429 (default 3). */
+  rateLimitRetries?: number;
+  /** Longest Retry-After kubezt waits for; a longer one fails at once, saying when to retry (default 30 s). */
+  maxRetryAfterMs?: number;
+  /** Page size asked for on paginated lists (default 50). */
+  pageSize?: number;
+  onProgress?: (p: DiscoveryProgress) => void;
+  /** Injected in tests so backoff costs no time. */
+  sleep?: (ms: number) => Promise<void>;
+  signal?: AbortSignal;
+}
+
+/** What each step needs, in the words of the dashboard's token editor. */
+const STEP_PERMISSION: Record<DiscoveryStep, string | undefined> = {
+  verify: undefined,
+  accounts: undefined,
+  tunnels: 'Cloudflare Tunnel Read',
+  routes: 'Cloudflare Tunnel Read',
+  'virtual-networks': 'Cloudflare Tunnel Read',
+  'gateway-lists': 'Zero Trust Read',
+  'gateway-list-items': 'Zero Trust Read',
+  'gateway-rules': 'Zero Trust Read',
+  'split-tunnel': 'Zero Trust Read',
+};
+
+const STEP_WHAT: Record<DiscoveryStep, string> = {
+  verify: 'verifying the API token',
+  accounts: 'listing accounts',
+  tunnels: 'listing Cloudflare Tunnels',
+  routes: 'listing tunnel routes',
+  'virtual-networks': 'listing virtual networks',
+  'gateway-lists': 'reading Gateway lists',
+  'gateway-list-items': 'reading Gateway list items',
+  'gateway-rules': 'reading Gateway policies',
+  'split-tunnel': 'reading the WARP split-tunnel settings',
+};
+
+const MAX_PAGES = 1000;
+
+export function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Removes every occurrence of the secret, whatever produced the text. */
+export function redact(text: string, secret: string): string {
+  return secret ? text.split(secret).join('[redacted]') : text;
+}
+
+/** Rejects tokens that would be refused locally, before they reach a header (where fetch would echo them). */
+export function checkToken(token: string): void {
+  if (!token) {
+    throw new UserError(
+      'not-logged-in',
+      'No Cloudflare API token is set: run kubezt login or set CLOUDFLARE_API_TOKEN.',
+    );
+  }
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new UserError(
+      'bad-input',
+      'The Cloudflare API token contains spaces or control characters: copy it again from the dashboard and run kubezt login.',
+    );
+  }
+}
+
+export function checkAccountId(accountId: string): void {
+  // Never echo it: a token pasted into the account id field would end up in the message.
+  if (!/^[0-9a-f]{32}$/i.test(accountId)) {
+    throw new UserError(
+      'bad-input',
+      'The Cloudflare account id must be 32 hexadecimal characters: copy it from the Zero Trust dashboard URL and run kubezt login --account-id ID.',
+    );
+  }
+}
+
+export function createClient(opts: CloudflareApiOptions): Cloudflare {
+  checkToken(opts.token);
+  return new Cloudflare({
+    apiToken: opts.token,
+    // The SDK would otherwise pick these up from the environment and send them too.
+    apiKey: null,
+    apiEmail: null,
+    userServiceKey: null,
+    baseURL: opts.baseURL ?? DEFAULT_BASE_URL,
+    maxRetries: 0,
+    timeout: opts.timeoutMs ?? 15_000,
+    logLevel: 'off',
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  });
+}
+
+/** Parses Retry-After (seconds or an HTTP date) or the SDK's retry-after-ms, in milliseconds. */
+export function retryAfterMs(headers: Headers | undefined, now: number): number | undefined {
+  const ms = headers?.get('retry-after-ms');
+  if (ms && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
+  const value = headers?.get('retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function apiMessages(e: APIError, token: string): string {
+  const messages = e.errors.map((x) => `${x.message ?? ''}${x.code ? ` (code ${x.code})` : ''}`).filter(Boolean);
+  return redact(messages.join('; '), token);
+}
+
+function seconds(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  return s === 1 ? '1 second' : `${s} seconds`;
+}
+
+function userError(code: ErrorCode, message: string, e: unknown, token: string): UserError {
+  // The cause keeps the SDK's view for bug reports, redacted, without its objects (headers, bodies).
+  const detail = e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e);
+  return new UserError(code, redact(message, token), { cause: new Error(redact(detail, token)) });
+}
+
+export interface CallContext {
+  token: string;
+  accountId?: string;
+  retries: number;
+  rateLimitRetries: number;
+  maxRetryAfterMs: number;
+  sleep: (ms: number) => Promise<void>;
+  progress: (p: DiscoveryProgress) => void;
+  warn: (w: string) => void;
+  signal: AbortSignal | undefined;
+  /** Checks the token when a 403 does not say why (Cloudflare uses 403 for revoked tokens too). */
+  verify?: () => Promise<'valid' | 'invalid' | 'unknown'>;
+}
+
+export function callContext(
+  opts: CloudflareApiOptions,
+  extra: { accountId?: string; warn: (w: string) => void; signal?: AbortSignal },
+): CallContext {
+  return {
+    token: opts.token,
+    ...(extra.accountId ? { accountId: extra.accountId } : {}),
+    retries: opts.retries ?? 2,
+    rateLimitRetries: opts.rateLimitRetries ?? 3,
+    maxRetryAfterMs: opts.maxRetryAfterMs ?? 30_000,
+    sleep: opts.sleep ?? defaultSleep,
+    progress: opts.onProgress ?? (() => {}),
+    warn: extra.warn,
+    signal: extra.signal ?? opts.signal,
+  };
+}
+
+function transientReason(e: unknown): 'server-error' | 'timeout' | 'connection' | undefined {
+  if (e instanceof APIConnectionTimeoutError) return 'timeout';
+  if (e instanceof APIUserAbortError) return undefined;
+  if (e instanceof APIConnectionError) return 'connection';
+  if (e instanceof InternalServerError) return 'server-error';
+  return undefined;
+}
+
+function backoffMs(attempt: number): number {
+  return Math.min(250 * 2 ** (attempt - 1), 4000);
+}
+
+class Aborted extends Error {}
+
+/** Runs one API request with kubezt's bounded retry policy; throws UserErrors only. */
+export async function withPolicy<T>(ctx: CallContext, step: DiscoveryStep, call: () => Promise<T>): Promise<T> {
+  const what = STEP_WHAT[step];
+  let failures = 0;
+  let rateLimited = 0;
+  for (;;) {
+    if (ctx.signal?.aborted) throw new Aborted();
+    try {
+      return await call();
+    } catch (e) {
+      if (ctx.signal?.aborted || e instanceof Aborted) throw new Aborted();
+      if (e instanceof RateLimitError) {
+        const hinted = retryAfterMs(e.headers, Date.now());
+        const waitMs = hinted ?? Math.min(1000 * 2 ** rateLimited, ctx.maxRetryAfterMs);
+        if (waitMs > ctx.maxRetryAfterMs || rateLimited >= ctx.rateLimitRetries) {
+          throw userError(
+            'cloudflare-rate-limited',
+            `Cloudflare is rate-limiting this API token (HTTP 429) while ${what}: wait ${seconds(waitMs)} and try again.`,
+            e,
+            ctx.token,
+          );
+        }
+        rateLimited += 1;
+        ctx.progress({ type: 'rate-limited', step, waitMs, attempt: rateLimited });
+        ctx.warn(`Cloudflare rate-limited kubezt while ${what}; it waited ${seconds(waitMs)} as asked and retried.`);
+        await ctx.sleep(waitMs);
+        continue;
+      }
+      const reason = transientReason(e);
+      if (reason) {
+        if (failures >= ctx.retries) throw unavailable(e, reason, what, failures + 1, ctx.token);
+        failures += 1;
+        const waitMs = backoffMs(failures);
+        const status = e instanceof APIError && typeof e.status === 'number' ? { status: e.status } : {};
+        ctx.progress({ type: 'retry', step, reason, ...status, waitMs, attempt: failures });
+        await ctx.sleep(waitMs);
+        continue;
+      }
+      throw await permanentError(e, step, ctx);
+    }
+  }
+}
+
+function unavailable(e: unknown, reason: string, what: string, attempts: number, token: string): UserError {
+  const tried = `tried ${attempts} time${attempts === 1 ? '' : 's'}`;
+  const fix =
+    'check your network (and that WARP allows api.cloudflare.com) or https://www.cloudflarestatus.com, then try again';
+  const status = e instanceof APIError ? e.status : undefined;
+  const message =
+    reason === 'timeout'
+      ? `The Cloudflare API did not answer in time while ${what} (${tried}): ${fix}.`
+      : reason === 'server-error'
+        ? `The Cloudflare API failed with HTTP ${status} while ${what} (${tried}): ${fix}.`
+        : `The Cloudflare API could not be reached while ${what} (${tried}): ${fix}.`;
+  return userError('cloudflare-unavailable', message, e, token);
+}
+
+async function permanentError(e: unknown, step: DiscoveryStep, ctx: CallContext): Promise<UserError> {
+  const what = STEP_WHAT[step];
+  if (e instanceof UserError) return e;
+  if (e instanceof AuthenticationError) return authError(e, ctx.token);
+  if (e instanceof PermissionDeniedError) {
+    if (e.errors.some((x) => x.code === 9109) && ctx.accountId) {
+      return userError(
+        'cloudflare-permission',
+        `The Cloudflare API token has no access to account ${ctx.accountId}: check the account id (kubezt login --account-id ID) or add the account to the token's account resources.`,
+        e,
+        ctx.token,
+      );
+    }
+    if (ctx.verify && (await ctx.verify()) === 'invalid') return authError(e, ctx.token);
+    const permission = STEP_PERMISSION[step];
+    const need = permission ? `the "${permission}" permission` : 'permission';
+    return userError(
+      'cloudflare-permission',
+      `The Cloudflare API token lacks ${need} needed for ${what}: edit the token in the Cloudflare dashboard (My Profile → API Tokens) to add Account → ${permission ?? 'the missing permission'}, or create a new token and run kubezt login.`,
+      e,
+      ctx.token,
+    );
+  }
+  if (e instanceof APIError && typeof e.status === 'number') {
+    if ((e.status === 400 || e.status === 404) && e.errors.some((x) => x.code === 7003) && ctx.accountId) {
+      return userError(
+        'not-found',
+        `Cloudflare does not know account ${ctx.accountId}: copy the account id from the Zero Trust dashboard URL and run kubezt login --account-id ID.`,
+        e,
+        ctx.token,
+      );
+    }
+    const detail = apiMessages(e, ctx.token);
+    return userError(
+      'cloudflare-unavailable',
+      `Cloudflare refused the request while ${what} (HTTP ${e.status}${detail ? `: ${detail}` : ''}): try again later, and report it if it persists.`,
+      e,
+      ctx.token,
+    );
+  }
+  return userError(
+    'cloudflare-unavailable',
+    `The Cloudflare API failed unexpectedly while ${what}: try again, and report it if it persists.`,
+    e,
+    ctx.token,
+  );
+}
+
+function authError(e: unknown, token: string): UserError {
+  return userError(
+    'cloudflare-auth',
+    'The Cloudflare API token is invalid or expired: create a new token (Account → Cloudflare Tunnel Read, Zero Trust Read) and run kubezt login.',
+    e,
+    token,
+  );
+}
+
+/**
+ * Every item of a paginated list, fetched page by page through the SDK's own pagination
+ * (`hasNextPage`/`getNextPage`, which stop on an empty page), each page under the retry policy,
+ * so a failure on page 3 retries page 3 rather than starting over.
+ */
+export async function allPages<Item>(
+  ctx: CallContext,
+  step: DiscoveryStep,
+  first: () => PromiseLike<AbstractPage<Item>>,
+): Promise<{ items: Item[]; pages: number }> {
+  let page = await withPolicy(ctx, step, async () => first());
+  const items = [...page.getPaginatedItems()];
+  let pages = 1;
+  ctx.progress({ type: 'page', step, page: pages, items: items.length });
+  while (page.hasNextPage()) {
+    if (pages >= MAX_PAGES) {
+      throw new UserError(
+        'cloudflare-unavailable',
+        `Cloudflare kept returning pages while ${STEP_WHAT[step]} (over ${MAX_PAGES}): try again later, and report it if it persists.`,
+      );
+    }
+    const current = page;
+    page = await withPolicy(ctx, step, () => current.getNextPage());
+    items.push(...page.getPaginatedItems());
+    pages += 1;
+    ctx.progress({ type: 'page', step, page: pages, items: items.length });
+  }
+  return { items, pages };
+}
+
+export function isAborted(e: unknown): boolean {
+  return e instanceof Aborted;
+}

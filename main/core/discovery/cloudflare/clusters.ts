@@ -1,0 +1,200 @@
+/**
+ * Turns an account's tunnel routes into Kubernetes clusters (SPEC: Cluster discovery). Pure:
+ * the API calls live in discover.ts, so every rule here is unit-testable with plain data.
+ */
+import type { CloudflareTunnel } from 'cloudflare/resources/shared';
+import type { Teamnet } from 'cloudflare/resources/zero-trust/networks/routes/routes';
+import type { VirtualNetwork } from 'cloudflare/resources/zero-trust/networks/virtual-networks';
+import type { ClusterEntry, TunnelHealth } from '../../model/cluster.ts';
+import { serverUrl } from '../../model/cluster.ts';
+import { compareIps, isSingleHost, parseCidr } from './ip.ts';
+
+export const KUBERNETES_API_PORT = 6443;
+const KUBERNETES_COMMENT = /kubernetes|k8s/i;
+const KUBERNETES_LIST_NAME = /kubernetes/i;
+const FAMILY_SUFFIX = /\s*\((?:IPv4|IPv6)\)\s*$/i;
+/** Words that describe every API server, so they never tell two API servers of a tunnel apart. */
+const GENERIC_WORDS = new Set([
+  'kubernetes',
+  'k8s',
+  'api',
+  'apiserver',
+  'kube',
+  'server',
+  'servers',
+  'control',
+  'plane',
+  'controlplane',
+  'cluster',
+  'endpoint',
+  'ipv4',
+  'ipv6',
+  'v4',
+  'v6',
+]);
+
+export { KUBERNETES_LIST_NAME };
+
+/** `tunnel-Payments_EU` → `payments-eu` (SPEC: strip one k8s-/k8s_/tunnel- prefix, lower-case, non [a-z0-9] → -). */
+export function clusterNameFromTunnel(tunnelName: string): string {
+  const name = tunnelName
+    .replace(/^(?:k8s-|k8s_|tunnel-)/i, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '-');
+  return name.replace(/-/g, '') === '' ? 'cluster' : name;
+}
+
+/** Route comment without its " (IPv4)"/" (IPv6)" suffix. */
+export function baseComment(comment: string | undefined): string {
+  return (comment ?? '').replace(FAMILY_SUFFIX, '').trim();
+}
+
+/**
+ * What tells one API server of a tunnel from the others: the comment's words minus the generic
+ * ones and minus the tunnel's own name. "payments kubernetes API" on tunnel `k8s-shared` → `payments`.
+ */
+export function distinguishingSlug(comment: string, baseName: string): string {
+  const own = new Set(baseName.split('-'));
+  return comment
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w && !GENERIC_WORDS.has(w) && !own.has(w))
+    .join('-');
+}
+
+export interface BuildClustersInput {
+  routes: readonly Teamnet[];
+  tunnels: readonly CloudflareTunnel[];
+  virtualNetworks: readonly VirtualNetwork[];
+  /** Values of every Gateway IP list whose name matches /kubernetes/i. */
+  kubernetesListValues: readonly string[];
+}
+
+export interface BuildClustersOutput {
+  clusters: ClusterEntry[];
+  warnings: string[];
+}
+
+interface HostRoute {
+  route: Teamnet;
+  ip: string;
+  family: 4 | 6;
+}
+
+interface Group {
+  tunnelId: string;
+  comment: string;
+  v4: HostRoute[];
+  v6: HostRoute[];
+}
+
+/**
+ * Detects API-server routes and groups them into clusters.
+ *
+ * Naming, when one tunnel carries several API servers: each one is `<tunnel name>-<slug>`, the slug
+ * being the words of its route comment that are neither generic ("kubernetes", "API"...) nor part
+ * of the tunnel name; an API server whose comment has no such word keeps the bare tunnel name.
+ * Any name still taken (by another tunnel or an empty slug) gets `-2`, `-3`... in the order of
+ * tunnel name, then IP, so names are stable across refreshes.
+ */
+export function buildClusters(input: BuildClustersInput): BuildClustersOutput {
+  const warnings: string[] = [];
+  const listed = new Set<string>();
+  for (const value of input.kubernetesListValues) {
+    const cidr = parseCidr(value);
+    if (cidr && isSingleHost(cidr)) listed.add(cidr.ip);
+  }
+  const tunnels = new Map(input.tunnels.filter((t) => t.id).map((t) => [t.id as string, t]));
+  const vnets = new Map(input.virtualNetworks.map((v) => [v.id, v]));
+
+  const groups = new Map<string, Group>();
+  for (const route of input.routes) {
+    // Asked for with is_deleted=false, but a deleted route must never become a cluster.
+    if (route.deleted_at || !route.network || !route.tunnel_id) continue;
+    const cidr = parseCidr(route.network);
+    if (!cidr || !isSingleHost(cidr)) continue;
+    const comment = baseComment(route.comment);
+    if (!KUBERNETES_COMMENT.test(route.comment ?? '') && !listed.has(cidr.ip)) continue;
+    const key = `${route.tunnel_id}\u0000${comment.toLowerCase()}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { tunnelId: route.tunnel_id, comment, v4: [], v6: [] };
+      groups.set(key, group);
+    }
+    (cidr.family === 4 ? group.v4 : group.v6).push({ route, ip: cidr.ip, family: cidr.family });
+  }
+
+  interface Draft {
+    tunnelId: string;
+    tunnelName: string;
+    comment: string;
+    hosts: HostRoute[];
+  }
+  const drafts: Draft[] = [];
+  for (const group of groups.values()) {
+    group.v4.sort((a, b) => compareIps(a.ip, b.ip));
+    group.v6.sort((a, b) => compareIps(a.ip, b.ip));
+    const tunnelName =
+      tunnels.get(group.tunnelId)?.name ?? group.v4[0]?.route.tunnel_name ?? group.v6[0]?.route.tunnel_name;
+    const displayTunnel = tunnelName ?? group.tunnelId;
+    if (group.v4.length > 1 || group.v6.length > 1) {
+      const networks = [...group.v4, ...group.v6].map((h) => h.route.network).join(', ');
+      warnings.push(
+        `Routes ${networks} on tunnel ${displayTunnel} share the comment "${group.comment}", so kubezt cannot tell which IPv4 and IPv6 belong to the same API server: give each API server its own route comment.`,
+      );
+    }
+    const count = Math.max(group.v4.length, group.v6.length);
+    for (let i = 0; i < count; i++) {
+      const hosts = [group.v4[i], group.v6[i]].filter((h): h is HostRoute => h !== undefined);
+      drafts.push({ tunnelId: group.tunnelId, tunnelName: displayTunnel, comment: group.comment, hosts });
+    }
+  }
+
+  drafts.sort(
+    (a, b) => a.tunnelName.localeCompare(b.tunnelName) || compareIps(a.hosts[0]?.ip ?? '', b.hosts[0]?.ip ?? ''),
+  );
+  const perTunnel = new Map<string, number>();
+  for (const d of drafts) perTunnel.set(d.tunnelId, (perTunnel.get(d.tunnelId) ?? 0) + 1);
+
+  const taken = new Set<string>();
+  const clusters: ClusterEntry[] = [];
+  for (const d of drafts) {
+    const base = clusterNameFromTunnel(d.tunnelName);
+    const slug = (perTunnel.get(d.tunnelId) ?? 0) > 1 ? distinguishingSlug(d.comment, base) : '';
+    const wanted = slug ? `${base}-${slug}` : base;
+    let name = wanted;
+    for (let n = 2; taken.has(name); n++) name = `${wanted}-${n}`;
+    taken.add(name);
+
+    const tunnel = tunnels.get(d.tunnelId);
+    let tunnelHealth: TunnelHealth = tunnel?.status ?? 'inactive';
+    if (!tunnel) {
+      tunnelHealth = 'inactive';
+      warnings.push(
+        `Tunnel ${d.tunnelName} (routes of cluster ${name}) is not among the account's Cloudflare Tunnels, so its health is unknown: check it in the Zero Trust dashboard.`,
+      );
+    }
+    const ips = d.hosts.map((h) => h.ip);
+    const first = d.hosts[0]?.route;
+    const vnetId = first?.virtual_network_id;
+    const vnetName = (vnetId ? vnets.get(vnetId)?.name : undefined) ?? first?.virtual_network_name;
+    clusters.push({
+      name,
+      sources: ['cloudflare'],
+      server: serverUrl(ips[0] as string, KUBERNETES_API_PORT),
+      ips,
+      port: KUBERNETES_API_PORT,
+      cloudflare: {
+        tunnelId: d.tunnelId,
+        tunnelName: d.tunnelName,
+        tunnelHealth,
+        ...(vnetId ? { virtualNetworkId: vnetId } : {}),
+        ...(vnetName ? { virtualNetworkName: vnetName } : {}),
+        routeIds: d.hosts.map((h) => h.route.id ?? ''),
+        comment: d.comment,
+      },
+    });
+  }
+  clusters.sort((a, b) => a.name.localeCompare(b.name));
+  return { clusters, warnings };
+}

@@ -1,0 +1,294 @@
+/**
+ * Cluster discovery from a Cloudflare account through the official SDK (SPEC: Cluster discovery).
+ */
+import type Cloudflare from 'cloudflare';
+import type { CloudflareTunnel } from 'cloudflare/resources/shared';
+import type { SplitTunnelExclude, SplitTunnelInclude } from 'cloudflare/resources/zero-trust/devices/policies/policies';
+import type { GatewayItem, GatewayList } from 'cloudflare/resources/zero-trust/gateway/lists/lists';
+import type { GatewayRule } from 'cloudflare/resources/zero-trust/gateway/rules';
+import type { Teamnet } from 'cloudflare/resources/zero-trust/networks/routes/routes';
+import type { VirtualNetwork } from 'cloudflare/resources/zero-trust/networks/virtual-networks';
+import { UserError } from '../../errors.ts';
+import type { ClusterEntry } from '../../model/cluster.ts';
+import type { CallContext, CloudflareApiOptions, DiscoveryStep } from './api.ts';
+import { allPages, callContext, checkAccountId, createClient, isAborted, withPolicy } from './api.ts';
+import { buildClusters, KUBERNETES_LIST_NAME } from './clusters.ts';
+import type { GatewayAuditEntry, GatewayListContents } from './gateway.ts';
+import { auditGateway, doNotInspectRules, listKey, parseTraffic } from './gateway.ts';
+
+export interface DiscoverOptions extends CloudflareApiOptions {
+  accountId: string;
+}
+
+/** One split-tunnel entry: an IP/CIDR (`address`) or a domain (`host`). */
+export interface SplitTunnelEntry {
+  address?: string;
+  host?: string;
+  description?: string;
+}
+
+/** The account's default device profile split-tunnel lists (WARP uses one of them, per its mode). */
+export interface SplitTunnelLists {
+  exclude: SplitTunnelEntry[];
+  include: SplitTunnelEntry[];
+}
+
+export interface DiscoveryResult {
+  accountId: string;
+  /** Sorted by name; names unique; `sources: ['cloudflare']`. */
+  clusters: ClusterEntry[];
+  /** One entry per API IP (every IP of every cluster). */
+  gatewayAudit: GatewayAuditEntry[];
+  splitTunnel: SplitTunnelLists;
+  /** Plain sentences for the user: uncovered IPs, ambiguous routes, rate limiting that happened. */
+  warnings: string[];
+  /** Pages fetched per step (what pagination cost). */
+  pages: Partial<Record<DiscoveryStep, number>>;
+}
+
+function flattenItems(items: readonly (GatewayItem | GatewayItem[])[]): GatewayItem[] {
+  // The items endpoint answers either `[{value}]` (SDK v7's type) or `[[{value}]]` (the older,
+  // still-seen shape); accept both.
+  return items.flatMap((item) => (Array.isArray(item) ? item : [item]));
+}
+
+function splitEntries(entries: readonly (SplitTunnelExclude | SplitTunnelInclude)[]): SplitTunnelEntry[] {
+  return entries.map((e) => ({
+    ...('address' in e && e.address ? { address: e.address } : {}),
+    ...('host' in e && e.host ? { host: e.host } : {}),
+    ...(e.description ? { description: e.description } : {}),
+  }));
+}
+
+async function readSplitTunnel(
+  client: Cloudflare,
+  ctx: CallContext,
+  accountId: string,
+): Promise<SplitTunnelLists & { pages: number }> {
+  const opts = ctx.signal ? { signal: ctx.signal } : undefined;
+  const [exclude, include] = await Promise.all([
+    allPages(ctx, 'split-tunnel', () =>
+      client.zeroTrust.devices.policies.default.excludes.get({ account_id: accountId }, opts),
+    ),
+    allPages(ctx, 'split-tunnel', () =>
+      client.zeroTrust.devices.policies.default.includes.get({ account_id: accountId }, opts),
+    ),
+  ]);
+  return {
+    exclude: splitEntries(exclude.items),
+    include: splitEntries(include.items),
+    pages: exclude.pages + include.pages,
+  };
+}
+
+/** Runs `work` with a signal that is aborted when any sibling fails, so nothing keeps retrying. */
+async function together<T>(ctx: CallContext, work: (ctx: CallContext) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const outer = ctx.signal;
+  const onOuterAbort = () => controller.abort();
+  outer?.addEventListener('abort', onOuterAbort, { once: true });
+  try {
+    return await work({ ...ctx, signal: controller.signal });
+  } catch (e) {
+    controller.abort();
+    throw e;
+  } finally {
+    outer?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+/** A bare verification: it must not retry or report progress of its own. */
+function tokenVerifier(client: Cloudflare): () => Promise<'valid' | 'invalid' | 'unknown'> {
+  return async () => {
+    try {
+      const result = await client.user.tokens.verify();
+      return result.status === 'active' ? 'valid' : 'invalid';
+    } catch (e) {
+      const status = (e as { status?: unknown }).status;
+      return status === 401 || status === 403 ? 'invalid' : 'unknown';
+    }
+  };
+}
+
+/**
+ * Lists the account's tunnel routes, tunnels, virtual networks, Gateway lists and policies and
+ * split-tunnel settings, and derives the Kubernetes clusters and the Gateway audit.
+ * Throws a UserError (cloudflare-auth, cloudflare-permission, cloudflare-rate-limited,
+ * cloudflare-unavailable, not-found, bad-input, not-logged-in) and nothing else.
+ */
+export async function discoverFromCloudflare(opts: DiscoverOptions): Promise<DiscoveryResult> {
+  checkAccountId(opts.accountId);
+  const client = createClient(opts);
+  const warnings: string[] = [];
+  const warn = (w: string) => {
+    if (!warnings.includes(w)) warnings.push(w);
+  };
+  const base = callContext(opts, { accountId: opts.accountId, warn });
+  base.verify = tokenVerifier(client);
+  const account_id = opts.accountId;
+  const per_page = opts.pageSize ?? 50;
+  const pages: Partial<Record<DiscoveryStep, number>> = {};
+
+  try {
+    return await together(base, async (ctx) => {
+      const req = ctx.signal ? { signal: ctx.signal } : undefined;
+      const [tunnels, routes, vnets, lists, rules, splitTunnel] = await Promise.all([
+        allPages<CloudflareTunnel>(ctx, 'tunnels', () =>
+          client.zeroTrust.tunnels.cloudflared.list({ account_id, is_deleted: false, per_page }, req),
+        ),
+        allPages<Teamnet>(ctx, 'routes', () =>
+          client.zeroTrust.networks.routes.list({ account_id, is_deleted: false, per_page }, req),
+        ),
+        allPages<VirtualNetwork>(ctx, 'virtual-networks', () =>
+          client.zeroTrust.networks.virtualNetworks.list({ account_id, is_deleted: false }, req),
+        ),
+        allPages<GatewayList>(ctx, 'gateway-lists', () =>
+          client.zeroTrust.gateway.lists.list({ account_id, type: 'IP' }, req),
+        ),
+        allPages<GatewayRule>(ctx, 'gateway-rules', () => client.zeroTrust.gateway.rules.list({ account_id }, req)),
+        readSplitTunnel(client, ctx, account_id),
+      ]);
+      pages.tunnels = tunnels.pages;
+      pages.routes = routes.pages;
+      pages['virtual-networks'] = vnets.pages;
+      pages['gateway-lists'] = lists.pages;
+      pages['gateway-rules'] = rules.pages;
+
+      // Items only of the lists that matter: Kubernetes-named lists (detection) and lists that a
+      // Do Not Inspect policy references (audit).
+      const referenced = new Set(
+        doNotInspectRules(rules.items).flatMap((r) => parseTraffic(r.traffic).listRefs.map(listKey)),
+      );
+      const wanted = lists.items.filter(
+        (l) => l.id && l.type === 'IP' && (KUBERNETES_LIST_NAME.test(l.name ?? '') || referenced.has(listKey(l.id))),
+      );
+      const contents: (GatewayListContents & { kubernetes: boolean })[] = [];
+      let itemPages = 0;
+      for (const list of wanted) {
+        const listId = list.id as string;
+        const inline = list.items;
+        let items: GatewayItem[];
+        if (inline && inline.length > 0 && inline.length === (list.count ?? inline.length)) {
+          items = inline;
+        } else {
+          const fetched = await allPages<GatewayItem | GatewayItem[]>(ctx, 'gateway-list-items', () =>
+            client.zeroTrust.gateway.lists.items.list(listId, { account_id, per_page }, req),
+          );
+          itemPages += fetched.pages;
+          items = flattenItems(fetched.items);
+        }
+        contents.push({
+          id: listId,
+          name: list.name ?? '',
+          values: items.map((i) => i.value ?? '').filter(Boolean),
+          kubernetes: KUBERNETES_LIST_NAME.test(list.name ?? ''),
+        });
+      }
+      if (wanted.length > 0) pages['gateway-list-items'] = itemPages;
+
+      const built = buildClusters({
+        routes: routes.items,
+        tunnels: tunnels.items,
+        virtualNetworks: vnets.items,
+        kubernetesListValues: contents.filter((c) => c.kubernetes).flatMap((c) => c.values),
+      });
+      built.warnings.forEach(warn);
+
+      const gatewayAudit = auditGateway(
+        built.clusters.flatMap((c) => c.ips.map((ip) => ({ cluster: c.name, ip }))),
+        rules.items,
+        contents,
+      );
+      const clusters = built.clusters.map((c) => {
+        const entries = gatewayAudit.filter((a) => a.cluster === c.name);
+        const doNotInspect = entries.length > 0 && entries.every((a) => a.doNotInspect);
+        if (!doNotInspect) {
+          const uncovered = entries.filter((a) => !a.doNotInspect).map((a) => a.ip);
+          const uncertain = entries.some((a) => a.uncertain.length > 0);
+          warn(
+            `No enabled Gateway "Do Not Inspect" HTTP policy covers ${uncovered.join(', ')} (cluster ${c.name})${uncertain ? ' for certain' : ''}: HTTP inspection breaks kubectl's TLS, so add these IPs to a Do Not Inspect policy in Zero Trust → Gateway → Firewall policies → HTTP.`,
+          );
+        }
+        return c.cloudflare ? { ...c, cloudflare: { ...c.cloudflare, doNotInspect } } : c;
+      });
+      pages['split-tunnel'] = splitTunnel.pages;
+      return {
+        accountId: account_id,
+        clusters,
+        gatewayAudit,
+        splitTunnel: { exclude: splitTunnel.exclude, include: splitTunnel.include },
+        warnings,
+        pages,
+      };
+    });
+  } catch (e) {
+    throw asUserError(e);
+  }
+}
+
+function asUserError(e: unknown): unknown {
+  if (isAborted(e)) {
+    return new UserError('cloudflare-unavailable', 'Cloudflare discovery was cancelled before it finished.');
+  }
+  return e;
+}
+
+/** The account's split-tunnel Include/Exclude lists alone (for diagnostics). */
+export async function fetchSplitTunnelLists(opts: DiscoverOptions): Promise<SplitTunnelLists> {
+  checkAccountId(opts.accountId);
+  const client = createClient(opts);
+  const ctx = callContext(opts, { accountId: opts.accountId, warn: () => {} });
+  ctx.verify = tokenVerifier(client);
+  try {
+    const { exclude, include } = await together(ctx, (c) => readSplitTunnel(client, c, opts.accountId));
+    return { exclude, include };
+  } catch (e) {
+    throw asUserError(e);
+  }
+}
+
+export interface CloudflareAccount {
+  id: string;
+  name: string;
+}
+
+/** Accounts the token can see, for `kubezt login` to offer (every page). */
+export async function listAccounts(opts: CloudflareApiOptions): Promise<CloudflareAccount[]> {
+  const client = createClient(opts);
+  const ctx = callContext(opts, { warn: () => {} });
+  const req = ctx.signal ? { signal: ctx.signal } : undefined;
+  try {
+    const { items } = await allPages(ctx, 'accounts', () =>
+      client.accounts.list({ per_page: Math.min(opts.pageSize ?? 50, 50) }, req),
+    );
+    return items.map((a) => ({ id: a.id, name: a.name }));
+  } catch (e) {
+    throw asUserError(e);
+  }
+}
+
+export interface TokenStatus {
+  id: string;
+  status: 'active';
+  expiresOn?: string;
+}
+
+/** Checks the token with `GET /user/tokens/verify`; a disabled or expired token is a cloudflare-auth error. */
+export async function verifyToken(opts: CloudflareApiOptions): Promise<TokenStatus> {
+  const client = createClient(opts);
+  const ctx = callContext(opts, { warn: () => {} });
+  const req = ctx.signal ? { signal: ctx.signal } : undefined;
+  let result: Awaited<ReturnType<Cloudflare['user']['tokens']['verify']>>;
+  try {
+    result = await withPolicy(ctx, 'verify', () => client.user.tokens.verify(req));
+  } catch (e) {
+    throw asUserError(e);
+  }
+  if (result.status !== 'active') {
+    throw new UserError(
+      'cloudflare-auth',
+      `The Cloudflare API token is ${result.status}: create a new token (Account → Cloudflare Tunnel Read, Zero Trust Read) and run kubezt login.`,
+    );
+  }
+  return { id: result.id, status: 'active', ...(result.expires_on ? { expiresOn: result.expires_on } : {}) };
+}

@@ -1,0 +1,15 @@
+export type { CloudflareApiOptions, DiscoveryProgress, DiscoveryStep } from './api.ts';
+export { DEFAULT_BASE_URL } from './api.ts';
+export type { BuildClustersInput, BuildClustersOutput } from './clusters.ts';
+export { buildClusters, clusterNameFromTunnel, KUBERNETES_API_PORT } from './clusters.ts';
+export type {
+  CloudflareAccount,
+  DiscoverOptions,
+  DiscoveryResult,
+  SplitTunnelEntry,
+  SplitTunnelLists,
+  TokenStatus,
+} from './discover.ts';
+export { discoverFromCloudflare, fetchSplitTunnelLists, listAccounts, verifyToken } from './discover.ts';
+export type { GatewayAuditEntry, GatewayListContents, RuleRef } from './gateway.ts';
+export { auditGateway, parseTraffic } from './gateway.ts';

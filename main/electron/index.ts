@@ -1,3 +1,119 @@
-import { app } from 'electron';
+/**
+ * The app's entry: the only module that imports Electron's runtime. It hands the real APIs to
+ * the glue (glue.ts), reads the login shell's environment, and builds the services.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  dialog,
+  ipcMain,
+  Menu,
+  Notification,
+  nativeImage,
+  net,
+  safeStorage,
+  session,
+  shell,
+  Tray,
+} from 'electron';
+import { mergeLoginShellEnv, readLoginShellEnv } from '../app/login-shell.ts';
+import { createAppServices } from '../app/services.ts';
+import { nodeProcessRunner } from '../core/process/runner.ts';
+import { configDirFor } from '../core/settings/paths.ts';
+import type { ElectronApis } from './apis.ts';
+import { createAppCore, openAppSecrets, openAppSettings } from './core.ts';
+import { startKubeztApp } from './glue.ts';
 
-app.whenReady().then(() => {});
+const apis: ElectronApis = {
+  app,
+  createBrowserWindow: (options) => new BrowserWindow(options),
+  createTray(image) {
+    const tray = new Tray(image as Electron.NativeImage);
+    // The glue only ever hands back what nativeImage and Menu gave it.
+    return {
+      setImage: (next) => tray.setImage(next as Electron.NativeImage),
+      setToolTip: (text) => tray.setToolTip(text),
+      setContextMenu: (menu) => tray.setContextMenu(menu as Electron.Menu),
+      destroy: () => tray.destroy(),
+    };
+  },
+  Menu: { buildFromTemplate: (template) => Menu.buildFromTemplate(template) },
+  ipcMain,
+  Notification,
+  createNotification: (options) => new Notification(options),
+  shell,
+  session,
+  dialog,
+  clipboard,
+  net,
+  safeStorage,
+  nativeImage,
+};
+
+async function main(): Promise<void> {
+  const platform = process.platform;
+  const homeDir = os.homedir();
+  const log = (message: string, error?: unknown) => console.error(`kubezt: ${message}`, error ?? '');
+
+  // Once, before anything spawns kubectl or an exec plugin: the login shell's PATH and KUBECONFIG.
+  const shellEnv = await readLoginShellEnv({
+    runner: nodeProcessRunner,
+    env: process.env,
+    platform,
+    accountShell: safeAccountShell(),
+  });
+  const { env, report: loginShell } = mergeLoginShellEnv(process.env, shellEnv);
+  // Libraries that read process.env themselves (the kubernetes client's exec auth) must see it too.
+  if (env.PATH !== undefined) process.env.PATH = env.PATH;
+  if (env.KUBECONFIG !== undefined) process.env.KUBECONFIG = env.KUBECONFIG;
+
+  const devServer = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+  const here = import.meta.dirname;
+  await startKubeztApp(apis, {
+    platform,
+    env,
+    homeDir,
+    execPath: process.execPath,
+    rendererOrigin: devServer
+      ? { kind: 'dev', url: devServer }
+      : { kind: 'file', indexHtml: path.join(here, '../renderer/index.html') },
+    preloadPath: path.join(here, '../preload/index.cjs'),
+    trayIconsDir: path.join(app.getAppPath(), 'assets', 'tray'),
+    loginShell,
+    log,
+    async createServices(host, electron) {
+      const configDir = configDirFor({ env, platform, homeDir });
+      const settings = openAppSettings(configDir);
+      if (settings.recovered) log(settings.recovered.error.message);
+      const core = await createAppCore({
+        env,
+        platform,
+        homeDir,
+        configDir,
+        runner: nodeProcessRunner,
+        fetch: (input, init) => electron.net.fetch(input, init),
+        settings: settings.store,
+        ...(settings.recovered ? { settingsRecovery: settings.recovered } : {}),
+        secrets: openAppSecrets(env, platform),
+        log,
+      });
+      return createAppServices(core, host, { log });
+    },
+  });
+}
+
+function safeAccountShell(): string | null {
+  try {
+    return os.userInfo().shell;
+  } catch {
+    return null;
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error('kubezt: could not start', e);
+  app.exit(1);
+});

@@ -1,0 +1,99 @@
+/**
+ * What the app's service layer needs from the core (main/core), and what it needs from its host
+ * (Electron, or a test harness). Both are interfaces so the service layer stays plain Node and
+ * can be driven in tests; the lead implements `CoreServices` with the real core modules.
+ *
+ * CoreServices speaks the IPC contract's data shapes (ipc/contract.ts): the adapter from the
+ * core's own types (ClusterEntry, probe ladders, WARP signals) to these shapes lives with that
+ * implementation, so that what crosses the bridge is decided in exactly one place.
+ */
+import type {
+  ClusterList,
+  DiagnosticsReport,
+  DiscoveryProgress,
+  Environment,
+  LoginStatus,
+  ProbeResult,
+  ReportFormat,
+  SetupInput,
+  SetupPreview,
+  SetupResult,
+  UseContextResult,
+  WarpState,
+} from '../../ipc/contract.ts';
+import type { SettingsStore } from '../core/settings/store.ts';
+
+/** The cluster list without probe results (the service layer adds the latest ones it saw). */
+export type Fleet = Omit<ClusterList, 'lastResults'>;
+
+export type ProgressListener = (progress: DiscoveryProgress) => void;
+export type ResultListener = (result: ProbeResult) => void;
+
+export interface CoreServices {
+  /** Clusters known now: the discovery cache merged with the catalog, with kubeconfig status. No network. */
+  listClusters(): Promise<Fleet>;
+  /** Re-runs discovery (Cloudflare API + catalog), updates the cache, and returns the new list. */
+  refresh(onProgress: ProgressListener): Promise<Fleet>;
+  /**
+   * Runs the probe ladder for the named clusters (every known cluster when undefined), with the
+   * core's concurrency bound, calling `onResult` as each cluster finishes. Throws `not-found` for
+   * an unknown name.
+   */
+  check(names: readonly string[] | undefined, onResult: ResultListener): Promise<ProbeResult[]>;
+  /** The full ladder with remedies; results stream through `onResult` as for `check`. */
+  diagnose(names: readonly string[] | undefined, onResult: ResultListener): Promise<Omit<DiagnosticsReport, 'runId'>>;
+  /** The report as Markdown (for a support ticket) or as the stable JSON form. */
+  renderReport(report: DiagnosticsReport, format: ReportFormat): string;
+  /**
+   * Discovers from the chosen sources, fetches certificates where no CA is known, and computes the
+   * exact kubeconfig change for the selected clusters. Writes nothing.
+   */
+  previewSetup(input: SetupInput, onProgress: ProgressListener): Promise<SetupPreview>;
+  /** Applies what `previewSetup` showed (recomputed under kubectl's lock). */
+  applySetup(input: SetupInput, onProgress: ProgressListener): Promise<SetupResult>;
+  /** Sets current-context, like `kubectl config use-context`; `name` is a cluster or context name. */
+  useContext(name: string): Promise<UseContextResult>;
+  /** The shared settings (core/settings), opened by the host on electron-store or conf. */
+  readonly settings: SettingsStore;
+  loginStatus(): Promise<LoginStatus>;
+  /**
+   * Verifies the token against the Cloudflare API and stores it in the SecretStore. Never logs or
+   * returns it; errors must not contain it (the service layer redacts again anyway).
+   */
+  login(token: string, accountId: string | undefined): Promise<LoginStatus>;
+  logout(): Promise<LoginStatus>;
+  readonly warp: {
+    /** The latest state (`unknown` before the first signal). */
+    current(): WarpState;
+    /** Debounced state changes; returns the cleanup. */
+    subscribe(listener: (state: WarpState) => void): () => void;
+  };
+  /** Which kubeconfig files are in use and where new entries go. */
+  kubeconfigInfo(): Promise<Environment['kubeconfig']>;
+  /** The kubectl on PATH and its client version, for the skew column and Settings. */
+  kubectlInfo(): Promise<Environment['kubectl']>;
+}
+
+/** What the login shell gave us (see login-shell.ts), reported in Settings. */
+export type LoginShellReport = Environment['loginShell'];
+
+/**
+ * What the service layer asks of its host. Electron implements it in main/electron (dialogs,
+ * clipboard, shell, notifications, login items); the browser tests implement it in-process.
+ */
+export interface AppHost {
+  readonly appVersion: string;
+  readonly platform: NodeJS.Platform;
+  readonly loginShell: LoginShellReport;
+  /** A save dialog; the chosen path, or null when cancelled. */
+  chooseSavePath(options: { title: string; defaultName: string; extensions: string[] }): Promise<string | null>;
+  /** An open-file dialog; the chosen path, or null when cancelled. */
+  chooseOpenPath(options: { title: string; extensions: string[] }): Promise<string | null>;
+  writeClipboard(text: string): void;
+  /** Opens an https URL in the user's browser (already checked by the caller). */
+  openExternal(url: string): Promise<void>;
+  /** Registers or removes the app as a login item (macOS/Windows) or autostart entry (Linux). */
+  setLaunchAtLogin(enabled: boolean): Promise<void>;
+  /** Shows a desktop notification. Only called when the user enabled that kind. */
+  notify(notification: { title: string; body: string }): void;
+}

@@ -1,0 +1,53 @@
+import type { ClusterView, ProbeResult, WarpState } from '../../ipc/contract.ts';
+
+/** What main knows right now; the tray, its menu and the notifications are functions of it. */
+export interface AppState {
+  warp: WarpState;
+  clusters: readonly ClusterView[];
+  currentContext: string | null;
+  /** Latest probe result per cluster name. */
+  results: Readonly<Record<string, ProbeResult>>;
+}
+
+export const UNKNOWN_WARP: WarpState = Object.freeze({
+  status: 'unknown',
+  gatewayOn: null,
+  reason: null,
+  signals: [],
+  updatedAt: new Date(0).toISOString(),
+}) as WarpState;
+
+export function initialState(): AppState {
+  return { warp: UNKNOWN_WARP, clusters: [], currentContext: null, results: {} };
+}
+
+/** The cluster whose kubezt context is kubeconfig's current-context, if any. */
+export function currentCluster(state: AppState): ClusterView | undefined {
+  return state.clusters.find((c) => c.current);
+}
+
+/** The four tray icons. */
+export type TrayIconState = 'healthy' | 'unhealthy' | 'disconnected' | 'unknown';
+export const TRAY_ICON_STATES: readonly TrayIconState[] = ['healthy', 'unhealthy', 'disconnected', 'unknown'];
+
+/**
+ * WARP first (without it nothing routed is reachable), then the current context's health.
+ * When the current context is not one of kubezt's, WARP being connected is all there is to judge.
+ */
+export function trayIconState(state: AppState): TrayIconState {
+  switch (state.warp.status) {
+    case 'disconnected':
+    case 'connecting':
+    case 'unavailable':
+      return 'disconnected';
+    case 'unknown':
+      return 'unknown';
+    case 'connected': {
+      const current = currentCluster(state);
+      if (!current) return 'healthy';
+      const result = state.results[current.name];
+      if (!result) return 'unknown';
+      return result.reachability === 'reachable' ? 'healthy' : 'unhealthy';
+    }
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Where the app gets its core. The Electron-specific parts are real (settings on electron-store
+ * with the CLI's schema and file, the token in the same keychain item the CLI uses, Electron's
+ * net.fetch for the Cloudflare SDK); `createAppCore` is the one place that turns them into the
+ * `CoreServices` the app services need, and is wired by the lead once the core modules land.
+ */
+import ElectronStore from 'electron-store';
+import type { CoreServices } from '../app/core-services.ts';
+import type { ProcessRunner } from '../core/process/runner.ts';
+import { KeyringSecretStore } from '../core/secrets/keyring.ts';
+import type { SecretStore } from '../core/secrets/store.ts';
+import {
+  recoverSettingsFile,
+  type SettingsRecovery,
+  type SettingsStore,
+  settingsStoreFrom,
+  settingsStoreOptions,
+} from '../core/settings/store.ts';
+
+export interface AppCoreContext {
+  env: Record<string, string | undefined>;
+  platform: NodeJS.Platform;
+  homeDir: string;
+  configDir: string;
+  runner: ProcessRunner;
+  /** Electron's net.fetch: the OS trust store and proxy settings apply (Gateway TLS inspection). */
+  fetch: (input: string | Request, init?: RequestInit) => Promise<Response>;
+  settings: SettingsStore;
+  /** Set when a bad settings file was moved aside at start: show it to the user. */
+  settingsRecovery?: SettingsRecovery;
+  secrets: SecretStore;
+  log: (message: string, error?: unknown) => void;
+}
+
+/** Settings through electron-store on the same file and schema as the CLI's conf. */
+export function openAppSettings(configDir: string): { store: SettingsStore; recovered?: SettingsRecovery } {
+  const recovered = recoverSettingsFile({ configDir });
+  const store = settingsStoreFrom(new ElectronStore<Record<string, unknown>>(settingsStoreOptions(configDir)));
+  return recovered ? { store, recovered } : { store };
+}
+
+/**
+ * The same keychain item as `kubezt login` (service "kubezt"), so a login in either is seen by
+ * both. (SafeStorageSecretStore in main/app is the alternative where the keyring binding cannot
+ * load; it refuses Linux's basic_text backend.)
+ */
+export function openAppSecrets(env: Record<string, string | undefined>, platform: NodeJS.Platform): SecretStore {
+  return new KeyringSecretStore({ env, platform });
+}
+
+export async function createAppCore(context: AppCoreContext): Promise<CoreServices> {
+  void context;
+  throw new Error(
+    'The core services are not wired into the app yet: implement createAppCore in main/electron/core.ts.',
+  );
+}

@@ -1,0 +1,349 @@
+/**
+ * The Electron glue: single instance, the window, the tray, IPC wiring, notifications, login
+ * items, and the security settings. No domain logic: every request goes to the app services
+ * (main/app), and the tray is drawn from their state. The Electron APIs are injected.
+ */
+import path from 'node:path';
+import { type EventName, eventChannel, REQUEST_NAMES, requestChannel, type ViewName } from '../../ipc/contract.ts';
+import { autostartDir, launchCommand, setLinuxAutostart } from '../app/autostart.ts';
+import type { AppHost, LoginShellReport } from '../app/core-services.ts';
+import { isAppUrl, isSafeExternalUrl, type RendererOrigin, withCspHeader } from '../app/security.ts';
+import type { AppEvent, AppServices } from '../app/services.ts';
+import type { TrayIconState } from '../app/state.ts';
+import { type TrayAction, type TrayMenuItem, trayModel } from '../app/tray-model.ts';
+import type {
+  BrowserWindowLike,
+  BrowserWindowOptionsLike,
+  ElectronApis,
+  ImageLike,
+  IpcInvokeEventLike,
+  MenuItemOptionsLike,
+  SessionLike,
+  TrayLike,
+  WebContentsLike,
+} from './apis.ts';
+
+export interface GlueConfig {
+  platform: NodeJS.Platform;
+  env: Record<string, string | undefined>;
+  homeDir: string;
+  execPath: string;
+  rendererOrigin: RendererOrigin;
+  preloadPath: string;
+  /** Folder holding macos/, windows/ and linux/ tray icons. */
+  trayIconsDir: string;
+  loginShell: LoginShellReport;
+  /** Builds the services once Electron is ready (the core needs net.fetch, safeStorage…). */
+  createServices(host: AppHost, apis: ElectronApis): Promise<AppServices>;
+  log?: (message: string, error?: unknown) => void;
+}
+
+export interface RunningApp {
+  services: AppServices;
+  showWindow(view: ViewName): BrowserWindowLike;
+  quit(): void;
+}
+
+/** The window's security-relevant settings, in one place for review and for the tests. */
+export function windowOptions(preloadPath: string, devTools: boolean): BrowserWindowOptionsLike {
+  return {
+    width: 1100,
+    height: 720,
+    minWidth: 760,
+    minHeight: 520,
+    show: false,
+    title: 'kubezt',
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      spellcheck: false,
+      devTools,
+    },
+  };
+}
+
+/** Per platform: a macOS template image (Electron finds the @2x beside it), a Windows .ico, a Linux PNG. */
+export function trayIconPath(dir: string, platform: NodeJS.Platform, state: TrayIconState): string {
+  switch (platform) {
+    case 'darwin':
+      return path.join(dir, 'macos', `tray-${state}Template.png`);
+    case 'win32':
+      return path.join(dir, 'windows', `tray-${state}.ico`);
+    default:
+      return path.join(dir, 'linux', `tray-${state}.png`);
+  }
+}
+
+/**
+ * Starts the app. Returns undefined when another instance already runs (that one is asked to
+ * show its window through the `second-instance` event, and this one quits).
+ */
+export async function startKubeztApp(apis: ElectronApis, config: GlueConfig): Promise<RunningApp | undefined> {
+  const { app } = apis;
+  const log = config.log ?? ((message: string, error?: unknown) => console.error(`kubezt: ${message}`, error ?? ''));
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return undefined;
+  }
+
+  let mainWindow: BrowserWindowLike | undefined;
+  /** Set while the window loads: the view it should show once ready. */
+  let pendingView: { loaded: ViewName; wanted: ViewName } | undefined;
+  let services: AppServices | undefined;
+  let tray: TrayLike | undefined;
+
+  const openExternal = async (url: string): Promise<void> => {
+    if (!isSafeExternalUrl(url)) throw new Error('Only https links open outside kubezt.');
+    await apis.shell.openExternal(url);
+  };
+
+  // Every webContents, present and future: no navigation, no new windows, no <webview>.
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openExternal, log));
+  app.on('second-instance', () => {
+    showWindow('clusters');
+  });
+  // A tray app keeps running with no window open; only "Quit" ends it.
+  app.on('window-all-closed', () => {});
+  app.on('before-quit', () => {
+    services?.stop();
+    tray?.destroy();
+  });
+
+  await app.whenReady();
+  hardenSession(apis.session.defaultSession);
+  if (config.platform === 'darwin') app.dock?.hide();
+
+  const host = createHost(apis, config);
+  services = await config.createServices(host, apis);
+  const running = services;
+  registerIpcHandlers(apis, running, config.rendererOrigin);
+  running.onEvent((event) => broadcast(event));
+
+  function broadcast(event: AppEvent): void {
+    if (!mainWindow || mainWindow.isDestroyed() || mainWindow.webContents.isDestroyed()) return;
+    mainWindow.webContents.send(eventChannel(event.name as EventName), event.payload);
+  }
+
+  function showWindow(view: ViewName): BrowserWindowLike {
+    if (mainWindow && !mainWindow.isDestroyed()) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.show();
+      mainWindow.focus();
+      if (pendingView) pendingView.wanted = view;
+      else broadcast({ name: 'navigate', payload: { view } });
+      return mainWindow;
+    }
+    const win = apis.createBrowserWindow(windowOptions(config.preloadPath, !app.isPackaged));
+    mainWindow = win;
+    pendingView = { loaded: view, wanted: view };
+    win.once('ready-to-show', () => {
+      const wanted = pendingView?.wanted;
+      pendingView = undefined;
+      win.show();
+      win.focus();
+      if (wanted && wanted !== view) broadcast({ name: 'navigate', payload: { view: wanted } });
+    });
+    win.on('closed', () => {
+      if (mainWindow === win) mainWindow = undefined;
+    });
+    const origin = config.rendererOrigin;
+    const load =
+      origin.kind === 'file' ? win.loadFile(origin.indexHtml, { hash: view }) : win.loadURL(`${origin.url}#${view}`);
+    load.catch((e: unknown) => log('the window failed to load', e));
+    return win;
+  }
+
+  const images = new Map<TrayIconState, ImageLike>();
+  const iconFor = (state: TrayIconState): ImageLike => {
+    let image = images.get(state);
+    if (!image) {
+      image = apis.nativeImage.createFromPath(trayIconPath(config.trayIconsDir, config.platform, state));
+      if (image.isEmpty()) log(`tray icon for "${state}" is missing or unreadable`);
+      images.set(state, image);
+    }
+    return image;
+  };
+
+  const onTrayAction = (action: TrayAction): void => {
+    switch (action.kind) {
+      case 'use':
+        running.call('useContext', { name: action.cluster }).catch((e: unknown) => reportActionError(e));
+        return;
+      case 'open':
+        showWindow(action.view);
+        return;
+      case 'refresh':
+        running
+          .call('refresh')
+          .then(() => running.call('check'))
+          .catch((e: unknown) => reportActionError(e));
+        return;
+      case 'quit':
+        app.quit();
+        return;
+    }
+  };
+  // Failures of a click in the tray menu have no window to show them in: a notification does.
+  const reportActionError = (e: unknown): void => {
+    const message = e instanceof Error ? e.message.replace(/^\[[a-z-]+\] /, '') : String(e);
+    host.notify({ title: 'kubezt', body: message });
+  };
+
+  tray = createTrayController(apis, running, iconFor, onTrayAction);
+  await running.start();
+
+  return {
+    services: running,
+    showWindow,
+    quit: () => app.quit(),
+  };
+}
+
+function createTrayController(
+  apis: ElectronApis,
+  services: AppServices,
+  iconFor: (state: TrayIconState) => ImageLike,
+  onAction: (action: TrayAction) => void,
+): TrayLike {
+  const initial = trayModel(services.state());
+  const tray = apis.createTray(iconFor(initial.icon));
+  let shownIcon = initial.icon;
+  const render = (model: ReturnType<typeof trayModel>) => {
+    if (model.icon !== shownIcon) {
+      tray.setImage(iconFor(model.icon));
+      shownIcon = model.icon;
+    }
+    tray.setToolTip(model.tooltip);
+    // Linux (StatusNotifier/AppIndicator) only shows a menu handed over again: rebuild each time.
+    tray.setContextMenu(apis.Menu.buildFromTemplate(model.menu.map((item) => menuItem(item, onAction))));
+  };
+  render(initial);
+  services.onStateChange((state) => render(trayModel(state)));
+  return tray;
+}
+
+function menuItem(item: TrayMenuItem, onAction: (action: TrayAction) => void): MenuItemOptionsLike {
+  if (item.type === 'separator') return { type: 'separator' };
+  const out: MenuItemOptionsLike = { type: item.type, label: item.label, enabled: item.enabled };
+  if (item.type === 'checkbox') out.checked = item.checked;
+  if (item.toolTip) out.toolTip = item.toolTip;
+  const action = item.action;
+  if (action) out.click = () => onAction(action);
+  return out;
+}
+
+/** One handler per request channel; each checks its sender frame, then the services validate. */
+export function registerIpcHandlers(apis: ElectronApis, services: AppServices, origin: RendererOrigin): void {
+  for (const name of REQUEST_NAMES) {
+    apis.ipcMain.handle(requestChannel(name), async (event: IpcInvokeEventLike, payload?: unknown) => {
+      if (!isTrustedSender(event, origin)) {
+        return {
+          ok: false,
+          error: { code: 'forbidden-sender', message: 'This request did not come from the kubezt window.' },
+        };
+      }
+      return services.handle(name, payload);
+    });
+  }
+}
+
+/** Only the app's own page, in a top-level frame, may call main. */
+export function isTrustedSender(event: IpcInvokeEventLike, origin: RendererOrigin): boolean {
+  const frame = event.senderFrame;
+  return frame !== null && frame.parent === null && isAppUrl(frame.url, origin);
+}
+
+export function hardenWebContents(
+  contents: WebContentsLike,
+  openExternal: (url: string) => Promise<void>,
+  log: (message: string, error?: unknown) => void,
+): void {
+  const handOff = (url: string) => {
+    if (isSafeExternalUrl(url)) openExternal(url).catch((e: unknown) => log('could not open a link', e));
+  };
+  contents.on('will-navigate', (event, url) => {
+    event.preventDefault();
+    handOff(url);
+  });
+  contents.on('will-frame-navigate', (event) => {
+    event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => {
+    event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => {
+    event.preventDefault();
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    handOff(url);
+    return { action: 'deny' };
+  });
+}
+
+export function hardenSession(session: SessionLike): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+  session.webRequest.onHeadersReceived((details, callback) =>
+    callback({ responseHeaders: withCspHeader(details.responseHeaders) }),
+  );
+}
+
+function createHost(apis: ElectronApis, config: GlueConfig): AppHost {
+  const { app } = apis;
+  return {
+    appVersion: app.getVersion(),
+    platform: config.platform,
+    loginShell: config.loginShell,
+    async chooseSavePath({ title, defaultName, extensions }) {
+      const r = await apis.dialog.showSaveDialog({
+        title,
+        defaultPath: path.join(config.homeDir, defaultName),
+        filters: [{ name: extensions.join(', '), extensions }],
+      });
+      return r.canceled || !r.filePath ? null : r.filePath;
+    },
+    async chooseOpenPath({ title, extensions }) {
+      const r = await apis.dialog.showOpenDialog({
+        title,
+        properties: ['openFile'],
+        filters: [{ name: extensions.join(', '), extensions }],
+      });
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
+    writeClipboard: (text) => apis.clipboard.writeText(text),
+    async openExternal(url) {
+      if (!isSafeExternalUrl(url)) throw new Error('Only https links open outside kubezt.');
+      await apis.shell.openExternal(url);
+    },
+    async setLaunchAtLogin(enabled) {
+      if (config.platform === 'linux') {
+        await setLinuxAutostart({
+          enabled,
+          dir: autostartDir(config.env, config.homeDir),
+          command: launchCommand({
+            execPath: config.execPath,
+            env: config.env,
+            args: app.isPackaged ? [] : [app.getAppPath()],
+          }),
+        });
+      } else {
+        app.setLoginItemSettings({ openAtLogin: enabled });
+      }
+    },
+    notify({ title, body }) {
+      if (!apis.Notification.isSupported()) return;
+      apis.createNotification({ title, body }).show();
+    },
+  };
+}

@@ -50,7 +50,7 @@ export interface SeedOptions {
   /** 32 hex digits; derived from the account name when omitted. */
   accountId?: string;
   accountName?: string;
-  /** Unrelated single-host service routes that pad the route list across pages (default 40). */
+  /** Unrelated single-host service routes that pad the route list across pages (default 60). */
   fillerRoutes?: number;
   /** `per_page` the fake uses when the client sends none (default 20, so the default seed spans pages). */
   defaultPerPage?: number;
@@ -234,7 +234,7 @@ export function seedFromClusters(clusters: SeedCluster[], opts: SeedOptions = {}
   routes.push(route(office, '172.16.0.0/12', 'k8s pod network (all clusters)'));
   routes.push(route(office, '192.168.0.0/16', 'Lab', { virtual_network_id: labVnet.id, virtual_network_name: 'lab' }));
   routes.push(route(office, 'fd00:1234::/32', 'kubernetes services IPv6 range'));
-  const fillers = opts.fillerRoutes ?? 40;
+  const fillers = opts.fillerRoutes ?? 60;
   for (let n = 0; n < fillers; n++) {
     const service = FILLER_SERVICES[n % FILLER_SERVICES.length] ?? 'service';
     routes.push(route(office, `10.20.${Math.floor(n / 250)}.${(n % 250) + 1}/32`, `${service}-${n} (IPv4)`));

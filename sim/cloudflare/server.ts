@@ -303,6 +303,16 @@ export async function startCloudflareApi(opts: StartCloudflareApiOptions): Promi
   const pendingTimers = new Set<NodeJS.Timeout>();
   const waiters = new Set<{ match: (r: LoggedRequest) => boolean; resolve: (r: LoggedRequest) => void }>();
 
+  // Checked when a request arrives (status 0) and again when it is answered.
+  function notify(logged: LoggedRequest): void {
+    for (const waiter of waiters) {
+      if (waiter.match(logged)) {
+        waiters.delete(waiter);
+        waiter.resolve(logged);
+      }
+    }
+  }
+
   function respond(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake.invalid');
     const path = url.pathname.startsWith(BASE_PATH) ? url.pathname.slice(BASE_PATH.length) : url.pathname;
@@ -319,15 +329,11 @@ export async function startCloudflareApi(opts: StartCloudflareApiOptions): Promi
     }
     const logged: LoggedRequest = { method, path, query: queryRecord(url.searchParams), endpoint, status: 0 };
     requests.push(logged);
-    for (const waiter of waiters) {
-      if (waiter.match(logged)) {
-        waiters.delete(waiter);
-        waiter.resolve(logged);
-      }
-    }
+    notify(logged);
 
     const send = (reply: Reply): void => {
       logged.status = reply.status;
+      notify(logged);
       if (res.destroyed) return;
       res.writeHead(reply.status, { 'cf-ray': `${randomBytes(8).toString('hex')}-SIM`, ...reply.headers });
       res.end(reply.body);
@@ -344,7 +350,11 @@ export async function startCloudflareApi(opts: StartCloudflareApiOptions): Promi
       send(handle(req, method, path, url.searchParams, matched));
     };
 
-    if (fault?.delayMs) {
+    const delayed = (): void => {
+      if (!fault?.delayMs) {
+        proceed();
+        return;
+      }
       const timer = setTimeout(() => {
         pendingTimers.delete(timer);
         proceed();
@@ -355,9 +365,13 @@ export async function startCloudflareApi(opts: StartCloudflareApiOptions): Promi
         clearTimeout(timer);
         pendingTimers.delete(timer);
       });
+    };
+
+    if (fault?.waitFor) {
+      void Promise.resolve(fault.waitFor).finally(delayed);
       return;
     }
-    proceed();
+    delayed();
   }
 
   function handle(

@@ -83,6 +83,8 @@ export interface CloudflareFault {
   retryAfter?: number | string;
   /** Hold the response headers back this long (the SDK's timeout only covers the headers). */
   delayMs?: number;
+  /** Hold the response until this settles (orders events across concurrent requests in tests). */
+  waitFor?: Promise<unknown>;
   /** Fail only the next N matching requests, then stop matching; forever when omitted. */
   times?: number;
   /** 5xx from Cloudflare's edge come as HTML, not as a v4 envelope. */
@@ -123,7 +125,10 @@ export interface FakeCloudflareApi {
   accountId: string;
   /** Every request in arrival order; never holds the token. */
   requests: LoggedRequest[];
-  /** Resolves with the first request (already logged or still to come) that matches. */
+  /**
+   * Resolves with the first request (already logged or still to come) that matches, checked when
+   * it arrives (status 0) and when it is answered (its status set).
+   */
   waitForRequest(match: (r: LoggedRequest) => boolean): Promise<LoggedRequest>;
   setFaults(faults: CloudflareFault[]): void;
   setLacking(lacking: CloudflarePermission[]): void;

@@ -331,7 +331,7 @@ describe('discoverFromCloudflare when Cloudflare says no', () => {
     const result = await discoverFromCloudflare(optionsFor(api));
     expect(result.clusters.map((c) => c.name)).toEqual(['a']);
     const routes = api.requests.filter((r) => r.endpoint === 'routes');
-    expect(routes.map((r) => r.status)).toEqual([429, 200, 200]);
+    expect(routes.map((r) => r.status)).toEqual([429, ...Array(result.pages.routes).fill(200)]);
   });
 
   it('5xx: retried, then succeeds', async () => {
@@ -387,6 +387,38 @@ describe('discoverFromCloudflare when Cloudflare says no', () => {
     expect(e.message).toMatch(/did not answer in time while listing tunnel routes \(tried 2 times\)/);
     expect(progress).toContainEqual(expect.objectContaining({ type: 'retry', step: 'routes', reason: 'timeout' }));
     expect(api.requests.filter((r) => r.endpoint === 'routes')).toHaveLength(2);
+  });
+
+  it('one failure stops the other requests: a sibling waiting out a 429 is woken and gives up', async () => {
+    // Gateway policies answer 403 only once the routes request is backing off from its 429.
+    let routesBackingOff: () => void = () => {};
+    const backingOff = new Promise<void>((resolve) => {
+      routesBackingOff = resolve;
+    });
+    const api = await start(FOUR, {
+      lacking: ['Zero Trust Read'],
+      faults: [
+        { endpoint: 'routes', status: 429, retryAfter: 20 },
+        {
+          endpoint: ['gateway-rules', 'gateway-lists', 'split-tunnel-exclude', 'split-tunnel-include'],
+          waitFor: backingOff,
+        },
+      ],
+    });
+    const signals: AbortSignal[] = [];
+    const sleep = (_ms: number, signal?: AbortSignal) =>
+      new Promise<void>((resolve) => {
+        if (!signal) throw new Error('backoff without a signal cannot be cancelled');
+        signals.push(signal);
+        routesBackingOff();
+        // Only wakes on abort, as the real sleep does long before 20 s.
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    const e = await discoveryError(optionsFor(api, { sleep }));
+    expect(e.code).toBe('cloudflare-permission');
+    expect(signals).toHaveLength(1);
+    expect(signals[0]?.aborted).toBe(true);
+    expect(api.requests.filter((r) => r.endpoint === 'routes')).toHaveLength(1);
   });
 
   it('an API that is not there: cloudflare-unavailable', async () => {

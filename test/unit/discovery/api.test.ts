@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkAccountId, checkToken, redact, retryAfterMs } from '../../../main/core/discovery/cloudflare/api.ts';
+import {
+  checkAccountId,
+  checkToken,
+  cloudflareOptionsFromEnv,
+  defaultSleep,
+  redact,
+  retryAfterMs,
+} from '../../../main/core/discovery/cloudflare/api.ts';
 import { compareIps, IpSet, normalizeIp, parseCidr } from '../../../main/core/discovery/cloudflare/ip.ts';
 
 describe('retryAfterMs', () => {
@@ -41,6 +48,28 @@ describe('token and account checks', () => {
     expect(() => checkToken('Zk3vQ9xLr2T8mWcN5bHy7PdJ4sAeF6gUoV1iK0qE')).not.toThrow();
     expect(() => checkAccountId('0123456789abcdef0123456789ABCDEF')).not.toThrow();
     expect(() => checkAccountId('acct-123')).toThrow(/32 hexadecimal characters/);
+  });
+});
+
+describe('environment and sleep', () => {
+  it('reads the SDK environment variables, ignoring blanks', () => {
+    expect(
+      cloudflareOptionsFromEnv({
+        CLOUDFLARE_API_TOKEN: ' tok ',
+        CLOUDFLARE_ACCOUNT_ID: 'abc',
+        CLOUDFLARE_BASE_URL: '',
+        HOME: '/home/x',
+      }),
+    ).toEqual({ token: 'tok', accountId: 'abc' });
+    expect(cloudflareOptionsFromEnv({})).toEqual({});
+  });
+
+  it('the default backoff sleep ends when its signal aborts', async () => {
+    const controller = new AbortController();
+    const sleeping = defaultSleep(10 * 60_000, controller.signal);
+    controller.abort();
+    await expect(sleeping).resolves.toBeUndefined();
+    await expect(defaultSleep(10 * 60_000, controller.signal)).resolves.toBeUndefined();
   });
 });
 

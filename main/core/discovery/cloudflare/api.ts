@@ -62,8 +62,8 @@ export interface CloudflareApiOptions {
   /** Page size asked for on paginated lists (default 50). */
   pageSize?: number;
   onProgress?: (p: DiscoveryProgress) => void;
-  /** Injected in tests so backoff costs no time. */
-  sleep?: (ms: number) => Promise<void>;
+  /** Injected in tests so backoff costs no time; may ignore the signal. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -94,8 +94,21 @@ const STEP_WHAT: Record<DiscoveryStep, string> = {
 
 const MAX_PAGES = 1000;
 
-export function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Sleeps, but wakes up early when the signal aborts, so a failed discovery leaves no timer behind. */
+export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** Removes every occurrence of the secret, whatever produced the text. */
@@ -127,6 +140,25 @@ export function checkAccountId(accountId: string): void {
       'The Cloudflare account id must be 32 hexadecimal characters: copy it from the Zero Trust dashboard URL and run kubezt login --account-id ID.',
     );
   }
+}
+
+/**
+ * The SDK's own environment variables, read by the caller (CLI, app) and passed in: core never
+ * reads the environment itself.
+ */
+export function cloudflareOptionsFromEnv(env: Record<string, string | undefined>): {
+  token?: string;
+  accountId?: string;
+  baseURL?: string;
+} {
+  const pick = (name: string) => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  const token = pick('CLOUDFLARE_API_TOKEN');
+  const accountId = pick('CLOUDFLARE_ACCOUNT_ID');
+  const baseURL = pick('CLOUDFLARE_BASE_URL');
+  return { ...(token ? { token } : {}), ...(accountId ? { accountId } : {}), ...(baseURL ? { baseURL } : {}) };
 }
 
 export function createClient(opts: CloudflareApiOptions): Cloudflare {
@@ -178,7 +210,7 @@ export interface CallContext {
   retries: number;
   rateLimitRetries: number;
   maxRetryAfterMs: number;
-  sleep: (ms: number) => Promise<void>;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   progress: (p: DiscoveryProgress) => void;
   warn: (w: string) => void;
   signal: AbortSignal | undefined;
@@ -242,7 +274,7 @@ export async function withPolicy<T>(ctx: CallContext, step: DiscoveryStep, call:
         rateLimited += 1;
         ctx.progress({ type: 'rate-limited', step, waitMs, attempt: rateLimited });
         ctx.warn(`Cloudflare rate-limited kubezt while ${what}; it waited ${seconds(waitMs)} as asked and retried.`);
-        await ctx.sleep(waitMs);
+        await ctx.sleep(waitMs, ctx.signal);
         continue;
       }
       const reason = transientReason(e);
@@ -252,7 +284,7 @@ export async function withPolicy<T>(ctx: CallContext, step: DiscoveryStep, call:
         const waitMs = backoffMs(failures);
         const status = e instanceof APIError && typeof e.status === 'number' ? { status: e.status } : {};
         ctx.progress({ type: 'retry', step, reason, ...status, waitMs, attempt: failures });
-        await ctx.sleep(waitMs);
+        await ctx.sleep(waitMs, ctx.signal);
         continue;
       }
       throw await permanentError(e, step, ctx);

@@ -368,7 +368,7 @@ export async function startCloudflareApi(opts: StartCloudflareApiOptions): Promi
     };
 
     if (fault?.waitFor) {
-      void Promise.resolve(fault.waitFor).finally(delayed);
+      void Promise.resolve(fault.waitFor).then(delayed, delayed);
       return;
     }
     delayed();

@@ -1,0 +1,158 @@
+import { isUserError } from '../errors.ts';
+import type { ClusterEntry } from '../model/cluster.ts';
+import { applyKubeconfigPlan } from './apply.ts';
+import { loadKubeconfig } from './files.ts';
+import {
+  type KubeconfigChange,
+  type KubeconfigPlan,
+  planKubeconfig,
+  resolveContextName,
+  setCurrentContext,
+} from './plan.ts';
+
+/**
+ * kubezt's kubeconfig engine. Pure planning (bytes in, bytes out) lives in plan.ts; safe writing
+ * in apply.ts; the two helpers below are what `kubezt setup` / `kubezt use` and the app call.
+ */
+
+export { type ApplyOptions, type ApplyResult, type ApplyStep, applyKubeconfigPlan } from './apply.ts';
+export { type DiffOptions, planDiff, unifiedDiff } from './diff.ts';
+export {
+  type LoadOptions,
+  loadKubeconfig,
+  type ResolveKubeconfigFilesInput,
+  readKubeconfigBytes,
+  resolveKubeconfigFiles,
+} from './files.ts';
+export { lockPathFor } from './lock.ts';
+export { applyNameTemplate, checkNameTemplate, closeMatches, DEFAULT_NAME_TEMPLATE } from './names.ts';
+export { type KubeconfigSet, type KubeconfigSource, parseKubeconfigSet } from './parse.ts';
+export {
+  type ChangeKind,
+  type KubeconfigChange,
+  type KubeconfigPlan,
+  type KubeconfigWrite,
+  type PlanKubeconfigInput,
+  planKubeconfig,
+  resolveContextName,
+  setCurrentContext,
+} from './plan.ts';
+export {
+  type MergedCluster,
+  type MergedContext,
+  type MergedKubeconfig,
+  type MergedUser,
+  readMergedKubeconfig,
+} from './read.ts';
+
+export const DEFAULT_LOCK_TIMEOUT_MS = 5000;
+
+export interface SetupKubeconfigInput {
+  /** From resolveKubeconfigFiles. */
+  paths: readonly string[];
+  clusters: readonly ClusterEntry[];
+  nameTemplate?: string;
+  lockTimeoutMs?: number;
+  /** Plan only. */
+  dryRun?: boolean;
+  /**
+   * Asked before writing (show planDiff(plan)); false writes nothing. Not called when there is
+   * nothing to write. Called again with the new plan if the files changed meanwhile.
+   */
+  confirm?: (plan: KubeconfigPlan) => boolean | Promise<boolean>;
+  /** Plans made again after another program changed a file under us. Default 3. */
+  attempts?: number;
+  now?: () => number;
+}
+
+export interface SetupKubeconfigResult {
+  plan: KubeconfigPlan;
+  /** True when the plan's writes are on disk (also true for an empty plan). */
+  applied: boolean;
+  backups: string[];
+}
+
+async function retryOnChange<T>(attempts: number, run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (e) {
+      if (!isUserError(e) || e.code !== 'kubeconfig-changed' || attempt >= attempts) throw e;
+    }
+  }
+}
+
+/** `kubezt setup`: read, plan, (confirm,) write; re-plans if kubectl wrote in between. */
+export async function setupKubeconfig(input: SetupKubeconfigInput): Promise<SetupKubeconfigResult> {
+  return retryOnChange(input.attempts ?? 3, async () => {
+    const set = await loadKubeconfig(input.paths);
+    const planInput =
+      input.nameTemplate === undefined
+        ? { clusters: input.clusters, files: set }
+        : { clusters: input.clusters, files: set, nameTemplate: input.nameTemplate };
+    const plan = planKubeconfig(planInput);
+    if (plan.writes.length === 0) return { plan, applied: true, backups: [] };
+    if (input.dryRun) return { plan, applied: false, backups: [] };
+    if (input.confirm && !(await input.confirm(plan))) return { plan, applied: false, backups: [] };
+    const result = await applyKubeconfigPlan(plan, applyOptions(input));
+    return { plan, applied: true, backups: result.backups };
+  });
+}
+
+function applyOptions(input: { lockTimeoutMs?: number; now?: () => number }) {
+  const lockTimeoutMs = input.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  return input.now ? { lockTimeoutMs, now: input.now } : { lockTimeoutMs };
+}
+
+export interface UseKubeconfigContextInput {
+  paths: readonly string[];
+  /** A context name, or a cluster name (kubezt's ClusterEntry name or a kubeconfig cluster). */
+  name: string;
+  lockTimeoutMs?: number;
+  attempts?: number;
+  now?: () => number;
+}
+
+export interface UseKubeconfigContextResult {
+  context: string;
+  /** The merged current-context before ('' when unset). */
+  previous: string;
+  /** The file current-context was written to (kubectl's default file). */
+  file: string;
+  /** False when it already was the current context (nothing written, like kubectl). */
+  changed: boolean;
+}
+
+/** `kubezt use NAME`: like `kubectl config use-context`, one parse of each file. */
+export async function useKubeconfigContext(input: UseKubeconfigContextInput): Promise<UseKubeconfigContextResult> {
+  return retryOnChange(input.attempts ?? 3, async () => {
+    const set = await loadKubeconfig(input.paths);
+    const context = resolveContextName(set, input.name);
+    const plan = setCurrentContext(set, context);
+    await applyKubeconfigPlan(plan, applyOptions(input));
+    return {
+      context,
+      previous: plan.currentContext?.from ?? '',
+      file: plan.currentContext?.file ?? '',
+      changed: plan.writes.length > 0,
+    };
+  });
+}
+
+/**
+ * One line per change, in the CLI's style: "added context zt-prod-us to ~/.kube/config".
+ * Unchanged entries are left out; `display` shortens paths (e.g. home to ~).
+ */
+export function describeChanges(
+  changes: readonly KubeconfigChange[],
+  display: (path: string) => string = (p) => p,
+): string[] {
+  const lines: string[] = [];
+  for (const c of changes) {
+    const file = display(c.file);
+    if (c.kind === 'added') lines.push(`added context ${c.context} to ${file}`);
+    else if (c.kind === 'updated') lines.push(`updated context ${c.context} in ${file}`);
+    else if (c.kind === 'removed') lines.push(`removed stale context ${c.context} from ${file}`);
+  }
+  return lines;
+}

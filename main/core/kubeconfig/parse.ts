@@ -1,0 +1,435 @@
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Node,
+  type Pair,
+  parseDocument,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
+import { UserError } from '../errors.ts';
+import { linePos } from './yaml-text.ts';
+
+/**
+ * Reads kubeconfig bytes the way kubectl does (go-yaml v2, i.e. YAML 1.1, into typed structs)
+ * and keeps the yaml Document with its source offsets, so edits can be spliced into the original
+ * text. Anything kubectl would refuse to load is a `kubeconfig-invalid` UserError naming the file,
+ * the line and the reason: kubezt never writes a file it cannot read the way kubectl does.
+ */
+
+export type EntryKind = 'cluster' | 'context' | 'user';
+export const ENTRY_KINDS: readonly EntryKind[] = ['cluster', 'context', 'user'];
+export const LIST_KEY: Readonly<Record<EntryKind, string>> = {
+  cluster: 'clusters',
+  context: 'contexts',
+  user: 'users',
+};
+export const KUBEZT_EXTENSION = 'kubezt';
+
+/** One file of the KUBECONFIG list, in order; `bytes: null` when the file does not exist. */
+export interface KubeconfigSource {
+  path: string;
+  bytes: string | null;
+}
+
+export interface ParsedEntry {
+  kind: EntryKind;
+  name: string;
+  fileIndex: number;
+  /** Index in its list (the YAMLSeq), which is also the index of its CST item. */
+  index: number;
+  item: YAMLMap;
+  /** The `cluster:` / `context:` / `user:` mapping; null when absent. */
+  inner: YAMLMap | null;
+  /** Carries `extensions: [{name: kubezt, extension: {managed: true}}]`. */
+  owned: boolean;
+  /** `extension.cluster` of the kubezt extension: the ClusterEntry name it was written for. */
+  ownerCluster?: string;
+}
+
+export interface ParsedList {
+  pair: Pair | null;
+  /** null when the key is missing or its value is null / empty. */
+  seq: YAMLSeq | null;
+  entries: ParsedEntry[];
+}
+
+export interface ParsedKubeconfigFile {
+  path: string;
+  bytes: string | null;
+  fileIndex: number;
+  doc: Document.Parsed | null;
+  /** The top-level mapping; null for a missing or empty file (kubectl reads those as empty). */
+  root: YAMLMap | null;
+  lists: Record<EntryKind, ParsedList>;
+  /** '' when unset. */
+  currentContext: string;
+  currentContextPair: Pair | null;
+}
+
+type Shape = 'string' | 'bool' | 'bytes' | 'any' | { list: Shape } | { map: Shape } | { fields: Record<string, Shape> };
+
+// client-go's clientcmd/api/v1 types: what kubectl decodes into. Unknown keys are ignored by
+// kubectl (and kept by kubezt); a known key with the wrong type makes kubectl reject the file.
+const EXTENSIONS: Shape = { list: { fields: { name: 'string', extension: 'any' } } };
+const CLUSTER: Shape = {
+  fields: {
+    server: 'string',
+    'tls-server-name': 'string',
+    'insecure-skip-tls-verify': 'bool',
+    'certificate-authority': 'string',
+    'certificate-authority-data': 'bytes',
+    'proxy-url': 'string',
+    'disable-compression': 'bool',
+    extensions: EXTENSIONS,
+  },
+};
+const CONTEXT: Shape = { fields: { cluster: 'string', user: 'string', namespace: 'string', extensions: EXTENSIONS } };
+const EXEC: Shape = {
+  fields: {
+    command: 'string',
+    args: { list: 'string' },
+    env: { list: { fields: { name: 'string', value: 'string' } } },
+    apiVersion: 'string',
+    installHint: 'string',
+    provideClusterInfo: 'bool',
+    interactiveMode: 'string',
+  },
+};
+const USER: Shape = {
+  fields: {
+    'client-certificate': 'string',
+    'client-certificate-data': 'bytes',
+    'client-key': 'string',
+    'client-key-data': 'bytes',
+    token: 'string',
+    tokenFile: 'string',
+    as: 'string',
+    'as-uid': 'string',
+    'as-groups': { list: 'string' },
+    'as-user-extra': { map: { list: 'string' } },
+    username: 'string',
+    password: 'string',
+    'auth-provider': { fields: { name: 'string', config: { map: 'string' } } },
+    exec: EXEC,
+    extensions: EXTENSIONS,
+  },
+};
+const CONFIG: Shape = {
+  fields: {
+    kind: 'string',
+    apiVersion: 'string',
+    preferences: { fields: { colors: 'bool', extensions: EXTENSIONS } },
+    clusters: { list: { fields: { name: 'string', cluster: CLUSTER } } },
+    contexts: { list: { fields: { name: 'string', context: CONTEXT } } },
+    users: { list: { fields: { name: 'string', user: USER } } },
+    'current-context': 'string',
+    extensions: EXTENSIONS,
+  },
+};
+
+interface Problem {
+  offset: number | undefined;
+  reason: string;
+  fix: string;
+}
+
+class InvalidKubeconfig extends Error {
+  readonly problem: Problem;
+  constructor(problem: Problem) {
+    super(problem.reason);
+    this.problem = problem;
+  }
+}
+
+export function invalidKubeconfig(path: string, src: string, problem: Problem): UserError {
+  const where =
+    problem.offset === undefined
+      ? ''
+      : (() => {
+          const { line, col } = linePos(src, problem.offset);
+          return ` at line ${line}, column ${col}`;
+        })();
+  return new UserError(
+    'kubeconfig-invalid',
+    `Cannot use the kubeconfig ${path}: ${problem.reason}${where}; ${problem.fix} (kubezt did not change the file).`,
+  );
+}
+
+/**
+ * What kubectl's decoder reads as a string: YAML 1.1 timestamps and base-60 numbers stay strings
+ * in go-yaml's JSON conversion; booleans and numbers do not. undefined: not a string.
+ */
+export function scalarString(node: Scalar): string | null | undefined {
+  const v = node.value;
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return v;
+  if (v instanceof Date) return node.source ?? null;
+  if (typeof v === 'number' && (node.source ?? '').includes(':')) return node.source ?? null;
+  return undefined;
+}
+
+function describe(node: unknown): string {
+  if (isMap(node)) return 'a mapping';
+  if (isSeq(node)) return 'a list';
+  if (isScalar(node)) {
+    const v = node.value;
+    if (typeof v === 'boolean') return `read as the boolean ${v} by kubectl (YAML 1.1)`;
+    if (typeof v === 'number' || typeof v === 'bigint') return `read as the number ${String(v)} by kubectl`;
+  }
+  return 'not a string';
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function checkShape(doc: Document.Parsed, node: unknown, shape: Shape, path: string): void {
+  if (node === null || node === undefined) return;
+  if (isAlias(node)) {
+    checkShape(doc, node.resolve(doc), shape, path);
+    return;
+  }
+  const n = node as Node;
+  const offset = n.range?.[0];
+  const fail = (reason: string, fix = 'fix it') => new InvalidKubeconfig({ offset, reason: `${path} ${reason}`, fix });
+  if (shape === 'any') return;
+  if (isScalar(n) && n.value === null) return; // JSON null: kubectl leaves the field empty
+  if (shape === 'string' || shape === 'bytes') {
+    if (!isScalar(n)) throw fail(`must be a string but is ${describe(n)}`);
+    const s = scalarString(n);
+    if (s === undefined) {
+      throw fail(`must be a string but is ${describe(n)}`, `quote it ("${String(n.source ?? n.value)}")`);
+    }
+    if (shape === 'bytes' && s !== null && !BASE64.test(s.replace(/[\r\n]/g, ''))) {
+      throw fail('is not valid base64', 'replace it with the base64 of the PEM data');
+    }
+    return;
+  }
+  if (shape === 'bool') {
+    if (!isScalar(n) || typeof n.value !== 'boolean') throw fail('must be true or false');
+    return;
+  }
+  if ('list' in shape) {
+    if (!isSeq(n)) throw fail(`must be a list but is ${describe(n)}`);
+    n.items.forEach((item, i) => {
+      checkShape(doc, item, shape.list, `${path}[${i}]`);
+    });
+    return;
+  }
+  if (!isMap(n)) throw fail(`must be a mapping but is ${describe(n)}`);
+  for (const pair of n.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    if (key === undefined) continue;
+    const child = 'map' in shape ? shape.map : shape.fields[key];
+    if (child) checkShape(doc, pair.value, child, path === '' ? key : `${path}.${key}`);
+  }
+}
+
+function mapGet(map: YAMLMap, key: string): { pair: Pair; value: unknown } | undefined {
+  for (const pair of map.items) {
+    if (isScalar(pair.key) && pair.key.value === key) return { pair, value: pair.value };
+  }
+  return undefined;
+}
+
+/** The value under `key`, following an alias; undefined when absent. */
+export function getNode(doc: Document.Parsed, map: YAMLMap, key: string): unknown {
+  const found = mapGet(map, key)?.value;
+  return isAlias(found) ? found.resolve(doc) : found;
+}
+
+export function getString(doc: Document.Parsed, map: YAMLMap, key: string): string {
+  const v = getNode(doc, map, key);
+  return isScalar(v) ? (scalarString(v) ?? '') : '';
+}
+
+function ownership(doc: Document.Parsed, inner: YAMLMap | null): { owned: boolean; ownerCluster?: string } {
+  if (!inner) return { owned: false };
+  const exts = getNode(doc, inner, 'extensions');
+  if (!isSeq(exts)) return { owned: false };
+  for (const ext of exts.items) {
+    if (!isMap(ext) || getString(doc, ext, 'name') !== KUBEZT_EXTENSION) continue;
+    const body = getNode(doc, ext, 'extension');
+    if (!isMap(body)) continue;
+    const managed = getNode(doc, body, 'managed');
+    if (isScalar(managed) && managed.value === true) {
+      const owner = getString(doc, body, 'cluster');
+      return owner ? { owned: true, ownerCluster: owner } : { owned: true };
+    }
+  }
+  return { owned: false };
+}
+
+function emptyLists(): Record<EntryKind, ParsedList> {
+  return {
+    cluster: { pair: null, seq: null, entries: [] },
+    context: { pair: null, seq: null, entries: [] },
+    user: { pair: null, seq: null, entries: [] },
+  };
+}
+
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?\s*$/, '').replace(/[.:]\s*$/, '');
+}
+
+/**
+ * Parses one kubeconfig file. Throws `kubeconfig-invalid` for anything kubectl would refuse to
+ * load, and also for duplicate mapping keys and several YAML documents in one file (kubectl
+ * silently takes one of them; kubezt will not guess which one the user means).
+ */
+export function parseKubeconfigFile(source: KubeconfigSource, fileIndex: number): ParsedKubeconfigFile {
+  const { path, bytes } = source;
+  const base: ParsedKubeconfigFile = {
+    path,
+    bytes,
+    fileIndex,
+    doc: null,
+    root: null,
+    lists: emptyLists(),
+    currentContext: '',
+    currentContextPair: null,
+  };
+  if (bytes === null) return base;
+  const src = bytes;
+  const fail = (problem: Problem) => invalidKubeconfig(path, src, problem);
+  if (src.includes('\0'))
+    throw fail({ offset: src.indexOf('\0'), reason: 'it contains a NUL byte', fix: 'restore it from a backup' });
+  const doc = parseDocument(src, { version: '1.1', keepSourceTokens: true, uniqueKeys: true, prettyErrors: true });
+  const error = doc.errors[0];
+  if (error) {
+    if (error.code === 'MULTIPLE_DOCS') {
+      throw fail({
+        offset: error.pos[0],
+        reason: 'it holds more than one YAML document',
+        fix: 'keep one document (kubectl reads only one)',
+      });
+    }
+    const reason =
+      error.code === 'DUPLICATE_KEY' ? 'a key appears twice in the same mapping' : `${firstLine(error.message)}`;
+    throw fail({ offset: error.pos[0], reason, fix: 'fix the YAML' });
+  }
+  base.doc = doc;
+  const contents = doc.contents;
+  if (contents === null || (isScalar(contents) && contents.value === null)) return base;
+  if (!isMap(contents)) {
+    throw fail({
+      offset: (contents as Node).range?.[0],
+      reason: `its top level is ${describe(contents)}, not a kubeconfig mapping`,
+      fix: 'restore a valid kubeconfig',
+    });
+  }
+  const root = contents as YAMLMap;
+  base.root = root;
+  try {
+    checkShape(doc, root, CONFIG, '');
+  } catch (e) {
+    if (e instanceof InvalidKubeconfig) throw fail(e.problem);
+    throw e;
+  }
+  const kind = getString(doc, root, 'kind');
+  if (kind !== '' && kind !== 'Config') {
+    throw fail({
+      offset: (getNode(doc, root, 'kind') as Node).range?.[0],
+      reason: `it is of kind "${kind}", not a kubeconfig (kind: Config)`,
+      fix: 'point kubezt at a kubeconfig file',
+    });
+  }
+  const apiVersion = getString(doc, root, 'apiVersion');
+  if (apiVersion !== '' && apiVersion !== 'v1') {
+    throw fail({
+      offset: (getNode(doc, root, 'apiVersion') as Node).range?.[0],
+      reason: `its apiVersion is "${apiVersion}" and kubectl only reads v1`,
+      fix: 'set apiVersion: v1',
+    });
+  }
+  for (const kind of ENTRY_KINDS) {
+    const found = mapGet(root, LIST_KEY[kind]);
+    if (!found) continue;
+    const list: ParsedList = base.lists[kind];
+    list.pair = found.pair;
+    const value = isAlias(found.value) ? found.value.resolve(doc) : found.value;
+    if (!isSeq(value)) continue;
+    list.seq = value;
+    const seen = new Map<string, number>();
+    value.items.forEach((raw, index) => {
+      const item = isAlias(raw) ? raw.resolve(doc) : raw;
+      if (!isMap(item)) return;
+      const name = getString(doc, item, 'name');
+      const innerNode = getNode(doc, item, kind);
+      const inner = isMap(innerNode) ? innerNode : null;
+      const offset = item.range?.[0] ?? 0;
+      const previous = seen.get(name);
+      if (previous !== undefined) {
+        throw fail({
+          offset,
+          reason: `the ${kind} "${name}" is defined twice (also at line ${linePos(src, previous).line}) and kubectl refuses that`,
+          fix: 'remove one of them',
+        });
+      }
+      seen.set(name, offset);
+      list.entries.push({ kind, name, fileIndex, index, item, inner, ...ownership(doc, inner) });
+    });
+  }
+  const cc = mapGet(root, 'current-context');
+  if (cc) {
+    base.currentContextPair = cc.pair;
+    base.currentContext = getString(doc, root, 'current-context');
+  }
+  return base;
+}
+
+/** The merged view kubectl builds from several files: the first file that defines a name wins. */
+export interface KubeconfigSet {
+  readonly files: readonly ParsedKubeconfigFile[];
+  readonly merged: Readonly<Record<EntryKind, ReadonlyMap<string, ParsedEntry>>>;
+  /** The first non-empty current-context in file order ('' when none). */
+  readonly currentContext: string;
+  /** Index of the file kubectl writes new entries and current-context to. */
+  readonly defaultFileIndex: number;
+}
+
+export function isKubeconfigSet(v: unknown): v is KubeconfigSet {
+  return typeof v === 'object' && v !== null && 'merged' in v && 'files' in v;
+}
+
+/** kubectl's GetDefaultFilename: the only file; else the first that exists; else the last. */
+export function defaultFileIndex(sources: readonly KubeconfigSource[]): number {
+  if (sources.length <= 1) return 0;
+  const existing = sources.findIndex((s) => s.bytes !== null);
+  return existing === -1 ? sources.length - 1 : existing;
+}
+
+export function buildKubeconfigSet(files: readonly ParsedKubeconfigFile[]): KubeconfigSet {
+  const merged: Record<EntryKind, Map<string, ParsedEntry>> = {
+    cluster: new Map(),
+    context: new Map(),
+    user: new Map(),
+  };
+  let currentContext = '';
+  for (const file of files) {
+    for (const kind of ENTRY_KINDS) {
+      for (const entry of file.lists[kind].entries) {
+        if (!merged[kind].has(entry.name)) merged[kind].set(entry.name, entry);
+      }
+    }
+    if (currentContext === '' && file.currentContext !== '') currentContext = file.currentContext;
+  }
+  return { files, merged, currentContext, defaultFileIndex: defaultFileIndex(files) };
+}
+
+export function parseKubeconfigSet(sources: readonly KubeconfigSource[]): KubeconfigSet {
+  if (sources.length === 0) throw new UserError('bad-input', 'No kubeconfig file was given; pass --kubeconfig PATH.');
+  return buildKubeconfigSet(sources.map((s, i) => parseKubeconfigFile(s, i)));
+}
+
+/** Accepts raw sources or an already parsed set (parsing a 2 MB kubeconfig is the slow part). */
+export function toKubeconfigSet(files: readonly KubeconfigSource[] | KubeconfigSet): KubeconfigSet {
+  return isKubeconfigSet(files) ? files : parseKubeconfigSet(files);
+}
+
+export function sourcesOf(set: KubeconfigSet): KubeconfigSource[] {
+  return set.files.map((f) => ({ path: f.path, bytes: f.bytes }));
+}

@@ -1,0 +1,511 @@
+import { parse } from 'yaml';
+import { UserError } from '../errors.ts';
+import { type ClusterEntry, serverUrl, type UserSpec } from '../model/cluster.ts';
+import { applyFileEdits, emptyEdits, type FileEdits, hasEdits } from './edit.ts';
+import { applyNameTemplate, checkNameTemplate, closeMatches, DEFAULT_NAME_TEMPLATE } from './names.ts';
+import {
+  ENTRY_KINDS,
+  type EntryKind,
+  getString,
+  KUBEZT_EXTENSION,
+  type KubeconfigSet,
+  type KubeconfigSource,
+  type ParsedEntry,
+  parseKubeconfigSet,
+  sourcesOf,
+  toKubeconfigSet,
+} from './parse.ts';
+import type { Splice } from './yaml-text.ts';
+
+export interface KubeconfigWrite {
+  path: string;
+  /** The bytes the plan was made from; null when the file did not exist. */
+  before: string | null;
+  after: string;
+  /**
+   * Set when the only edit is the value of the top-level current-context (`kubezt use`): the
+   * splice that turns `before` into `after`. `before` was fully validated when planned, so
+   * applying re-checks the splice instead of re-parsing a large file.
+   */
+  currentContextSplice?: Splice & { value: string };
+}
+
+export type ChangeKind = 'added' | 'updated' | 'removed' | 'unchanged';
+
+export interface KubeconfigChange {
+  kind: ChangeKind;
+  context: string;
+  cluster?: string;
+  user?: string;
+  /** The file the context lives in (after the change). */
+  file: string;
+}
+
+export interface KubeconfigPlan {
+  /** Every file of the KUBECONFIG list as read when planning, in order. */
+  files: KubeconfigSource[];
+  /** Only files whose bytes change. Empty: nothing to do. */
+  writes: KubeconfigWrite[];
+  changes: KubeconfigChange[];
+  /** Set when current-context names a context this plan removes; it is left as it is. */
+  currentContextWarning?: string;
+  /** Clusters skipped (no server address known yet); their existing entries are kept. */
+  warnings: string[];
+  /** For `use`: the merged current-context before and after, and the file that gets it. */
+  currentContext?: { from: string; to: string; file: string };
+}
+
+export interface PlanKubeconfigInput {
+  clusters: readonly ClusterEntry[];
+  /** The KUBECONFIG files in order (bytes: null = missing), or a set parsed by loadKubeconfig. */
+  files: readonly KubeconfigSource[] | KubeconfigSet;
+  /** Default 'zt-{name}'. */
+  nameTemplate?: string;
+}
+
+/** Keys of each entry kubezt manages; other keys of an owned entry are kept as they are. */
+const MANAGED: Readonly<Record<EntryKind, readonly string[]>> = {
+  cluster: ['server', 'certificate-authority-data', 'tls-server-name'],
+  context: ['cluster', 'user', 'namespace'],
+  user: ['exec', 'token', 'tokenFile', 'client-certificate', 'client-key'],
+};
+
+type Obj = Record<string, unknown>;
+
+interface Target {
+  clusterName: string;
+  name: string;
+  inner: Partial<Record<EntryKind, Obj>>;
+}
+
+function extensionFor(clusterName: string): Obj {
+  return { name: KUBEZT_EXTENSION, extension: { managed: true, cluster: clusterName } };
+}
+
+const EXEC_V1 = 'client.authentication.k8s.io/v1';
+
+function userInner(spec: UserSpec): Obj | undefined {
+  switch (spec.kind) {
+    case 'existing':
+      return undefined;
+    case 'token':
+      return { token: spec.token };
+    case 'tokenFile':
+      return { tokenFile: spec.tokenFile };
+    case 'clientCertificate':
+      return { 'client-certificate': spec.clientCertificate, 'client-key': spec.clientKey };
+    case 'exec': {
+      const e = spec.exec;
+      const exec: Obj = { apiVersion: e.apiVersion, command: e.command };
+      if (e.args?.length) exec.args = [...e.args];
+      if (e.env?.length) exec.env = e.env.map((v) => ({ name: v.name, value: v.value }));
+      // kubectl refuses a v1 exec plugin without interactiveMode; kubezt's default never prompts.
+      const mode = e.interactiveMode ?? (e.apiVersion === EXEC_V1 ? 'Never' : undefined);
+      if (mode) exec.interactiveMode = mode;
+      if (e.provideClusterInfo !== undefined) exec.provideClusterInfo = e.provideClusterInfo;
+      if (e.installHint) exec.installHint = e.installHint;
+      return { exec };
+    }
+  }
+}
+
+/** Drops what kubectl writes as "empty" (null, '', false, [], {}) and sorts keys, for comparing. */
+function normalize(v: unknown): unknown {
+  if (v === null || v === undefined || v === '' || v === false) return undefined;
+  if (v instanceof Date) return v.toISOString();
+  if (Array.isArray(v)) return v.length === 0 ? undefined : v.map((x) => normalize(x) ?? null);
+  if (typeof v === 'object') {
+    const out: Obj = {};
+    for (const key of Object.keys(v as Obj).sort()) {
+      const n = normalize((v as Obj)[key]);
+      if (n !== undefined) out[key] = n;
+    }
+    return Object.keys(out).length === 0 ? undefined : out;
+  }
+  return v;
+}
+
+function kubeztExtension(inner: Obj): unknown {
+  const exts = inner.extensions;
+  if (!Array.isArray(exts)) return undefined;
+  return (exts as Obj[]).find((x) => x && typeof x === 'object' && x.name === KUBEZT_EXTENSION)?.extension;
+}
+
+function managedView(kind: EntryKind, inner: Obj): string {
+  const view: Obj = {};
+  for (const key of MANAGED[kind]) view[key] = inner[key];
+  view.extension = kubeztExtension(inner);
+  return JSON.stringify(normalize(view) ?? {});
+}
+
+function entryJs(set: KubeconfigSet, entry: ParsedEntry): Obj {
+  const doc = set.files[entry.fileIndex]?.doc;
+  if (!doc) throw new Error('kubezt lost the document of a kubeconfig entry');
+  return (entry.item.toJS(doc) ?? {}) as Obj;
+}
+
+function innerJs(set: KubeconfigSet, entry: ParsedEntry): Obj {
+  const inner = entryJs(set, entry)[entry.kind];
+  return inner && typeof inner === 'object' ? (inner as Obj) : {};
+}
+
+/** An owned entry with kubezt's fields replaced and everything else (unknown keys, other extensions) kept. */
+function updatedItem(set: KubeconfigSet, entry: ParsedEntry, desired: Obj): Obj {
+  const item = entryJs(set, entry);
+  const old = item[entry.kind] && typeof item[entry.kind] === 'object' ? (item[entry.kind] as Obj) : {};
+  const inner: Obj = {};
+  for (const key of MANAGED[entry.kind]) if (desired[key] !== undefined) inner[key] = desired[key];
+  for (const [key, value] of Object.entries(old)) {
+    if (!MANAGED[entry.kind].includes(key) && key !== 'extensions') inner[key] = value;
+  }
+  const otherExtensions = Array.isArray(old.extensions)
+    ? (old.extensions as Obj[]).filter((x) => !(x && typeof x === 'object' && x.name === KUBEZT_EXTENSION))
+    : [];
+  inner.extensions = [...otherExtensions, ...(desired.extensions as Obj[])];
+  return { ...item, name: entry.name, [entry.kind]: inner };
+}
+
+function conflict(kind: EntryKind, name: string, path: string): UserError {
+  return new UserError(
+    'kubeconfig-conflict',
+    `The kubeconfig ${path} already has a ${kind} named "${name}" that kubezt did not create, so kubezt will not overwrite it; rename or remove that ${kind}, or set a different kubeconfig name template (for example "cf-{name}").`,
+  );
+}
+
+function fileList(set: KubeconfigSet): string {
+  return set.files.map((f) => f.path).join(', ');
+}
+
+/**
+ * Merges cluster entries into the kubeconfig files (Tailscale's `configure kubeconfig` model):
+ * bytes in, bytes out, no I/O. Owned entries are updated in the file they live in, new ones go to
+ * kubectl's default file, owned entries of clusters no longer given are removed, foreign entries
+ * are never touched (a name collision with one is a `kubeconfig-conflict`).
+ */
+export function planKubeconfig(input: PlanKubeconfigInput): KubeconfigPlan {
+  const set = toKubeconfigSet(input.files);
+  const template = input.nameTemplate ?? DEFAULT_NAME_TEMPLATE;
+  checkNameTemplate(template);
+  const edits: FileEdits[] = set.files.map(() => emptyEdits());
+  const warnings: string[] = [];
+  const changes: KubeconfigChange[] = [];
+  const wanted: Record<EntryKind, Set<string>> = { cluster: new Set(), context: new Set(), user: new Set() };
+  const keptOwners = new Set<string>();
+  const nameOwner = new Map<string, string>();
+  const targets: Target[] = [];
+  const defaultIndex = set.defaultFileIndex;
+
+  for (const entry of input.clusters) {
+    const name = applyNameTemplate(template, entry.name);
+    const other = nameOwner.get(name);
+    if (other !== undefined) {
+      const why =
+        other === entry.name
+          ? `the cluster "${other}" is listed twice`
+          : `the clusters "${other}" and "${entry.name}" both map to "${name}"`;
+      throw new UserError(
+        'bad-input',
+        `Cannot write the kubeconfig: ${why} under the name template "${template}"; give every cluster its own name.`,
+      );
+    }
+    nameOwner.set(name, entry.name);
+    const server = entry.server ?? (entry.ips[0] !== undefined ? serverUrl(entry.ips[0], entry.port) : undefined);
+    if (!server) {
+      warnings.push(
+        `skipped cluster ${entry.name}: no server address is known for it yet, so its kubeconfig entries are left as they are`,
+      );
+      keptOwners.add(entry.name);
+      for (const kind of ENTRY_KINDS) wanted[kind].add(name);
+      continue;
+    }
+    const ext = extensionFor(entry.name);
+    const cluster: Obj = { server };
+    if (entry.certificateAuthorityData) cluster['certificate-authority-data'] = entry.certificateAuthorityData;
+    if (entry.tlsServerName) cluster['tls-server-name'] = entry.tlsServerName;
+    cluster.extensions = [ext];
+    const context: Obj = { cluster: name };
+    const creds = entry.user ? userInner(entry.user) : undefined;
+    if (entry.user?.kind === 'existing') {
+      if (!set.merged.user.has(entry.user.name)) {
+        throw new UserError(
+          'not-found',
+          `The cluster "${entry.name}" should use the existing kubeconfig user "${entry.user.name}", but no user of that name is in ${fileList(set)}; add that user to the kubeconfig or change the cluster's user in the catalog.`,
+        );
+      }
+      context.user = entry.user.name;
+    } else if (creds) {
+      context.user = name;
+    }
+    if (entry.namespace) context.namespace = entry.namespace;
+    context.extensions = [ext];
+    const inner: Target['inner'] = { cluster, context };
+    if (creds) inner.user = { ...creds, extensions: [ext] };
+    targets.push({ clusterName: entry.name, name, inner });
+    for (const kind of ENTRY_KINDS) if (inner[kind]) wanted[kind].add(name);
+  }
+
+  for (const target of targets) {
+    const status: Partial<Record<EntryKind, ChangeKind>> = {};
+    let contextFile = set.files[defaultIndex]?.path ?? '';
+    for (const kind of ENTRY_KINDS) {
+      const desired = target.inner[kind];
+      if (!desired) continue;
+      const existing = set.merged[kind].get(target.name);
+      if (existing && !existing.owned) throw conflict(kind, target.name, set.files[existing.fileIndex]?.path ?? '');
+      if (!existing) {
+        edits[defaultIndex]?.append[kind].push({ name: target.name, [kind]: desired });
+        status[kind] = 'added';
+        continue;
+      }
+      if (kind === 'context') contextFile = set.files[existing.fileIndex]?.path ?? contextFile;
+      if (managedView(kind, innerJs(set, existing)) === managedView(kind, desired)) {
+        status[kind] = 'unchanged';
+      } else {
+        edits[existing.fileIndex]?.replace[kind].set(existing.index, updatedItem(set, existing, desired));
+        status[kind] = 'updated';
+      }
+    }
+    const all = Object.values(status);
+    const kind: ChangeKind =
+      status.context === 'added' ? 'added' : all.some((s) => s !== 'unchanged') ? 'updated' : 'unchanged';
+    const change: KubeconfigChange = { kind, context: target.name, cluster: target.name, file: contextFile };
+    const user = target.inner.context?.user;
+    if (typeof user === 'string') change.user = user;
+    changes.push(change);
+  }
+
+  // Stale owned entries: clusters gone from every source.
+  const stale: ParsedEntry[] = [];
+  for (const file of set.files) {
+    for (const kind of ENTRY_KINDS) {
+      for (const entry of file.lists[kind].entries) {
+        if (!entry.owned || wanted[kind].has(entry.name)) continue;
+        if (entry.ownerCluster !== undefined && keptOwners.has(entry.ownerCluster)) continue;
+        stale.push(entry);
+      }
+    }
+  }
+  // A cluster or user that a remaining context still names is kept, so no context is left dangling.
+  const staleSet = new Set(stale);
+  const referenced: Record<'cluster' | 'user', Set<string>> = { cluster: new Set(), user: new Set() };
+  for (const file of set.files) {
+    const doc = file.doc;
+    for (const ctx of file.lists.context.entries) {
+      if (staleSet.has(ctx) || !ctx.inner || !doc) continue;
+      referenced.cluster.add(getString(doc, ctx.inner, 'cluster'));
+      referenced.user.add(getString(doc, ctx.inner, 'user'));
+    }
+  }
+  for (const target of targets) {
+    referenced.cluster.add(target.name);
+    const user = target.inner.context?.user;
+    if (typeof user === 'string') referenced.user.add(user);
+  }
+  const removed = stale.filter((e) => e.kind === 'context' || !referenced[e.kind].has(e.name));
+  const groups = new Map<string, ParsedEntry[]>();
+  for (const entry of removed) {
+    edits[entry.fileIndex]?.remove[entry.kind].add(entry.index);
+    const key = entry.ownerCluster ?? entry.name;
+    groups.set(key, [...(groups.get(key) ?? []), entry]);
+  }
+  let currentContextWarning: string | undefined;
+  for (const group of groups.values()) {
+    const ctx = group.find((e) => e.kind === 'context');
+    const first = ctx ?? (group[0] as ParsedEntry);
+    const change: KubeconfigChange = {
+      kind: 'removed',
+      context: first.name,
+      file: set.files[first.fileIndex]?.path ?? '',
+    };
+    const cluster = group.find((e) => e.kind === 'cluster');
+    const user = group.find((e) => e.kind === 'user');
+    if (cluster) change.cluster = cluster.name;
+    if (user) change.user = user.name;
+    changes.push(change);
+    if (ctx && set.currentContext === ctx.name && set.merged.context.get(ctx.name) === ctx) {
+      currentContextWarning = `current-context "${ctx.name}" named a context kubezt removed because its cluster is gone; kubectl will fail until you pick another context with "kubezt use NAME"`;
+    }
+  }
+
+  const writes = writesFor(set, edits);
+  const plan: KubeconfigPlan = { files: sourcesOf(set), writes, changes, warnings };
+  if (currentContextWarning) plan.currentContextWarning = currentContextWarning;
+  verifyPlan(set, plan, targets);
+  return plan;
+}
+
+function writesFor(set: KubeconfigSet, edits: readonly FileEdits[]): KubeconfigWrite[] {
+  const writes: KubeconfigWrite[] = [];
+  set.files.forEach((file, i) => {
+    const e = edits[i];
+    if (!e || !hasEdits(e)) return;
+    const result = applyFileEdits(file, e);
+    if (file.bytes !== null && result.bytes === file.bytes) return;
+    const write: KubeconfigWrite = { path: file.path, before: file.bytes, after: result.bytes };
+    if (result.currentContextSplice && e.currentContext !== undefined) {
+      write.currentContextSplice = { ...result.currentContextSplice, value: e.currentContext };
+    }
+    writes.push(write);
+  });
+  return writes;
+}
+
+/** The KUBECONFIG files as they will be after `writes`. */
+export function sourcesAfter(
+  files: readonly KubeconfigSource[],
+  writes: readonly KubeconfigWrite[],
+): KubeconfigSource[] {
+  const byPath = new Map(writes.map((w) => [w.path, w.after]));
+  return files.map((f) => ({ path: f.path, bytes: byPath.has(f.path) ? (byPath.get(f.path) as string) : f.bytes }));
+}
+
+/**
+ * Contexts that name a cluster or user missing from the merged config. A context that was already
+ * dangling before (and is not kubezt's) is the user's business and not reported.
+ */
+export function danglingReferences(before: KubeconfigSet | null, after: KubeconfigSet): string[] {
+  const problems: string[] = [];
+  for (const [name, ctx] of after.merged.context) {
+    const doc = after.files[ctx.fileIndex]?.doc;
+    if (!doc || !ctx.inner) continue;
+    for (const kind of ['cluster', 'user'] as const) {
+      const ref = getString(doc, ctx.inner, kind);
+      if (ref === '' || after.merged[kind].has(ref)) continue;
+      const old = before?.merged.context.get(name);
+      const oldDoc = old ? before?.files[old.fileIndex]?.doc : undefined;
+      const wasDangling =
+        old?.inner && oldDoc && getString(oldDoc, old.inner, kind) === ref && !before?.merged[kind].has(ref);
+      if (ctx.owned || !wasDangling) problems.push(`context "${name}" would name the missing ${kind} "${ref}"`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Re-reads the planned bytes and checks the plan did exactly what it meant to: every target is
+ * there and owned with the intended fields, no foreign entry changed, no context left dangling.
+ * A failure is a kubezt bug, reported before anything is written.
+ */
+function verifyPlan(set: KubeconfigSet, plan: KubeconfigPlan, targets: readonly Target[]): void {
+  if (plan.writes.length === 0) return;
+  const after = parseKubeconfigSet(sourcesAfter(plan.files, plan.writes));
+  const bug = (what: string): never => {
+    throw new Error(`kubezt planned a wrong kubeconfig edit (${what}); nothing was written, please report this`);
+  };
+  for (const target of targets) {
+    for (const kind of ENTRY_KINDS) {
+      const desired = target.inner[kind];
+      if (!desired) continue;
+      const entry = after.merged[kind].get(target.name);
+      if (!entry?.owned) bug(`${kind} ${target.name} missing`);
+      else if (managedView(kind, innerJs(after, entry)) !== managedView(kind, desired))
+        bug(`${kind} ${target.name} differs`);
+    }
+  }
+  set.files.forEach((file, i) => {
+    const newFile = after.files[i];
+    if (!newFile || !file.doc) return;
+    for (const kind of ENTRY_KINDS) {
+      const byName = new Map(newFile.lists[kind].entries.map((e) => [e.name, e]));
+      for (const entry of file.lists[kind].entries) {
+        if (entry.owned) continue;
+        const now = byName.get(entry.name);
+        if (!now || JSON.stringify(entryJs(set, entry)) !== JSON.stringify(entryJs(after, now))) {
+          bug(`foreign ${kind} ${entry.name} in ${file.path} changed`);
+        }
+      }
+    }
+  });
+  const dangling = danglingReferences(set, after);
+  if (dangling.length > 0) bug(dangling.join('; '));
+}
+
+function notFound(set: KubeconfigSet, query: string): UserError {
+  const candidates: string[] = [];
+  for (const ctx of set.merged.context.values()) {
+    candidates.push(ctx.name);
+    if (ctx.ownerCluster) candidates.push(ctx.ownerCluster);
+  }
+  const matches = closeMatches(query, candidates);
+  const hint =
+    matches.length > 0
+      ? `did you mean ${matches.map((m) => `"${m}"`).join(' or ')}?`
+      : 'run "kubectl config get-contexts" to list the contexts.';
+  return new UserError('not-found', `No context or cluster named "${query}" is in ${fileList(set)}; ${hint}`);
+}
+
+/**
+ * The context `kubezt use NAME` switches to: NAME itself when it is a context, else the context
+ * kubezt wrote for the cluster NAME, else the one context whose cluster is NAME. Unknown names
+ * are a `not-found` UserError listing close matches.
+ */
+export function resolveContextName(files: readonly KubeconfigSource[] | KubeconfigSet, nameOrCluster: string): string {
+  const set = toKubeconfigSet(files);
+  if (set.merged.context.has(nameOrCluster)) return nameOrCluster;
+  const owned: string[] = [];
+  const byCluster: string[] = [];
+  for (const ctx of set.merged.context.values()) {
+    if (ctx.owned && ctx.ownerCluster === nameOrCluster) owned.push(ctx.name);
+    const doc = set.files[ctx.fileIndex]?.doc;
+    if (doc && ctx.inner && getString(doc, ctx.inner, 'cluster') === nameOrCluster) byCluster.push(ctx.name);
+  }
+  const candidates = owned.length > 0 ? owned : byCluster;
+  if (candidates.length === 1) return candidates[0] as string;
+  if (candidates.length > 1) {
+    throw new UserError(
+      'bad-input',
+      `"${nameOrCluster}" is the cluster of several contexts (${candidates.map((c) => `"${c}"`).join(', ')}); name the context instead.`,
+    );
+  }
+  throw notFound(set, nameOrCluster);
+}
+
+/**
+ * Plans `kubectl config use-context NAME` exactly where kubectl writes it: the only file, else
+ * the first file that exists, else the last (client-go's GetDefaultFilename). Nothing to write
+ * when the merged current-context already is NAME (kubectl does nothing then either).
+ */
+export function setCurrentContext(files: readonly KubeconfigSource[] | KubeconfigSet, name: string): KubeconfigPlan {
+  const set = toKubeconfigSet(files);
+  if (!set.merged.context.has(name)) throw notFound(set, name);
+  const file = set.files[set.defaultFileIndex];
+  if (!file) throw new Error('kubezt has no kubeconfig file to write');
+  const plan: KubeconfigPlan = {
+    files: sourcesOf(set),
+    writes: [],
+    changes: [],
+    warnings: [],
+    currentContext: { from: set.currentContext, to: name, file: file.path },
+  };
+  if (set.currentContext === name) return plan;
+  const edits: FileEdits = emptyEdits();
+  edits.currentContext = name;
+  const edited: FileEdits[] = set.files.map((_, i) => (i === set.defaultFileIndex ? edits : emptyEdits()));
+  plan.writes = writesFor(set, edited);
+  for (const write of plan.writes) {
+    if (write.currentContextSplice) checkCurrentContextSplice(write);
+    else {
+      const after = parseKubeconfigSet(sourcesAfter(plan.files, plan.writes));
+      if (after.currentContext !== name) throw new Error('kubezt planned a wrong current-context edit');
+    }
+  }
+  return plan;
+}
+
+/**
+ * The proof behind a current-context-only write: `after` is `before` with one scalar replaced,
+ * and that scalar reads back (YAML 1.1 and 1.2) as the intended name.
+ */
+export function checkCurrentContextSplice(write: KubeconfigWrite): void {
+  const s = write.currentContextSplice;
+  const before = write.before;
+  if (!s || before === null) throw new Error('not a current-context splice');
+  const rebuilt = before.slice(0, s.start) + s.text + before.slice(s.end);
+  const ok =
+    rebuilt === write.after &&
+    !/[\n\r]/.test(s.text) &&
+    !/[\n\r]/.test(before.slice(s.start, s.end)) &&
+    parse(`x: ${s.text}`, { version: '1.1' })?.x === s.value &&
+    parse(`x: ${s.text}`, { version: '1.2' })?.x === s.value;
+  if (!ok) throw new Error(`kubezt planned a wrong current-context edit for ${write.path}`);
+}

@@ -87,7 +87,7 @@ function status(code: number, reason: string, message: string, details?: Record<
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
 const SSR_PATH = '/apis/authentication.k8s.io/v1/selfsubjectreviews';
 
-type Identity = { kind: 'user'; user: UserInfo } | { kind: 'anonymous' } | { kind: 'invalid' };
+type Caller = { kind: 'user'; user: UserInfo } | { kind: 'anonymous' } | { kind: 'invalid' };
 
 export async function startFakeApiServer(
   spec: FakeServerSpec,
@@ -111,12 +111,15 @@ export async function startFakeApiServer(
   const clientCaKey = new X509Certificate(cas.client.certPem).publicKey;
   let closed = false;
 
-  // Secure contexts per presented identity, built on first use: most servers never present a
-  // Gateway or rogue certificate, and key generation is the farm's main start-up cost.
-  const contexts = new Map<'genuine' | 'intercepted' | 'unknown-ca', Promise<tls.SecureContext>>();
-  const contextFor = (which: 'genuine' | 'intercepted' | 'unknown-ca'): Promise<tls.SecureContext> => {
-    let ctx = contexts.get(which);
-    if (!ctx) {
+  // One (non-listening) TLS server per presented identity, built on first use: most servers never
+  // present a Gateway or rogue certificate, and key generation is the farm's main start-up cost.
+  // Raw sockets are handed to the right one, which gives them everything a listening tls.Server
+  // does (session resumption included, which Go and undici clients rely on).
+  type Identity = 'genuine' | 'intercepted' | 'unknown-ca';
+  const tlsServers = new Map<Identity, Promise<tls.Server>>();
+  const contextFor = (which: Identity): Promise<tls.Server> => {
+    let server = tlsServers.get(which);
+    if (!server) {
       const ca = which === 'genuine' ? cas.cluster : which === 'intercepted' ? cas.gateway : cas.unknown;
       // Gateway re-signs for what the client asked: the IP, so its certificate always has the IP SAN.
       const issued: Promise<IssuedCertificate> = issueServerCertificate(ca, {
@@ -125,12 +128,23 @@ export async function startFakeApiServer(
         ipSan: which === 'intercepted' ? true : ipSan,
         commonName: which === 'intercepted' ? ip : 'kube-apiserver',
       });
-      ctx = issued.then((c) =>
-        tls.createSecureContext({ key: c.keyPem, cert: c.certPem, ca: cas.client.certPem, minVersion: 'TLSv1.2' }),
-      );
-      contexts.set(which, ctx);
+      server = issued.then((c) => {
+        const s = tls.createServer({
+          key: c.keyPem,
+          cert: c.certPem,
+          ca: cas.client.certPem,
+          requestCert: true,
+          rejectUnauthorized: false,
+          minVersion: 'TLSv1.2',
+          ALPNProtocols: ['http/1.1'],
+        });
+        s.on('secureConnection', (tlsSocket) => httpServer.emit('connection', tlsSocket));
+        s.on('tlsClientError', (_e, tlsSocket) => tlsSocket.destroy());
+        return s;
+      });
+      tlsServers.set(which, server);
     }
-    return ctx;
+    return server;
   };
   await contextFor('genuine');
 
@@ -145,7 +159,7 @@ export async function startFakeApiServer(
           timers.add(t);
         });
 
-  const authenticate = (req: http.IncomingMessage): Identity => {
+  const authenticate = (req: http.IncomingMessage): Caller => {
     const header = req.headers.authorization;
     let presented = false;
     if (header !== undefined) {
@@ -351,17 +365,9 @@ export async function startFakeApiServer(
     const which = fault.kind === 'intercepted' ? 'intercepted' : fault.kind === 'unknown-ca' ? 'unknown-ca' : 'genuine';
     socket.pause();
     Promise.all([contextFor(which), delay(latencyMs)])
-      .then(([secureContext]) => {
+      .then(([tlsServer]) => {
         if (socket.destroyed) return;
-        const tlsSocket = new tls.TLSSocket(socket, {
-          isServer: true,
-          secureContext,
-          requestCert: true,
-          rejectUnauthorized: false,
-          ALPNProtocols: ['http/1.1'],
-        });
-        tlsSocket.on('error', () => socket.destroy());
-        httpServer.emit('connection', tlsSocket);
+        tlsServer.emit('connection', socket);
         socket.resume();
       })
       .catch(() => socket.destroy());

@@ -1,0 +1,636 @@
+import { lookup } from 'node:dns/promises';
+import type net from 'node:net';
+import { isIP } from 'node:net';
+import { DeadlineError, withDeadline } from './deadline.ts';
+import { isCloudflareGatewayName } from './gateway.ts';
+import {
+  createKubeClient,
+  describeKubeError,
+  detectKubectlClient,
+  ExecPluginError,
+  type KubeClient,
+  minorOf,
+  runExecPlugin,
+  type WireCredentials,
+} from './kube.ts';
+import { connectTcp, handshakeTls, nameMismatch, type TlsFacts } from './network.ts';
+import {
+  type KubectlClientInfo,
+  type ProbeEnvironment,
+  type ProbeOptions,
+  type ProbeResult,
+  type ProbeTarget,
+  STEP_ORDER,
+  type StepName,
+  type StepReason,
+  type StepResult,
+  type WarpState,
+} from './types.ts';
+
+export const DEFAULT_STEP_TIMEOUT_MS = 5_000;
+
+/**
+ * What several ladders of one check share: the kubectl client version and the WARP state are
+ * asked once per run, not once per cluster.
+ */
+export interface ProbeRun {
+  env: ProbeEnvironment;
+  kubectlClient(): Promise<KubectlClientInfo | null>;
+  warpState(): Promise<{ state: WarpState; gatewayOn: boolean; detail?: string }>;
+}
+
+export function createProbeRun(env: ProbeEnvironment): ProbeRun {
+  let kubectl: Promise<KubectlClientInfo | null> | undefined;
+  let warp: Promise<{ state: WarpState; gatewayOn: boolean; detail?: string }> | undefined;
+  return {
+    env,
+    kubectlClient() {
+      kubectl ??= (
+        env.kubectlClient
+          ? env.kubectlClient()
+          : detectKubectlClient(env.runner, env.kubectlPath ?? 'kubectl', env.env ?? process.env)
+      ).catch(() => null);
+      return kubectl;
+    },
+    warpState() {
+      if (!env.warp) return Promise.reject(new Error('no WARP detector'));
+      warp ??= env.warp.state();
+      return warp;
+    },
+  };
+}
+
+type StepOutcome = Omit<StepResult, 'step' | 'durationMs'>;
+
+const ok = (reason: StepReason, detail: string, data?: Record<string, unknown>): StepOutcome => ({
+  status: 'ok',
+  reason,
+  detail,
+  ...(data ? { data } : {}),
+});
+const warn = (reason: StepReason, detail: string, remedy: string, data?: Record<string, unknown>): StepOutcome => ({
+  status: 'warn',
+  reason,
+  detail,
+  remedy,
+  ...(data ? { data } : {}),
+});
+const fail = (reason: StepReason, detail: string, remedy: string, data?: Record<string, unknown>): StepOutcome => ({
+  status: 'fail',
+  reason,
+  detail,
+  remedy,
+  ...(data ? { data } : {}),
+});
+const skip = (reason: StepReason, detail: string): StepOutcome => ({ status: 'skip', reason, detail });
+
+function parseServer(server: string): { host: string; port: number } | null {
+  try {
+    const u = new URL(server);
+    if (u.protocol !== 'https:') return null;
+    const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+    return { host, port: u.port ? Number(u.port) : 443 };
+  } catch {
+    return null;
+  }
+}
+
+const hostPort = (ip: string, port: number) => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
+
+function cnOf(dn: string): string {
+  return /(?:^|, )CN=([^,]+)/.exec(dn)?.[1] ?? dn;
+}
+
+function credentialsRemedy(target: ProbeTarget): string {
+  const c = target.credentials;
+  switch (c.kind) {
+    case 'none':
+      return 'The context has no credentials: give its user a token, a client certificate or an exec plugin (kubezt setup writes one).';
+    case 'token':
+      return 'The token was rejected (expired, revoked or meant for another cluster): replace it with a fresh one.';
+    case 'clientCertificate':
+      return "The client certificate was rejected (expired, or not signed by this cluster's client CA): get a new one from the cluster's admin.";
+    case 'exec':
+      return `The credentials from "${c.exec.command}" were rejected: log in again (run "${[c.exec.command, ...(c.exec.args ?? [])].join(' ')}" by hand) and retry.`;
+  }
+}
+
+/**
+ * Runs the ladder warp → route → tcp → tls → version → auth for one cluster. Never throws and
+ * never outlives `ladderTimeoutMs` by more than a step's cleanup: every step has a deadline.
+ */
+export async function probeCluster(
+  target: ProbeTarget,
+  envOrRun: ProbeEnvironment | ProbeRun,
+  opts: ProbeOptions & { signal?: AbortSignal } = {},
+): Promise<ProbeResult> {
+  const run = 'warpState' in envOrRun ? envOrRun : createProbeRun(envOrRun);
+  const env = run.env;
+  const stepTimeoutMs = opts.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+  const ladderTimeoutMs = opts.ladderTimeoutMs ?? stepTimeoutMs * 4;
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const endBy = t0 + ladderTimeoutMs;
+  const steps: StepResult[] = [];
+  const parsed = parseServer(target.server);
+  const host = parsed?.host ?? '';
+  const port = parsed?.port ?? 0;
+  let ip: string | undefined = isIP(host) ? host : undefined;
+  let failedAt: StepName | undefined;
+  let socket: net.Socket | undefined;
+  let kube: KubeClient | undefined;
+  let creds: WireCredentials | undefined;
+
+  const record = (step: StepName, started: number, outcome: StepOutcome) => {
+    const result: StepResult = { step, durationMs: Math.round((performance.now() - started) * 10) / 10, ...outcome };
+    steps.push(result);
+    if (result.status === 'fail' && !failedAt) failedAt = step;
+    opts.onStep?.(target, result);
+  };
+
+  /** Runs one step under min(step deadline, what is left of the ladder's). */
+  const step = async (
+    name: StepName,
+    body: (signal: AbortSignal, budgetMs: number) => Promise<StepOutcome>,
+    onDeadline: (ms: number) => StepOutcome,
+  ) => {
+    const started = performance.now();
+    if (failedAt) return record(name, started, skip('skipped', `Skipped because the ${failedAt} step failed.`));
+    const left = endBy - started;
+    if (left <= 0 || opts.signal?.aborted) {
+      return record(name, started, skip('deadline', `Skipped: the check ran out of time (${ladderTimeoutMs} ms).`));
+    }
+    const budget = Math.min(stepTimeoutMs, left);
+    let outcome: StepOutcome;
+    try {
+      outcome = await withDeadline(budget, opts.signal, (signal) => body(signal, budget));
+    } catch (e) {
+      outcome =
+        e instanceof DeadlineError
+          ? onDeadline(budget)
+          : fail(
+              'http-error',
+              `Unexpected error: ${(e as Error).message ?? String(e)}.`,
+              'Retry; if it persists, report it.',
+            );
+    }
+    record(name, started, outcome);
+  };
+
+  try {
+    // warp
+    await step(
+      'warp',
+      async () => {
+        if (!env.warp) return skip('not-checked', 'WARP state not checked.');
+        const w = await run.warpState();
+        const data = { state: w.state, gatewayOn: w.gatewayOn };
+        const gw = w.gatewayOn ? ' with Gateway filtering on' : '';
+        switch (w.state) {
+          case 'connected':
+            return ok('warp-connected', `WARP is connected${gw}.`, data);
+          case 'connecting':
+            return warn(
+              'warp-connecting',
+              'WARP is still connecting.',
+              'Wait for WARP to connect, then check again.',
+              data,
+            );
+          case 'disconnected':
+            return fail(
+              'warp-disconnected',
+              `WARP is disconnected${w.detail ? ` (${w.detail})` : ''}.`,
+              'Connect WARP (the Cloudflare WARP app, or `warp-cli connect`) and check again.',
+              data,
+            );
+          case 'unavailable':
+            return fail(
+              'warp-unavailable',
+              'The Cloudflare WARP client is not installed or its daemon is not running.',
+              "Install the Cloudflare WARP client and enroll it in your organization's Zero Trust team.",
+              data,
+            );
+          default:
+            return warn(
+              'warp-unknown',
+              `WARP state is unknown${w.detail ? ` (${w.detail})` : ''}.`,
+              'Check the WARP app; the next steps tell whether the cluster is reachable anyway.',
+              data,
+            );
+        }
+      },
+      (ms) =>
+        warn(
+          'warp-unknown',
+          `WARP state could not be read within ${ms} ms.`,
+          'Check that warp-cli answers (`warp-cli status`).',
+        ),
+    );
+
+    // route (resolves the host first when the server is a name)
+    const resolveIp = async (): Promise<string> => {
+      if (ip) return ip;
+      const r = await lookup(host);
+      ip = r.address;
+      return ip;
+    };
+    await step(
+      'route',
+      async () => {
+        if (!env.warp) return skip('not-checked', 'Route through WARP not checked.');
+        let address: string;
+        try {
+          address = await resolveIp();
+        } catch (e) {
+          return warn(
+            'route-unknown',
+            `Could not resolve ${host}: ${(e as Error).message}.`,
+            'Check the server name in the kubeconfig.',
+          );
+        }
+        const r = await env.warp.routeFor(address);
+        const data = { ip: address, verdict: r.verdict };
+        switch (r.verdict) {
+          case 'via-warp':
+            return ok('via-warp', r.detail, data);
+          case 'split-tunnel-excluded':
+            return fail(
+              'split-tunnel-excluded',
+              r.detail,
+              r.remedy ??
+                `Split tunnel excludes ${address}: add ${address}/32 to the Include list or remove it from Exclude.`,
+              data,
+            );
+          case 'not-via-warp':
+            return fail(
+              'not-via-warp',
+              r.detail,
+              r.remedy ??
+                `Traffic to ${address} does not go through WARP: check that the tunnel's route covers it and that WARP's split tunnel includes it.`,
+              data,
+            );
+          default:
+            return warn(
+              'route-unknown',
+              r.detail,
+              r.remedy ?? 'The next steps tell whether the cluster is reachable anyway.',
+              data,
+            );
+        }
+      },
+      (ms) =>
+        warn(
+          'route-unknown',
+          `The route to ${ip ?? host} could not be read within ${ms} ms.`,
+          'The next steps tell whether the cluster is reachable anyway.',
+        ),
+    );
+
+    // tcp
+    await step(
+      'tcp',
+      async (signal) => {
+        if (!parsed) {
+          return fail(
+            'dns',
+            `"${target.server}" is not an https:// URL.`,
+            'Fix the server URL in the kubeconfig (https://IP:port).',
+          );
+        }
+        let address: string;
+        try {
+          address = await resolveIp();
+        } catch (e) {
+          return fail(
+            'dns',
+            `Could not resolve ${host}: ${(e as Error).message}.`,
+            'Check the server name in the kubeconfig.',
+          );
+        }
+        const started = performance.now();
+        try {
+          socket = await connectTcp(address, port, signal);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === 'ECONNREFUSED') {
+            return fail(
+              'refused',
+              `${hostPort(address, port)} refused the connection.`,
+              `Nothing accepts connections on ${hostPort(address, port)}: check that the API server is up and that the tunnel (cloudflared) routes this IP to it.`,
+            );
+          }
+          if (code === 'ETIMEDOUT') throw new DeadlineError(0);
+          return fail(
+            'unreachable',
+            `${hostPort(address, port)} is unreachable (${code ?? (e as Error).message}).`,
+            `Check that ${address} is routed through WARP and that the tunnel is healthy.`,
+          );
+        }
+        const connectMs = Math.round((performance.now() - started) * 10) / 10;
+        return ok('connected', `Connected to ${hostPort(address, port)} in ${connectMs} ms.`, {
+          ip: address,
+          port,
+          connectMs,
+        });
+      },
+      (ms) =>
+        fail(
+          'timeout',
+          `No answer from ${hostPort(ip ?? host, port)} within ${ms} ms.`,
+          `Packets to ${ip ?? host} are dropped: check that WARP routes it (split tunnel Include list) and that the tunnel serving it is healthy.`,
+        ),
+    );
+
+    // tls
+    await step(
+      'tls',
+      async (signal) => {
+        const s = socket as net.Socket;
+        const servername = target.tlsServerName ?? (isIP(host) ? undefined : host);
+        const ca = target.certificateAuthorityData
+          ? Buffer.from(target.certificateAuthorityData, 'base64').toString('utf8')
+          : undefined;
+        const started = performance.now();
+        let facts: TlsFacts;
+        let leaf: import('node:tls').PeerCertificate;
+        try {
+          const r = await handshakeTls(s, { ...(servername ? { servername } : {}), ...(ca ? { ca } : {}), signal });
+          facts = r.facts;
+          leaf = r.leaf;
+          r.socket.destroy();
+        } catch (e) {
+          if (e instanceof DeadlineError) throw e;
+          return fail(
+            'tls-error',
+            `The TLS handshake with ${hostPort(ip ?? host, port)} failed: ${(e as Error).message}.`,
+            "Check that the tunnel forwards to the API server's TLS port (https://…:6443), not to a plain-HTTP or another service.",
+          );
+        }
+        const handshakeMs = Math.round((performance.now() - started) * 10) / 10;
+        const expected = target.tlsServerName ?? host;
+        const data = { ...facts, handshakeMs, servername: servername ?? null } as unknown as Record<string, unknown>;
+        const leafSummary = facts.chain[0];
+        const issuer = leafSummary?.issuer ?? '';
+        const mismatch = nameMismatch(expected, leaf);
+        const insecure = target.insecureSkipTlsVerify === true;
+        const gateway = facts.chain.some(
+          (c) => isCloudflareGatewayName(c.issuer) || isCloudflareGatewayName(c.subject),
+        );
+        const address = ip ?? host;
+        if (gateway) {
+          const detail = `The certificate for ${address} was issued by "${cnOf(issuer)}": Cloudflare Gateway is decrypting the connection (TLS inspection), so the API server's own certificate never arrives.`;
+          const remedy = `Add a Gateway HTTP policy with the Do Not Inspect action for ${address} (the API server's IP), then check again.`;
+          return facts.chainVerified && !mismatch
+            ? warn('intercepted', detail, remedy, data)
+            : insecure
+              ? warn('intercepted', detail, remedy, data)
+              : fail('intercepted', detail, remedy, data);
+        }
+        if (!facts.chainVerified && !insecure) {
+          const against = ca
+            ? "the context's certificate-authority-data"
+            : "the system's trusted roots (the context has no certificate-authority-data)";
+          return fail(
+            'untrusted',
+            `The server's certificate (issued by "${cnOf(issuer)}") does not verify against ${against}: ${facts.verifyError}.`,
+            ca
+              ? `Refresh the cluster's CA in the kubeconfig (run kubezt setup again), or check that ${address} really is this cluster's API server.`
+              : "Add the cluster's CA to the context as certificate-authority-data (kubezt setup writes it).",
+            data,
+          );
+        }
+        if (mismatch && !insecure) {
+          const dns = leafSummary?.dnsNames ?? [];
+          const ips = leafSummary?.ipAddresses ?? [];
+          const names = [...dns, ...ips].join(', ') || 'no names';
+          return fail(
+            'name-mismatch',
+            `The certificate is not valid for ${expected} (it names: ${names}).`,
+            dns.length > 0
+              ? `Set tls-server-name to one of the certificate's names: ${dns.join(', ')}.`
+              : `Point the server URL at one of the certificate's IPs (${ips.join(', ')}) or reissue the certificate with ${expected} in its SANs.`,
+            { ...data, certificateNames: [...dns, ...ips] },
+          );
+        }
+        if (insecure) {
+          return warn(
+            'not-verified',
+            `TLS ${facts.protocol} in ${handshakeMs} ms, but the certificate is not checked (insecure-skip-tls-verify).`,
+            "Put the cluster's CA in certificate-authority-data and remove insecure-skip-tls-verify.",
+            data,
+          );
+        }
+        return ok(
+          'verified',
+          `${facts.protocol}${facts.alpn ? ` (${facts.alpn})` : ''} in ${handshakeMs} ms; certificate for ${expected} issued by "${cnOf(issuer)}".`,
+          data,
+        );
+      },
+      (ms) =>
+        fail(
+          'tls-timeout',
+          `${hostPort(ip ?? host, port)} accepted the connection but did not answer the TLS handshake within ${ms} ms.`,
+          "Something between here and the API server holds the connection open without TLS: check that the tunnel's ingress points at the API server's TLS port and that no proxy or firewall stalls it.",
+        ),
+    );
+    socket?.destroy();
+
+    // version
+    await step(
+      'version',
+      async (signal, budget) => {
+        const c = target.credentials;
+        try {
+          if (c.kind === 'token') creds = { token: c.token };
+          else if (c.kind === 'clientCertificate') creds = { certPem: c.certPem, keyPem: c.keyPem };
+          else if (c.kind === 'exec') {
+            creds = await runExecPlugin(c.exec, {
+              runner: env.runner,
+              timeoutMs: Math.max(1, budget - 50),
+              env: env.env ?? process.env,
+              ...(c.baseDir ? { baseDir: c.baseDir } : {}),
+              cluster: {
+                server: target.server,
+                ...(target.certificateAuthorityData
+                  ? { certificateAuthorityData: target.certificateAuthorityData }
+                  : {}),
+                ...(target.tlsServerName ? { tlsServerName: target.tlsServerName } : {}),
+              },
+            });
+          } else creds = {};
+        } catch (e) {
+          if (e instanceof ExecPluginError) {
+            return fail(
+              'credentials-failed',
+              e.message,
+              c.kind === 'exec' && c.exec.installHint
+                ? c.exec.installHint.trim()
+                : 'Run the credential plugin by hand to see what it needs (often a fresh login), then check again.',
+            );
+          }
+          throw e;
+        }
+        kube = createKubeClient(target, creds);
+        let v: Awaited<ReturnType<KubeClient['version']>>;
+        try {
+          v = await kube.version(signal);
+        } catch (e) {
+          if (signal.aborted) throw new DeadlineError(budget);
+          const f = describeKubeError(e);
+          if (f.kind === 'status' && f.status === 401) {
+            return fail(
+              'unauthorized',
+              'The server rejected the credentials (401 Unauthorized) on GET /version.',
+              credentialsRemedy(target),
+              {
+                status: 401,
+              },
+            );
+          }
+          if (f.kind === 'status' && f.status === 403) {
+            return warn(
+              'forbidden',
+              `The credentials are valid but may not read /version (403 Forbidden: ${f.message}).`,
+              'Ask the cluster admin to keep the default system:public-info-viewer binding.',
+              { status: 403 },
+            );
+          }
+          return fail(
+            'http-error',
+            f.kind === 'status'
+              ? `GET /version answered HTTP ${f.status}: ${f.message || 'no message'}.`
+              : `GET /version failed: ${f.message}.`,
+            'The API server or the tunnel in front of it is not healthy: check the cluster and cloudflared logs.',
+            f.status ? { status: f.status } : undefined,
+          );
+        }
+        const serverMinor = minorOf(v.minor, v.gitVersion);
+        const client = await run.kubectlClient();
+        const data: Record<string, unknown> = {
+          gitVersion: v.gitVersion,
+          major: v.major,
+          minor: v.minor,
+          ...(v.platform ? { platform: v.platform } : {}),
+          kubectl: client?.gitVersion ?? null,
+        };
+        if (!client || serverMinor === null) {
+          return ok(
+            'skew-unknown',
+            `Server ${v.gitVersion}; ${client ? 'its minor version is unreadable' : 'no local kubectl found'}, so version skew was not checked.`,
+            data,
+          );
+        }
+        if (client.dispatcherMinors?.includes(serverMinor) && String(client.major) === String(v.major)) {
+          return ok(
+            'supported-skew',
+            `Server ${v.gitVersion}; the kubectl dispatcher runs kubectl 1.${serverMinor} for it.`,
+            {
+              ...data,
+              skew: 0,
+            },
+          );
+        }
+        const skew = serverMinor - client.minor;
+        data.skew = skew;
+        if (Math.abs(skew) > 1 || String(client.major) !== String(v.major)) {
+          // kubectl's own words, so users can search for them.
+          return warn(
+            'version-skew',
+            `Server ${v.gitVersion}. WARNING: version difference between client (${client.major}.${client.minor}) and server (${v.major}.${serverMinor}) exceeds the supported minor version skew of +/-1`,
+            `Use a kubectl from 1.${serverMinor - 1} to 1.${serverMinor + 1} for this cluster, or upgrade the cluster.`,
+            data,
+          );
+        }
+        return ok(
+          'supported-skew',
+          `Server ${v.gitVersion}; kubectl ${client.gitVersion} is within one minor version.`,
+          data,
+        );
+      },
+      (ms) =>
+        fail(
+          'http-timeout',
+          `GET /version got no answer within ${ms} ms.`,
+          'The API server accepted TLS but is not answering: it may be overloaded, or the tunnel is degraded. Retry, then check the cluster and cloudflared.',
+        ),
+    );
+
+    // auth
+    await step(
+      'auth',
+      async (signal, budget) => {
+        if (!kube) return skip('skipped', 'Skipped: no API client.');
+        try {
+          const r = await kube.selfSubjectReview(signal);
+          return ok(
+            'authenticated',
+            `Authenticated as ${r.username}${r.groups.length ? ` (groups: ${r.groups.join(', ')})` : ''}.`,
+            { username: r.username, groups: r.groups },
+          );
+        } catch (e) {
+          if (signal.aborted) throw new DeadlineError(budget);
+          const f = describeKubeError(e);
+          if (f.status === 401) {
+            return fail(
+              'unauthorized',
+              'The server rejected the credentials (401 Unauthorized): they are missing, expired or revoked.',
+              credentialsRemedy(target),
+              { status: 401 },
+            );
+          }
+          if (f.status === 403) {
+            return warn(
+              'forbidden',
+              'Authenticated, but not allowed to create selfsubjectreviews (403 Forbidden), so the user name cannot be shown.',
+              'Ask the cluster admin to allow "create" on selfsubjectreviews.authentication.k8s.io (every authenticated user has it by default since Kubernetes 1.28).',
+              { status: 403 },
+            );
+          }
+          if (f.status === 404) {
+            return warn(
+              'not-supported',
+              'The server does not serve authentication.k8s.io/v1 selfsubjectreviews (Kubernetes before 1.28), so the user name cannot be shown.',
+              'Nothing to fix for kubectl; the cluster needs Kubernetes 1.28 or later to report who you are.',
+              { status: 404 },
+            );
+          }
+          return fail(
+            'http-error',
+            f.kind === 'status'
+              ? `POST selfsubjectreviews answered HTTP ${f.status}: ${f.message || 'no message'}.`
+              : `POST selfsubjectreviews failed: ${f.message}.`,
+            'The API server or the tunnel in front of it is not healthy: check the cluster and cloudflared logs.',
+            f.status ? { status: f.status } : undefined,
+          );
+        }
+      },
+      (ms) =>
+        fail(
+          'http-timeout',
+          `POST selfsubjectreviews got no answer within ${ms} ms.`,
+          'The API server is slow to answer: retry, then check its load and the tunnel.',
+        ),
+    );
+  } finally {
+    socket?.destroy();
+    await kube?.close();
+  }
+
+  // A ladder cut short by an abort still reports every step.
+  for (const name of STEP_ORDER) {
+    if (!steps.some((s) => s.step === name))
+      steps.push({ step: name, status: 'skip', reason: 'deadline', durationMs: 0, detail: 'Not run.' });
+  }
+  steps.sort((a, b) => STEP_ORDER.indexOf(a.step) - STEP_ORDER.indexOf(b.step));
+  return {
+    name: target.name,
+    server: target.server,
+    host,
+    ...(ip ? { ip } : {}),
+    port,
+    startedAt,
+    durationMs: Math.round(performance.now() - t0),
+    steps,
+    ok: steps.every((s) => s.status !== 'fail'),
+  };
+}

@@ -12,6 +12,7 @@ describe('kubezt entry', () => {
   it('lists only commands that exist', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
+    expect(r.stdout).toContain('demo');
     expect(r.stdout).not.toMatch(/^\s+(fly|teleport)\s/m);
   });
 

@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Command, intOption, parseCommandArgs } from '../command.ts';
+
+const usage = `Usage: kubezt demo [--clusters N] [--write-env PATH] [--app]
+
+Starts the simulated world on loopback only: a Cloudflare account whose tunnel routes point at
+N Kubernetes API servers (real TLS, each on its own 127.0.x.y:6443), a WARP client, and a
+throwaway settings folder, team catalog and kubeconfig. Prints the environment to use with it.
+Ctrl-C stops everything and removes the throwaway folder.
+
+Options:
+  --clusters N     how many API servers (default 5, at most 200)
+  --write-env PATH  also write the environment as "export" lines to PATH
+  --app            also start the desktop app against it (needs a display)
+`;
+
+export const demoCommand: Command = {
+  name: 'demo',
+  summary: 'run the simulated Cloudflare account, API servers and WARP on loopback',
+  usage,
+  async run(args, ctx) {
+    const { values } = parseCommandArgs('demo', args, {
+      clusters: { type: 'string' },
+      'write-env': { type: 'string' },
+      app: { type: 'boolean' },
+    });
+    const clusters = intOption('demo', 'clusters', values.clusters, 5);
+    if (clusters > 200) {
+      ctx.stderr.write('kubezt: --clusters takes at most 200 for the demo; use bench/ for larger fleets.\n');
+      return 2;
+    }
+    // Loaded here, not at the top: the simulator (certificate generation, fakes) is only for
+    // the demo, and every other command must start fast.
+    const { startSimulator } = await import('../../../sim/environment.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'kubezt-demo-'));
+    let sim: Awaited<ReturnType<typeof startSimulator>>;
+    try {
+      sim = await startSimulator({ dir, clusters });
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+    try {
+      const exports = Object.entries(sim.env).map(([k, v]) => `export ${k}=${shellQuote(v)}`);
+      if (values['write-env']) writeFileSync(resolve(ctx.cwd, values['write-env']), `${exports.join('\n')}\n`);
+      const width = Math.max(...sim.clusters.map((c) => c.name.length));
+      const out = [
+        `kubezt demo: ${sim.clusters.length} simulated API servers and a simulated Cloudflare account, on loopback only.`,
+        '',
+        ...sim.clusters.map(
+          (c) =>
+            `  ${c.name.padEnd(width)}  ${c.url.padEnd(24)}  ${c.source === 'cloudflare' ? `Cloudflare tunnel k8s-${c.name}` : 'team catalog only'}`,
+        ),
+        '',
+        'Paste these into another shell:',
+        '',
+        ...exports.map((l) => `  ${l}`),
+        '',
+        'Then try:',
+        '  kubectl --context my-own-context version   # your own entry, already there',
+        '  npx kubezt clusters',
+        '  npx kubezt setup --dry-run',
+        '  npx kubezt setup --yes',
+        `  kubectl --context zt-${sim.clusters[0]?.name ?? 'prod-us'} auth whoami`,
+        '',
+        `Ctrl-C stops the demo and removes ${dir}.`,
+        '',
+      ];
+      ctx.stdout.write(out.join('\n'));
+      if (values.app) {
+        const app = spawn(join('node_modules', '.bin', 'electron-vite'), ['preview'], {
+          stdio: 'inherit',
+          env: { ...ctx.env, ...sim.env },
+        });
+        await Promise.race([ctx.interrupted, new Promise((r) => app.once('exit', r))]);
+        app.kill();
+      } else {
+        await ctx.interrupted;
+      }
+      return 0;
+    } finally {
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+      ctx.stdout.write('kubezt demo stopped.\n');
+    }
+  },
+};
+
+function shellQuote(v: string): string {
+  return /^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`;
+}

@@ -14,6 +14,7 @@ import type { FakeServerSpec, ServerFaultInput } from './types.ts';
 const FAULTS = new Set([
   'none',
   'refuse',
+  'blackhole',
   'no-tls',
   'intercepted',
   'unknown-ca',

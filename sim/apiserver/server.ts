@@ -3,6 +3,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import tls from 'node:tls';
 import { type Binding, listenTcp } from './address.ts';
+import { type Blackhole, startBlackhole } from './blackhole.ts';
 import {
   type CertificateAuthority,
   type IssuedCertificate,
@@ -110,6 +111,7 @@ export async function startFakeApiServer(
   const timers = new Set<NodeJS.Timeout>();
   const clientCaKey = new X509Certificate(cas.client.certPem).publicKey;
   let closed = false;
+  let blackhole: Blackhole | null = null;
 
   // One (non-listening) TLS server per presented identity, built on first use: most servers never
   // present a Gateway or rogue certificate, and key generation is the farm's main start-up cost.
@@ -403,8 +405,13 @@ export async function startFakeApiServer(
       if (next.kind === 'intercepted') await contextFor('intercepted');
       if (next.kind === 'unknown-ca') await contextFor('unknown-ca');
       fault = next;
-      if (next.kind === 'refuse') {
+      if (next.kind !== 'blackhole' && blackhole) {
+        await blackhole.close();
+        blackhole = null;
+      }
+      if (next.kind === 'refuse' || next.kind === 'blackhole') {
         await closeListener();
+        if (next.kind === 'blackhole' && !blackhole) blackhole = await startBlackhole(ip, port);
       } else if (!listener && !closed) {
         const l = await listenTcp(ip, port);
         if (l === 'in-use') throw new Error(`${ip}:${port} was taken while ${spec.name} refused connections.`);
@@ -420,11 +427,16 @@ export async function startFakeApiServer(
       for (const t of timers) clearTimeout(t);
       timers.clear();
       await closeListener();
+      await blackhole?.close();
+      blackhole = null;
       httpServer.close();
       binding.reservation?.close();
     },
   };
   if (fault.kind === 'refuse') await closeListener();
-  else if (fault.kind === 'intercepted' || fault.kind === 'unknown-ca') await contextFor(fault.kind);
+  else if (fault.kind === 'blackhole') {
+    await closeListener();
+    blackhole = await startBlackhole(ip, port);
+  } else if (fault.kind === 'intercepted' || fault.kind === 'unknown-ca') await contextFor(fault.kind);
   return server;
 }

@@ -14,6 +14,7 @@ export interface UserInfo {
  * connections; the HTTP faults apply to every request, kept-alive or not.
  *
  * - `refuse`: nothing listens on IP:port (connect gets RST: "connection refused").
+ * - `blackhole`: TCP connects time out (SYNs dropped), as behind a dead route. POSIX only.
  * - `no-tls`: accepts TCP, reads the ClientHello and never answers (handshake timeout).
  * - `slow`: waits `delayMs` before each response (on top of `latencyMs`).
  * - `intercepted`: presents a certificate for the IP issued by a Cloudflare-Gateway-like CA.
@@ -24,6 +25,7 @@ export interface UserInfo {
 export type ServerFault =
   | { kind: 'none' }
   | { kind: 'refuse' }
+  | { kind: 'blackhole' }
   | { kind: 'no-tls' }
   | { kind: 'slow'; delayMs: number }
   | { kind: 'intercepted' }

@@ -16,6 +16,7 @@ beforeAll(async () => {
       { name: 'v6', family: 6 },
       { name: 'sni', ipSan: false, dnsNames: ['kubernetes.default.svc', 'api.internal.example'] },
       { name: 'refused', fault: 'refuse' },
+      { name: 'blackholed', fault: 'blackhole' },
       { name: 'no-tls', fault: 'no-tls' },
       { name: 'gateway', fault: 'intercepted' },
       { name: 'rogue', fault: 'unknown-ca' },
@@ -108,6 +109,13 @@ describe('probe ladder against the farm', () => {
     const r = await probeCluster(targetFor(farm.server('refused')), env());
     expect(statuses(r)).toMatchObject({ tcp: 'fail', tls: 'skip', version: 'skip', auth: 'skip' });
     expect(stepOf(r, 'tcp').reason).toBe('refused');
+  });
+
+  it('tcp timeout: SYNs dropped, the step fails by its deadline with reason timeout', async () => {
+    const r = await probeCluster(targetFor(farm.server('blackholed')), env(), { stepTimeoutMs: 800 });
+    expect(statuses(r)).toMatchObject({ tcp: 'fail', tls: 'skip' });
+    expect(stepOf(r, 'tcp').reason).toBe('timeout');
+    expect(stepOf(r, 'tcp').remedy).toContain('dropped');
   });
 
   it('a server that never answers the TLS handshake fails tls by its deadline instead of hanging', async () => {

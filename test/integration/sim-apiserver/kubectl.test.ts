@@ -24,6 +24,7 @@ beforeAll(async () => {
       { name: 'v6', family: 6, gitVersion: 'v1.30.2' },
       { name: 'sni-only', ipSan: false, dnsNames: ['kubernetes.default.svc'] },
       { name: 'refused', fault: 'refuse' },
+      { name: 'blackholed', fault: 'blackhole' },
       { name: 'hangs', fault: 'no-tls' },
       { name: 'rogue', fault: 'unknown-ca' },
       { name: 'gateway', fault: 'intercepted' },
@@ -116,6 +117,13 @@ describe('kubectl against the fake API server', () => {
     const r = await kubectl([{ server: farm.server('refused') }], ['version']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`The connection to the server ${farm.server('refused').ip}:6443 was refused`);
+  });
+
+  it('blackhole: the connect times out, it is not refused', async () => {
+    const r = await kubectl([{ server: farm.server('blackholed') }], ['version']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/i\/o timeout|context deadline exceeded|Client\.Timeout exceeded/);
+    expect(r.stderr).not.toContain('refused');
   });
 
   it('no-tls: accepts TCP and the request dies waiting for the handshake', async () => {

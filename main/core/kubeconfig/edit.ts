@@ -247,7 +247,10 @@ export function applyFileEdits(file: ParsedKubeconfigFile, edits: FileEdits): Ed
     }
   }
   if (newKeys.length > 0) splices.push(newKeysSplice(file, src, root, rootIsFlow, newKeys));
-  const bytes = applySplices(src, splices);
+  const bytes = applySplices(
+    src,
+    splices.map((s) => withLineEndings(src, s)),
+  );
   const onlyCurrentContext = ccSplice && splices.length === 1 ? { currentContextSplice: ccSplice } : {};
   return { bytes, ...onlyCurrentContext };
 }
@@ -280,6 +283,11 @@ function newKeysSplice(
   };
 }
 
+/** New text follows the file's line endings (CRLF files stay CRLF). */
+function withLineEndings(src: string, splice: Splice): Splice {
+  return src.includes('\r\n') ? { ...splice, text: splice.text.replace(/\r?\n/g, '\r\n') } : splice;
+}
+
 /** A file that is missing, empty, only comments, `null` or `{}`: write a whole new document. */
 function newDocument(file: ParsedKubeconfigFile, src: string, edits: FileEdits, emptyRoot: YAMLMap | null): string {
   const body: Record<string, unknown> = { apiVersion: 'v1', kind: 'Config' };
@@ -293,9 +301,10 @@ function newDocument(file: ParsedKubeconfigFile, src: string, edits: FileEdits, 
   const contents = (emptyRoot ?? doc?.contents ?? null) as Node | null;
   if (contents?.range && contents.range[1] > contents.range[0]) {
     // `null`, `~` or `{}`: replace it.
-    return applySplices(src, [{ start: contents.range[0], end: contents.range[1], text: text.slice(0, -1) }]);
+    const splice = { start: contents.range[0], end: contents.range[1], text: text.slice(0, -1) };
+    return applySplices(src, [withLineEndings(src, splice)]);
   }
   const end = doc?.range?.[1] ?? src.length;
   const { at, prefix } = insertionAfter(src, end);
-  return applySplices(src, [{ start: at, end: at, text: prefix + text }]);
+  return applySplices(src, [withLineEndings(src, { start: at, end: at, text: prefix + text })]);
 }

@@ -152,7 +152,13 @@ export function describeChanges(
     const file = display(c.file);
     if (c.kind === 'added') lines.push(`added context ${c.context} to ${file}`);
     else if (c.kind === 'updated') lines.push(`updated context ${c.context} in ${file}`);
-    else if (c.kind === 'removed') lines.push(`removed stale context ${c.context} from ${file}`);
+    else if (c.kind === 'removed' && !c.orphan) lines.push(`removed stale context ${c.context} from ${file}`);
+    else if (c.kind === 'removed') {
+      const what = [c.cluster ? `cluster ${c.cluster}` : '', c.user ? `user ${c.user}` : '']
+        .filter(Boolean)
+        .join(' and ');
+      lines.push(`removed stale ${what} from ${file}`);
+    }
   }
   return lines;
 }

@@ -39,6 +39,8 @@ export interface KubeconfigChange {
   user?: string;
   /** The file the context lives in (after the change). */
   file: string;
+  /** A removal of kubezt's cluster and/or user whose context was already gone (`context` is their name). */
+  orphan?: boolean;
 }
 
 export interface KubeconfigPlan {
@@ -288,10 +290,13 @@ export function planKubeconfig(input: PlanKubeconfigInput): KubeconfigPlan {
   // A cluster or user that a remaining context still names is kept, so no context is left dangling.
   const staleSet = new Set(stale);
   const referenced: Record<'cluster' | 'user', Set<string>> = { cluster: new Set(), user: new Set() };
+  const targetNames = new Set(targets.map((t) => t.name));
   for (const file of set.files) {
     const doc = file.doc;
     for (const ctx of file.lists.context.entries) {
       if (staleSet.has(ctx) || !ctx.inner || !doc) continue;
+      // A context being rewritten counts with its new references (added below), not its old ones.
+      if (targetNames.has(ctx.name) && set.merged.context.get(ctx.name) === ctx) continue;
       referenced.cluster.add(getString(doc, ctx.inner, 'cluster'));
       referenced.user.add(getString(doc, ctx.inner, 'user'));
     }
@@ -309,9 +314,15 @@ export function planKubeconfig(input: PlanKubeconfigInput): KubeconfigPlan {
     groups.set(key, [...(groups.get(key) ?? []), entry]);
   }
   let currentContextWarning: string | undefined;
-  for (const group of groups.values()) {
+  for (const [owner, group] of groups) {
     const ctx = group.find((e) => e.kind === 'context');
     const first = ctx ?? (group[0] as ParsedEntry);
+    const targetChange = changes.find((c) => c.kind !== 'removed' && nameOwner.get(c.context) === owner);
+    if (!ctx && targetChange) {
+      // e.g. the cluster's user became `existing`: kubezt's old user goes, the context is updated.
+      if (targetChange.kind === 'unchanged') targetChange.kind = 'updated';
+      continue;
+    }
     const change: KubeconfigChange = {
       kind: 'removed',
       context: first.name,
@@ -321,6 +332,7 @@ export function planKubeconfig(input: PlanKubeconfigInput): KubeconfigPlan {
     const user = group.find((e) => e.kind === 'user');
     if (cluster) change.cluster = cluster.name;
     if (user) change.user = user.name;
+    if (!ctx) change.orphan = true;
     changes.push(change);
     if (ctx && set.currentContext === ctx.name && set.merged.context.get(ctx.name) === ctx) {
       currentContextWarning = `current-context "${ctx.name}" named a context kubezt removed because its cluster is gone; kubectl will fail until you pick another context with "kubezt use NAME"`;

@@ -15,7 +15,7 @@ const TO_STRING = { lineWidth: 0, minContentWidth: 0, indentSeq: false } as cons
 function renderWith(value: unknown, forceQuotes: boolean): string {
   // 1.2 core plus the 1.1 tags as `compat`: the stringifier quotes any plain string that either
   // schema would read as a bool/number/null/timestamp.
-  const doc = new Document(value, { version: '1.2', compat: 'yaml-1.1' });
+  const doc = new Document(value, { version: '1.2', compat: 'yaml-1.1', aliasDuplicateObjects: false });
   visit(doc, {
     Scalar(_key, node) {
       if (typeof node.value !== 'string') return;

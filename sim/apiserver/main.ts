@@ -8,6 +8,7 @@ import type { FakeServerSpec, ServerFaultInput } from './types.ts';
 
 /**
  * `node sim/apiserver/main.ts --servers N [--latency MS] [--ipv6 K] [--fault NAME=FAULT ...]`
+ * (servers are named cluster-1…N, then cluster-v6-1…K)
  * Starts a farm, writes a kubeconfig for it to a temp folder, prints both, and stays up until
  * SIGINT/SIGTERM.
  */
@@ -16,6 +17,7 @@ const FAULTS = new Set([
   'refuse',
   'blackhole',
   'no-tls',
+  'reset',
   'intercepted',
   'unknown-ca',
   'reject-credentials',
@@ -39,7 +41,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   process.stdout.write(
-    'usage: node sim/apiserver/main.ts [--servers N] [--ipv6 K] [--latency MS] [--version vX.Y.Z] [--fault NAME=FAULT|slow:MS ...]\n',
+    'usage: node sim/apiserver/main.ts [--servers N] [--ipv6 K] [--latency MS] [--version vX.Y.Z] [--fault NAME=FAULT|slow:MS|status:NNN ...]\n',
   );
   process.exit(0);
 }
@@ -55,9 +57,11 @@ for (const f of values.fault) {
   const [name, what] = f.split('=');
   if (!name || !what) fail(`--fault takes NAME=FAULT, got "${f}".`);
   const slow = /^slow:(\d+)$/.exec(what);
+  const httpStatus = /^status:(\d{3})$/.exec(what);
   if (slow) faults.set(name, { kind: 'slow', delayMs: Number(slow[1]) });
+  else if (httpStatus) faults.set(name, { kind: 'http-status', status: Number(httpStatus[1]) });
   else if (FAULTS.has(what)) faults.set(name, what as ServerFaultInput);
-  else fail(`Unknown fault "${what}": use one of ${[...FAULTS].join(', ')} or slow:MS.`);
+  else fail(`Unknown fault "${what}": use one of ${[...FAULTS].join(', ')} slow:MS or status:NNN.`);
 }
 
 const specs: FakeServerSpec[] = [];

@@ -46,6 +46,9 @@ export interface RunningServer extends FakeApiServer {
 export function normalizeFault(f: ServerFaultInput | undefined): ServerFault {
   if (f === undefined) return { kind: 'none' };
   if (typeof f === 'string') return { kind: f } as ServerFault;
+  if (f.kind === 'http-status' && !(Number.isInteger(f.status) && f.status >= 400 && f.status <= 599)) {
+    throw new Error(`An http-status fault needs a status from 400 to 599, got ${String(f.status)}.`);
+  }
   if (f.kind === 'slow' && !(Number.isFinite(f.delayMs) && f.delayMs >= 0)) {
     throw new Error(`A slow fault needs a delayMs of 0 or more, got ${String(f.delayMs)}.`);
   }
@@ -217,6 +220,19 @@ export async function startFakeApiServer(
       send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
       return;
     }
+    if (fault.kind === 'http-status') {
+      const reasons: Record<number, [string, string]> = {
+        429: ['TooManyRequests', 'Too many requests, please try again later.'],
+        500: ['InternalError', 'Internal error occurred: etcdserver: request timed out'],
+        503: ['ServiceUnavailable', 'the server is currently unable to handle the request'],
+      };
+      const [reason, message] = reasons[fault.status] ?? [
+        'Unknown',
+        `the server responded with the status code ${fault.status}`,
+      ];
+      send(res, fault.status, status(fault.status, reason, message));
+      return;
+    }
     const username = who.kind === 'user' ? who.user.username : 'system:anonymous';
     if (who.kind === 'anonymous' && !PUBLIC_PATHS.has(path)) {
       const verb = method === 'GET' ? 'get' : method.toLowerCase();
@@ -359,6 +375,11 @@ export async function startFakeApiServer(
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
+    if (fault.kind === 'reset') {
+      // After the client's first bytes, as a tunnel does once it fails to reach the origin.
+      socket.once('data', () => socket.resetAndDestroy());
+      return;
+    }
     if (fault.kind === 'no-tls') {
       // Read and drop the ClientHello so the client's handshake waits for an answer that never comes.
       socket.on('data', () => {});

@@ -16,6 +16,9 @@ export interface UserInfo {
  * - `refuse`: nothing listens on IP:port (connect gets RST: "connection refused").
  * - `blackhole`: TCP connects time out (SYNs dropped), as behind a dead route. POSIX only.
  * - `no-tls`: accepts TCP, reads the ClientHello and never answers (handshake timeout).
+ * - `reset`: accepts TCP, then resets it (what a tunnel whose origin is down does to a TCP flow).
+ * - `http-status`: answers every request with this status and a Status body (an overloaded or
+ *   broken API server: 500, 503, 429).
  * - `slow`: waits `delayMs` before each response (on top of `latencyMs`).
  * - `intercepted`: presents a certificate for the IP issued by a Cloudflare-Gateway-like CA.
  * - `unknown-ca`: presents a certificate from a CA no client was given.
@@ -27,6 +30,8 @@ export type ServerFault =
   | { kind: 'refuse' }
   | { kind: 'blackhole' }
   | { kind: 'no-tls' }
+  | { kind: 'reset' }
+  | { kind: 'http-status'; status: number }
   | { kind: 'slow'; delayMs: number }
   | { kind: 'intercepted' }
   | { kind: 'unknown-ca' }
@@ -36,7 +41,7 @@ export type ServerFault =
 export type ServerFaultKind = ServerFault['kind'];
 
 /** A fault, or its kind alone for faults without parameters. */
-export type ServerFaultInput = ServerFault | Exclude<ServerFaultKind, 'slow'>;
+export type ServerFaultInput = ServerFault | Exclude<ServerFaultKind, 'slow' | 'http-status'>;
 
 export interface FakeServerSpec {
   /** Unique within the farm; used by `farm.server(name)` and `farm.setFault(name, …)`. */

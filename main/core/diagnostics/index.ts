@@ -1,0 +1,9 @@
+export { REDACTED, redactText, redactValue, secretsOf } from './redact.ts';
+export {
+  buildReport,
+  type DiagnosticsReport,
+  type ReportEnvironment,
+  renderReportJson,
+  renderReportMarkdown,
+} from './report.ts';
+export { type ClusterDiagnosis, diagnose, type Severity, type Verdict } from './verdict.ts';

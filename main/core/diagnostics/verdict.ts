@@ -1,0 +1,153 @@
+import type { ClusterEntry } from '../model/cluster.ts';
+import type { ProbeResult, StepName, StepResult } from '../probe/types.ts';
+
+export type Verdict =
+  | 'ok'
+  | 'warp-disconnected'
+  | 'not-routed'
+  | 'split-tunnel-excluded'
+  | 'tunnel-down'
+  | 'tcp-refused'
+  | 'tcp-timeout'
+  | 'tls-timeout'
+  | 'tls-intercepted'
+  | 'tls-untrusted'
+  | 'tls-name-mismatch'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'version-skew'
+  | 'http-error';
+
+export type Severity = 'ok' | 'warn' | 'fail';
+
+export interface ClusterDiagnosis {
+  name: string;
+  server: string;
+  verdict: Verdict;
+  severity: Severity;
+  /** One sentence: what is wrong (or that nothing is). */
+  summary: string;
+  /** What to do, when something is wrong. */
+  remedy?: string;
+  /** The ladder step the verdict rests on. */
+  step?: StepName;
+  /** Other things worth knowing that did not decide the verdict (Gateway audit, tunnel health). */
+  notes: string[];
+  ladder: ProbeResult;
+}
+
+/** Where a failing or warning step's reason lands among the verdicts. */
+function verdictOfStep(s: StepResult): Verdict | null {
+  switch (s.reason) {
+    case 'warp-disconnected':
+    case 'warp-unavailable':
+      return 'warp-disconnected';
+    case 'split-tunnel-excluded':
+      return 'split-tunnel-excluded';
+    case 'not-via-warp':
+    case 'unreachable':
+    case 'dns':
+      return 'not-routed';
+    case 'refused':
+      return 'tcp-refused';
+    case 'timeout':
+      return 'tcp-timeout';
+    case 'tls-timeout':
+      return 'tls-timeout';
+    case 'intercepted':
+      return 'tls-intercepted';
+    case 'untrusted':
+      return 'tls-untrusted';
+    case 'name-mismatch':
+      return 'tls-name-mismatch';
+    case 'unauthorized':
+    case 'credentials-failed':
+      return 'unauthorized';
+    case 'forbidden':
+      return 'forbidden';
+    case 'version-skew':
+      return 'version-skew';
+    case 'tls-error':
+    case 'http-error':
+    case 'http-timeout':
+      return 'http-error';
+    default:
+      return null;
+  }
+}
+
+/** Failures the tunnel being down explains: nothing answers, or something answers and then stalls. */
+const TUNNEL_SYMPTOMS = new Set<Verdict>(['tcp-refused', 'tcp-timeout', 'tls-timeout', 'http-error', 'not-routed']);
+
+/**
+ * One verdict per cluster from its ladder and what Cloudflare says about it (tunnel health,
+ * Gateway audit). The ladder's first failure decides; a down tunnel explains connection failures
+ * better than the failure itself; warnings decide only when nothing failed.
+ */
+export function diagnose(ladder: ProbeResult, cluster?: ClusterEntry): ClusterDiagnosis {
+  const notes: string[] = [];
+  const cf = cluster?.cloudflare;
+  const ip = ladder.ip ?? ladder.host;
+  const base = { name: ladder.name, server: ladder.server, ladder };
+  const failed = ladder.steps.find((s) => s.status === 'fail');
+  const warned = ladder.steps.find((s) => s.status === 'warn' && verdictOfStep(s) !== null);
+
+  const tunnelBroken = cf && (cf.tunnelHealth === 'down' || cf.tunnelHealth === 'inactive');
+  if (cf && cf.tunnelHealth === 'degraded') {
+    notes.push(`Cloudflare reports tunnel "${cf.tunnelName}" as degraded (some cloudflared connections are down).`);
+  }
+  if (cf?.doNotInspect === false) {
+    notes.push(
+      `The Gateway audit found no enabled Do Not Inspect rule covering ${cluster?.ips.join(', ') || ip}: if TLS inspection is on, kubectl will see Gateway's certificate.`,
+    );
+  }
+
+  if (failed) {
+    const v = verdictOfStep(failed) ?? 'http-error';
+    if (tunnelBroken && TUNNEL_SYMPTOMS.has(v)) {
+      return {
+        ...base,
+        verdict: 'tunnel-down',
+        severity: 'fail',
+        step: failed.step,
+        summary: `Cloudflare reports tunnel "${cf.tunnelName}" as ${cf.tunnelHealth}, so nothing carries traffic to ${ip} (${failed.detail.replace(/\.$/, '')}).`,
+        remedy: `Start or restart cloudflared for tunnel "${cf.tunnelName}" on the host that serves ${ip}, and check its logs.`,
+        notes,
+      };
+    }
+    let remedy = failed.remedy;
+    if (v === 'tls-intercepted' && cf?.doNotInspect === true) {
+      remedy = `A Do Not Inspect rule covering ${ip} exists but traffic is still inspected: check the rule's precedence (it must come before any Inspect rule) and that it matches the destination IP ${ip}.`;
+    }
+    return {
+      ...base,
+      verdict: v,
+      severity: 'fail',
+      step: failed.step,
+      summary: failed.detail,
+      ...(remedy ? { remedy } : {}),
+      notes,
+    };
+  }
+  if (tunnelBroken) {
+    notes.push(
+      `Cloudflare reports tunnel "${cf.tunnelName}" as ${cf.tunnelHealth}, yet the cluster answered: the report may be stale.`,
+    );
+  }
+  if (warned) {
+    return {
+      ...base,
+      verdict: verdictOfStep(warned) as Verdict,
+      severity: 'warn',
+      step: warned.step,
+      summary: warned.detail,
+      ...(warned.remedy ? { remedy: warned.remedy } : {}),
+      notes,
+    };
+  }
+  const auth = ladder.steps.find((s) => s.step === 'auth');
+  const version = ladder.steps.find((s) => s.step === 'version');
+  const who = typeof auth?.data?.username === 'string' ? ` as ${auth.data.username}` : '';
+  const gitVersion = typeof version?.data?.gitVersion === 'string' ? ` (Kubernetes ${version.data.gitVersion})` : '';
+  return { ...base, verdict: 'ok', severity: 'ok', summary: `Reachable${gitVersion}; signed in${who}.`, notes };
+}

@@ -1,10 +1,14 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+import { getApi } from './api.ts';
+import './styles.css';
 
 const root = document.getElementById('root');
-if (root)
+if (root) {
   createRoot(root).render(
     <StrictMode>
-      <h1>kubezt</h1>
+      <App api={getApi()} />
     </StrictMode>,
   );
+}

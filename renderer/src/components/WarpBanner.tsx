@@ -1,0 +1,50 @@
+import type { WarpState } from '../../../ipc/contract.ts';
+import { useApi } from '../App.tsx';
+
+const WARP_DOCS = 'https://developers.cloudflare.com/cloudflare-one/connections/connect-devices/warp/';
+
+/**
+ * Shown when WARP is down: nothing routed through Zero Trust is reachable then, and every row
+ * below would fail for the same reason. The space is not reserved (it is an alert, meant to move
+ * things), but it only appears on a state change, never while rows stream in.
+ */
+export function WarpBanner({ warp }: { warp: WarpState | null }) {
+  const api = useApi();
+  if (!warp || (warp.status !== 'disconnected' && warp.status !== 'unavailable' && warp.status !== 'connecting')) {
+    return null;
+  }
+  const reason = warp.reason ? ` (${warp.reason})` : '';
+  return (
+    <div className={`banner banner-${warp.status}`} role={warp.status === 'connecting' ? 'status' : 'alert'}>
+      <svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false" className="banner-icon">
+        <path d="M10 2 19 18H1Z" />
+        <path d="M10 8v4.5M10 15v.5" className="banner-icon-mark" />
+      </svg>
+      <div className="banner-text">
+        {warp.status === 'disconnected' && (
+          <>
+            <strong>WARP is disconnected{reason}.</strong> Clusters behind Cloudflare Zero Trust are unreachable until
+            it reconnects: connect the WARP client (or run <code>warp-cli connect</code>); kubezt checks again by
+            itself.
+          </>
+        )}
+        {warp.status === 'connecting' && (
+          <>
+            <strong>WARP is connecting{reason}.</strong> Reachability is re-checked once it is up.
+          </>
+        )}
+        {warp.status === 'unavailable' && (
+          <>
+            <strong>Cloudflare WARP is not installed{reason}.</strong> kubezt reaches your clusters through the WARP
+            client; install it and enrol this device in your Zero Trust organisation.
+          </>
+        )}
+      </div>
+      {warp.status === 'unavailable' && (
+        <button type="button" className="button button-quiet" onClick={() => void api.openExternal({ url: WARP_DOCS })}>
+          How to install WARP
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,247 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import {
+  type DiagnosticsReport,
+  type IpcError,
+  type ProbeResult,
+  type ProbeStep,
+  STEP_ORDER,
+  type StepName,
+} from '../../../ipc/contract.ts';
+import { type Navigate, useApi } from '../App.tsx';
+import { errorOf } from '../api.ts';
+import { EmptyState, ErrorState, formatDuration, formatTime, StepIcon } from '../components/common.tsx';
+
+const STEP_LABEL: Record<StepName, string> = {
+  warp: 'WARP',
+  route: 'Route via WARP',
+  tcp: 'TCP connect',
+  tls: 'TLS handshake',
+  version: 'GET /version',
+  auth: 'Authentication',
+};
+
+export function DiagnosticsView({ navigate, cluster }: { navigate: Navigate; cluster: string | undefined }) {
+  const api = useApi();
+  const [names, setNames] = useState<string[] | null>(null);
+  const [listError, setListError] = useState<IpcError | null>(null);
+  const [results, setResults] = useState<Record<string, ProbeResult>>({});
+  const [report, setReport] = useState<DiagnosticsReport | null>(null);
+  const [running, setRunning] = useState(false);
+  const [runError, setRunError] = useState<IpcError | null>(null);
+  const [notice, setNotice] = useState('');
+  const runToken = useRef(0);
+
+  const scope = cluster && names?.includes(cluster) ? [cluster] : (names ?? []);
+
+  const run = useCallback(
+    async (only: string[] | undefined) => {
+      const token = ++runToken.current;
+      setRunning(true);
+      setRunError(null);
+      setNotice('');
+      setResults({});
+      try {
+        const r = await api.diagnose(only ? { names: only } : undefined);
+        if (token !== runToken.current) return;
+        setReport(r);
+        setResults(Object.fromEntries(r.results.map((x) => [x.cluster, x])));
+      } catch (e) {
+        if (token === runToken.current) setRunError(errorOf(e));
+      } finally {
+        if (token === runToken.current) setRunning(false);
+      }
+    },
+    [api],
+  );
+
+  useEffect(() => {
+    let alive = true;
+    api.listClusters().then(
+      (list) => alive && setNames(list.clusters.map((c) => c.name)),
+      (e) => alive && setListError(errorOf(e)),
+    );
+    const off = api.onProbeResult((e) => {
+      if (e.origin === 'diagnose') setResults((prev) => ({ ...prev, [e.result.cluster]: e.result }));
+    });
+    return () => {
+      alive = false;
+      off();
+    };
+  }, [api]);
+
+  // Run once the list is known, and again when the selected cluster changes.
+  const scopeKey = names === null ? null : (cluster ?? '*');
+  useEffect(() => {
+    if (scopeKey === null || names === null || names.length === 0) return;
+    void run(scopeKey === '*' || !names.includes(scopeKey) ? undefined : [scopeKey]);
+  }, [scopeKey, names, run]);
+
+  const copy = async () => {
+    try {
+      const r = await api.copyReport({ format: 'markdown' });
+      setNotice(`Copied the report (${r.characters} characters) as Markdown.`);
+    } catch (e) {
+      setNotice(errorOf(e).message);
+    }
+  };
+  const save = async (format: 'markdown' | 'json') => {
+    try {
+      const r = await api.saveReport({ format });
+      setNotice(r.saved && r.path ? `Saved the report to ${r.path}.` : 'Not saved.');
+    } catch (e) {
+      setNotice(errorOf(e).message);
+    }
+  };
+
+  return (
+    <section className="view" aria-labelledby="diag-title">
+      <div className="view-header">
+        <div>
+          <h1 id="diag-title">Diagnostics</h1>
+          <p className="muted small">
+            Each cluster is checked step by step: WARP → route → TCP → TLS → /version → authentication.
+            {report ? ` Last run ${formatTime(report.generatedAt)}.` : ''}
+          </p>
+        </div>
+        <div className="toolbar">
+          {names && names.length > 0 && (
+            <>
+              <label htmlFor="diag-scope" className="sr-only">
+                Clusters to diagnose
+              </label>
+              <select
+                id="diag-scope"
+                className="input"
+                value={cluster && names.includes(cluster) ? cluster : ''}
+                onChange={(e) =>
+                  navigate(e.target.value ? { view: 'diagnostics', cluster: e.target.value } : { view: 'diagnostics' })
+                }
+              >
+                <option value="">All clusters</option>
+                {names.map((n) => (
+                  <option key={n} value={n}>
+                    {n}
+                  </option>
+                ))}
+              </select>
+            </>
+          )}
+          <button
+            type="button"
+            className="button"
+            disabled={running || !names || names.length === 0}
+            onClick={() => void run(cluster && names?.includes(cluster) ? [cluster] : undefined)}
+          >
+            {running ? 'Running…' : 'Run again'}
+          </button>
+          <button type="button" className="button" disabled={!report || running} onClick={() => void copy()}>
+            Copy report
+          </button>
+          <button type="button" className="button" disabled={!report || running} onClick={() => void save('markdown')}>
+            Save report…
+          </button>
+        </div>
+      </div>
+      <p className="live-line small" role="status" aria-live="polite">
+        {running ? `Diagnosing ${scope.length} cluster${scope.length === 1 ? '' : 's'}…` : notice}
+      </p>
+
+      {listError && <ErrorState title="The cluster list could not be loaded" error={listError} />}
+      {runError && <ErrorState title="Diagnostics could not run" error={runError} />}
+      {names && names.length === 0 && (
+        <EmptyState title="Nothing to diagnose yet">
+          <p>Add clusters first; diagnostics then explain, for each one, which step fails and how to fix it.</p>
+          <button type="button" className="button button-primary" onClick={() => navigate({ view: 'setup' })}>
+            Set up kubeconfig…
+          </button>
+        </EmptyState>
+      )}
+      {names === null && !listError && <LadderCard name="" result={undefined} />}
+
+      <div className="ladders">
+        {scope.map((name) => (
+          <LadderCard key={name} name={name} result={results[name]} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function LadderCard({ name, result }: { name: string; result: ProbeResult | undefined }) {
+  const headingId = `ladder-${name || 'loading'}`;
+  if (!result) {
+    return (
+      <article className="card ladder-card" aria-labelledby={headingId} aria-busy="true">
+        <h2 id={headingId} className="ladder-title">
+          {name || 'Loading…'} <span className="muted small">checking…</span>
+        </h2>
+        <ol className="ladder">
+          {STEP_ORDER.map((s) => (
+            <li key={s} className="ladder-step ladder-pending">
+              <span className="skeleton skeleton-icon" aria-hidden="true" />
+              <span className="ladder-name">{STEP_LABEL[s]}</span>
+              <span className="skeleton" aria-hidden="true" />
+            </li>
+          ))}
+        </ol>
+      </article>
+    );
+  }
+  const ok = result.verdict === 'ok';
+  return (
+    <article className={`card ladder-card ${ok ? 'ladder-ok' : 'ladder-bad'}`} aria-labelledby={headingId}>
+      <h2 id={headingId} className="ladder-title">
+        {result.cluster}{' '}
+        <span className={`badge verdict ${ok ? 'verdict-ok' : 'verdict-bad'}`} data-verdict={result.verdict}>
+          {result.verdict}
+        </span>
+      </h2>
+      <p className="ladder-summary">{result.summary}</p>
+      <ol className="ladder">
+        {STEP_ORDER.map((name) => {
+          const step = result.steps.find((s) => s.name === name);
+          return <LadderStep key={name} name={name} step={step} failing={result.failingStep === name} />;
+        })}
+      </ol>
+      {result.remedy && !result.steps.some((s) => s.remedy === result.remedy) && (
+        <p className="remedy">
+          <strong>How to fix:</strong> {result.remedy}
+        </p>
+      )}
+    </article>
+  );
+}
+
+function LadderStep({ name, step, failing }: { name: StepName; step: ProbeStep | undefined; failing: boolean }) {
+  if (!step) {
+    return (
+      <li className="ladder-step ladder-skip">
+        <StepIcon status="skip" />
+        <span className="ladder-name">{STEP_LABEL[name]}</span>
+        <span className="ladder-detail muted">not run</span>
+      </li>
+    );
+  }
+  return (
+    <li
+      className={`ladder-step ladder-${step.status}${failing ? ' ladder-failing' : ''}`}
+      aria-current={failing ? 'step' : undefined}
+    >
+      <StepIcon status={step.status} />
+      <span className="ladder-name">
+        {STEP_LABEL[name]}
+        {failing && <span className="badge badge-fail">failing step</span>}
+      </span>
+      <span className="ladder-duration mono">{formatDuration(step.durationMs)}</span>
+      <span className="ladder-detail">
+        {step.detail}
+        {step.code && step.status !== 'ok' && <code className="step-code"> {step.code}</code>}
+      </span>
+      {step.remedy && (step.status === 'fail' || step.status === 'warn') && (
+        <p className="remedy">
+          <strong>How to fix:</strong> {step.remedy}
+        </p>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,266 @@
+/**
+ * Drives the BUILT renderer (out/renderer) in Debian's Chromium through playwright-core, with
+ * `window.kubezt` installed by the BUILT preload (out/preload/index.cjs) running in the page:
+ * its `require('electron')` gets a stand-in whose ipcRenderer.invoke goes through
+ * `page.exposeBinding` to the app services (`createAppServices`) in the test process, and whose
+ * ipcRenderer.on receives the services' events. So a test exercises renderer → preload →
+ * contract → service layer → core exactly as the app does, minus Electron itself.
+ *
+ * The page is served over a loopback HTTP server that sends the app's CSP header, so the
+ * renderer runs under the same policy as in the app (meta tag and header).
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { eventChannel, REQUEST_NAMES, requestChannel } from '../../ipc/contract.ts';
+import type { AppHost, CoreServices, LoginShellReport } from '../../main/app/core-services.ts';
+import { CONTENT_SECURITY_POLICY_HEADER } from '../../main/app/security.ts';
+import type { AppServices } from '../../main/app/services.ts';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+export const RENDERER_DIR = path.join(REPO_ROOT, 'out', 'renderer');
+export const PRELOAD_FILE = path.join(REPO_ROOT, 'out', 'preload', 'index.cjs');
+export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'test-results', 'browser');
+export const CHROMIUM = '/usr/bin/chromium';
+
+export function requireBuild(): void {
+  for (const file of [path.join(RENDERER_DIR, 'index.html'), PRELOAD_FILE]) {
+    if (!existsSync(file))
+      throw new Error(`${file} is missing: run "npm run build" first (npm run test:browser does).`);
+  }
+}
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium.`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  });
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+
+/** Serves out/renderer on 127.0.0.1 with the app's CSP header; nothing outside that folder. */
+export async function serveRenderer(): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+    const file = path.join(RENDERER_DIR, pathname === '/' ? 'index.html' : pathname);
+    if (!file.startsWith(RENDERER_DIR + path.sep) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY_HEADER,
+      'Cache-Control': 'no-store',
+    });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/index.html`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * The init script: a stand-in `electron` module for the built preload (contextBridge puts the
+ * API on window; ipcRenderer talks to the binding), then the preload's own code.
+ */
+function bridgeScript(preloadSource: string): string {
+  return `(() => {
+  const listeners = new Map();
+  Object.defineProperty(window, '__kubeztEmit', {
+    value: (channel, payload) => {
+      for (const l of [...(listeners.get(channel) ?? [])]) l({}, payload);
+    },
+  });
+  const electron = {
+    contextBridge: {
+      exposeInMainWorld(key, api) {
+        Object.defineProperty(window, key, { value: api, enumerable: true });
+      },
+    },
+    ipcRenderer: {
+      invoke: (channel, payload) => window.__kubeztInvoke(channel, payload),
+      on(channel, listener) {
+        if (!listeners.has(channel)) listeners.set(channel, new Set());
+        listeners.get(channel).add(listener);
+      },
+      removeListener(channel, listener) {
+        listeners.get(channel)?.delete(listener);
+      },
+    },
+  };
+  const require = (name) => {
+    if (name === 'electron') return electron;
+    throw new Error('a sandboxed preload cannot require ' + name);
+  };
+  const module = { exports: {} };
+  (function (require, module, exports) {
+${preloadSource}
+  })(require, module, module.exports);
+})();`;
+}
+
+export interface OpenedApp {
+  page: Page;
+  context: BrowserContext;
+  /** Every request the page made, in order (channel names without payloads: they may hold a token). */
+  calls: string[];
+  close(): Promise<void>;
+}
+
+/** Opens the renderer in a new context wired to `services`. */
+export async function openApp(
+  browser: Browser,
+  opts: { services: AppServices; url: string; colorScheme: 'light' | 'dark'; hash?: string },
+): Promise<OpenedApp> {
+  const context = await browser.newContext({
+    colorScheme: opts.colorScheme,
+    viewport: { width: 1180, height: 760 },
+    reducedMotion: 'reduce',
+  });
+  const page = await context.newPage();
+  const calls: string[] = [];
+  const byChannel = new Map(REQUEST_NAMES.map((name) => [requestChannel(name), name]));
+  await page.exposeBinding('__kubeztInvoke', async (_source, channel: string, payload: unknown) => {
+    const name = byChannel.get(channel) ?? channel;
+    calls.push(name);
+    return opts.services.handle(name, payload);
+  });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const unsubscribe = opts.services.onEvent((event) => {
+    page
+      .evaluate(
+        ([channel, payload]) =>
+          (window as unknown as { __kubeztEmit(c: string, p: unknown): void }).__kubeztEmit(channel, payload),
+        [eventChannel(event.name), event.payload] as const,
+      )
+      .catch(() => {});
+  });
+  await page.addInitScript({ content: bridgeScript(readFileSync(PRELOAD_FILE, 'utf8')) });
+  await page.goto(`${opts.url}${opts.hash ? `#${opts.hash}` : ''}`);
+  return {
+    page,
+    context,
+    calls,
+    async close() {
+      unsubscribe();
+      await context.close();
+      if (pageErrors.length > 0) throw new Error(`the page threw: ${pageErrors.join('; ')}`);
+    },
+  };
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/** Runs axe-core (WCAG 2.x A/AA + best practices) on the page as it is now. */
+export async function runAxe(page: Page): Promise<AxeViolation[]> {
+  const source = readFileSync(path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  // evaluate() runs through the DevTools protocol, which the page's CSP does not govern.
+  await page.evaluate(source);
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: AxeViolation[] }> } }
+    ).axe;
+    const r = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }));
+  });
+}
+
+export function describeViolations(violations: AxeViolation[]): string {
+  return violations
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('\n')}`,
+    )
+    .join('\n');
+}
+
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const file = path.join(ARTIFACTS_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** A host whose dialogs, clipboard and notifications are recorded instead of shown. */
+export function recordingHost(opts: { loginShell?: LoginShellReport; savePath?: string | null } = {}) {
+  const record = {
+    clipboard: [] as string[],
+    notifications: [] as { title: string; body: string }[],
+    opened: [] as string[],
+    launchAtLogin: [] as boolean[],
+  };
+  const host: AppHost = {
+    appVersion: '0.0.0-test',
+    platform: 'linux',
+    loginShell: opts.loginShell ?? {
+      status: 'ok',
+      shell: '/bin/bash',
+      detail: null,
+      pathFromShell: true,
+      kubeconfigFromShell: false,
+    },
+    chooseSavePath: async () => opts.savePath ?? null,
+    chooseOpenPath: async () => null,
+    writeClipboard: (text) => record.clipboard.push(text),
+    openExternal: async (url) => {
+      record.opened.push(url);
+    },
+    setLaunchAtLogin: async (enabled) => {
+      record.launchAtLogin.push(enabled);
+    },
+    notify: (n) => record.notifications.push(n),
+  };
+  return { host, record };
+}
+
+/**
+ * A CoreServices whose every member is the given one, and otherwise fails loudly. The real core
+ * (main/core) replaces these in the end-to-end tests once it is wired (see the report).
+ */
+export function coreFrom(members: Partial<CoreServices>): CoreServices {
+  return new Proxy(members as CoreServices, {
+    get(target, key: string | symbol) {
+      if (key in target) return target[key as keyof CoreServices];
+      if (typeof key === 'symbol' || key === 'then') return undefined;
+      return () => Promise.reject(new Error(`CoreServices.${key} is not provided in this test`));
+    },
+  });
+}

@@ -1,0 +1,186 @@
+import type { DiscoveryProgress } from '../../core/discovery/cloudflare/index.ts';
+import type { Inventory } from '../../core/inventory/index.ts';
+import { formatAge, loadInventory, requireSomeSource, toClustersJson } from '../../core/inventory/index.ts';
+import { openWorkspace, type Workspace } from '../../core/workspace/index.ts';
+import { type CliContext, type Command, parseCommandArgs, writeJson } from '../command.ts';
+
+const usage = `Usage: kubezt clusters [--json] [--refresh]
+
+Lists the Kubernetes API servers kubezt knows: those discovered from the Cloudflare account
+(tunnel routes) and those in the team catalog, merged by IP. For each: its sources, IPs and port,
+the tunnel carrying it and the tunnel's health, and the Gateway audit (is it exempt from HTTP
+inspection: "Do Not Inspect" yes/no/unknown).
+
+The Cloudflare list comes from the cache in the settings folder while it is less than an hour
+old; when Cloudflare cannot be reached, the last known list is shown, marked stale with its age.
+
+Options:
+  --refresh  fetch from Cloudflare now (and update the cache)
+  --json     print one JSON object: { version, clusters: [{ name, sources, server, ips, port,
+             tunnel?: { id, name, health }, virtualNetwork?, doNotInspect?, tlsServerName?,
+             namespace?, hasCertificateAuthority, user?: { kind } }], cloudflare: { status,
+             accountId?, fetchedAt?, ageSeconds?, error? }, catalog: { status, path?, clusters? },
+             gatewayAudit: [{ ip, cluster, doNotInspect, coveredBy, uncertain }], warnings }
+             (the ClustersJson type in main/core/inventory/json.ts). Never holds the token or
+             any credential.
+
+Configuration: "kubezt login" (or CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID) for Cloudflare,
+KUBEZT_CATALOG (or the catalogPath setting) for the catalog.
+
+Exit codes: 0 listed, 2 bad input (no source configured, invalid catalog, token rejected).
+`;
+
+/** The workspace of one CLI run; a settings file that had to be moved aside is reported once here. */
+export function cliWorkspace(ctx: CliContext): Workspace {
+  const ws = openWorkspace({
+    env: ctx.env,
+    homeDir: ctx.homeDir,
+    platform: ctx.platform,
+    cwd: ctx.cwd,
+    runner: ctx.runner,
+    now: ctx.now,
+  });
+  if (ws.settingsWarning) ctx.stderr.write(`kubezt: warning: ${ws.settingsWarning}\n`);
+  return ws;
+}
+
+const STEP_LABEL: Record<DiscoveryProgress['step'], string> = {
+  verify: 'token',
+  accounts: 'accounts',
+  tunnels: 'tunnels',
+  routes: 'routes',
+  'virtual-networks': 'virtual networks',
+  'gateway-lists': 'Gateway lists',
+  'gateway-list-items': 'Gateway list items',
+  'gateway-rules': 'Gateway policies',
+  'split-tunnel': 'split tunnel',
+};
+
+/** One status line on a terminal, rewritten in place; nothing at all when stderr is not a TTY. */
+function progressLine(ctx: CliContext): { onProgress?: (p: DiscoveryProgress) => void; done(): void } {
+  if (!ctx.stderr.isTTY) return { done() {} };
+  let shown = false;
+  return {
+    onProgress(p) {
+      const text =
+        p.type === 'page'
+          ? `Reading Cloudflare: ${STEP_LABEL[p.step]}, page ${p.page}…`
+          : p.type === 'rate-limited'
+            ? `Cloudflare is rate-limiting: waiting ${Math.ceil(p.waitMs / 1000)} s before retrying (${STEP_LABEL[p.step]})…`
+            : `Cloudflare did not answer (${p.status ?? p.reason}): retrying ${STEP_LABEL[p.step]} in ${Math.ceil(p.waitMs / 1000)} s…`;
+      ctx.stderr.write(`\r\x1b[K${text}`);
+      shown = true;
+    },
+    done() {
+      if (shown) ctx.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+export const clustersCommand: Command = {
+  name: 'clusters',
+  summary: 'list discovered (Cloudflare) and catalog clusters',
+  usage,
+  async run(args, ctx) {
+    const { values } = parseCommandArgs('clusters', args, {
+      json: { type: 'boolean' },
+      refresh: { type: 'boolean' },
+    });
+    const ws = cliWorkspace(ctx);
+    const progress = progressLine(ctx);
+    let inv: Inventory;
+    try {
+      inv = await loadInventory(ws, {
+        refresh: values.refresh === true,
+        ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+      });
+    } finally {
+      progress.done();
+    }
+    requireSomeSource(inv);
+    if (values.json) writeJson(ctx, toClustersJson(inv));
+    else ctx.stdout.write(renderClusters(inv));
+    // On stderr in both modes: with --json they are also in the object, and stdout stays pure JSON.
+    for (const w of inv.warnings) ctx.stderr.write(`kubezt: warning: ${w}\n`);
+    return 0;
+  },
+};
+
+/** "from cache, 5 min old", "stale: …": the mark shown beside Cloudflare data. */
+export function cloudflareMark(inv: Inventory): string | undefined {
+  const cf = inv.cloudflare;
+  const age = cf.ageMs === undefined ? '' : formatAge(cf.ageMs);
+  switch (cf.status) {
+    case 'cached':
+      return `from cache, ${age} old`;
+    case 'stale':
+      return `STALE: last known list, ${age} old`;
+    default:
+      return undefined;
+  }
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** The human listing: a table, then one line per source saying where the data comes from. */
+export function renderClusters(inv: Inventory): string {
+  const mark = cloudflareMark(inv);
+  const lines: string[] = [];
+  if (inv.clusters.length === 0) {
+    lines.push('No clusters found.');
+  } else {
+    const rows = [['NAME', 'SOURCE', 'IPS', 'PORT', 'TUNNEL', 'HEALTH', 'DO NOT INSPECT']];
+    for (const c of inv.clusters) {
+      const source =
+        c.sources.join('+') + (c.sources.includes('cloudflare') && inv.cloudflare.status === 'stale' ? ' (stale)' : '');
+      const dni = c.cloudflare?.doNotInspect;
+      rows.push([
+        c.name,
+        source,
+        c.ips.join(', ') || '-',
+        String(c.port),
+        c.cloudflare?.tunnelName ?? '-',
+        c.cloudflare?.tunnelHealth ?? '-',
+        dni === undefined ? 'unknown' : dni ? 'yes' : 'no (inspected)',
+      ]);
+    }
+    lines.push(table(rows));
+  }
+  lines.push('');
+  const cf = inv.cloudflare;
+  const account = cf.accountId ? `account ${cf.accountId}` : '';
+  switch (cf.status) {
+    case 'fresh':
+      lines.push(`Cloudflare: ${account}, fetched just now.`);
+      break;
+    case 'cached':
+      lines.push(`Cloudflare: ${account}, ${mark} (run "kubezt clusters --refresh" to fetch now).`);
+      break;
+    case 'stale':
+      lines.push(`Cloudflare: ${account}, ${mark}: Cloudflare could not be reached (see the warning below).`);
+      break;
+    case 'error':
+      lines.push(`Cloudflare: ${account}, not listed: discovery failed and nothing is cached (see the warning below).`);
+      break;
+    case 'not-configured':
+      lines.push('Cloudflare: not configured (run "kubezt login").');
+      break;
+  }
+  const cat = inv.catalog;
+  lines.push(
+    cat.status === 'loaded'
+      ? `Catalog: ${cat.path}, ${cat.clusters} cluster${cat.clusters === 1 ? '' : 's'}.`
+      : 'Catalog: not configured (set KUBEZT_CATALOG).',
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,272 @@
+import { parseArgs } from 'node:util';
+import { checkAccountId } from '../../core/discovery/cloudflare/api.ts';
+import type { CloudflareAccount } from '../../core/discovery/cloudflare/index.ts';
+import { listAccounts, verifyToken } from '../../core/discovery/cloudflare/index.ts';
+import { isUserError, UserError } from '../../core/errors.ts';
+import { TOKEN_ENV_VAR } from '../../core/secrets/index.ts';
+import type { CliContext, Command } from '../command.ts';
+import { cliWorkspace } from './clusters.ts';
+
+const usage = `Usage: kubezt login [--account-id ID]
+
+Stores a Cloudflare API token in the OS keychain (macOS Keychain, Windows Credential Manager, the
+Secret Service on Linux) and selects the Cloudflare account to discover clusters from.
+
+The token is read from stdin when stdin is not a terminal ("kubezt login < token.txt",
+"pass show cf | kubezt login"), else typed at a hidden prompt. It is never taken from the
+command line, where other users and shell history would see it. It is verified with Cloudflare
+before it is stored. Create it in the dashboard (My Profile → API Tokens) with
+Account → Cloudflare Tunnel Read and Account → Zero Trust Read.
+
+Options:
+  --account-id ID  the account (32 hexadecimal characters, from the dashboard URL); when omitted,
+                   the token's only account is used, or you pick one of several at a prompt
+
+CLOUDFLARE_API_TOKEN, when set, overrides the keychain token.
+Exit codes: 0 logged in, 2 bad input (token rejected, no account chosen, no keychain); nothing is
+saved unless the whole login succeeds.
+`;
+
+/** A token is about 40 characters; anything much longer on stdin is not a token. */
+const MAX_TOKEN_INPUT = 4096;
+
+function parseLoginArgs(args: string[]): { accountId?: string } {
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { 'account-id': { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (positionals.length === 0) return values['account-id'] ? { accountId: values['account-id'] } : {};
+  } catch {
+    // Falls through: parseArgs quotes the offending argument, which may be a pasted token.
+  }
+  throw new UserError(
+    'bad-usage',
+    'kubezt login takes only --account-id ID: the token is read from stdin or typed at a hidden prompt, never given as an argument ("kubezt login --help").',
+  );
+}
+
+async function readAll(stdin: CliContext['stdin']): Promise<string> {
+  let text = '';
+  for await (const chunk of stdin) {
+    text += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
+    if (text.length > MAX_TOKEN_INPUT) {
+      throw new UserError(
+        'bad-input',
+        'stdin holds far more than an API token: pipe in only the Cloudflare API token.',
+      );
+    }
+  }
+  return text;
+}
+
+class PromptCancelled extends Error {}
+
+/**
+ * Reads one line from a terminal in raw mode, so nothing typed is echoed (not even as "*":
+ * the length of a token is nobody's business). Handles backspace, Ctrl-U, Ctrl-C and Ctrl-D,
+ * and skips escape sequences (arrow keys).
+ */
+export function readHiddenLine(
+  stdin: CliContext['stdin'],
+  stderr: CliContext['stderr'],
+  prompt: string,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let value = '';
+    let inEscape: 'none' | 'esc' | 'csi' = 'none';
+    stdin.setRawMode?.(true);
+    // The prompt only after raw mode is on: whatever is typed once it shows is not echoed.
+    stderr.write(prompt);
+    const finish = (result: () => void) => {
+      stdin.off('data', onData);
+      stdin.setRawMode?.(false);
+      stdin.pause();
+      stderr.write('\n');
+      result();
+    };
+    const onData = (chunk: string | Uint8Array) => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      for (const ch of text) {
+        if (inEscape === 'esc') {
+          inEscape = ch === '[' || ch === 'O' ? 'csi' : 'none';
+          continue;
+        }
+        if (inEscape === 'csi') {
+          if (ch >= '@' && ch <= '~') inEscape = 'none';
+          continue;
+        }
+        if (ch === '\r' || ch === '\n') return finish(() => resolve(value));
+        if (ch === '\u0003') return finish(() => reject(new PromptCancelled()));
+        if (ch === '\u0004') return finish(() => (value ? resolve(value) : reject(new PromptCancelled())));
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else if (ch === '\u0015') value = '';
+        else if (ch === '\u001b') inEscape = 'esc';
+        else if (ch >= ' ') value += ch;
+      }
+    };
+    stdin.on('data', onData);
+    stdin.resume();
+  });
+}
+
+/** Reads one echoed line (a menu choice) from a terminal. */
+function readLine(stdin: CliContext['stdin'], stderr: CliContext['stderr'], prompt: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    stderr.write(prompt);
+    const done = (f: () => void) => {
+      stdin.off('data', onData);
+      stdin.off('end', onEnd);
+      stdin.pause();
+      f();
+    };
+    const onData = (chunk: string | Uint8Array) => {
+      text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      const nl = text.search(/[\r\n]/);
+      if (nl !== -1) done(() => resolve(text.slice(0, nl)));
+    };
+    const onEnd = () => done(() => reject(new PromptCancelled()));
+    stdin.on('data', onData);
+    stdin.on('end', onEnd);
+    stdin.resume();
+  });
+}
+
+const cancelled = () => new UserError('bad-input', 'Login was cancelled; nothing was saved.');
+
+async function readToken(ctx: CliContext): Promise<string> {
+  let raw: string;
+  if (ctx.stdin.isTTY) {
+    try {
+      raw = await readHiddenLine(ctx.stdin, ctx.stderr, 'Cloudflare API token (input hidden): ');
+    } catch (e) {
+      if (e instanceof PromptCancelled) throw cancelled();
+      throw e;
+    }
+  } else {
+    raw = await readAll(ctx.stdin);
+  }
+  const token = raw.trim();
+  if (!token) {
+    throw new UserError(
+      'bad-input',
+      ctx.stdin.isTTY
+        ? 'No token was typed; nothing was saved.'
+        : 'No token arrived on stdin: pipe the Cloudflare API token in ("kubezt login < token.txt") or run kubezt login in a terminal to type it.',
+    );
+  }
+  if (/\s/.test(token)) {
+    // Never echo any of it: a line of the input is likely the token itself.
+    throw new UserError(
+      'bad-input',
+      'The token input holds several words or lines: give only the Cloudflare API token, on one line.',
+    );
+  }
+  return token;
+}
+
+function describeAccounts(accounts: CloudflareAccount[]): string {
+  return accounts.map((a) => `${a.name} (${a.id})`).join(', ');
+}
+
+async function chooseAccount(ctx: CliContext, accounts: CloudflareAccount[]): Promise<CloudflareAccount> {
+  ctx.stderr.write('This token can use several Cloudflare accounts:\n');
+  accounts.forEach((a, i) => {
+    ctx.stderr.write(`  ${i + 1}. ${a.name} (${a.id})\n`);
+  });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let answer: string;
+    try {
+      answer = (await readLine(ctx.stdin, ctx.stderr, `Account [1-${accounts.length}]: `)).trim();
+    } catch (e) {
+      if (e instanceof PromptCancelled) throw cancelled();
+      throw e;
+    }
+    const n = Number(answer);
+    const picked = Number.isInteger(n) ? accounts[n - 1] : accounts.find((a) => a.id === answer);
+    if (picked) return picked;
+    ctx.stderr.write(`Type a number from 1 to ${accounts.length}.\n`);
+  }
+  throw new UserError(
+    'bad-input',
+    'No account was chosen; nothing was saved: run kubezt login --account-id ID to name it directly.',
+  );
+}
+
+async function pickAccount(
+  ctx: CliContext,
+  api: { token: string; baseURL?: string; fetch?: typeof fetch },
+  wanted: string | undefined,
+): Promise<{ id: string; name?: string }> {
+  let accounts: CloudflareAccount[];
+  try {
+    accounts = await listAccounts(api);
+  } catch (e) {
+    // Some tokens may not list accounts; with an explicit id, that is not needed.
+    if (wanted && isUserError(e) && e.code === 'cloudflare-permission') return { id: wanted };
+    throw e;
+  }
+  if (wanted) {
+    const found = accounts.find((a) => a.id.toLowerCase() === wanted.toLowerCase());
+    if (found) return found;
+    throw new UserError(
+      'bad-input',
+      `The token has no access to account ${wanted}; it can use ${accounts.length ? describeAccounts(accounts) : 'no account'}: pick one of those with --account-id, or add the account to the token's resources.`,
+    );
+  }
+  const [only] = accounts;
+  if (!only) {
+    throw new UserError(
+      'bad-input',
+      'The token can use no Cloudflare account: edit the token in the dashboard (My Profile → API Tokens) to include the account, then run kubezt login again.',
+    );
+  }
+  if (accounts.length === 1) return only;
+  if (!ctx.stdin.isTTY) {
+    throw new UserError(
+      'bad-input',
+      `The token can use ${accounts.length} Cloudflare accounts, ${describeAccounts(accounts)}: run kubezt login again with --account-id ID to choose one; nothing was saved.`,
+    );
+  }
+  return chooseAccount(ctx, accounts);
+}
+
+export const loginCommand: Command = {
+  name: 'login',
+  summary: 'store a Cloudflare API token in the OS keychain and select the account',
+  usage,
+  async run(args, ctx) {
+    const { accountId: wanted } = parseLoginArgs(args);
+    if (wanted) checkAccountId(wanted);
+    const ws = cliWorkspace(ctx);
+    const token = await readToken(ctx);
+    const baseURL = ws.cloudflareBaseUrl();
+    const api = { token, ...(baseURL ? { baseURL } : {}), ...(ws.base.fetch ? { fetch: ws.base.fetch } : {}) };
+    await verifyToken(api);
+    const account = await pickAccount(ctx, api, wanted);
+
+    // Keychain first: if it is unavailable, the settings are left as they were.
+    const store = await ws.secretStore();
+    await store.set(token);
+    ws.settings.update({ accountId: account.id });
+
+    const named = account.name ? `${account.name} (${account.id})` : account.id;
+    const lines = [`Logged in: token verified, account ${named}, token saved in ${store.describe()}.`];
+    if (ctx.env[TOKEN_ENV_VAR]?.trim()) {
+      lines.push(
+        `Note: ${TOKEN_ENV_VAR} is set in this environment and overrides the keychain; unset it to use the saved token.`,
+      );
+    }
+    const envAccount = ctx.env.CLOUDFLARE_ACCOUNT_ID?.trim();
+    if (envAccount && envAccount !== account.id) {
+      lines.push(
+        `Note: CLOUDFLARE_ACCOUNT_ID is set in this environment to another account and overrides the saved one; unset it to use ${account.id}.`,
+      );
+    }
+    ctx.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,11 @@
+/** "45 s", "5 min", "3 h", "2 days": ages as people say them, rounded down. */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const min = Math.floor(s / 60);
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 48) return `${h} h`;
+  const days = Math.floor(h / 24);
+  return `${days} days`;
+}

@@ -1,0 +1,13 @@
+export { formatAge } from './format.ts';
+export { CLUSTERS_JSON_VERSION, type ClusterJson, type ClustersJson, toClustersJson } from './json.ts';
+export {
+  type CatalogSourceState,
+  type CloudflareSourceState,
+  type CloudflareSourceStatus,
+  DEFAULT_CACHE_MAX_AGE_MS,
+  type Inventory,
+  type LoadInventoryOptions,
+  loadInventory,
+  requireSomeSource,
+  resolveUserPath,
+} from './load.ts';

@@ -1,0 +1,268 @@
+/**
+ * The clusters kubezt knows about, from both sources (SPEC: Cluster discovery): the team catalog
+ * (read strictly: its errors are the user's to fix) and the Cloudflare account, served from the
+ * discovery cache unless it is too old or a refresh is asked for, and falling back to the last
+ * good list, marked stale, when Cloudflare cannot be reached.
+ */
+import { isAbsolute, join, resolve } from 'node:path';
+import type { CachedDiscovery } from '../discovery/cache.ts';
+import { DEFAULT_CACHE_MAX_AGE_MS, readDiscoveryCache, writeDiscoveryCache } from '../discovery/cache.ts';
+import { loadCatalog } from '../discovery/catalog.ts';
+import type {
+  DiscoveryProgress,
+  DiscoveryResult,
+  GatewayAuditEntry,
+  SplitTunnelLists,
+} from '../discovery/cloudflare/index.ts';
+import { discoverFromCloudflare } from '../discovery/cloudflare/index.ts';
+import { mergeSources } from '../discovery/merge.ts';
+import type { ErrorCode } from '../errors.ts';
+import { isUserError, UserError } from '../errors.ts';
+import type { ClusterEntry } from '../model/cluster.ts';
+import { redactSecrets } from '../secrets/redact.ts';
+import type { Workspace } from '../workspace/index.ts';
+import { formatAge } from './format.ts';
+
+export type CloudflareSourceStatus =
+  /** Fetched from the API in this call (and written to the cache). */
+  | 'fresh'
+  /** Served from the cache, which is younger than the limit; the API was not called. */
+  | 'cached'
+  /** The API could not be reached (or the keychain could not be read): the last known list. */
+  | 'stale'
+  /** No token, or no account id (see `missing`). */
+  | 'not-configured'
+  /** The API could not be reached and there is no cache: only catalog clusters are listed. */
+  | 'error';
+
+export interface CloudflareSourceState {
+  status: CloudflareSourceStatus;
+  accountId?: string;
+  /** When the list was fetched from the API (ISO 8601); set for fresh, cached and stale. */
+  fetchedAt?: string;
+  ageMs?: number;
+  /** Why a stale or error state came about; never holds the token. */
+  error?: { code: ErrorCode; message: string };
+  /** For not-configured: what is missing, so callers can say how to configure it. */
+  missing?: 'token' | 'account' | 'token-and-account';
+}
+
+export interface CatalogSourceState {
+  status: 'loaded' | 'not-configured';
+  /** Absolute path of the catalog file. */
+  path?: string;
+  /** Entries the catalog holds (before merging). */
+  clusters?: number;
+}
+
+export interface Inventory {
+  /** Catalog entries in catalog order, then Cloudflare-only entries (see mergeSources). */
+  clusters: ClusterEntry[];
+  cloudflare: CloudflareSourceState;
+  catalog: CatalogSourceState;
+  /** One entry per Cloudflare API IP; `cluster` is the merged (displayed) cluster name. */
+  gatewayAudit: GatewayAuditEntry[];
+  /** The account's default split-tunnel lists; absent when Cloudflare was not used. */
+  splitTunnel?: SplitTunnelLists;
+  /** Sentences for the user (Gateway audit findings, merge conflicts, stale data...). */
+  warnings: string[];
+}
+
+export interface LoadInventoryOptions {
+  /** Fetch from Cloudflare even when the cache is young enough. */
+  refresh: boolean;
+  onProgress?: (p: DiscoveryProgress) => void;
+  /** A cache older than this is refreshed (default: the cache's own limit, 1 h). */
+  maxAgeMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Failures that say nothing about the user's setup, only that the API (or the keychain) cannot be
+ * reached right now: the last known list is good enough. Everything else (a bad token, a missing
+ * permission, an unknown account) is thrown, since a stale list would hide a problem to fix.
+ */
+const TRANSIENT: ReadonlySet<ErrorCode> = new Set([
+  'cloudflare-unavailable',
+  'cloudflare-rate-limited',
+  'keychain-unavailable',
+]);
+
+function isTransient(e: unknown): e is UserError {
+  return isUserError(e) && TRANSIENT.has(e.code);
+}
+
+/** `~/x` and relative paths (against the working directory) as the shell would see them. */
+export function resolveUserPath(path: string, cwd: string, homeDir: string): string {
+  if (path === '~') return homeDir;
+  if (path.startsWith('~/')) return join(homeDir, path.slice(2));
+  return isAbsolute(path) ? path : resolve(cwd, path);
+}
+
+export async function loadInventory(ws: Workspace, opts: LoadInventoryOptions): Promise<Inventory> {
+  const warnings: string[] = [];
+  const warn = (w: string) => {
+    if (!warnings.includes(w)) warnings.push(w);
+  };
+
+  // The catalog first: its errors are bad input, reported before any network call.
+  const configuredCatalog = ws.catalogPath();
+  let catalogEntries: ClusterEntry[] = [];
+  let catalog: CatalogSourceState = { status: 'not-configured' };
+  if (configuredCatalog) {
+    const path = resolveUserPath(configuredCatalog, ws.base.cwd, ws.base.homeDir);
+    catalogEntries = await loadCatalog(path);
+    catalog = { status: 'loaded', path, clusters: catalogEntries.length };
+  }
+
+  const cf = await cloudflareSource(ws, opts, catalog.status === 'loaded', warn);
+  const merged = mergeSources(catalogEntries, cf.discovered?.clusters ?? []);
+  const discoveryWarnings = cf.discovered?.warnings ?? [];
+  const all = [...discoveryWarnings, ...merged.warnings, ...warnings];
+
+  return {
+    clusters: merged.clusters,
+    cloudflare: cf.state,
+    catalog,
+    gatewayAudit: renameAudit(cf.discovered?.gatewayAudit ?? [], merged.clusters),
+    ...(cf.discovered ? { splitTunnel: cf.discovered.splitTunnel } : {}),
+    warnings: [...new Set(all)],
+  };
+}
+
+interface DiscoveredData {
+  clusters: ClusterEntry[];
+  gatewayAudit: GatewayAuditEntry[];
+  splitTunnel: SplitTunnelLists;
+  warnings: string[];
+}
+
+async function cloudflareSource(
+  ws: Workspace,
+  opts: LoadInventoryOptions,
+  haveCatalog: boolean,
+  warn: (w: string) => void,
+): Promise<{ state: CloudflareSourceState; discovered?: DiscoveredData }> {
+  const accountId = ws.accountId();
+  const tokenFromEnv = Boolean(ws.base.env.CLOUDFLARE_API_TOKEN?.trim());
+  if (!accountId) {
+    // Without an account there is nothing to ask Cloudflare, so the keychain is not even read
+    // (a catalog-only user on a machine without a Secret Service must not see keychain errors).
+    if (tokenFromEnv) {
+      warn(
+        'CLOUDFLARE_API_TOKEN is set but no Cloudflare account is selected, so nothing is discovered from Cloudflare; run "kubezt login --account-id ID" or set CLOUDFLARE_ACCOUNT_ID.',
+      );
+    }
+    return { state: { status: 'not-configured', missing: tokenFromEnv ? 'account' : 'token-and-account' } };
+  }
+
+  const now = ws.base.now();
+  const cacheRead = await readDiscoveryCache(ws.cacheDir(), now, {
+    ...(opts.maxAgeMs !== undefined ? { maxAgeMs: opts.maxAgeMs } : {}),
+  });
+  cacheRead.warnings.forEach(warn);
+  // A cache written for another account (before a `kubezt login --account-id`) is not this account's list.
+  const cache = cacheRead.cache?.accountId === accountId ? cacheRead.cache : null;
+
+  let token: string;
+  try {
+    const resolved = await ws.token();
+    if (!resolved) {
+      if (haveCatalog) {
+        warn(
+          `No Cloudflare API token is available for account ${accountId}, so only catalog clusters are listed; run "kubezt login" or set CLOUDFLARE_API_TOKEN.`,
+        );
+      }
+      return { state: { status: 'not-configured', accountId, missing: 'token' } };
+    }
+    token = resolved.token;
+  } catch (e) {
+    return fallBack(e, cache, accountId, haveCatalog, warn, []);
+  }
+
+  if (!opts.refresh && cache && !cache.stale) {
+    return {
+      state: { status: 'cached', accountId, fetchedAt: cache.fetchedAt, ageMs: cache.ageMs },
+      discovered: cache,
+    };
+  }
+
+  let result: DiscoveryResult;
+  try {
+    result = await discoverFromCloudflare({
+      token,
+      accountId,
+      ...(ws.cloudflareBaseUrl() ? { baseURL: ws.cloudflareBaseUrl() } : {}),
+      ...(ws.base.fetch ? { fetch: ws.base.fetch } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+  } catch (e) {
+    return fallBack(e, cache, accountId, haveCatalog, warn, [token]);
+  }
+  try {
+    await writeDiscoveryCache(ws.cacheDir(), result, now);
+  } catch (e) {
+    warn(
+      `The discovery cache could not be written in ${ws.cacheDir()} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the next start without network will have no list to show.`,
+    );
+  }
+  return {
+    state: { status: 'fresh', accountId, fetchedAt: now.toISOString(), ageMs: 0 },
+    discovered: result,
+  };
+}
+
+function fallBack(
+  e: unknown,
+  cache: CachedDiscovery | null,
+  accountId: string,
+  haveCatalog: boolean,
+  warn: (w: string) => void,
+  secrets: string[],
+): { state: CloudflareSourceState; discovered?: DiscoveredData } {
+  if (!isTransient(e)) throw e;
+  // Already redacted by discovery; again here because this message is about to be printed and stored.
+  const error = { code: e.code, message: redactSecrets(e.message, secrets) };
+  if (cache) {
+    warn(
+      `Cloudflare discovery failed, so the Cloudflare clusters are the last known list (from cache, ${formatAge(cache.ageMs)} old): ${error.message}`,
+    );
+    return {
+      state: { status: 'stale', accountId, fetchedAt: cache.fetchedAt, ageMs: cache.ageMs, error },
+      discovered: cache,
+    };
+  }
+  if (!haveCatalog) throw e;
+  warn(
+    `Cloudflare discovery failed and there is no cached list, so only catalog clusters are listed: ${error.message}`,
+  );
+  return { state: { status: 'error', accountId, error } };
+}
+
+/** Audit entries name the discovered cluster; after merging, the displayed name may differ. */
+function renameAudit(audit: GatewayAuditEntry[], clusters: ClusterEntry[]): GatewayAuditEntry[] {
+  const byIp = new Map<string, string>();
+  for (const c of clusters) {
+    if (!c.sources.includes('cloudflare')) continue;
+    for (const ip of c.ips) if (!byIp.has(ip)) byIp.set(ip, c.name);
+  }
+  return audit.map((a) => ({ ...a, cluster: byIp.get(a.ip) ?? a.cluster }));
+}
+
+/**
+ * For commands that cannot do anything without a cluster source: one sentence saying how to
+ * configure one (exit 2).
+ */
+export function requireSomeSource(inv: Inventory): void {
+  if (inv.catalog.status === 'loaded' || inv.cloudflare.status !== 'not-configured') return;
+  const how =
+    inv.cloudflare.missing === 'account'
+      ? 'CLOUDFLARE_API_TOKEN is set but no account is selected: run "kubezt login --account-id ID" or set CLOUDFLARE_ACCOUNT_ID, or set KUBEZT_CATALOG to a team catalog file.'
+      : inv.cloudflare.missing === 'token'
+        ? `Cloudflare account ${inv.cloudflare.accountId} is selected but no API token is available: run "kubezt login" or set CLOUDFLARE_API_TOKEN, or set KUBEZT_CATALOG to a team catalog file.`
+        : 'No cluster source is configured: run "kubezt login" to discover clusters from your Cloudflare account, or set KUBEZT_CATALOG (or the catalogPath setting) to a team catalog file.';
+  throw new UserError('not-logged-in', how);
+}
+
+export { DEFAULT_CACHE_MAX_AGE_MS };

@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { isUserError, UserError } from '../errors.ts';
+import { lockPathFor } from './lock.ts';
 import { buildKubeconfigSet, type KubeconfigSet, type ParsedKubeconfigFile, parseKubeconfigFile } from './parse.ts';
 
 export interface ResolveKubeconfigFilesInput {
@@ -74,6 +75,17 @@ export async function readKubeconfigBytes(path: string): Promise<string | null> 
 export interface LoadOptions {
   /** Reads of a file that fails to parse before it is reported as invalid. Default 5. */
   attempts?: number;
+  /** How a file is read (tests replay torn reads through this). Default readKubeconfigBytes. */
+  read?: (path: string) => Promise<string | null>;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -87,9 +99,16 @@ export async function loadKubeconfigFile(
   options: LoadOptions = {},
 ): Promise<ParsedKubeconfigFile> {
   const attempts = options.attempts ?? 5;
+  const read = options.read ?? readKubeconfigBytes;
   let previous: string | null | undefined;
   for (let attempt = 1; ; attempt++) {
-    const bytes = await readKubeconfigBytes(path);
+    const bytes = await read(path);
+    // An empty file is a valid (empty) kubeconfig, but with kubectl's lock present it is most
+    // likely kubectl between truncating and writing: look again before believing it.
+    if (bytes === '' && attempt < attempts && (await exists(lockPathFor(path)))) {
+      await delay(10 * 2 ** (attempt - 1));
+      continue;
+    }
     try {
       return parseKubeconfigFile({ path, bytes }, fileIndex);
     } catch (e) {

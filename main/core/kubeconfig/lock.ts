@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
@@ -65,13 +66,13 @@ export async function acquireLock(path: string, options: LockOptions): Promise<H
   for (let attempt = 0; ; attempt++) {
     try {
       const fh = await open(lockPath, 'wx', 0o600);
+      // A nonce, because inode numbers are reused at once: a lock someone deleted and recreated
+      // can have our inode, but never our content.
+      const mark = `kubezt pid ${process.pid} host ${hostname()}\nnonce ${randomBytes(12).toString('hex')}\n`;
       let ino: number;
-      let dev: number;
       try {
-        await fh.writeFile(`kubezt pid ${process.pid} host ${hostname()}\n`);
-        const st = await fh.stat();
-        ino = st.ino;
-        dev = st.dev;
+        await fh.writeFile(mark);
+        ino = (await fh.stat()).ino;
       } finally {
         await fh.close();
       }
@@ -79,9 +80,9 @@ export async function acquireLock(path: string, options: LockOptions): Promise<H
         lockPath,
         async release() {
           try {
-            const st = await stat(lockPath);
+            const [st, text] = await Promise.all([stat(lockPath), readFile(lockPath, 'utf8')]);
             // Someone removed our lock and another writer took it: theirs now, leave it.
-            if (st.ino === ino && st.dev === dev) await unlink(lockPath);
+            if (st.ino === ino && text === mark) await unlink(lockPath);
           } catch (e) {
             if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
           }

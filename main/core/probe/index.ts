@@ -4,4 +4,5 @@ export { isCloudflareGatewayName } from './gateway.ts';
 export { detectKubectlClient, ExecPluginError, runExecPlugin } from './kube.ts';
 export { createProbeRun, DEFAULT_STEP_TIMEOUT_MS, type ProbeRun, probeCluster } from './ladder.ts';
 export type { CertificateSummary, TlsFacts } from './network.ts';
+export { type TargetProblem, targetsFromKubeconfig } from './targets.ts';
 export * from './types.ts';

@@ -1,0 +1,87 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { isUserError } from '../../../main/core/errors.ts';
+import { checkFleet, targetsFromKubeconfig } from '../../../main/core/probe/index.ts';
+import { type ApiServerFarm, buildKubeconfig, startApiServerFarm } from '../../../sim/apiserver/index.ts';
+import { env } from './helpers.ts';
+
+let farm: ApiServerFarm;
+let dir: string;
+
+beforeAll(async () => {
+  farm = await startApiServerFarm({ servers: [{ name: 'a' }, { name: 'b' }, { name: 'c', ipSan: false }] });
+  dir = await mkdtemp(join(tmpdir(), 'kubezt-targets-'));
+});
+
+afterAll(async () => {
+  await farm?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('kubeconfig contexts as probe targets', () => {
+  it('resolves data fields, relative files and tokenFile like kubectl, and the whole fleet passes', async () => {
+    const cert = await farm.issueClientCert('erin', ['ops']);
+    await mkdir(join(dir, 'creds'), { recursive: true });
+    await writeFile(join(dir, 'creds', 'erin.crt'), cert.certPem);
+    await writeFile(join(dir, 'creds', 'erin.key'), cert.keyPem);
+    await writeFile(join(dir, 'creds', 'a.token'), `${farm.server('a').token}\n`);
+    await writeFile(join(dir, 'creds', 'ca.crt'), farm.caPem);
+    const config = parse(
+      buildKubeconfig(
+        [
+          { server: farm.server('a') },
+          { server: farm.server('b'), user: { clientCertificate: 'creds/erin.crt', clientKey: 'creds/erin.key' } },
+          { server: farm.server('c'), tlsServerName: 'kubernetes.default.svc' },
+        ],
+        'b',
+      ),
+    );
+    // a: token from a file and the CA from a file, both relative to the kubeconfig.
+    config.users[0].user = { tokenFile: 'creds/a.token' };
+    delete config.clusters[0].cluster['certificate-authority-data'];
+    config.clusters[0].cluster['certificate-authority'] = 'creds/ca.crt';
+    const text = stringify(config);
+    const path = join(dir, 'config');
+    await writeFile(path, text);
+    expect(text).toContain('tokenFile: creds/a.token');
+    expect(text).toContain('certificate-authority: creds/ca.crt');
+
+    const { targets, problems, currentContext } = await targetsFromKubeconfig(await readFile(path, 'utf8'), { path });
+    expect(problems).toEqual([]);
+    expect(currentContext).toBe('b');
+    expect(targets.map((t) => [t.name, t.credentials.kind])).toEqual([
+      ['a', 'token'],
+      ['b', 'clientCertificate'],
+      ['c', 'token'],
+    ]);
+    const results = await checkFleet(targets, { env: env() });
+    expect(results.map((r) => [r.name, r.ok])).toEqual([
+      ['a', true],
+      ['b', true],
+      ['c', true],
+    ]);
+    expect(results[1]?.steps.find((s) => s.step === 'auth')?.data).toMatchObject({ username: 'erin' });
+  });
+
+  it('reports contexts it cannot resolve as problems, one sentence each', async () => {
+    const path = join(dir, 'broken');
+    const text = buildKubeconfig([
+      { server: farm.server('a'), user: { clientCertificate: 'missing.crt', clientKey: 'missing.key' } },
+    ]);
+    const { targets, problems } = await targetsFromKubeconfig(text, { path, contexts: ['a', 'nope'] });
+    expect(targets).toEqual([]);
+    expect(problems).toEqual([
+      { context: 'a', message: `Context "a" refers to ${join(dir, 'missing.crt')}, which cannot be read (ENOENT).` },
+      { context: 'nope', message: `There is no context named "nope" in ${path}.` },
+    ]);
+  });
+
+  it('rejects a file that is not a kubeconfig with a UserError', async () => {
+    const err = await targetsFromKubeconfig('- just\n- a list\n', { path: '/x/config' }).catch((e) => e);
+    expect(isUserError(err)).toBe(true);
+    expect(err.code).toBe('kubeconfig-invalid');
+  });
+});

@@ -1,7 +1,8 @@
 import type { DiscoveryProgress } from '../../core/discovery/cloudflare/index.ts';
+import { formatAge } from '../../core/inventory/format.ts';
 import type { Inventory } from '../../core/inventory/index.ts';
-import { formatAge, loadInventory, requireSomeSource, toClustersJson } from '../../core/inventory/index.ts';
-import { openWorkspace, type Workspace } from '../../core/workspace/index.ts';
+import { toClustersJson } from '../../core/inventory/json.ts';
+import type { Workspace } from '../../core/workspace/index.ts';
 import { type CliContext, type Command, parseCommandArgs, writeJson } from '../command.ts';
 
 const usage = `Usage: kubezt clusters [--json] [--refresh]
@@ -30,8 +31,13 @@ KUBEZT_CATALOG (or the catalogPath setting) for the catalog.
 Exit codes: 0 listed, 2 bad input (no source configured, invalid catalog, token rejected).
 `;
 
-/** The workspace of one CLI run; a settings file that had to be moved aside is reported once here. */
-export function cliWorkspace(ctx: CliContext): Workspace {
+/**
+ * The workspace of one CLI run; a settings file that had to be moved aside is reported once here.
+ * Loaded lazily, like the Cloudflare SDK below: every command module is imported at start-up,
+ * and commands that need neither must not pay for them.
+ */
+export async function cliWorkspace(ctx: CliContext): Promise<Workspace> {
+  const { openWorkspace } = await import('../../core/workspace/index.ts');
   const ws = openWorkspace({
     env: ctx.env,
     homeDir: ctx.homeDir,
@@ -86,7 +92,8 @@ export const clustersCommand: Command = {
       json: { type: 'boolean' },
       refresh: { type: 'boolean' },
     });
-    const ws = cliWorkspace(ctx);
+    const { loadInventory, requireSomeSource } = await import('../../core/inventory/load.ts');
+    const ws = await cliWorkspace(ctx);
     const progress = progressLine(ctx);
     let inv: Inventory;
     try {

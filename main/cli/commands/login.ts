@@ -1,9 +1,7 @@
 import { parseArgs } from 'node:util';
-import { checkAccountId } from '../../core/discovery/cloudflare/api.ts';
 import type { CloudflareAccount } from '../../core/discovery/cloudflare/index.ts';
-import { listAccounts, verifyToken } from '../../core/discovery/cloudflare/index.ts';
 import { isUserError, UserError } from '../../core/errors.ts';
-import { TOKEN_ENV_VAR } from '../../core/secrets/index.ts';
+import { TOKEN_ENV_VAR } from '../../core/secrets/store.ts';
 import type { CliContext, Command } from '../command.ts';
 import { cliWorkspace } from './clusters.ts';
 
@@ -201,6 +199,7 @@ async function pickAccount(
   api: { token: string; baseURL?: string; fetch?: typeof fetch },
   wanted: string | undefined,
 ): Promise<{ id: string; name?: string }> {
+  const { listAccounts } = await import('../../core/discovery/cloudflare/index.ts');
   let accounts: CloudflareAccount[];
   try {
     accounts = await listAccounts(api);
@@ -240,8 +239,11 @@ export const loginCommand: Command = {
   usage,
   async run(args, ctx) {
     const { accountId: wanted } = parseLoginArgs(args);
+    // The Cloudflare SDK is loaded only by the commands that talk to Cloudflare (start-up time).
+    const { checkAccountId } = await import('../../core/discovery/cloudflare/api.ts');
+    const { verifyToken } = await import('../../core/discovery/cloudflare/index.ts');
     if (wanted) checkAccountId(wanted);
-    const ws = cliWorkspace(ctx);
+    const ws = await cliWorkspace(ctx);
     const token = await readToken(ctx);
     const baseURL = ws.cloudflareBaseUrl();
     const api = { token, ...(baseURL ? { baseURL } : {}), ...(ws.base.fetch ? { fetch: ws.base.fetch } : {}) };

@@ -1,4 +1,4 @@
-import { TOKEN_ENV_VAR } from '../../core/secrets/index.ts';
+import { TOKEN_ENV_VAR } from '../../core/secrets/store.ts';
 import { type Command, parseCommandArgs } from '../command.ts';
 import { cliWorkspace } from './clusters.ts';
 
@@ -14,7 +14,7 @@ export const logoutCommand: Command = {
   usage,
   async run(args, ctx) {
     parseCommandArgs('logout', args, {});
-    const ws = cliWorkspace(ctx);
+    const ws = await cliWorkspace(ctx);
     const store = await ws.secretStore();
     const removed = await store.delete();
     const lines = [

@@ -183,7 +183,16 @@ export async function probeCluster(
       'warp',
       async () => {
         if (!env.warp) return skip('not-checked', 'WARP state not checked.');
-        const w = await run.warpState();
+        let w: Awaited<ReturnType<ProbeRun['warpState']>>;
+        try {
+          w = await run.warpState();
+        } catch (e) {
+          return warn(
+            'warp-unknown',
+            `WARP state could not be read: ${(e as Error).message}.`,
+            'Check that warp-cli answers (`warp-cli status`).',
+          );
+        }
         const data = { state: w.state, gatewayOn: w.gatewayOn };
         const gw = w.gatewayOn ? ' with Gateway filtering on' : '';
         switch (w.state) {
@@ -248,7 +257,16 @@ export async function probeCluster(
             'Check the server name in the kubeconfig.',
           );
         }
-        const r = await env.warp.routeFor(address);
+        let r: Awaited<ReturnType<NonNullable<ProbeEnvironment['warp']>['routeFor']>>;
+        try {
+          r = await env.warp.routeFor(address);
+        } catch (e) {
+          return warn(
+            'route-unknown',
+            `The route to ${address} could not be read: ${(e as Error).message}.`,
+            'The next steps tell whether the cluster is reachable anyway.',
+          );
+        }
         const data = { ip: address, verdict: r.verdict };
         switch (r.verdict) {
           case 'via-warp':

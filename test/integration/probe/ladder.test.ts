@@ -89,6 +89,21 @@ describe('probe ladder against the farm', () => {
     expect(warp.routeCalls).toEqual([server.ip]);
   });
 
+  it('a WARP detector that throws makes warp and route unknown (warn), and the ladder goes on', async () => {
+    const broken = {
+      state: async () => {
+        throw new Error('warp-cli printed something new');
+      },
+      routeFor: async () => {
+        throw new Error('ip route failed');
+      },
+    };
+    const r = await probeCluster(targetFor(farm.server('good')), env({ warp: broken }));
+    expect(stepOf(r, 'warp')).toMatchObject({ status: 'warn', reason: 'warp-unknown' });
+    expect(stepOf(r, 'route')).toMatchObject({ status: 'warn', reason: 'route-unknown' });
+    expect(stepOf(r, 'auth').status).toBe('ok');
+  });
+
   it('authenticates with a client certificate', async () => {
     const cert = await farm.issueClientCert('carol', ['team-a']);
     const r = await probeCluster(

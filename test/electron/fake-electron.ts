@@ -1,0 +1,318 @@
+/**
+ * A recording fake of the Electron APIs the glue uses (main/electron/apis.ts), for tests on a
+ * machine without the Electron binary. It keeps Electron's observable quirks where the glue
+ * depends on them: ipcMain.handle throws on a second handler for one channel; nativeImage gives
+ * an EMPTY image (not an error) for a missing or non-image file; a tray's menu is only what was
+ * last passed to setContextMenu; events fire only when emitted.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type {
+  AppLike,
+  BrowserWindowLike,
+  BrowserWindowOptionsLike,
+  ElectronApis,
+  EventLike,
+  ImageLike,
+  IpcInvokeEventLike,
+  MenuItemOptionsLike,
+  SessionLike,
+  TrayLike,
+  WebContentsLike,
+  WebFrameLike,
+} from '../../main/electron/apis.ts';
+
+type Listener = (...args: never[]) => unknown;
+
+class Emitter {
+  readonly listeners = new Map<string, Listener[]>();
+  on(event: string, listener: Listener): this {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+    return this;
+  }
+  once(event: string, listener: Listener): this {
+    const wrapped = ((...args: never[]) => {
+      this.off(event, wrapped);
+      return listener(...args);
+    }) as Listener;
+    return this.on(event, wrapped);
+  }
+  off(event: string, listener: Listener): void {
+    this.listeners.set(
+      event,
+      (this.listeners.get(event) ?? []).filter((l) => l !== listener),
+    );
+  }
+  emit(event: string, ...args: unknown[]): void {
+    for (const l of [...(this.listeners.get(event) ?? [])]) (l as (...a: unknown[]) => unknown)(...args);
+  }
+}
+
+export class FakeEvent implements EventLike {
+  defaultPrevented = false;
+  readonly url: string;
+  constructor(url = '') {
+    this.url = url;
+  }
+  preventDefault(): void {
+    this.defaultPrevented = true;
+  }
+}
+
+export class FakeWebContents extends Emitter implements WebContentsLike {
+  static nextId = 1;
+  readonly id = FakeWebContents.nextId++;
+  readonly sent: { channel: string; args: unknown[] }[] = [];
+  windowOpenHandler: ((details: { url: string }) => { action: 'deny' }) | undefined;
+  destroyed = false;
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  send(channel: string, ...args: unknown[]): void {
+    if (this.destroyed) throw new Error('Object has been destroyed');
+    this.sent.push({ channel, args });
+  }
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void {
+    this.windowOpenHandler = handler;
+  }
+}
+
+export class FakeWindow extends Emitter implements BrowserWindowLike {
+  readonly webContents = new FakeWebContents();
+  readonly loads: { file?: string; url?: string; hash?: string }[] = [];
+  shown = 0;
+  focused = 0;
+  destroyed = false;
+  minimized = false;
+  readonly options: BrowserWindowOptionsLike;
+  constructor(options: BrowserWindowOptionsLike) {
+    super();
+    this.options = options;
+  }
+  async loadFile(filePath: string, options?: { hash?: string }): Promise<void> {
+    this.loads.push(options?.hash === undefined ? { file: filePath } : { file: filePath, hash: options.hash });
+  }
+  async loadURL(url: string): Promise<void> {
+    this.loads.push({ url });
+  }
+  show(): void {
+    this.shown++;
+  }
+  focus(): void {
+    this.focused++;
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  isMinimized(): boolean {
+    return this.minimized;
+  }
+  restore(): void {
+    this.minimized = false;
+  }
+  /** What Electron does when the user closes the window. */
+  close(): void {
+    this.destroyed = true;
+    this.webContents.destroyed = true;
+    this.emit('closed');
+  }
+}
+
+export interface FakeImage extends ImageLike {
+  readonly path: string;
+}
+
+export interface FakeMenu {
+  readonly items: MenuItemOptionsLike[];
+}
+
+export class FakeTray implements TrayLike {
+  readonly images: FakeImage[] = [];
+  readonly toolTips: string[] = [];
+  readonly menus: FakeMenu[] = [];
+  destroyed = false;
+  constructor(image: FakeImage) {
+    this.images.push(image);
+  }
+  setImage(image: ImageLike): void {
+    this.images.push(image as FakeImage);
+  }
+  setToolTip(toolTip: string): void {
+    this.toolTips.push(toolTip);
+  }
+  setContextMenu(menu: unknown): void {
+    this.menus.push(menu as FakeMenu);
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+  get menu(): FakeMenu | undefined {
+    return this.menus.at(-1);
+  }
+  get image(): FakeImage | undefined {
+    return this.images.at(-1);
+  }
+}
+
+type IpcHandler = (event: IpcInvokeEventLike, ...args: unknown[]) => Promise<unknown>;
+
+export function createFakeElectron(
+  opts: { singleInstance?: boolean; isPackaged?: boolean; platform?: NodeJS.Platform } = {},
+) {
+  const appEvents = new Emitter();
+  const record = {
+    quit: 0,
+    dockHidden: 0,
+    loginItems: [] as { openAtLogin: boolean }[],
+    windows: [] as FakeWindow[],
+    trays: [] as FakeTray[],
+    notifications: [] as { title: string; body: string; shown: boolean }[],
+    openedExternal: [] as string[],
+    clipboard: [] as string[],
+    permissionRequestHandler: undefined as
+      | ((webContents: unknown, permission: string, callback: (granted: boolean) => void) => void)
+      | undefined,
+    permissionCheckHandler: undefined as ((webContents: unknown, permission: string) => boolean) | undefined,
+    headersListener: undefined as
+      | ((
+          details: { responseHeaders?: Record<string, string[]> },
+          callback: (r: { responseHeaders?: Record<string, string | string[]> }) => void,
+        ) => void)
+      | undefined,
+  };
+  const handlers = new Map<string, IpcHandler>();
+  const notificationWaiters: (() => void)[] = [];
+  const dialogAnswers = { save: null as string | null, open: null as string | null };
+
+  const app: AppLike = {
+    isPackaged: opts.isPackaged ?? true,
+    dock: opts.platform === 'darwin' ? { hide: () => void record.dockHidden++ } : undefined,
+    requestSingleInstanceLock: () => opts.singleInstance ?? true,
+    whenReady: async () => {},
+    quit: () => {
+      record.quit++;
+      appEvents.emit('before-quit');
+    },
+    getVersion: () => '9.9.9',
+    getAppPath: () => '/opt/kubezt/resources/app.asar',
+    setLoginItemSettings: (settings) => void record.loginItems.push({ ...settings }),
+    on: ((event: string, listener: Listener) => appEvents.on(event, listener)) as AppLike['on'],
+  };
+
+  const session: SessionLike = {
+    setPermissionRequestHandler: (h) => {
+      record.permissionRequestHandler = h;
+    },
+    setPermissionCheckHandler: (h) => {
+      record.permissionCheckHandler = h;
+    },
+    webRequest: {
+      onHeadersReceived: (l) => {
+        record.headersListener = l;
+      },
+    },
+  };
+
+  const apis: ElectronApis = {
+    app,
+    createBrowserWindow(options) {
+      const win = new FakeWindow(structuredClone(options));
+      record.windows.push(win);
+      // Electron emits web-contents-created for every new webContents.
+      appEvents.emit('web-contents-created', {}, win.webContents);
+      return win;
+    },
+    createTray(image) {
+      const tray = new FakeTray(image as FakeImage);
+      record.trays.push(tray);
+      return tray;
+    },
+    Menu: { buildFromTemplate: (template) => ({ items: template }) satisfies FakeMenu },
+    ipcMain: {
+      handle(channel, listener) {
+        if (handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+        handlers.set(channel, listener);
+      },
+      removeHandler(channel) {
+        handlers.delete(channel);
+      },
+    },
+    Notification: { isSupported: () => true },
+    createNotification(options) {
+      const n = { ...options, shown: false };
+      record.notifications.push(n);
+      return {
+        show() {
+          n.shown = true;
+          for (const wake of notificationWaiters.splice(0)) wake();
+        },
+      };
+    },
+    shell: {
+      openExternal: async (url) => {
+        record.openedExternal.push(url);
+      },
+    },
+    session: { defaultSession: session },
+    dialog: {
+      showSaveDialog: async () =>
+        dialogAnswers.save === null ? { canceled: true } : { canceled: false, filePath: dialogAnswers.save },
+      showOpenDialog: async () =>
+        dialogAnswers.open === null
+          ? { canceled: true, filePaths: [] }
+          : { canceled: false, filePaths: [dialogAnswers.open] },
+    },
+    clipboard: { writeText: (text) => void record.clipboard.push(text) },
+    net: {
+      fetch: async () => {
+        throw new Error('the fake Electron has no network');
+      },
+    },
+    safeStorage: {
+      isAsyncEncryptionAvailable: async () => false,
+      encryptStringAsync: async () => {
+        throw new Error('unavailable');
+      },
+      decryptStringAsync: async () => {
+        throw new Error('unavailable');
+      },
+      getSelectedStorageBackend: () => 'basic_text',
+    },
+    nativeImage: {
+      createFromPath(path: string): FakeImage {
+        // Electron returns an empty image for a missing or undecodable file, never throws.
+        const valid = existsSync(path) && isImageFile(path);
+        return { path, isEmpty: () => !valid };
+      },
+    },
+  };
+
+  /** Calls a registered handler the way ipcRenderer.invoke(channel, payload) from `frame` would. */
+  async function invoke(channel: string, payload: unknown, frame: WebFrameLike | null): Promise<unknown> {
+    const handler = handlers.get(channel);
+    if (!handler) throw new Error(`No handler registered for '${channel}'`);
+    return handler({ senderFrame: frame }, payload);
+  }
+
+  /** Resolves when a notification is shown (at once if one already was). */
+  function nextNotification(): Promise<void> {
+    if (record.notifications.some((n) => n.shown)) return Promise.resolve();
+    return new Promise((resolve) => notificationWaiters.push(resolve));
+  }
+
+  return { apis, record, handlers, invoke, appEvents, dialogAnswers, nextNotification };
+}
+
+function isImageFile(path: string): boolean {
+  const head = readFileSync(path).subarray(0, 8);
+  const png = head.equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  const ico = head.readUInt16LE(0) === 0 && head.readUInt16LE(2) === 1;
+  return png || ico;
+}
+
+export function topFrame(url: string): WebFrameLike {
+  return { url, parent: null };
+}
+
+export function childFrame(url: string, parentUrl: string): WebFrameLike {
+  return { url, parent: topFrame(parentUrl) };
+}

@@ -1,0 +1,102 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SKIP_DIRS = new Set(['node_modules', 'out', 'dist', '.git', 'test-results', 'fixtures']);
+const SOURCE = /\.(?:[cm]?[jt]s|tsx|jsx)$/;
+
+/**
+ * Modules that pull in Electron's runtime: `electron` itself (and its subpaths) and
+ * electron-store, which imports it. The CLI, the core and the tests run on plain Node, where
+ * importing them fails or needs the Electron binary.
+ */
+const ELECTRON_MODULES = String.raw`(?:electron|electron\/[\w/-]+|electron-store)`;
+const IMPORT_PATTERNS = [
+  // import x from 'electron' / import { a } from "electron" / export … from 'electron' (not `import type`)
+  new RegExp(String.raw`^\s*(?:import|export)\s+(?!type\b)[^;]*?\bfrom\s*['"]${ELECTRON_MODULES}['"]`, 'm'),
+  // import 'electron'
+  new RegExp(String.raw`^\s*import\s*['"]${ELECTRON_MODULES}['"]`, 'm'),
+  // require('electron') / import('electron')
+  new RegExp(String.raw`\b(?:require|import)\s*\(\s*['"]${ELECTRON_MODULES}['"]\s*\)`),
+];
+
+/**
+ * The Electron glue: main/electron/ (main process), and the preload, which is the renderer half
+ * of the glue and cannot do its job (contextBridge) without `electron`.
+ */
+function mayImportElectron(rel: string): boolean {
+  return rel.startsWith(`main${path.sep}electron${path.sep}`) || rel === path.join('preload', 'index.ts');
+}
+
+function sources(dir: string, out: string[] = []): string[] {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) {
+      if (!SKIP_DIRS.has(entry.name) && !entry.name.startsWith('.')) sources(path.join(dir, entry.name), out);
+    } else if (SOURCE.test(entry.name)) {
+      out.push(path.join(dir, entry.name));
+    }
+  }
+  return out;
+}
+
+/** Drops comment lines (doc comments may well mention `require('electron')`), keeps code. */
+function withoutCommentLines(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !/^\s*(?:\/\/|\/\*|\*)/.test(line))
+    .join('\n');
+}
+
+/** This file holds import statements as test samples; it is the one file not scanned. */
+const SELF = path.relative(ROOT, import.meta.filename);
+
+function electronImporters(root: string): string[] {
+  return sources(root)
+    .map((file) => path.relative(root, file))
+    .filter((rel) => rel !== SELF)
+    .filter((rel) => {
+      const text = withoutCommentLines(readFileSync(path.join(root, rel), 'utf8'));
+      return IMPORT_PATTERNS.some((re) => re.test(text));
+    });
+}
+
+describe('architecture', () => {
+  it('nothing outside the Electron glue imports electron', () => {
+    const importers = electronImporters(ROOT);
+    expect(importers.filter((rel) => !mayImportElectron(rel))).toEqual([]);
+    // And the scan does find the glue, so it is not passing by finding nothing.
+    expect(importers).toContain(path.join('main', 'electron', 'index.ts'));
+    expect(importers).toContain(path.join('preload', 'index.ts'));
+  });
+
+  it('recognises every way of importing it', () => {
+    const samples = [
+      "import { app } from 'electron';",
+      'import electron from "electron";',
+      "import Store from 'electron-store';",
+      "export { shell } from 'electron';",
+      "import 'electron';",
+      "const { ipcRenderer } = require('electron');",
+      "const m = await import('electron/main');",
+      "import {\n  app,\n  BrowserWindow,\n} from 'electron';",
+    ];
+    for (const s of samples)
+      expect(
+        IMPORT_PATTERNS.some((re) => re.test(s)),
+        s,
+      ).toBe(true);
+    const harmless = [
+      "import type { WebContents } from 'electron';",
+      "import { x } from './electron.ts';",
+      "import { startKubeztApp } from '../main/electron/glue.ts';",
+      '// Electron is only imported in main/electron',
+      "import { build } from 'electron-builder';",
+    ];
+    for (const s of harmless)
+      expect(
+        IMPORT_PATTERNS.some((re) => re.test(s)),
+        s,
+      ).toBe(false);
+  });
+});

@@ -14,7 +14,6 @@ import type {
   GatewayAuditEntry,
   SplitTunnelLists,
 } from '../discovery/cloudflare/index.ts';
-import { discoverFromCloudflare } from '../discovery/cloudflare/index.ts';
 import { mergeSources } from '../discovery/merge.ts';
 import type { ErrorCode } from '../errors.ts';
 import { isUserError, UserError } from '../errors.ts';
@@ -189,6 +188,8 @@ async function cloudflareSource(
 
   let result: DiscoveryResult;
   try {
+    // The SDK is loaded only when the API is called: a run served from the cache skips its cost.
+    const { discoverFromCloudflare } = await import('../discovery/cloudflare/discover.ts');
     result = await discoverFromCloudflare({
       token,
       accountId,

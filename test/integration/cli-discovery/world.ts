@@ -60,6 +60,10 @@ export async function startWorld(
   const { catalog: _catalog, ...apiOpts } = opts;
   const api = await startCloudflareApi({ seed: worldSeed(), ...apiOpts });
   let closed = false;
+  const offline = async () => {
+    if (!closed) await api.close();
+    closed = true;
+  };
   return {
     root,
     configDir,
@@ -78,12 +82,9 @@ export async function startWorld(
         ...extra,
       };
     },
-    async offline() {
-      if (!closed) await api.close();
-      closed = true;
-    },
+    offline,
     async close() {
-      await this.offline();
+      await offline();
       await rm(root, { recursive: true, force: true });
     },
   };

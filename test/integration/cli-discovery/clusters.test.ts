@@ -3,7 +3,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DISCOVERY_CACHE_FILE } from '../../../main/core/discovery/cache.ts';
+import type { DiscoveryProgress } from '../../../main/core/discovery/cloudflare/index.ts';
+import { loadInventory } from '../../../main/core/inventory/index.ts';
+import { nodeProcessRunner } from '../../../main/core/process/runner.ts';
 import { findSecretIn } from '../../../main/core/secrets/index.ts';
+import { openWorkspace } from '../../../main/core/workspace/index.ts';
 import { seedFromClusters } from '../../../sim/cloudflare/index.ts';
 import { runCli } from '../../helpers/cli.ts';
 import { CATALOG_USER_TOKEN, parseJson, startWorld, type World } from './world.ts';
@@ -353,5 +357,54 @@ describe('configuration', () => {
     const r = await runCli(['clusters', '--fresh']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('kubezt clusters --help');
+  });
+});
+
+describe('loadInventory (the core API the app uses)', () => {
+  it("calls Cloudflare through the workspace's fetch, reports progress, and names audit entries as merged", async () => {
+    const w = await setup({
+      catalog: 'clusters:\n  - name: payments\n    server: https://198.51.100.103:6443\n    namespace: pay\n',
+    });
+    const seen: string[] = [];
+    const viaWorkspace: typeof fetch = (input, init) => {
+      seen.push(String(input instanceof Request ? input.url : input));
+      return fetch(input, init);
+    };
+    const ws = openWorkspace({
+      env: w.env(),
+      homeDir: w.home,
+      platform: process.platform,
+      cwd: w.root,
+      runner: nodeProcessRunner,
+      now: () => new Date(),
+      fetch: viaWorkspace,
+    });
+    const progress: DiscoveryProgress[] = [];
+    const inv = await loadInventory(ws, { refresh: true, onProgress: (p) => progress.push(p) });
+
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((u) => u.startsWith(w.api.baseUrl))).toBe(true);
+    expect(progress.some((p) => p.type === 'page' && p.step === 'routes')).toBe(true);
+    expect(inv.cloudflare).toMatchObject({ status: 'fresh', accountId: w.api.accountId, ageMs: 0 });
+    expect(inv.catalog).toEqual({ status: 'loaded', path: w.catalogPath, clusters: 1 });
+    expect(inv.clusters.map((c) => c.name)).toEqual(['payments', 'prod-us', 'staging']);
+    expect(inv.clusters[0]).toMatchObject({ sources: ['catalog', 'cloudflare'], namespace: 'pay' });
+    // The audit speaks of the cluster by the name the user sees (the catalog's), not the tunnel's.
+    expect(inv.gatewayAudit.filter((a) => a.ip === '198.51.100.103').map((a) => a.cluster)).toEqual(['payments']);
+    expect(inv.gatewayAudit.some((a) => a.cluster === 'payments-eu')).toBe(false);
+    expect(inv.splitTunnel?.exclude.length).toBeGreaterThan(0);
+
+    // A relative catalog path is the working directory's, like any other path a user types.
+    const relative = openWorkspace({
+      env: w.env({ KUBEZT_CATALOG: 'team/catalog.yaml' }),
+      homeDir: w.home,
+      platform: process.platform,
+      cwd: w.root,
+      runner: nodeProcessRunner,
+      now: () => new Date(),
+    });
+    const again = await loadInventory(relative, { refresh: false });
+    expect(again.catalog.path).toBe(w.catalogPath);
+    expect(again.cloudflare.status).toBe('cached');
   });
 });

@@ -193,6 +193,18 @@ describe('kubezt login: input checks (no keychain needed)', () => {
     }
     expect(await savedAccountId(world)).toBeUndefined();
   });
+  it('without a reachable keychain: exit 2 saying so (and that the env var works), nothing saved', async () => {
+    world = await startWorld();
+    // No DBUS_SESSION_BUS_ADDRESS: no Secret Service to store into.
+    const r = await runCli(['login', '--account-id', world.api.accountId], {
+      env: { KUBEZT_CONFIG_DIR: world.configDir, CLOUDFLARE_BASE_URL: world.api.baseUrl },
+      stdin: world.api.token,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^kubezt: The OS keychain, .* is unavailable: .*or set CLOUDFLARE_API_TOKEN instead\.\n$/);
+    expect(await savedAccountId(world)).toBeUndefined();
+    expect(await findSecretIn([r.stdout, r.stderr], world.api.token)).toEqual([]);
+  });
 });
 
 describe('kubezt login, clusters, logout on the real Secret Service', () => {

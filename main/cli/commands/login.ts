@@ -80,6 +80,7 @@ export function readHiddenLine(
     stderr.write(prompt);
     const finish = (result: () => void) => {
       stdin.off('data', onData);
+      stdin.off('end', onEnd);
       stdin.setRawMode?.(false);
       stdin.pause();
       stderr.write('\n');
@@ -105,7 +106,10 @@ export function readHiddenLine(
         else if (ch >= ' ') value += ch;
       }
     };
+    // The terminal went away (ssh dropped): nothing more will come.
+    const onEnd = () => finish(() => reject(new PromptCancelled()));
     stdin.on('data', onData);
+    stdin.on('end', onEnd);
     stdin.resume();
   });
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, lstat, mkdir, open, readlink, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { UserError } from '../errors.ts';
 import { readKubeconfigBytes } from './files.ts';
 import { acquireLock, type HeldLock, readOnlyFolder } from './lock.ts';
@@ -17,6 +18,25 @@ export interface ApplyOptions {
   now?: () => number;
   /** Called as each step completes, for crash tests that kill the writer at a chosen point. */
   onStep?: (step: ApplyStep, path: string) => void | Promise<void>;
+  /**
+   * How long to keep the locks after the last rename. Default: kubectlRaceHoldMs(plan). kubectl
+   * reads the kubeconfig BEFORE taking the lock and then writes back the config it read, which
+   * deletes anything added in between; a kubectl that read the old file while kubezt was writing
+   * finds the lock still held and fails ("file exists") instead of silently dropping kubezt's change.
+   */
+  holdLockMs?: number;
+}
+
+/**
+ * kubectl's window between reading the kubeconfig and taking its lock is mostly YAML parsing
+ * (about 2 MB/s here), plus scheduling slack.
+ */
+export function kubectlRaceHoldMs(plan: KubeconfigPlan): number {
+  const bytes = plan.files.reduce(
+    (n, f) => n + Math.max(f.bytes?.length ?? 0, plan.writes.find((w) => w.path === f.path)?.after.length ?? 0),
+    0,
+  );
+  return 100 + Math.ceil(bytes / 2048);
 }
 
 export interface ApplyResult {
@@ -30,7 +50,7 @@ export interface ApplyResult {
  * Writes a plan safely:
  * 1. takes kubectl's lock for every file written, in sorted order, waiting up to lockTimeoutMs;
  * 2. re-reads every KUBECONFIG file under the locks and refuses with `kubeconfig-changed` if any
- *    differs from what was planned (the caller re-plans: see setupKubeconfig / useKubeconfigContext);
+ *    differs from what was planned (the caller re-plans: see setupKubeconfig / switchKubeconfigContext);
  * 3. re-parses the new bytes as kubectl would and checks no context names a missing cluster or user
  *    (a current-context-only edit is checked through its splice, see KubeconfigWrite);
  * 4. per file: keeps the previous version as `<target>.bak`, writes a temp file next to the target
@@ -75,14 +95,20 @@ export async function applyKubeconfigPlan(plan: KubeconfigPlan, options: ApplyOp
       const existing = await stat(target).catch(() => null);
       const owner = existing ? { mode: existing.mode & 0o7777, uid: existing.uid, gid: existing.gid } : { mode: 0o600 };
       if (write.before !== null) {
-        await writeFileAtomically(`${target}.bak`, write.before, owner, write.path);
+        // The folder is synced once, after the rename of the kubeconfig itself.
+        await writeFileAtomically(`${target}.bak`, write.before, owner, write.path, { syncFolder: false });
         result.backups.push(`${target}.bak`);
         await step('backup-written', write.path);
       }
-      await writeFileAtomically(target, write.after, owner, write.path, () => step('temp-written', write.path));
+      await writeFileAtomically(target, write.after, owner, write.path, {
+        syncFolder: true,
+        afterTemp: () => step('temp-written', write.path),
+      });
       result.written.push(write.path);
       await step('renamed', write.path);
     }
+    const hold = options.holdLockMs ?? kubectlRaceHoldMs(plan);
+    if (hold > 0) await delay(hold);
   } finally {
     for (const lock of locks.reverse()) await lock.release();
   }
@@ -163,7 +189,7 @@ async function writeFileAtomically(
   data: string,
   owner: { mode: number; uid?: number; gid?: number },
   listedPath: string,
-  afterTemp?: () => Promise<void>,
+  options: { syncFolder: boolean; afterTemp?: () => Promise<void> },
 ): Promise<void> {
   const folder = dirname(dest);
   const temp = join(folder, `.${basename(dest)}.kubezt-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
@@ -182,7 +208,7 @@ async function writeFileAtomically(
     } finally {
       await fh.close();
     }
-    await afterTemp?.();
+    await options.afterTemp?.();
     await rename(temp, dest);
     created = false;
   } catch (e) {
@@ -197,7 +223,7 @@ async function writeFileAtomically(
     }
     throw e;
   }
-  await syncFolder(folder);
+  if (options.syncFolder) await syncFolder(folder);
 }
 
 async function syncFolder(folder: string): Promise<void> {

@@ -15,7 +15,13 @@ import {
  * in apply.ts; the two helpers below are what `kubezt setup` / `kubezt use` and the app call.
  */
 
-export { type ApplyOptions, type ApplyResult, type ApplyStep, applyKubeconfigPlan } from './apply.ts';
+export {
+  type ApplyOptions,
+  type ApplyResult,
+  type ApplyStep,
+  applyKubeconfigPlan,
+  kubectlRaceHoldMs,
+} from './apply.ts';
 export { type DiffOptions, planDiff, unifiedDiff } from './diff.ts';
 export {
   type LoadOptions,
@@ -104,7 +110,7 @@ function applyOptions(input: { lockTimeoutMs?: number; now?: () => number }) {
   return input.now ? { lockTimeoutMs, now: input.now } : { lockTimeoutMs };
 }
 
-export interface UseKubeconfigContextInput {
+export interface SwitchKubeconfigContextInput {
   paths: readonly string[];
   /** A context name, or a cluster name (kubezt's ClusterEntry name or a kubeconfig cluster). */
   name: string;
@@ -113,7 +119,7 @@ export interface UseKubeconfigContextInput {
   now?: () => number;
 }
 
-export interface UseKubeconfigContextResult {
+export interface SwitchKubeconfigContextResult {
   context: string;
   /** The merged current-context before ('' when unset). */
   previous: string;
@@ -124,12 +130,16 @@ export interface UseKubeconfigContextResult {
 }
 
 /** `kubezt use NAME`: like `kubectl config use-context`, one parse of each file. */
-export async function useKubeconfigContext(input: UseKubeconfigContextInput): Promise<UseKubeconfigContextResult> {
+export async function switchKubeconfigContext(
+  input: SwitchKubeconfigContextInput,
+): Promise<SwitchKubeconfigContextResult> {
   return retryOnChange(input.attempts ?? 3, async () => {
     const set = await loadKubeconfig(input.paths);
     const context = resolveContextName(set, input.name);
     const plan = setCurrentContext(set, context);
-    await applyKubeconfigPlan(plan, applyOptions(input));
+    // No lingering lock (see ApplyOptions.holdLockMs): a kubectl racing a context switch can at
+    // worst switch it back, which its user sees at once; `use` stays as fast as kubectl's.
+    await applyKubeconfigPlan(plan, { ...applyOptions(input), holdLockMs: 0 });
     return {
       context,
       previous: plan.currentContext?.from ?? '',
@@ -162,3 +172,6 @@ export function describeChanges(
   }
   return lines;
 }
+
+/** @deprecated The first name of switchKubeconfigContext; lint reads `use…` as a React hook. */
+export const useKubeconfigContext = switchKubeconfigContext;

@@ -20,7 +20,7 @@ import {
   loadKubeconfig,
   planKubeconfig,
   setupKubeconfig,
-  useKubeconfigContext,
+  switchKubeconfigContext,
 } from '../../../main/core/kubeconfig/index.ts';
 import { acquireLock } from '../../../main/core/kubeconfig/lock.ts';
 import { clusterSet } from '../../unit/kubeconfig/helpers.ts';
@@ -278,13 +278,13 @@ describe('applyKubeconfigPlan', () => {
     expect(count).toBe(2);
   });
 
-  it('useKubeconfigContext switches like kubectl and reports where', async () => {
+  it('switchKubeconfigContext switches like kubectl and reports where', async () => {
     const config = join(dir, 'config');
     await setupKubeconfig({ paths: [config], clusters: clusterSet('standard') });
-    const result = await useKubeconfigContext({ paths: [config], name: 'staging' });
+    const result = await switchKubeconfigContext({ paths: [config], name: 'staging' });
     expect(result).toEqual({ context: 'zt-staging', previous: '', file: config, changed: true });
     const text = await readFile(config, 'utf8');
     expect(text).toContain('current-context: zt-staging\n');
-    expect(await useKubeconfigContext({ paths: [config], name: 'zt-staging' })).toMatchObject({ changed: false });
+    expect(await switchKubeconfigContext({ paths: [config], name: 'zt-staging' })).toMatchObject({ changed: false });
   });
 });

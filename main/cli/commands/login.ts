@@ -3,6 +3,7 @@ import type { CloudflareAccount } from '../../core/discovery/cloudflare/index.ts
 import { isUserError, UserError } from '../../core/errors.ts';
 import { TOKEN_ENV_VAR } from '../../core/secrets/store.ts';
 import type { CliContext, Command } from '../command.ts';
+import { PromptCancelled, readLine } from '../prompt.ts';
 import { cliWorkspace } from './clusters.ts';
 
 const usage = `Usage: kubezt login [--account-id ID]
@@ -60,8 +61,6 @@ async function readAll(stdin: CliContext['stdin']): Promise<string> {
   return text;
 }
 
-class PromptCancelled extends Error {}
-
 /**
  * Reads one line from a terminal in raw mode, so nothing typed is echoed (not even as "*":
  * the length of a token is nobody's business). Handles backspace, Ctrl-U, Ctrl-C and Ctrl-D,
@@ -108,29 +107,6 @@ export function readHiddenLine(
     };
     // The terminal went away (ssh dropped): nothing more will come.
     const onEnd = () => finish(() => reject(new PromptCancelled()));
-    stdin.on('data', onData);
-    stdin.on('end', onEnd);
-    stdin.resume();
-  });
-}
-
-/** Reads one echoed line (a menu choice) from a terminal. */
-function readLine(stdin: CliContext['stdin'], stderr: CliContext['stderr'], prompt: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    stderr.write(prompt);
-    const done = (f: () => void) => {
-      stdin.off('data', onData);
-      stdin.off('end', onEnd);
-      stdin.pause();
-      f();
-    };
-    const onData = (chunk: string | Uint8Array) => {
-      text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-      const nl = text.search(/[\r\n]/);
-      if (nl !== -1) done(() => resolve(text.slice(0, nl)));
-    };
-    const onEnd = () => done(() => reject(new PromptCancelled()));
     stdin.on('data', onData);
     stdin.on('end', onEnd);
     stdin.resume();

@@ -1,0 +1,37 @@
+import { useKubeconfigContext as switchKubeconfigContext } from '../../core/kubeconfig/index.ts';
+import { type Command, parseCommandArgs } from '../command.ts';
+import { displayPath, kubeconfigPathsFor } from '../kubeconfig-paths.ts';
+
+const usage = `Usage: kubezt use NAME [--kubeconfig PATH]
+
+Sets kubectl's current-context, like "kubectl config use-context", under kubectl's lock and
+atomically. NAME may be a context name (zt-prod-us) or a cluster name (prod-us). The
+current-context is written where kubectl writes it (the first KUBECONFIG file that sets one,
+else the first file).
+
+Exit codes: 0 switched (or already current), 2 unknown NAME (close matches are listed) or a
+kubeconfig that cannot be written.
+`;
+
+export const useCommand: Command = {
+  name: 'use',
+  summary: 'switch current-context to a cluster or context (NAME)',
+  usage,
+  async run(args, ctx) {
+    const { values, positionals } = parseCommandArgs('use', args, { kubeconfig: { type: 'string' } }, true);
+    if (positionals.length !== 1) {
+      ctx.stderr.write(
+        'kubezt: "kubezt use" takes exactly one NAME, a context or cluster name; "kubezt clusters" lists them.\n',
+      );
+      return 2;
+    }
+    const paths = kubeconfigPathsFor(ctx, values.kubeconfig);
+    const r = await switchKubeconfigContext({ paths, name: positionals[0] as string });
+    ctx.stdout.write(
+      r.changed
+        ? `Switched to context "${r.context}" in ${displayPath(ctx, r.file)}.\n`
+        : `Context "${r.context}" is already the current context.\n`,
+    );
+    return 0;
+  },
+};

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { type ApiServerFarm, buildKubeconfig, startApiServerFarm } from './apiserver/index.ts';
 import { type FakeCloudflareApi, type SeedCluster, seedFromClusters, startCloudflareApi } from './cloudflare/index.ts';
+import { type FakeWarp, startFakeWarp } from './warp/index.ts';
 
 /**
  * The whole simulated world in one call: API servers on their own loopback IPs, a Cloudflare
@@ -38,6 +39,8 @@ export interface Simulator {
   clusters: SimulatedCluster[];
   farm: ApiServerFarm;
   cloudflare: FakeCloudflareApi;
+  /** Connected, Gateway on, Exclude mode with WARP's defaults; `warp.setState` flips it. */
+  warp: FakeWarp;
   configDir: string;
   kubeconfigPath: string;
   catalogPath: string;
@@ -67,6 +70,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     })),
   });
   let cloudflare: FakeCloudflareApi | undefined;
+  let warp: FakeWarp | undefined;
   try {
     const seedClusters: SeedCluster[] = farm.servers
       .filter((s) => s.name !== catalogOnly)
@@ -79,6 +83,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         doNotInspect: s.name !== intercepted,
       }));
     cloudflare = await startCloudflareApi({ seed: seedFromClusters(seedClusters, { accountName: 'Demo Corp' }) });
+
+    warp = await startFakeWarp({ dir: join(opts.dir, 'warp') });
 
     const configDir = join(opts.dir, 'config');
     const kubeDir = join(opts.dir, 'kube');
@@ -117,8 +123,12 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       CLOUDFLARE_BASE_URL: cloudflare.baseUrl,
       CLOUDFLARE_API_TOKEN: cloudflare.token,
       CLOUDFLARE_ACCOUNT_ID: cloudflare.accountId,
+      // KUBEZT_WARP_CLI, KUBEZT_TRACE_URL, and KUBEZT_WARP_INTERFACE=lo: the loopback "routed IPs"
+      // count as going through WARP.
+      ...warp.env,
     };
     const cf = cloudflare;
+    const fakeWarp = warp;
     return {
       dir: opts.dir,
       env,
@@ -130,15 +140,16 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       })),
       farm,
       cloudflare: cf,
+      warp: fakeWarp,
       configDir,
       kubeconfigPath,
       catalogPath,
       async close() {
-        await Promise.all([cf.close(), farm.close()]);
+        await Promise.all([cf.close(), fakeWarp.close(), farm.close()]);
       },
     };
   } catch (e) {
-    await Promise.all([cloudflare?.close(), farm.close()]);
+    await Promise.all([cloudflare?.close(), warp?.close(), farm.close()]);
     throw e;
   }
 }

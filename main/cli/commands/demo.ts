@@ -48,7 +48,7 @@ export const demoCommand: Command = {
       if (values['write-env']) writeFileSync(resolve(ctx.cwd, values['write-env']), `${exports.join('\n')}\n`);
       const width = Math.max(...sim.clusters.map((c) => c.name.length));
       const out = [
-        `kubezt demo: ${sim.clusters.length} simulated API servers and a simulated Cloudflare account, on loopback only.`,
+        `kubezt demo: ${sim.clusters.length} simulated API servers, a simulated Cloudflare account and WARP client, on loopback only.`,
         '',
         ...sim.clusters.map(
           (c) =>
@@ -61,6 +61,7 @@ export const demoCommand: Command = {
         '',
         'Then try:',
         '  kubectl --context my-own-context version   # your own entry, already there',
+        '  npx kubezt warp',
         '  npx kubezt clusters',
         '  npx kubezt setup --dry-run',
         '  npx kubezt setup --yes',

@@ -34,7 +34,14 @@ describe('kubezt demo', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out = await waitForOutput(child, 'Ctrl-C stops the demo');
-    for (const name of ['KUBEZT_CONFIG_DIR', 'KUBECONFIG', 'CLOUDFLARE_BASE_URL', 'CLOUDFLARE_API_TOKEN']) {
+    for (const name of [
+      'KUBEZT_CONFIG_DIR',
+      'KUBECONFIG',
+      'CLOUDFLARE_BASE_URL',
+      'CLOUDFLARE_API_TOKEN',
+      'KUBEZT_WARP_CLI',
+      'KUBEZT_TRACE_URL',
+    ]) {
       expect(out).toContain(`export ${name}=`);
     }
     expect(out).toContain('CLOUDFLARE_ACCOUNT_ID=');

@@ -1,0 +1,136 @@
+import { isIP } from 'node:net';
+import type { RouteVerdictResult, SplitTunnelConfig, WarpState } from '../../core/warp/index.ts';
+import { type Command, parseCommandArgs, writeJson } from '../command.ts';
+import { kubeconfigPathsFor } from '../kubeconfig-paths.ts';
+
+const usage = `Usage: kubezt warp [IP...] [--json] [--kubeconfig PATH]
+
+Shows the Cloudflare WARP client's state (connected, connecting, disconnected, unavailable =
+not installed, unknown), whether Gateway filtering is on, and every signal behind the verdict:
+warp-cli (JSON, then text), the WARP tunnel interface, and the trace endpoint (which only tells
+how traffic to cloudflare.com went, so it never overrides warp-cli). Then the split-tunnel mode
+and, for each API server IP (the kubezt contexts in your kubeconfig, or the IPs given), whether
+the OS routes it through WARP or the split tunnel excludes it, with the setting to change.
+
+Options:
+  --json  print { version, state, gatewayOn, reason, decidedBy, checkedAt, signals: [{ source,
+          status, detail, ... raw evidence }], splitTunnel: { mode, entries: [{ value, kind,
+          description? }], source } | null, routes: [{ ip, context?, verdict, detail, remedy?,
+          interface, excludedBy, privateRange }] }
+
+Environment: KUBEZT_WARP_CLI (warp-cli path), KUBEZT_TRACE_URL (trace endpoint; "off" skips it),
+KUBEZT_WARP_INTERFACE (the tunnel interface name).
+
+Exit codes: 0 the state was read (whatever it is; see "state"), 2 bad usage.
+`;
+
+export interface WarpJson {
+  version: 1;
+  state: WarpState['state'];
+  gatewayOn: boolean | null;
+  reason: string | null;
+  decidedBy: WarpState['decidedBy'];
+  checkedAt: string;
+  signals: WarpState['signals'];
+  splitTunnel: SplitTunnelConfig | null;
+  routes: (Omit<RouteVerdictResult, 'route' | 'splitTunnel'> & { context?: string })[];
+}
+
+export const warpCommand: Command = {
+  name: 'warp',
+  summary: 'show the WARP state, its signals, split tunnel and per-IP routes',
+  usage,
+  async run(args, ctx) {
+    const { values, positionals } = parseCommandArgs(
+      'warp',
+      args,
+      { json: { type: 'boolean' }, kubeconfig: { type: 'string' } },
+      true,
+    );
+    const bad = positionals.find((p) => isIP(p) === 0);
+    if (bad !== undefined) {
+      ctx.stderr.write(`kubezt: "${bad}" is not an IP address; "kubezt warp" takes API server IPs (or none).\n`);
+      return 2;
+    }
+    const { detectWarp, readSplitTunnel, routeVerdict, readRoute, warpEnvFromProcess, warpInterfaceName } =
+      await import('../../core/warp/index.ts');
+    const env = warpEnvFromProcess(ctx.env, ctx.platform, ctx.runner, fetch);
+    const targets =
+      positionals.length > 0
+        ? positionals.map((ip): { ip: string; context?: string } => ({ ip }))
+        : await kubeztServerIps(ctx, values.kubeconfig);
+    const [state, split] = await Promise.all([detectWarp(env), readSplitTunnel(env)]);
+    const routes = await Promise.all(
+      targets.map(async (t) => {
+        const r = routeVerdict(t.ip, {
+          route: await readRoute(env, t.ip),
+          warpInterface: warpInterfaceName(env),
+          splitTunnel: split.config,
+          warpState: state.state,
+        });
+        const { route: _route, splitTunnel: _split, ...rest } = r;
+        return { ...(t.context ? { context: t.context } : {}), ...rest };
+      }),
+    );
+    if (values.json) {
+      const out: WarpJson = {
+        version: 1,
+        state: state.state,
+        gatewayOn: state.gatewayOn,
+        reason: state.reason,
+        decidedBy: state.decidedBy,
+        checkedAt: state.checkedAt,
+        signals: state.signals,
+        splitTunnel: split.config,
+        routes,
+      };
+      writeJson(ctx, out);
+      return 0;
+    }
+    const lines = [
+      `WARP: ${state.state}${state.gatewayOn === null ? '' : state.gatewayOn ? ' (Gateway on)' : ' (Gateway off)'}${state.decidedBy ? `, from ${state.decidedBy}` : ''}`,
+    ];
+    if (state.reason) lines.push(`  ${state.reason}`);
+    lines.push('', 'Signals:');
+    for (const s of state.signals) lines.push(`  ${s.source.padEnd(9)}  ${s.status.padEnd(12)}  ${s.detail}`);
+    lines.push(
+      '',
+      split.config
+        ? `Split tunnel: ${split.config.mode} mode, ${split.config.entries.length} entries (${split.config.entries
+            .slice(0, 6)
+            .map((e) => e.value)
+            .join(', ')}${split.config.entries.length > 6 ? ', …' : ''})`
+        : 'Split tunnel: could not be read from warp-cli',
+    );
+    if (routes.length > 0) {
+      lines.push('', 'Routes:');
+      for (const r of routes) {
+        lines.push(`  ${(r.context ?? r.ip).padEnd(16)}  ${r.ip.padEnd(15)}  ${r.verdict.padEnd(22)}  ${r.detail}`);
+        if (r.remedy) lines.push(`  ${''.padEnd(16)}  fix: ${r.remedy}`);
+      }
+    }
+    ctx.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  },
+};
+
+/** The IPs of the clusters kubezt wrote to the kubeconfig; none when it cannot be read. */
+async function kubeztServerIps(
+  ctx: Parameters<Command['run']>[1],
+  flag: string | undefined,
+): Promise<{ ip: string; context: string }[]> {
+  const { loadKubeconfig, readMergedKubeconfig } = await import('../../core/kubeconfig/index.ts');
+  try {
+    const merged = readMergedKubeconfig(await loadKubeconfig(kubeconfigPathsFor(ctx, flag)));
+    const out: { ip: string; context: string }[] = [];
+    for (const c of merged.contexts.filter((x) => x.managed)) {
+      const server = merged.clusters.find((k) => k.name === c.cluster)?.server;
+      const host = server ? new URL(server).hostname.replace(/^\[|\]$/g, '') : '';
+      if (isIP(host)) out.push({ ip: host, context: c.name });
+    }
+    return out;
+  } catch {
+    // The WARP report must not depend on a readable kubeconfig; setup and use report those.
+    return [];
+  }
+}

@@ -110,7 +110,8 @@ export async function readWarpCli(env: WarpEnv): Promise<WarpCliSignal> {
   };
 }
 
-const WARP_MAC_NETS = ['172.16.0.2/32', '2606:4700:110::/48', '100.96.0.0/12'];
+/** WARP's own tunnel addresses; the device-IP range last, since Tailscale's 100.64/10 overlaps it. */
+const WARP_MAC_NETS: readonly (readonly string[])[] = [['172.16.0.2/32', '2606:4700:110::/48'], ['100.96.0.0/12']];
 
 /**
  * The tunnel interface: `CloudflareWARP` on Linux and Windows; on macOS the `utun` holding WARP's
@@ -144,9 +145,11 @@ export function readInterface(env: WarpEnv): InterfaceSignal {
     return n ? found(n) : absent(env.interfaceName, `No interface named ${env.interfaceName} (KUBEZT_WARP_INTERFACE).`);
   }
   if (env.platform === 'darwin') {
-    const utun = Object.keys(all).find(
-      (n) => /^utun\d+$/.test(n) && (all[n] ?? []).some((a) => WARP_MAC_NETS.some((c) => cidrContains(c, a.address))),
-    );
+    const holds = (nets: readonly string[]) =>
+      Object.keys(all).find(
+        (n) => /^utun\d+$/.test(n) && (all[n] ?? []).some((a) => nets.some((c) => cidrContains(c, a.address))),
+      );
+    const utun = WARP_MAC_NETS.map(holds).find((n) => n !== undefined);
     return utun ? found(utun) : absent(null, 'No utun interface holds a WARP address.');
   }
   const n = byName('CloudflareWARP');

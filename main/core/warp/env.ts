@@ -50,6 +50,10 @@ export const nodeLineStreamer: LineStreamer = {
   start(command, args, handlers, options = {}) {
     let stopped = false;
     let exited = false;
+    let markGone: () => void = () => {};
+    const gone = new Promise<void>((r) => {
+      markGone = r;
+    });
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(options.env ?? process.env)) if (v !== undefined) env[k] = v;
     const child = spawn(command, [...args], {
@@ -61,6 +65,7 @@ export const nodeLineStreamer: LineStreamer = {
     const exit = (code: number | null, error?: string) => {
       if (exited) return;
       exited = true;
+      markGone();
       if (!stopped) handlers.onExit(code, error);
     };
     child.on('error', (e) => exit(null, e.message));
@@ -76,15 +81,16 @@ export const nodeLineStreamer: LineStreamer = {
     }
     return {
       stop() {
-        if (stopped) return;
-        stopped = true;
-        if (exited || child.pid === undefined) return;
-        try {
-          if (process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
-          else child.kill('SIGKILL');
-        } catch {
-          child.kill('SIGKILL');
+        if (!stopped && !exited && child.pid !== undefined) {
+          try {
+            if (process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
+            else child.kill('SIGKILL');
+          } catch {
+            child.kill('SIGKILL');
+          }
         }
+        stopped = true;
+        return gone;
       },
     };
   },

@@ -138,11 +138,11 @@ export interface LineStreamer {
     args: readonly string[],
     handlers: {
       onLine(line: string, stream: 'stdout' | 'stderr'): void;
-      /** Once, when the child is gone (exit, spawn failure). Not called after `stop()`. */
+      /** Once, when the child is gone (exit, spawn failure). Not called after `stop()`, whose promise resolves once the child is gone. */
       onExit(code: number | null, error?: string): void;
     },
     options?: { env?: Record<string, string | undefined> },
-  ): { stop(): void };
+  ): { stop(): Promise<void> | void };
 }
 
 /** Everything the detector touches, injected. */

@@ -40,7 +40,8 @@ export interface WarpWatcher {
   mode(): 'listen' | 'poll' | 'stopped';
   /** Re-check now (debounced like a status line). */
   refresh(): void;
-  stop(): void;
+  /** Stops timers and kills the listener; resolves once no child of the watcher is left. */
+  stop(): Promise<void>;
 }
 
 const MAX_LISTEN_RESTARTS = 5;
@@ -71,7 +72,7 @@ export function watchWarp(env: WarpEnv, opts: WatchWarpOptions): WarpWatcher {
   let pollInterval = pollMs;
   let detecting: Promise<boolean> | null = null;
   let again = false;
-  let listener: { stop(): void } | null = null;
+  let listener: { stop(): Promise<void> | void } | null = null;
   let restarts = 0;
   let hadListened = false;
 
@@ -220,14 +221,16 @@ export function watchWarp(env: WarpEnv, opts: WatchWarpOptions): WarpWatcher {
     current: () => current,
     mode: () => (stopped ? 'stopped' : mode),
     refresh: trigger,
-    stop() {
+    async stop() {
       if (stopped) return;
       stopped = true;
       clear(debounceTimer);
       clear(pollTimer);
       clear(restartTimer);
-      listener?.stop();
+      const l = listener;
       listener = null;
+      // A check in flight has its own children (bounded by the signal timeouts): wait for them too.
+      await Promise.all([l?.stop(), detecting]);
     },
   };
 }

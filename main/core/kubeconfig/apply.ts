@@ -4,10 +4,10 @@ import { access, lstat, mkdir, open, readlink, rename, stat, unlink } from 'node
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { UserError } from '../errors.ts';
-import { readKubeconfigBytes } from './files.ts';
+import { readKubeconfigBytes } from './io.ts';
 import { acquireLock, type HeldLock, readOnlyFolder } from './lock.ts';
-import { parseKubeconfigSet } from './parse.ts';
-import { checkCurrentContextSplice, danglingReferences, type KubeconfigPlan, sourcesAfter } from './plan.ts';
+import { checkCurrentContextSplice } from './quick.ts';
+import { type KubeconfigPlan, sourcesAfter } from './types.ts';
 
 export type ApplyStep = 'locked' | 'verified' | 'backup-written' | 'temp-written' | 'renamed';
 
@@ -82,7 +82,7 @@ export async function applyKubeconfigPlan(plan: KubeconfigPlan, options: ApplyOp
         );
       }
     }
-    validate(plan);
+    await validate(plan);
     const targets = await Promise.all(plan.writes.map((w) => writeTarget(w.path)));
     for (let i = 0; i < plan.writes.length; i++) {
       await checkWritable(plan.writes[i]?.path ?? '', targets[i] ?? '');
@@ -115,10 +115,15 @@ export async function applyKubeconfigPlan(plan: KubeconfigPlan, options: ApplyOp
   return result;
 }
 
-function validate(plan: KubeconfigPlan): void {
+async function validate(plan: KubeconfigPlan): Promise<void> {
   const spliced = plan.writes.filter((w) => w.currentContextSplice);
   for (const write of spliced) checkCurrentContextSplice(write);
   if (spliced.length === plan.writes.length) return;
+  // Loaded here, not at the top: `kubezt use` never needs the yaml Document API.
+  const [{ parseKubeconfigSet }, { danglingReferences }] = await Promise.all([
+    import('./parse.ts'),
+    import('./plan.ts'),
+  ]);
   const after = parseKubeconfigSet(sourcesAfter(plan.files, plan.writes));
   let dangling = danglingReferences(null, after);
   if (dangling.length > 0) dangling = danglingReferences(parseKubeconfigSet(plan.files), after);

@@ -1,7 +1,8 @@
 import { type CST, isAlias, isScalar, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { UserError } from '../errors.ts';
 import { ENTRY_KINDS, type EntryKind, LIST_KEY, type ParsedKubeconfigFile } from './parse.ts';
-import { applySplices, lineEnd, lineStart, renderBlock, renderJson, renderScalar, type Splice } from './yaml-text.ts';
+import { renderScalarQuick } from './quick.ts';
+import { applySplices, lineEnd, lineStart, renderBlock, renderJson, type Splice } from './yaml-text.ts';
 
 /**
  * Edits a kubeconfig as TEXT: every change is a splice at offsets the yaml Document reports for
@@ -206,13 +207,20 @@ function currentContextSplice(
   src: string,
   value: string,
   rootIsFlow: boolean,
-): Splice | { newKey: string } {
+): (Splice & { multiline?: boolean }) | { newKey: string } {
   const pair = file.currentContextPair;
-  const text = rootIsFlow ? JSON.stringify(value) : renderScalar(value);
+  // The same rendering as the fast `use` path, so both write the same bytes.
+  const text = rootIsFlow ? JSON.stringify(value) : renderScalarQuick(value);
   if (!pair) return { newKey: value };
   const v = pair.value as Node | null;
   if (v && !isScalar(v)) unsupported(file.path, 'current-context is not a plain value');
-  if (v?.range && v.range[1] > v.range[0]) return { start: v.range[0], end: v.range[1], text };
+  if (v?.range && v.range[1] > v.range[0]) {
+    const old = src.slice(v.range[0], v.range[1]);
+    // A block scalar (`|-`) spans lines and owns its line break: keep one.
+    if (/[\r\n]/.test(old))
+      return { start: v.range[0], end: v.range[1], text: `${text}${/\n$/.test(old) ? '\n' : ''}`, multiline: true };
+    return { start: v.range[0], end: v.range[1], text };
+  }
   const at = valueIndicatorEnd(pair, src);
   return { start: at, end: at, text: ` ${text}` };
 }
@@ -242,8 +250,10 @@ export function applyFileEdits(file: ParsedKubeconfigFile, edits: FileEdits): Ed
     const r = currentContextSplice(file, src, edits.currentContext, rootIsFlow);
     if ('newKey' in r) newKeys.push({ key: 'current-context', value: r.newKey });
     else {
-      splices.push(r);
-      ccSplice = r;
+      const { multiline, ...splice } = r;
+      splices.push(splice);
+      // Only a one-line value swapped for another is proven by its splice; the rest is re-parsed.
+      if (!multiline && splice.start < splice.end) ccSplice = splice;
     }
   }
   if (newKeys.length > 0) splices.push(newKeysSplice(file, src, root, rootIsFlow, newKeys));

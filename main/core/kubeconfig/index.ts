@@ -2,17 +2,14 @@ import { isUserError } from '../errors.ts';
 import type { ClusterEntry } from '../model/cluster.ts';
 import { applyKubeconfigPlan } from './apply.ts';
 import { loadKubeconfig } from './files.ts';
-import {
-  type KubeconfigChange,
-  type KubeconfigPlan,
-  planKubeconfig,
-  resolveContextName,
-  setCurrentContext,
-} from './plan.ts';
+import { type KubeconfigChange, type KubeconfigPlan, planKubeconfig } from './plan.ts';
+import { DEFAULT_LOCK_TIMEOUT_MS, switchKubeconfigContext } from './switch.ts';
 
 /**
  * kubezt's kubeconfig engine. Pure planning (bytes in, bytes out) lives in plan.ts; safe writing
- * in apply.ts; the two helpers below are what `kubezt setup` / `kubezt use` and the app call.
+ * in apply.ts; setupKubeconfig (below) and switchKubeconfigContext (switch.ts) are what
+ * `kubezt setup` / `kubezt use` and the app call. `kubezt use` should import switch.ts itself:
+ * this index loads the yaml Document API, which `use` does not need.
  */
 
 export {
@@ -22,6 +19,7 @@ export {
   applyKubeconfigPlan,
   kubectlRaceHoldMs,
 } from './apply.ts';
+export { type ContextRef, resolveContextIn } from './contexts.ts';
 export { type DiffOptions, planDiff, unifiedDiff } from './diff.ts';
 export {
   type LoadOptions,
@@ -43,6 +41,7 @@ export {
   resolveContextName,
   setCurrentContext,
 } from './plan.ts';
+export { planSwitchQuick, type QuickKubeconfigFile, quickReadKubeconfig } from './quick.ts';
 export {
   type MergedCluster,
   type MergedContext,
@@ -50,8 +49,12 @@ export {
   type MergedUser,
   readMergedKubeconfig,
 } from './read.ts';
-
-export const DEFAULT_LOCK_TIMEOUT_MS = 5000;
+export {
+  DEFAULT_LOCK_TIMEOUT_MS,
+  type SwitchKubeconfigContextInput,
+  type SwitchKubeconfigContextResult,
+  switchKubeconfigContext,
+} from './switch.ts';
 
 export interface SetupKubeconfigInput {
   /** From resolveKubeconfigFiles. */
@@ -108,45 +111,6 @@ export async function setupKubeconfig(input: SetupKubeconfigInput): Promise<Setu
 function applyOptions(input: { lockTimeoutMs?: number; now?: () => number }) {
   const lockTimeoutMs = input.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   return input.now ? { lockTimeoutMs, now: input.now } : { lockTimeoutMs };
-}
-
-export interface SwitchKubeconfigContextInput {
-  paths: readonly string[];
-  /** A context name, or a cluster name (kubezt's ClusterEntry name or a kubeconfig cluster). */
-  name: string;
-  lockTimeoutMs?: number;
-  attempts?: number;
-  now?: () => number;
-}
-
-export interface SwitchKubeconfigContextResult {
-  context: string;
-  /** The merged current-context before ('' when unset). */
-  previous: string;
-  /** The file current-context was written to (kubectl's default file). */
-  file: string;
-  /** False when it already was the current context (nothing written, like kubectl). */
-  changed: boolean;
-}
-
-/** `kubezt use NAME`: like `kubectl config use-context`, one parse of each file. */
-export async function switchKubeconfigContext(
-  input: SwitchKubeconfigContextInput,
-): Promise<SwitchKubeconfigContextResult> {
-  return retryOnChange(input.attempts ?? 3, async () => {
-    const set = await loadKubeconfig(input.paths);
-    const context = resolveContextName(set, input.name);
-    const plan = setCurrentContext(set, context);
-    // No lingering lock (see ApplyOptions.holdLockMs): a kubectl racing a context switch can at
-    // worst switch it back, which its user sees at once; `use` stays as fast as kubectl's.
-    await applyKubeconfigPlan(plan, { ...applyOptions(input), holdLockMs: 0 });
-    return {
-      context,
-      previous: plan.currentContext?.from ?? '',
-      file: plan.currentContext?.file ?? '',
-      changed: plan.writes.length > 0,
-    };
-  });
 }
 
 /**

@@ -12,7 +12,20 @@ import {
   type YAMLSeq,
 } from 'yaml';
 import { UserError } from '../errors.ts';
+import {
+  BASE64,
+  CONFIG,
+  defaultFileIndex,
+  ENTRY_KINDS,
+  type EntryKind,
+  KUBEZT_EXTENSION,
+  type KubeconfigSource,
+  LIST_KEY,
+  type Shape,
+} from './types.ts';
 import { linePos } from './yaml-text.ts';
+
+export { defaultFileIndex, ENTRY_KINDS, type EntryKind, KUBEZT_EXTENSION, type KubeconfigSource, LIST_KEY };
 
 /**
  * Reads kubeconfig bytes the way kubectl does (go-yaml v2, i.e. YAML 1.1, into typed structs)
@@ -20,21 +33,6 @@ import { linePos } from './yaml-text.ts';
  * text. Anything kubectl would refuse to load is a `kubeconfig-invalid` UserError naming the file,
  * the line and the reason: kubezt never writes a file it cannot read the way kubectl does.
  */
-
-export type EntryKind = 'cluster' | 'context' | 'user';
-export const ENTRY_KINDS: readonly EntryKind[] = ['cluster', 'context', 'user'];
-export const LIST_KEY: Readonly<Record<EntryKind, string>> = {
-  cluster: 'clusters',
-  context: 'contexts',
-  user: 'users',
-};
-export const KUBEZT_EXTENSION = 'kubezt';
-
-/** One file of the KUBECONFIG list, in order; `bytes: null` when the file does not exist. */
-export interface KubeconfigSource {
-  path: string;
-  bytes: string | null;
-}
 
 export interface ParsedEntry {
   kind: EntryKind;
@@ -70,67 +68,6 @@ export interface ParsedKubeconfigFile {
   currentContext: string;
   currentContextPair: Pair | null;
 }
-
-type Shape = 'string' | 'bool' | 'bytes' | 'any' | { list: Shape } | { map: Shape } | { fields: Record<string, Shape> };
-
-// client-go's clientcmd/api/v1 types: what kubectl decodes into. Unknown keys are ignored by
-// kubectl (and kept by kubezt); a known key with the wrong type makes kubectl reject the file.
-const EXTENSIONS: Shape = { list: { fields: { name: 'string', extension: 'any' } } };
-const CLUSTER: Shape = {
-  fields: {
-    server: 'string',
-    'tls-server-name': 'string',
-    'insecure-skip-tls-verify': 'bool',
-    'certificate-authority': 'string',
-    'certificate-authority-data': 'bytes',
-    'proxy-url': 'string',
-    'disable-compression': 'bool',
-    extensions: EXTENSIONS,
-  },
-};
-const CONTEXT: Shape = { fields: { cluster: 'string', user: 'string', namespace: 'string', extensions: EXTENSIONS } };
-const EXEC: Shape = {
-  fields: {
-    command: 'string',
-    args: { list: 'string' },
-    env: { list: { fields: { name: 'string', value: 'string' } } },
-    apiVersion: 'string',
-    installHint: 'string',
-    provideClusterInfo: 'bool',
-    interactiveMode: 'string',
-  },
-};
-const USER: Shape = {
-  fields: {
-    'client-certificate': 'string',
-    'client-certificate-data': 'bytes',
-    'client-key': 'string',
-    'client-key-data': 'bytes',
-    token: 'string',
-    tokenFile: 'string',
-    as: 'string',
-    'as-uid': 'string',
-    'as-groups': { list: 'string' },
-    'as-user-extra': { map: { list: 'string' } },
-    username: 'string',
-    password: 'string',
-    'auth-provider': { fields: { name: 'string', config: { map: 'string' } } },
-    exec: EXEC,
-    extensions: EXTENSIONS,
-  },
-};
-const CONFIG: Shape = {
-  fields: {
-    kind: 'string',
-    apiVersion: 'string',
-    preferences: { fields: { colors: 'bool', extensions: EXTENSIONS } },
-    clusters: { list: { fields: { name: 'string', cluster: CLUSTER } } },
-    contexts: { list: { fields: { name: 'string', context: CONTEXT } } },
-    users: { list: { fields: { name: 'string', user: USER } } },
-    'current-context': 'string',
-    extensions: EXTENSIONS,
-  },
-};
 
 interface Problem {
   offset: number | undefined;
@@ -183,8 +120,6 @@ function describe(node: unknown): string {
   }
   return 'not a string';
 }
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 function checkShape(doc: Document.Parsed, node: unknown, shape: Shape, path: string): void {
   if (node === null || node === undefined) return;
@@ -393,13 +328,6 @@ export interface KubeconfigSet {
 
 export function isKubeconfigSet(v: unknown): v is KubeconfigSet {
   return typeof v === 'object' && v !== null && 'merged' in v && 'files' in v;
-}
-
-/** kubectl's GetDefaultFilename: the only file; else the first that exists; else the last. */
-export function defaultFileIndex(sources: readonly KubeconfigSource[]): number {
-  if (sources.length <= 1) return 0;
-  const existing = sources.findIndex((s) => s.bytes !== null);
-  return existing === -1 ? sources.length - 1 : existing;
 }
 
 export function buildKubeconfigSet(files: readonly ParsedKubeconfigFile[]): KubeconfigSet {

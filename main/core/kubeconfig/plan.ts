@@ -1,8 +1,8 @@
-import { parse } from 'yaml';
 import { UserError } from '../errors.ts';
 import { type ClusterEntry, serverUrl, type UserSpec } from '../model/cluster.ts';
+import { type ContextRef, contextNotFound, resolveContextIn } from './contexts.ts';
 import { applyFileEdits, emptyEdits, type FileEdits, hasEdits } from './edit.ts';
-import { applyNameTemplate, checkNameTemplate, closeMatches, DEFAULT_NAME_TEMPLATE } from './names.ts';
+import { applyNameTemplate, checkNameTemplate, DEFAULT_NAME_TEMPLATE } from './names.ts';
 import {
   ENTRY_KINDS,
   type EntryKind,
@@ -15,47 +15,17 @@ import {
   sourcesOf,
   toKubeconfigSet,
 } from './parse.ts';
-import type { Splice } from './yaml-text.ts';
+import { checkCurrentContextSplice } from './quick.ts';
+import {
+  type ChangeKind,
+  type KubeconfigChange,
+  type KubeconfigPlan,
+  type KubeconfigWrite,
+  sourcesAfter,
+} from './types.ts';
 
-export interface KubeconfigWrite {
-  path: string;
-  /** The bytes the plan was made from; null when the file did not exist. */
-  before: string | null;
-  after: string;
-  /**
-   * Set when the only edit is the value of the top-level current-context (`kubezt use`): the
-   * splice that turns `before` into `after`. `before` was fully validated when planned, so
-   * applying re-checks the splice instead of re-parsing a large file.
-   */
-  currentContextSplice?: Splice & { value: string };
-}
-
-export type ChangeKind = 'added' | 'updated' | 'removed' | 'unchanged';
-
-export interface KubeconfigChange {
-  kind: ChangeKind;
-  context: string;
-  cluster?: string;
-  user?: string;
-  /** The file the context lives in (after the change). */
-  file: string;
-  /** A removal of kubezt's cluster and/or user whose context was already gone (`context` is their name). */
-  orphan?: boolean;
-}
-
-export interface KubeconfigPlan {
-  /** Every file of the KUBECONFIG list as read when planning, in order. */
-  files: KubeconfigSource[];
-  /** Only files whose bytes change. Empty: nothing to do. */
-  writes: KubeconfigWrite[];
-  changes: KubeconfigChange[];
-  /** Set when current-context names a context this plan removes; it is left as it is. */
-  currentContextWarning?: string;
-  /** Clusters skipped (no server address known yet); their existing entries are kept. */
-  warnings: string[];
-  /** For `use`: the merged current-context before and after, and the file that gets it. */
-  currentContext?: { from: string; to: string; file: string };
-}
+export type { ChangeKind, KubeconfigChange, KubeconfigPlan, KubeconfigWrite };
+export { sourcesAfter };
 
 export interface PlanKubeconfigInput {
   clusters: readonly ClusterEntry[];
@@ -362,15 +332,6 @@ function writesFor(set: KubeconfigSet, edits: readonly FileEdits[]): KubeconfigW
   return writes;
 }
 
-/** The KUBECONFIG files as they will be after `writes`. */
-export function sourcesAfter(
-  files: readonly KubeconfigSource[],
-  writes: readonly KubeconfigWrite[],
-): KubeconfigSource[] {
-  const byPath = new Map(writes.map((w) => [w.path, w.after]));
-  return files.map((f) => ({ path: f.path, bytes: byPath.has(f.path) ? (byPath.get(f.path) as string) : f.bytes }));
-}
-
 /**
  * Contexts that name a cluster or user missing from the merged config. A context that was already
  * dangling before (and is not kubezt's) is the user's business and not reported.
@@ -432,44 +393,23 @@ function verifyPlan(set: KubeconfigSet, plan: KubeconfigPlan, targets: readonly 
   if (dangling.length > 0) bug(dangling.join('; '));
 }
 
-function notFound(set: KubeconfigSet, query: string): UserError {
-  const candidates: string[] = [];
-  for (const ctx of set.merged.context.values()) {
-    candidates.push(ctx.name);
-    if (ctx.ownerCluster) candidates.push(ctx.ownerCluster);
-  }
-  const matches = closeMatches(query, candidates);
-  const hint =
-    matches.length > 0
-      ? `did you mean ${matches.map((m) => `"${m}"`).join(' or ')}?`
-      : 'run "kubectl config get-contexts" to list the contexts.';
-  return new UserError('not-found', `No context or cluster named "${query}" is in ${fileList(set)}; ${hint}`);
+function contextRefs(set: KubeconfigSet): ContextRef[] {
+  return [...set.merged.context.values()].map((ctx) => {
+    const doc = set.files[ctx.fileIndex]?.doc;
+    const cluster = doc && ctx.inner ? getString(doc, ctx.inner, 'cluster') : '';
+    const ref: ContextRef = { name: ctx.name, cluster, owned: ctx.owned };
+    if (ctx.ownerCluster) ref.ownerCluster = ctx.ownerCluster;
+    return ref;
+  });
 }
 
 /**
- * The context `kubezt use NAME` switches to: NAME itself when it is a context, else the context
- * kubezt wrote for the cluster NAME, else the one context whose cluster is NAME. Unknown names
- * are a `not-found` UserError listing close matches.
+ * The context `kubezt use NAME` switches to (see resolveContextIn): a context name, or a cluster
+ * name. Unknown names are a `not-found` UserError listing close matches.
  */
 export function resolveContextName(files: readonly KubeconfigSource[] | KubeconfigSet, nameOrCluster: string): string {
   const set = toKubeconfigSet(files);
-  if (set.merged.context.has(nameOrCluster)) return nameOrCluster;
-  const owned: string[] = [];
-  const byCluster: string[] = [];
-  for (const ctx of set.merged.context.values()) {
-    if (ctx.owned && ctx.ownerCluster === nameOrCluster) owned.push(ctx.name);
-    const doc = set.files[ctx.fileIndex]?.doc;
-    if (doc && ctx.inner && getString(doc, ctx.inner, 'cluster') === nameOrCluster) byCluster.push(ctx.name);
-  }
-  const candidates = owned.length > 0 ? owned : byCluster;
-  if (candidates.length === 1) return candidates[0] as string;
-  if (candidates.length > 1) {
-    throw new UserError(
-      'bad-input',
-      `"${nameOrCluster}" is the cluster of several contexts (${candidates.map((c) => `"${c}"`).join(', ')}); name the context instead.`,
-    );
-  }
-  throw notFound(set, nameOrCluster);
+  return resolveContextIn(contextRefs(set), nameOrCluster, fileList(set));
 }
 
 /**
@@ -479,7 +419,7 @@ export function resolveContextName(files: readonly KubeconfigSource[] | Kubeconf
  */
 export function setCurrentContext(files: readonly KubeconfigSource[] | KubeconfigSet, name: string): KubeconfigPlan {
   const set = toKubeconfigSet(files);
-  if (!set.merged.context.has(name)) throw notFound(set, name);
+  if (!set.merged.context.has(name)) throw contextNotFound(contextRefs(set), name, fileList(set));
   const file = set.files[set.defaultFileIndex];
   if (!file) throw new Error('kubezt has no kubeconfig file to write');
   const plan: KubeconfigPlan = {
@@ -502,22 +442,4 @@ export function setCurrentContext(files: readonly KubeconfigSource[] | Kubeconfi
     }
   }
   return plan;
-}
-
-/**
- * The proof behind a current-context-only write: `after` is `before` with one scalar replaced,
- * and that scalar reads back (YAML 1.1 and 1.2) as the intended name.
- */
-export function checkCurrentContextSplice(write: KubeconfigWrite): void {
-  const s = write.currentContextSplice;
-  const before = write.before;
-  if (!s || before === null) throw new Error('not a current-context splice');
-  const rebuilt = before.slice(0, s.start) + s.text + before.slice(s.end);
-  const ok =
-    rebuilt === write.after &&
-    !/[\n\r]/.test(s.text) &&
-    !/[\n\r]/.test(before.slice(s.start, s.end)) &&
-    parse(`x: ${s.text}`, { version: '1.1' })?.x === s.value &&
-    parse(`x: ${s.text}`, { version: '1.2' })?.x === s.value;
-  if (!ok) throw new Error(`kubezt planned a wrong current-context edit for ${write.path}`);
 }

@@ -1,4 +1,7 @@
 import { Document, isScalar, parse, visit } from 'yaml';
+import type { Splice } from './types.ts';
+
+export type { Splice };
 
 /**
  * Text-level helpers for writing YAML that kubectl reads back exactly. kubectl decodes kubeconfig
@@ -58,17 +61,6 @@ function roundTrips(text: string, value: unknown): boolean {
 }
 
 /**
- * A scalar for a block-context value position (`key: <here>`), quoted when YAML 1.1 or 1.2 would
- * not read it back as this exact string.
- */
-export function renderScalar(value: string): string {
-  const text = renderBlock({ v: value }, 0).slice(3, -1);
-  // A block scalar (`|-`) would need the key's indentation; JSON is always a valid YAML
-  // double-quoted scalar.
-  return text.includes('\n') ? JSON.stringify(value) : text;
-}
-
-/**
  * JSON is valid flow YAML and quotes every string, so it is what kubezt writes inside flow
  * collections (`[...]`, `{...}`, and kubeconfig files stored as JSON). `indent` is the column
  * continuation lines start at when `pretty`.
@@ -100,12 +92,6 @@ export function linePos(src: string, offset: number): { line: number; col: numbe
     idx = src.indexOf('\n', idx + 1);
   }
   return { line, col: offset - lineStart(src, offset) + 1 };
-}
-
-export interface Splice {
-  start: number;
-  end: number;
-  text: string;
 }
 
 /**

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import type { ClusterEntry } from '../../main/core/model/cluster.ts';
+
+/**
+ * A kubeconfig the size of a large platform team's: `count` clusters, contexts and users, each
+ * cluster with a ~0.7 KB CA (base64) (what EKS/GKE/kubeadm CAs weigh in base64), users alternating
+ * between exec plugins and tokens. 2,000 contexts come to about 2 MB. Written in kubectl's own
+ * layout, as a file kubectl maintained would look.
+ */
+export function generateKubeconfig(count: number): string {
+  const lines = ['apiVersion: v1', 'clusters:'];
+  for (let i = 0; i < count; i++) {
+    const ca = randomBytes(500).toString('base64');
+    lines.push(
+      '- cluster:',
+      `    certificate-authority-data: ${ca}`,
+      `    server: https://10.${(i >> 8) & 255}.${i & 255}.1:6443`,
+      `  name: team-cluster-${i}`,
+    );
+  }
+  lines.push('contexts:');
+  for (let i = 0; i < count; i++) {
+    lines.push(
+      '- context:',
+      `    cluster: team-cluster-${i}`,
+      `    namespace: ns-${i % 17}`,
+      `    user: team-user-${i}`,
+      `  name: team-ctx-${i}`,
+    );
+  }
+  lines.push('current-context: team-ctx-0', 'kind: Config', 'preferences: {}', 'users:');
+  for (let i = 0; i < count; i++) {
+    lines.push(`- name: team-user-${i}`, '  user:');
+    if (i % 2 === 0) {
+      lines.push(
+        '    exec:',
+        '      apiVersion: client.authentication.k8s.io/v1beta1',
+        '      args:',
+        '      - eks',
+        '      - get-token',
+        '      - --cluster-name',
+        `      - team-cluster-${i}`,
+        '      command: aws',
+        '      env: null',
+        '      interactiveMode: IfAvailable',
+        '      provideClusterInfo: false',
+      );
+    } else {
+      lines.push(`    token: ${randomBytes(24).toString('hex')}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `count` catalog clusters, as `kubezt setup` would get them. */
+export function generateClusters(count: number): ClusterEntry[] {
+  return Array.from({ length: count }, (_, i) => {
+    const ip = `198.51.${100 + (i >> 8)}.${i & 255}`;
+    return {
+      name: `bench-${i}`,
+      sources: ['catalog'],
+      server: `https://${ip}:6443`,
+      ips: [ip],
+      port: 6443,
+      certificateAuthorityData: randomBytes(760).toString('base64'),
+      user: { kind: 'token', token: randomBytes(24).toString('hex') },
+    } satisfies ClusterEntry;
+  });
+}

@@ -1,0 +1,79 @@
+import { isUserError } from '../errors.ts';
+import { applyKubeconfigPlan } from './apply.ts';
+import { pathExists, readKubeconfigBytes } from './io.ts';
+import { lockPathFor } from './lock.ts';
+import { planSwitchQuick } from './quick.ts';
+import type { KubeconfigPlan } from './types.ts';
+
+/**
+ * `kubezt use NAME` with as little as possible between the user and the write: this module and
+ * what it imports statically never load the yaml Document API. The full parser is loaded only
+ * when the fast reader (quick.ts) hands a file over to it.
+ */
+
+export const DEFAULT_LOCK_TIMEOUT_MS = 5000;
+
+export interface SwitchKubeconfigContextInput {
+  /** From resolveKubeconfigFiles. */
+  paths: readonly string[];
+  /** A context name, or a cluster name (kubezt's ClusterEntry name or a kubeconfig cluster). */
+  name: string;
+  lockTimeoutMs?: number;
+  /** Plans made again after another program changed a file under us. Default 3. */
+  attempts?: number;
+  now?: () => number;
+}
+
+export interface SwitchKubeconfigContextResult {
+  context: string;
+  /** The merged current-context before ('' when unset). */
+  previous: string;
+  /** The file current-context was written to (kubectl's default file). */
+  file: string;
+  /** False when it already was the current context (nothing written, like kubectl). */
+  changed: boolean;
+}
+
+async function planSwitch(paths: readonly string[], name: string): Promise<KubeconfigPlan> {
+  const sources = await Promise.all(paths.map(async (path) => ({ path, bytes: await readKubeconfigBytes(path) })));
+  // An empty file next to kubectl's lock is most likely kubectl between truncating and writing:
+  // the full path's reader waits for it.
+  const suspicious = sources.some((s) => s.bytes === '');
+  const quick = suspicious ? null : planSwitchQuick(sources, name);
+  if (quick) return quick;
+  const [{ loadKubeconfig }, { resolveContextName, setCurrentContext }] = await Promise.all([
+    import('./files.ts'),
+    import('./plan.ts'),
+  ]);
+  const set = await loadKubeconfig(paths);
+  return setCurrentContext(set, resolveContextName(set, name));
+}
+
+/** `kubezt use NAME`: like `kubectl config use-context`, but NAME may also be a cluster. */
+export async function switchKubeconfigContext(
+  input: SwitchKubeconfigContextInput,
+): Promise<SwitchKubeconfigContextResult> {
+  const attempts = input.attempts ?? 3;
+  for (let attempt = 1; ; attempt++) {
+    const locked = await Promise.all(input.paths.map((p) => pathExists(lockPathFor(p))));
+    try {
+      const plan = await planSwitch(input.paths, input.name);
+      const lockTimeoutMs = input.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+      // No lingering lock (see ApplyOptions.holdLockMs): a kubectl racing a context switch can at
+      // worst switch it back, which its user sees at once; `use` stays as quick as kubectl's.
+      await applyKubeconfigPlan(plan, { lockTimeoutMs, holdLockMs: 0, ...(input.now ? { now: input.now } : {}) });
+      return {
+        context: plan.currentContext?.to ?? input.name,
+        previous: plan.currentContext?.from ?? '',
+        file: plan.currentContext?.file ?? '',
+        changed: plan.writes.length > 0,
+      };
+    } catch (e) {
+      if (attempt >= attempts || !isUserError(e)) throw e;
+      // Changed under us: plan again. Not found while a writer held its lock: the read may have
+      // caught a file kubectl was rewriting, so look again before saying the name is unknown.
+      const retry = e.code === 'kubeconfig-changed' || (e.code === 'not-found' && locked.some(Boolean));
+      if (!retry) throw e;
+    }
+  }
+}

@@ -37,9 +37,11 @@ export async function readLoginShellEnv(opts: {
   }
   const shell = env.SHELL || opts.accountShell || (platform === 'darwin' ? '/bin/zsh' : '/bin/sh');
   const marker = `__kubezt_env_${randomBytes(8).toString('hex')}__`;
-  // `env` prints every variable; only two are read, each once, between the markers. printf
-  // and env exist in every POSIX shell and in fish, so the same command line works in all.
-  const script = `printf '%s\\n' '${marker}'; command env; printf '%s\\n' '${marker}'`;
+  // Each value is printed on its own, fenced by the marker: `env` would be ambiguous (another
+  // variable's value may hold a line "PATH=…"). printf and "$VAR" work alike in POSIX shells and
+  // in fish (which joins PATH-like lists with ":" when quoted).
+  const fence = `printf '%s\\n' '${marker}'`;
+  const script = `${fence}; printf '%s' "$PATH"; ${fence}; printf '%s' "$KUBECONFIG"; ${fence}`;
   const result = await opts.runner.run(shell, ['-i', '-l', '-c', script], {
     timeoutMs: opts.timeoutMs ?? LOGIN_SHELL_TIMEOUT_MS,
     env: {
@@ -66,9 +68,9 @@ export async function readLoginShellEnv(opts: {
   if (result.spawnError) {
     return { report: report('failed', shell, `${shell} could not be started (${result.spawnError}).`) };
   }
-  const start = result.stdout.indexOf(`${marker}\n`);
-  const end = start < 0 ? -1 : result.stdout.indexOf(`${marker}\n`, start + marker.length + 1);
-  if (start < 0 || end < 0) {
+  const fenced = result.stdout.split(`${marker}\n`);
+  // [what the startup files printed, PATH, KUBECONFIG, what exit handlers printed]
+  if (fenced.length < 4) {
     return {
       report: report(
         'failed',
@@ -77,29 +79,18 @@ export async function readLoginShellEnv(opts: {
       ),
     };
   }
-  const vars = parseEnvLines(result.stdout.slice(start + marker.length + 1, end));
+  const vars = { PATH: fenced[1] ?? '', KUBECONFIG: fenced[2] ?? '' };
   const out: LoginShellEnv = {
     report: {
       status: 'ok',
       shell,
       detail: null,
-      pathFromShell: vars.PATH !== undefined && vars.PATH !== '',
-      kubeconfigFromShell: vars.KUBECONFIG !== undefined && vars.KUBECONFIG !== '',
+      pathFromShell: vars.PATH !== '',
+      kubeconfigFromShell: vars.KUBECONFIG !== '',
     },
   };
   if (vars.PATH) out.PATH = vars.PATH;
   if (vars.KUBECONFIG) out.KUBECONFIG = vars.KUBECONFIG;
-  return out;
-}
-
-/** First PATH= and KUBECONFIG= lines only: multi-line values of other variables cannot fake them twice. */
-function parseEnvLines(text: string): { PATH?: string; KUBECONFIG?: string } {
-  const out: { PATH?: string; KUBECONFIG?: string } = {};
-  for (const line of text.split('\n')) {
-    for (const key of ['PATH', 'KUBECONFIG'] as const) {
-      if (out[key] === undefined && line.startsWith(`${key}=`)) out[key] = line.slice(key.length + 1);
-    }
-  }
   return out;
 }
 

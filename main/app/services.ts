@@ -229,12 +229,22 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
     return refreshing;
   }
 
+  /** A check asked for while one runs is run once more after it: its results may predate the change. */
+  let recheck = false;
   function runBackgroundCheck(): void {
-    if (stopped || backgroundCheck || state.clusters.length === 0) return;
+    if (stopped || state.clusters.length === 0) return;
+    if (backgroundCheck) {
+      recheck = true;
+      return;
+    }
     backgroundCheck = runProbes('background', undefined)
       .catch((e) => log('background check failed', e))
       .finally(() => {
         backgroundCheck = undefined;
+        if (recheck) {
+          recheck = false;
+          runBackgroundCheck();
+        }
       });
   }
 

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, lstat, mkdir, open, readlink, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { UserError } from '../errors.ts';
-import { readKubeconfigBytes } from './io.ts';
+import { readKubeconfigBytes, uniqueSuffix } from './io.ts';
 import { acquireLock, type HeldLock, readOnlyFolder } from './lock.ts';
 import { checkCurrentContextSplice } from './quick.ts';
 import { type KubeconfigPlan, sourcesAfter } from './types.ts';
@@ -197,7 +196,7 @@ async function writeFileAtomically(
   options: { syncFolder: boolean; afterTemp?: () => Promise<void> },
 ): Promise<void> {
   const folder = dirname(dest);
-  const temp = join(folder, `.${basename(dest)}.kubezt-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(folder, `.${basename(dest)}.kubezt-${uniqueSuffix()}.tmp`);
   let created = false;
   try {
     // 0600 from the first byte: a kubeconfig holds credentials.

@@ -78,3 +78,11 @@ export async function pathExists(path: string): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * A name part unique enough for temp files and lock nonces. Not a secret: O_EXCL creation
+ * guards against a clash. (node:crypto would cost `kubezt use` ~10 ms of startup.)
+ */
+export function uniqueSuffix(): string {
+  return `${process.pid}-${process.hrtime.bigint().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { UserError } from '../errors.ts';
+import { uniqueSuffix } from './io.ts';
 
 /**
  * kubectl's lock: `<path-as-listed>.lock`, created with O_EXCL (client-go's lockFile). kubectl
@@ -68,7 +68,7 @@ export async function acquireLock(path: string, options: LockOptions): Promise<H
       const fh = await open(lockPath, 'wx', 0o600);
       // A nonce, because inode numbers are reused at once: a lock someone deleted and recreated
       // can have our inode, but never our content.
-      const mark = `kubezt pid ${process.pid} host ${hostname()}\nnonce ${randomBytes(12).toString('hex')}\n`;
+      const mark = `kubezt pid ${process.pid} host ${hostname()}\nnonce ${uniqueSuffix()}\n`;
       let ino: number;
       try {
         await fh.writeFile(mark);

@@ -84,7 +84,7 @@ async function checkAfterCrash(config: string, allowed: string[], pid: number): 
     if (name === 'config.lock') {
       expect(await readFile(join(dir, name), 'utf8')).toContain(`kubezt pid ${pid} `);
     } else {
-      expect(name).toMatch(new RegExp(`^\\.config(\\.bak)?\\.kubezt-${pid}-[0-9a-f]{8}\\.tmp$`));
+      expect(name).toMatch(new RegExp(`^\\.config(\\.bak)?\\.kubezt-${pid}-[0-9a-z]+-[0-9a-z]+\\.tmp$`));
     }
     // The user (here: the test) removes what the dead writer left, as the lock error tells them.
     await rm(join(dir, name));

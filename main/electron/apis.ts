@@ -50,6 +50,8 @@ export interface WebPreferencesLike {
   safeDialogs: boolean;
   spellcheck: boolean;
   devTools: boolean;
+  /** Chromium features to switch off ('Auxclick': middle-click must not open links). */
+  disableBlinkFeatures: string;
 }
 
 export interface BrowserWindowOptionsLike {

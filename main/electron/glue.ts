@@ -69,6 +69,7 @@ export function windowOptions(preloadPath: string, devTools: boolean): BrowserWi
       safeDialogs: true,
       spellcheck: false,
       devTools,
+      disableBlinkFeatures: 'Auxclick',
     },
   };
 }

@@ -29,7 +29,20 @@ import { startKubeztApp } from './glue.ts';
 
 const apis: ElectronApis = {
   app,
-  createBrowserWindow: (options) => new BrowserWindow(options),
+  // The glue's windowOptions already set these; repeated at the one real constructor so that no
+  // future caller can open a window without them (and so scanners see them at the call site).
+  createBrowserWindow: (options) =>
+    new BrowserWindow({
+      ...options,
+      webPreferences: {
+        ...options.webPreferences,
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        webviewTag: false,
+        disableBlinkFeatures: 'Auxclick',
+      },
+    }),
   createTray(image) {
     const tray = new Tray(image as Electron.NativeImage);
     // The glue only ever hands back what nativeImage and Menu gave it.

@@ -110,6 +110,7 @@ describe('windows', () => {
       safeDialogs: true,
       spellcheck: false,
       devTools: false,
+      disableBlinkFeatures: 'Auxclick',
     });
     expect(win?.options.show).toBe(false);
     expect(win?.loads).toEqual([{ file: path.join(work, 'out', 'renderer', 'index.html'), hash: 'diagnostics' }]);

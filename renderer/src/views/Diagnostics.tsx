@@ -180,6 +180,7 @@ function LadderCard({ name, result }: { name: string; result: ProbeResult | unde
             <li key={s} className="ladder-step ladder-pending">
               <span className="skeleton skeleton-icon" aria-hidden="true" />
               <span className="ladder-name">{STEP_LABEL[s]}</span>
+              <span className="ladder-duration" />
               <span className="skeleton" aria-hidden="true" />
             </li>
           ))}
@@ -189,7 +190,7 @@ function LadderCard({ name, result }: { name: string; result: ProbeResult | unde
   }
   const ok = result.verdict === 'ok';
   return (
-    <article className={`card ladder-card ${ok ? 'ladder-ok' : 'ladder-bad'}`} aria-labelledby={headingId}>
+    <article className={`card ladder-card ${ok ? 'ladder-card-ok' : 'ladder-card-bad'}`} aria-labelledby={headingId}>
       <h2 id={headingId} className="ladder-title">
         {result.cluster}{' '}
         <span className={`badge verdict ${ok ? 'verdict-ok' : 'verdict-bad'}`} data-verdict={result.verdict}>
@@ -218,6 +219,7 @@ function LadderStep({ name, step, failing }: { name: StepName; step: ProbeStep |
       <li className="ladder-step ladder-skip">
         <StepIcon status="skip" />
         <span className="ladder-name">{STEP_LABEL[name]}</span>
+        <span className="ladder-duration" />
         <span className="ladder-detail muted">not run</span>
       </li>
     );

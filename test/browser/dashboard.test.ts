@@ -1,0 +1,227 @@
+/**
+ * The renderer's behaviour with clusters on screen: rows filling in as probe results stream (and
+ * nothing moving while they do), the WARP banner, and the diagnostics ladder. The data comes from
+ * a stand-in core that releases each result when the test says so; what is under test is the
+ * renderer, the preload and the service layer. The same scenarios against the simulator with the
+ * real core are the end-to-end tests pending on the core wiring.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProbeResult } from '../../ipc/contract.ts';
+import type { CoreServices, ResultListener } from '../../main/app/core-services.ts';
+import { createAppServices } from '../../main/app/services.ts';
+import { clusterView, createStandInCore, probeResult, warpState } from '../electron/stand-in-core.ts';
+import {
+  describeViolations,
+  launchChromium,
+  openApp,
+  recordingHost,
+  requireBuild,
+  runAxe,
+  saveScreenshot,
+  serveRenderer,
+} from '../helpers/browser.ts';
+
+let browser: Browser;
+let server: Awaited<ReturnType<typeof serveRenderer>>;
+let work: string;
+
+beforeAll(async () => {
+  requireBuild();
+  work = mkdtempSync(path.join(tmpdir(), 'kubezt-dashboard-'));
+  [browser, server] = await Promise.all([launchChromium(), serveRenderer()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+function intercepted(cluster: string): ProbeResult {
+  return {
+    cluster,
+    reachability: 'unreachable',
+    latencyMs: 4.2,
+    serverVersion: null,
+    skew: null,
+    steps: [
+      { name: 'warp', status: 'ok', durationMs: 2, detail: 'WARP connected (warp-cli)', remedy: null, code: null },
+      { name: 'route', status: 'ok', durationMs: 5, detail: '127.0.1.3 goes through lo', remedy: null, code: null },
+      { name: 'tcp', status: 'ok', durationMs: 4.2, detail: 'connected to 127.0.1.3:6443', remedy: null, code: null },
+      {
+        name: 'tls',
+        status: 'fail',
+        durationMs: 11,
+        detail: 'certificate issued by "Gateway CA - Cloudflare Managed G1"',
+        remedy:
+          'Add a Gateway HTTP rule "Do Not Inspect" for 127.0.1.3/32, so kubectl sees the API server\'s own certificate.',
+        code: 'tls-intercepted',
+      },
+      { name: 'version', status: 'skip', durationMs: null, detail: 'not run: TLS failed', remedy: null, code: null },
+      { name: 'auth', status: 'skip', durationMs: null, detail: 'not run: TLS failed', remedy: null, code: null },
+    ],
+    verdict: 'tls-intercepted',
+    failingStep: 'tls',
+    summary: 'Cloudflare Gateway inspects the TLS connection to this API server.',
+    remedy:
+      'Add a Gateway HTTP rule "Do Not Inspect" for 127.0.1.3/32, so kubectl sees the API server\'s own certificate.',
+    checkedAt: new Date().toISOString(),
+  };
+}
+
+/** A core whose check results are held until the test releases them, one cluster at a time. */
+function gatedFleet(name: string) {
+  const standIn = createStandInCore(path.join(work, name));
+  standIn.pushWarp(warpState('connected'));
+  standIn.state.clusters = [
+    clusterView('prod-us', { sources: ['cloudflare', 'catalog'] }),
+    clusterView('payments-eu', { ips: ['127.0.1.11', 'fd00::11'] }),
+    clusterView('lab', { tunnel: { name: 'k8s-lab', health: 'degraded' } }),
+  ];
+  standIn.state.currentContext = 'zt-prod-us';
+  const results: Record<string, ProbeResult> = {
+    'prod-us': probeResult('prod-us', 'reachable', 18),
+    'payments-eu': { ...probeResult('payments-eu', 'reachable', 7.4), skew: null, serverVersion: 'v1.29.0' },
+    lab: intercepted('lab'),
+  };
+  const gates = new Map<string, () => void>();
+  const waiting = new Map<string, Promise<void>>();
+  for (const c of Object.keys(results)) waiting.set(c, new Promise((r) => gates.set(c, r)));
+  const check = async (names: readonly string[] | undefined, onResult: ResultListener) => {
+    const wanted = names ?? Object.keys(results);
+    return Promise.all(
+      wanted.map(async (n) => {
+        await waiting.get(n);
+        const r = results[n] as ProbeResult;
+        onResult(r);
+        return r;
+      }),
+    );
+  };
+  const core: CoreServices = {
+    ...standIn.core,
+    check,
+    diagnose: async (names, onResult) => ({
+      generatedAt: new Date().toISOString(),
+      warp: standIn.core.warp.current(),
+      kubectlVersion: 'v1.32.4',
+      results: await check(names, onResult),
+    }),
+  };
+  const { host, record } = recordingHost();
+  const services = createAppServices(core, host, { log: () => {}, setTimer: () => () => {} });
+  return { services, standIn, record, release: (n: string) => gates.get(n)?.() };
+}
+
+async function rowBoxes(page: Page) {
+  return page.$$eval('table.clusters tr, table.clusters th[scope="col"]', (els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return [Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)];
+    }),
+  );
+}
+
+describe('dashboard with clusters', () => {
+  it('fills rows as results stream in, without moving anything', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const fleet = gatedFleet(`stream-${colorScheme}`);
+      const app = await openApp(browser, { services: fleet.services, url: server.url, colorScheme });
+      const { page } = app;
+      const row = (name: string) => page.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) });
+      await row('lab').waitFor();
+      for (const n of ['prod-us', 'payments-eu', 'lab']) expect(await row(n).textContent()).toContain('Checking…');
+      expect(await row('prod-us').getAttribute('aria-current')).toBe('true');
+      expect(await row('prod-us').textContent()).toContain('current');
+      const before = await rowBoxes(page);
+
+      fleet.release('payments-eu');
+      await row('payments-eu').getByText('Reachable').waitFor();
+      expect(await row('payments-eu').textContent()).toContain('7.4 ms');
+      expect(await row('prod-us').textContent()).toContain('Checking…');
+      expect(await rowBoxes(page)).toEqual(before);
+
+      fleet.release('lab');
+      await row('lab').getByText('Unreachable').waitFor();
+      expect(await rowBoxes(page)).toEqual(before);
+      fleet.release('prod-us');
+      await row('prod-us').getByText('Reachable').waitFor();
+      expect(await row('prod-us').textContent()).toContain('v1.31.2 · −1 minor');
+      expect(await rowBoxes(page)).toEqual(before);
+      expect(await page.locator('table.clusters').getAttribute('aria-busy')).toBe('false');
+
+      await saveScreenshot(page, `clusters-rows-${colorScheme}`);
+      const violations = await runAxe(page);
+      expect(violations, describeViolations(violations)).toEqual([]);
+
+      // "Use" switches through the service layer; the list and the marker follow.
+      await row('lab').getByRole('button', { name: 'Use lab' }).click();
+      await page.getByText('Switched kubectl to zt-lab.').waitFor();
+      await row('lab').getByText('current').waitFor();
+      expect(await row('prod-us').getByRole('button', { name: 'Use prod-us' }).isEnabled()).toBe(true);
+      expect(fleet.standIn.calls.filter((c) => c.method === 'useContext').map((c) => c.args[0])).toEqual(['zt-lab']);
+      await app.close();
+    }
+  });
+
+  it('shows the WARP banner while WARP is down, and removes it when it is back', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const fleet = gatedFleet(`warp-${colorScheme}`);
+      await fleet.services.start();
+      const app = await openApp(browser, { services: fleet.services, url: server.url, colorScheme });
+      const { page } = app;
+      await page.getByRole('rowheader', { name: 'lab' }).waitFor();
+      for (const n of ['prod-us', 'payments-eu', 'lab']) fleet.release(n);
+      fleet.standIn.pushWarp(warpState('disconnected', 'Manual Disconnection'));
+      const banner = page.getByRole('alert').filter({ hasText: 'WARP is disconnected' });
+      await banner.waitFor();
+      expect(await banner.textContent()).toContain('(Manual Disconnection)');
+      expect(await page.getByRole('status').filter({ hasText: 'WARP' }).first().textContent()).toContain(
+        'WARP disconnected',
+      );
+      await saveScreenshot(page, `clusters-warp-down-${colorScheme}`);
+      const violations = await runAxe(page);
+      expect(violations, describeViolations(violations)).toEqual([]);
+      fleet.standIn.pushWarp(warpState('connected'));
+      await banner.waitFor({ state: 'detached' });
+      fleet.services.stop();
+      await app.close();
+    }
+  });
+
+  it('Diagnostics shows the ladder, highlights the failing step with its remedy, and exports the report', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const fleet = gatedFleet(`diag-${colorScheme}`);
+      const app = await openApp(browser, {
+        services: fleet.services,
+        url: server.url,
+        colorScheme,
+        hash: 'diagnostics',
+      });
+      const { page } = app;
+      const card = page.getByRole('article', { name: /^lab/ });
+      await card.waitFor();
+      expect(await card.getAttribute('aria-busy')).toBe('true');
+      for (const n of ['prod-us', 'payments-eu', 'lab']) fleet.release(n);
+      await card.locator('[data-verdict="tls-intercepted"]').waitFor();
+      const failing = card.locator('[aria-current="step"]');
+      expect(await failing.textContent()).toContain('TLS handshake');
+      expect(await failing.textContent()).toContain('failing step');
+      expect(await failing.textContent()).toContain('Do Not Inspect');
+      expect(await failing.textContent()).toContain('11 ms');
+      expect(await card.getByRole('img', { name: 'skipped' }).count()).toBe(2);
+      await saveScreenshot(page, `diagnostics-${colorScheme}`);
+      const violations = await runAxe(page);
+      expect(violations, describeViolations(violations)).toEqual([]);
+
+      await page.getByRole('button', { name: 'Copy report' }).click();
+      await page.getByText(/Copied the report/).waitFor();
+      expect(fleet.record.clipboard).toEqual(['# kubezt report\n\n3 clusters\n']);
+      await app.close();
+    }
+  });
+});

@@ -1,14 +1,10 @@
 import { access, readdir, realpath } from 'node:fs/promises';
+import http from 'node:http';
+import http2 from 'node:http2';
+import type net from 'node:net';
+import { isIP } from 'node:net';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
-import {
-  ApiException,
-  AuthenticationV1Api,
-  KubeConfig,
-  Observable,
-  type RequestContext,
-  type ResponseContext,
-  VersionApi,
-} from '@kubernetes/client-node';
+import tls from 'node:tls';
 import type { ExecSpec } from '../model/cluster.ts';
 import type { ProcessRunner } from '../process/runner.ts';
 import type { KubectlClientInfo, ProbeTarget } from './types.ts';
@@ -108,8 +104,6 @@ export async function runExecPlugin(
   return creds;
 }
 
-const b64 = (s: string) => Buffer.from(s).toString('base64');
-
 export interface VersionAnswer {
   major: string;
   minor: string;
@@ -122,10 +116,28 @@ export interface ReviewAnswer {
   groups: string[];
 }
 
+/** The API server answered, with a status other than 2xx. */
+export class KubeHttpError extends Error {
+  readonly status: number;
+  /** The response body (capped), usually a Kubernetes Status object. */
+  readonly body: string;
+  constructor(status: number, body: string) {
+    super(`HTTP ${status}`);
+    this.name = 'KubeHttpError';
+    this.status = status;
+    this.body = body;
+  }
+}
+
 /**
- * One @kubernetes/client-node KubeConfig for one context. client-node builds a new undici
- * dispatcher for every request; the middleware keeps the first and hands it to later requests,
- * so /version and selfsubjectreviews share one kept-alive TLS connection.
+ * A Kubernetes API client for one context, speaking to the server the way kubectl does: the
+ * context's CA, tls-server-name, client certificate and bearer token. Requests reuse connections:
+ * a connection the ladder already made and judged (`socket`) serves the first request (over HTTP/2
+ * when the server chose it in ALPN, so both requests share it), and a spare connection opened
+ * alongside it (`spare`) lets a second request run at the same time over HTTP/1.1.
+ *
+ * It is built on node:http/node:http2 rather than @kubernetes/client-node: loading client-node
+ * costs 1–2 s of CPU, more than a whole fleet check takes, and two fixed requests need none of it.
  */
 export interface KubeClient {
   version(signal: AbortSignal): Promise<VersionAnswer>;
@@ -133,68 +145,209 @@ export interface KubeClient {
   close(): Promise<void>;
 }
 
-export function createKubeClient(target: ProbeTarget, creds: WireCredentials): KubeClient {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      {
-        name: 'probe',
-        server: target.server,
-        skipTLSVerify: target.insecureSkipTlsVerify === true,
-        ...(target.certificateAuthorityData ? { caData: target.certificateAuthorityData } : {}),
-        ...(target.tlsServerName ? { tlsServerName: target.tlsServerName } : {}),
-      },
-    ],
-    users: [
-      {
-        name: 'probe',
-        ...(creds.token ? { token: creds.token } : {}),
-        ...(creds.certPem && creds.keyPem ? { certData: b64(creds.certPem), keyData: b64(creds.keyPem) } : {}),
-      },
-    ],
-    contexts: [{ name: 'probe', cluster: 'probe', user: 'probe' }],
-    currentContext: 'probe',
-  });
-  const versionApi = kc.makeApiClient(VersionApi);
-  const authApi = kc.makeApiClient(AuthenticationV1Api);
-  let shared: unknown;
-  const optionsFor = (signal: AbortSignal) => ({
-    middleware: [
-      {
-        pre(ctx: RequestContext) {
-          ctx.setSignal(signal);
-          if (shared === undefined) shared = ctx.getDispatcher();
-          else ctx.setDispatcher(shared as Parameters<RequestContext['setDispatcher']>[0]);
-          return new Observable(Promise.resolve(ctx));
-        },
-        post(rsp: ResponseContext) {
-          return new Observable(Promise.resolve(rsp));
-        },
-      },
-    ],
-    middlewareMergeStrategy: 'append' as const,
-  });
+export interface KubeClientOptions {
+  /** An established TLS connection to the server that the caller has verified; used first. */
+  socket?: tls.TLSSocket;
+  /**
+   * A second connection from `openApiConnection`, so two requests can run at once over HTTP/1.1
+   * (destroyed unused when `socket` speaks HTTP/2).
+   */
+  spareSocket?: tls.TLSSocket;
+  /** The server's IP when already resolved (avoids a second lookup for names). */
+  ip?: string;
+}
+
+/**
+ * What kubectl verifies on a new connection: the chain against the context's CA (the system
+ * roots without one, nothing with insecure-skip-tls-verify) and the certificate's names against
+ * tls-server-name, else the server's host. A connection that fails either is closed in the
+ * handshake, before any request (and its credentials) is written.
+ */
+function apiConnectOptions(target: ProbeTarget, creds: WireCredentials, ip?: string): tls.ConnectionOptions {
+  const url = new URL(target.server);
+  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const ca = target.certificateAuthorityData
+    ? Buffer.from(target.certificateAuthorityData, 'base64').toString('utf8')
+    : undefined;
+  const servername = target.tlsServerName ?? (isIP(hostname) ? undefined : hostname);
+  return {
+    host: ip ?? hostname,
+    port: url.port ? Number(url.port) : 443,
+    ...(servername ? { servername } : {}),
+    ...(ca ? { ca } : {}),
+    ...(creds.certPem && creds.keyPem ? { cert: creds.certPem, key: creds.keyPem } : {}),
+    rejectUnauthorized: target.insecureSkipTlsVerify !== true,
+    checkServerIdentity: (_host, cert) => tls.checkServerIdentity(target.tlsServerName ?? hostname, cert),
+    ALPNProtocols: ['http/1.1'],
+  };
+}
+
+/** Starts a verified TLS connection for API requests (see `apiConnectOptions`); errors are left to its user. */
+export function openApiConnection(
+  target: ProbeTarget,
+  creds: Pick<WireCredentials, 'certPem' | 'keyPem'>,
+  ip?: string,
+): tls.TLSSocket {
+  const socket = tls.connect(apiConnectOptions(target, creds, ip));
+  socket.on('error', () => {});
+  return socket;
+}
+
+const MAX_BODY = 1024 * 1024;
+
+export function createKubeClient(
+  target: ProbeTarget,
+  creds: WireCredentials,
+  opts: KubeClientOptions = {},
+): KubeClient {
+  const url = new URL(target.server);
+  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const port = url.port ? Number(url.port) : 443;
+  const authority = url.host;
+  const connectOptions = apiConnectOptions(target, creds, opts.ip);
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'user-agent': 'kubezt',
+    ...(creds.token ? { authorization: `Bearer ${creds.token}` } : {}),
+  };
+
+  const open: tls.TLSSocket[] = [];
+  const track = (s: tls.TLSSocket) => {
+    open.push(s);
+    s.on('error', () => {});
+    return s;
+  };
+  let given = opts.socket && !opts.socket.destroyed ? opts.socket : undefined;
+  if (given) track(given);
+  const h2 = given?.alpnProtocol === 'h2';
+  let spare = opts.spareSocket && !opts.spareSocket.destroyed ? track(opts.spareSocket) : undefined;
+  if (h2 && spare) {
+    spare.destroy();
+    spare = undefined;
+  }
+
+  let session: http2.ClientHttp2Session | undefined;
+  let agent: http.Agent | undefined;
+  if (h2 && given) {
+    const socket = given;
+    given = undefined;
+    session = http2.connect(`https://${authority}`, { createConnection: () => socket });
+    session.on('error', () => {});
+  } else {
+    agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
+    // The agent pools what it gets here: the judged connection first, then the spare, then new
+    // connections that verify the server themselves before any byte of a request is sent.
+    (agent as unknown as { createConnection: () => net.Socket }).createConnection = () => {
+      if (given) {
+        const s = given;
+        given = undefined;
+        return s;
+      }
+      if (spare) {
+        const s = spare;
+        spare = undefined;
+        return s;
+      }
+      return track(tls.connect(connectOptions) as tls.TLSSocket);
+    };
+  }
+
+  const request = (method: 'GET' | 'POST', path: string, body: string | undefined, signal: AbortSignal) =>
+    session
+      ? requestH2(session, method, path, headers, body, signal)
+      : requestH1(agent as http.Agent, { hostname, port, authority, method, path, headers, body, signal });
+
   return {
     async version(signal) {
-      const v = await versionApi.getCode({}, optionsFor(signal));
-      return { major: v.major, minor: v.minor, gitVersion: v.gitVersion, platform: v.platform };
+      const v = JSON.parse(await request('GET', '/version', undefined, signal)) as Partial<VersionAnswer>;
+      return {
+        major: String(v.major ?? ''),
+        minor: String(v.minor ?? ''),
+        gitVersion: String(v.gitVersion ?? ''),
+        ...(v.platform ? { platform: String(v.platform) } : {}),
+      };
     },
     async selfSubjectReview(signal) {
-      const review = await authApi.createSelfSubjectReview(
-        { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } },
-        optionsFor(signal),
-      );
+      const body = JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
+      const review = JSON.parse(
+        await request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', body, signal),
+      ) as { status?: { userInfo?: { username?: string; groups?: string[] } } };
       return {
         username: review.status?.userInfo?.username ?? '',
         groups: review.status?.userInfo?.groups ?? [],
       };
     },
     async close() {
-      const d = shared as { destroy?: () => Promise<void> } | undefined;
-      shared = undefined;
-      await d?.destroy?.().catch(() => {});
+      agent?.destroy();
+      session?.destroy();
+      for (const s of open) s.destroy();
+      spare = undefined;
+      given = undefined;
     },
   };
+}
+
+function requestH1(
+  agent: http.Agent,
+  r: {
+    hostname: string;
+    port: number;
+    authority: string;
+    method: string;
+    path: string;
+    headers: Record<string, string>;
+    body: string | undefined;
+    signal: AbortSignal;
+  },
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = { ...r.headers, host: r.authority };
+    if (r.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = Buffer.byteLength(r.body);
+    }
+    const req = http.request(
+      { agent, host: r.hostname, port: r.port, method: r.method, path: r.path, headers, signal: r.signal },
+      (res) => collect(res, res.statusCode ?? 0).then(resolve, reject),
+    );
+    req.on('error', reject);
+    req.end(r.body);
+  });
+}
+
+function requestH2(
+  session: http2.ClientHttp2Session,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  signal: AbortSignal,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const h: http2.OutgoingHttpHeaders = { ...headers, ':method': method, ':path': path };
+    if (body !== undefined) h['content-type'] = 'application/json';
+    const stream = session.request(h, { signal });
+    stream.on('error', reject);
+    stream.on('response', (rh) => collect(stream, Number(rh[':status'] ?? 0)).then(resolve, reject));
+    stream.end(body);
+  });
+}
+
+function collect(stream: NodeJS.ReadableStream, status: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY) chunks.push(c);
+    });
+    stream.on('error', reject);
+    stream.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (status >= 200 && status < 300) resolve(text);
+      else reject(new KubeHttpError(status, text.slice(0, 4096)));
+    });
+  });
 }
 
 export interface HttpFailure {
@@ -204,28 +357,21 @@ export interface HttpFailure {
   message: string;
 }
 
-/** Makes sense of what client-node threw: an HTTP status with its Status body, or a network failure. */
+/** Makes sense of what a request threw: an HTTP status with its Status body, or a network failure. */
 export function describeKubeError(e: unknown): HttpFailure {
-  if (e instanceof ApiException) {
-    const body = e.body as unknown;
-    let message = '';
-    if (typeof body === 'string') {
-      try {
-        message = (JSON.parse(body) as { message?: string }).message ?? body;
-      } catch {
-        message = body;
-      }
-    } else if (body && typeof body === 'object' && 'message' in body) {
-      message = String((body as { message: unknown }).message);
-    }
-    return { kind: 'status', status: e.code, message: message.trim().slice(0, 300) };
+  if (e instanceof KubeHttpError) {
+    let message = e.body;
+    try {
+      const parsed = JSON.parse(e.body) as { message?: unknown };
+      if (typeof parsed?.message === 'string') message = parsed.message;
+    } catch {}
+    return { kind: 'status', status: e.status, message: message.trim().slice(0, 300) };
   }
-  const err = e as { message?: string; cause?: { code?: string; message?: string } };
+  if (e instanceof SyntaxError) return { kind: 'network', message: `the answer is not JSON (${e.message})` };
+  const err = e as { message?: string; code?: string; cause?: { code?: string; message?: string } };
   const cause = err?.cause;
-  return {
-    kind: 'network',
-    message: cause?.message ? `${err.message}: ${cause.message}` : String(err?.message ?? e),
-  };
+  const message = cause?.message ? `${err.message}: ${cause.message}` : String(err?.message ?? e);
+  return { kind: 'network', message: err?.code && !message.includes(err.code) ? `${message} (${err.code})` : message };
 }
 
 /** `minor` fields look like "31", "31+" (GKE, EKS): only the number counts. */

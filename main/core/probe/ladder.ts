@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import type net from 'node:net';
 import { isIP } from 'node:net';
+import type tls from 'node:tls';
 import { DeadlineError, withDeadline } from './deadline.ts';
 import { isCloudflareGatewayName } from './gateway.ts';
 import {
@@ -10,6 +11,7 @@ import {
   ExecPluginError,
   type KubeClient,
   minorOf,
+  openApiConnection,
   runExecPlugin,
   type WireCredentials,
 } from './kube.ts';
@@ -115,14 +117,32 @@ function credentialsRemedy(target: ProbeTarget): string {
   }
 }
 
+export interface LadderOptions extends ProbeOptions {
+  signal?: AbortSignal;
+}
+
+interface Timed {
+  outcome: StepOutcome;
+  durationMs: number;
+}
+
+const since = (started: number) => Math.round((performance.now() - started) * 10) / 10;
+
 /**
  * Runs the ladder warp → route → tcp → tls → version → auth for one cluster. Never throws and
  * never outlives `ladderTimeoutMs` by more than a step's cleanup: every step has a deadline.
+ *
+ * Steps are reported in ladder order, and every step after a failure is `skip`; the work itself
+ * overlaps where that is safe: TCP and TLS start while WARP and the route are being read (a bare
+ * connection carries no credential), an exec plugin runs during the TLS handshake, the API
+ * requests reuse the judged TLS connection, and /version and selfsubjectreviews go out together
+ * (over HTTP/2 on that connection, or over a spare HTTP/1.1 connection opened beside it). No
+ * credential is sent before the tls step has passed.
  */
 export async function probeCluster(
   target: ProbeTarget,
   envOrRun: ProbeEnvironment | ProbeRun,
-  opts: ProbeOptions & { signal?: AbortSignal } = {},
+  opts: LadderOptions = {},
 ): Promise<ProbeResult> {
   const run = 'warpState' in envOrRun ? envOrRun : createProbeRun(envOrRun);
   const env = run.env;
@@ -138,32 +158,49 @@ export async function probeCluster(
   let ip: string | undefined = isIP(host) ? host : undefined;
   let failedAt: StepName | undefined;
   let socket: net.Socket | undefined;
-  let kube: KubeClient | undefined;
-  let creds: WireCredentials | undefined;
+  let tlsSocket: tls.TLSSocket | undefined;
+  let spare: tls.TLSSocket | undefined;
+  let kubeTask: Promise<KubeClient> | undefined;
 
-  const record = (step: StepName, started: number, outcome: StepOutcome) => {
-    const result: StepResult = { step, durationMs: Math.round((performance.now() - started) * 10) / 10, ...outcome };
+  // Aborted when the ladder ends or a step fails (or the caller aborts): stops the work that ran
+  // ahead of the report.
+  const ladder = new AbortController();
+  const onParentAbort = () => ladder.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) ladder.abort(opts.signal.reason);
+  else opts.signal?.addEventListener('abort', onParentAbort, { once: true });
+  const held = new Set<net.Socket>();
+  const keep = <S extends net.Socket>(s: S): S => {
+    if (ladder.signal.aborted) s.destroy();
+    else held.add(s);
+    return s;
+  };
+
+  const record = (step: StepName, timed: Timed | null) => {
+    const result: StepResult = failedAt
+      ? { step, durationMs: 0, ...skip('skipped', `Skipped because the ${failedAt} step failed.`) }
+      : timed
+        ? { step, durationMs: timed.durationMs, ...timed.outcome }
+        : { step, durationMs: 0, ...skip('deadline', `Skipped: the check ran out of time (${ladderTimeoutMs} ms).`) };
     steps.push(result);
-    if (result.status === 'fail' && !failedAt) failedAt = step;
+    if (result.status === 'fail' && !failedAt) {
+      failedAt = step;
+      ladder.abort(new Error(`the ${step} step failed`));
+    }
     opts.onStep?.(target, result);
   };
 
-  /** Runs one step under min(step deadline, what is left of the ladder's). */
-  const step = async (
-    name: StepName,
+  /** Runs one step body now, under min(step deadline, what is left of the ladder's); null when out of time. */
+  const runStep = async (
     body: (signal: AbortSignal, budgetMs: number) => Promise<StepOutcome>,
     onDeadline: (ms: number) => StepOutcome,
-  ) => {
+  ): Promise<Timed | null> => {
     const started = performance.now();
-    if (failedAt) return record(name, started, skip('skipped', `Skipped because the ${failedAt} step failed.`));
     const left = endBy - started;
-    if (left <= 0 || opts.signal?.aborted) {
-      return record(name, started, skip('deadline', `Skipped: the check ran out of time (${ladderTimeoutMs} ms).`));
-    }
+    if (left <= 0 || ladder.signal.aborted) return null;
     const budget = Math.min(stepTimeoutMs, left);
     let outcome: StepOutcome;
     try {
-      outcome = await withDeadline(budget, opts.signal, (signal) => body(signal, budget));
+      outcome = await withDeadline(budget, ladder.signal, (signal) => body(signal, budget));
     } catch (e) {
       outcome =
         e instanceof DeadlineError
@@ -174,196 +211,244 @@ export async function probeCluster(
               'Retry; if it persists, report it.',
             );
     }
-    record(name, started, outcome);
+    return { outcome, durationMs: since(started) };
   };
 
-  try {
-    // warp
-    await step(
-      'warp',
-      async () => {
-        if (!env.warp) return skip('not-checked', 'WARP state not checked.');
-        let w: Awaited<ReturnType<ProbeRun['warpState']>>;
-        try {
-          w = await run.warpState();
-        } catch (e) {
+  // The host is resolved once, for the route check and the connection alike.
+  let resolving: Promise<string> | undefined;
+  const resolveIp = (): Promise<string> => {
+    if (ip) return Promise.resolve(ip);
+    resolving ??= lookup(host).then((r) => {
+      ip = r.address;
+      return r.address;
+    });
+    return resolving;
+  };
+
+  /** Credentials as they go on the wire; an exec plugin runs once, started as soon as TCP connects. */
+  let credsTask: Promise<WireCredentials> | undefined;
+  const credentials = (): Promise<WireCredentials> => {
+    credsTask ??= (async () => {
+      const c = target.credentials;
+      if (c.kind === 'token') return { token: c.token };
+      if (c.kind === 'clientCertificate') return { certPem: c.certPem, keyPem: c.keyPem };
+      if (c.kind !== 'exec') return {};
+      return runExecPlugin(c.exec, {
+        runner: env.runner,
+        timeoutMs: Math.max(1, Math.min(stepTimeoutMs, endBy - performance.now()) - 50),
+        env: env.env ?? process.env,
+        ...(c.baseDir ? { baseDir: c.baseDir } : {}),
+        cluster: {
+          server: target.server,
+          ...(target.certificateAuthorityData ? { certificateAuthorityData: target.certificateAuthorityData } : {}),
+          ...(target.tlsServerName ? { tlsServerName: target.tlsServerName } : {}),
+        },
+      });
+    })();
+    credsTask.catch(() => {});
+    return credsTask;
+  };
+
+  /** The API client over the judged connection; made once, for both requests. */
+  const client = (): Promise<KubeClient> => {
+    kubeTask ??= credentials().then((creds) => {
+      // A certificate from an exec plugin was not in the judged handshake: new connections carry it.
+      const reuse = !(target.credentials.kind === 'exec' && creds.certPem);
+      const given = reuse && tlsSocket && !tlsSocket.destroyed ? tlsSocket : undefined;
+      const extra = reuse && spare && !spare.destroyed ? spare : undefined;
+      tlsSocket = undefined;
+      spare = undefined;
+      return createKubeClient(target, creds, {
+        ...(given ? { socket: given } : {}),
+        ...(extra ? { spareSocket: extra } : {}),
+        ...(ip ? { ip } : {}),
+      });
+    });
+    kubeTask.catch(() => {});
+    return kubeTask;
+  };
+
+  // Started at once and together; reported below in ladder order.
+  const warpTask = runStep(
+    async () => {
+      if (!env.warp) return skip('not-checked', 'WARP state not checked.');
+      let w: Awaited<ReturnType<ProbeRun['warpState']>>;
+      try {
+        w = await run.warpState();
+      } catch (e) {
+        return warn(
+          'warp-unknown',
+          `WARP state could not be read: ${(e as Error).message}.`,
+          'Check that warp-cli answers (`warp-cli status`).',
+        );
+      }
+      const data = { state: w.state, gatewayOn: w.gatewayOn };
+      const gw = w.gatewayOn ? ' with Gateway filtering on' : '';
+      switch (w.state) {
+        case 'connected':
+          return ok('warp-connected', `WARP is connected${gw}.`, data);
+        case 'connecting':
+          return warn(
+            'warp-connecting',
+            'WARP is still connecting.',
+            'Wait for WARP to connect, then check again.',
+            data,
+          );
+        case 'disconnected':
+          return fail(
+            'warp-disconnected',
+            `WARP is disconnected${w.detail ? ` (${w.detail})` : ''}.`,
+            'Connect WARP (the Cloudflare WARP app, or `warp-cli connect`) and check again.',
+            data,
+          );
+        case 'unavailable':
+          return fail(
+            'warp-unavailable',
+            'The Cloudflare WARP client is not installed or its daemon is not running.',
+            "Install the Cloudflare WARP client and enroll it in your organization's Zero Trust team.",
+            data,
+          );
+        default:
           return warn(
             'warp-unknown',
-            `WARP state could not be read: ${(e as Error).message}.`,
-            'Check that warp-cli answers (`warp-cli status`).',
+            `WARP state is unknown${w.detail ? ` (${w.detail})` : ''}.`,
+            'Check the WARP app; the next steps tell whether the cluster is reachable anyway.',
+            data,
           );
-        }
-        const data = { state: w.state, gatewayOn: w.gatewayOn };
-        const gw = w.gatewayOn ? ' with Gateway filtering on' : '';
-        switch (w.state) {
-          case 'connected':
-            return ok('warp-connected', `WARP is connected${gw}.`, data);
-          case 'connecting':
-            return warn(
-              'warp-connecting',
-              'WARP is still connecting.',
-              'Wait for WARP to connect, then check again.',
-              data,
-            );
-          case 'disconnected':
-            return fail(
-              'warp-disconnected',
-              `WARP is disconnected${w.detail ? ` (${w.detail})` : ''}.`,
-              'Connect WARP (the Cloudflare WARP app, or `warp-cli connect`) and check again.',
-              data,
-            );
-          case 'unavailable':
-            return fail(
-              'warp-unavailable',
-              'The Cloudflare WARP client is not installed or its daemon is not running.',
-              "Install the Cloudflare WARP client and enroll it in your organization's Zero Trust team.",
-              data,
-            );
-          default:
-            return warn(
-              'warp-unknown',
-              `WARP state is unknown${w.detail ? ` (${w.detail})` : ''}.`,
-              'Check the WARP app; the next steps tell whether the cluster is reachable anyway.',
-              data,
-            );
-        }
-      },
-      (ms) =>
-        warn(
-          'warp-unknown',
-          `WARP state could not be read within ${ms} ms.`,
-          'Check that warp-cli answers (`warp-cli status`).',
-        ),
-    );
-
-    // route (resolves the host first when the server is a name)
-    const resolveIp = async (): Promise<string> => {
-      if (ip) return ip;
-      const r = await lookup(host);
-      ip = r.address;
-      return ip;
-    };
-    await step(
-      'route',
-      async () => {
-        if (!env.warp) return skip('not-checked', 'Route through WARP not checked.');
-        let address: string;
-        try {
-          address = await resolveIp();
-        } catch (e) {
-          return warn(
-            'route-unknown',
-            `Could not resolve ${host}: ${(e as Error).message}.`,
-            'Check the server name in the kubeconfig.',
-          );
-        }
-        let r: Awaited<ReturnType<NonNullable<ProbeEnvironment['warp']>['routeFor']>>;
-        try {
-          r = await env.warp.routeFor(address);
-        } catch (e) {
-          return warn(
-            'route-unknown',
-            `The route to ${address} could not be read: ${(e as Error).message}.`,
-            'The next steps tell whether the cluster is reachable anyway.',
-          );
-        }
-        const data = { ip: address, verdict: r.verdict };
-        switch (r.verdict) {
-          case 'via-warp':
-            return ok('via-warp', r.detail, data);
-          case 'split-tunnel-excluded':
-            return fail(
-              'split-tunnel-excluded',
-              r.detail,
-              r.remedy ??
-                `Split tunnel excludes ${address}: add ${address}/32 to the Include list or remove it from Exclude.`,
-              data,
-            );
-          case 'not-via-warp':
-            return fail(
-              'not-via-warp',
-              r.detail,
-              r.remedy ??
-                `Traffic to ${address} does not go through WARP: check that the tunnel's route covers it and that WARP's split tunnel includes it.`,
-              data,
-            );
-          default:
-            return warn(
-              'route-unknown',
-              r.detail,
-              r.remedy ?? 'The next steps tell whether the cluster is reachable anyway.',
-              data,
-            );
-        }
-      },
-      (ms) =>
-        warn(
+      }
+    },
+    (ms) =>
+      warn(
+        'warp-unknown',
+        `WARP state could not be read within ${ms} ms.`,
+        'Check that warp-cli answers (`warp-cli status`).',
+      ),
+  );
+  const routeTask = runStep(
+    async () => {
+      if (!env.warp) return skip('not-checked', 'Route through WARP not checked.');
+      let address: string;
+      try {
+        address = await resolveIp();
+      } catch (e) {
+        return warn(
           'route-unknown',
-          `The route to ${ip ?? host} could not be read within ${ms} ms.`,
+          `Could not resolve ${host}: ${(e as Error).message}.`,
+          'Check the server name in the kubeconfig.',
+        );
+      }
+      let r: Awaited<ReturnType<NonNullable<ProbeEnvironment['warp']>['routeFor']>>;
+      try {
+        r = await env.warp.routeFor(address);
+      } catch (e) {
+        return warn(
+          'route-unknown',
+          `The route to ${address} could not be read: ${(e as Error).message}.`,
           'The next steps tell whether the cluster is reachable anyway.',
-        ),
-    );
-
-    // tcp
-    await step(
-      'tcp',
-      async (signal) => {
-        if (!parsed) {
+        );
+      }
+      const data = { ip: address, verdict: r.verdict };
+      switch (r.verdict) {
+        case 'via-warp':
+          return ok('via-warp', r.detail, data);
+        case 'split-tunnel-excluded':
           return fail(
-            'dns',
-            `"${target.server}" is not an https:// URL.`,
-            'Fix the server URL in the kubeconfig (https://IP:port).',
+            'split-tunnel-excluded',
+            r.detail,
+            r.remedy ??
+              `Split tunnel excludes ${address}: add ${address}/32 to the Include list or remove it from Exclude.`,
+            data,
+          );
+        case 'not-via-warp':
+          return fail(
+            'not-via-warp',
+            r.detail,
+            r.remedy ??
+              `Traffic to ${address} does not go through WARP: check that the tunnel's route covers it and that WARP's split tunnel includes it.`,
+            data,
+          );
+        default:
+          return warn(
+            'route-unknown',
+            r.detail,
+            r.remedy ?? 'The next steps tell whether the cluster is reachable anyway.',
+            data,
+          );
+      }
+    },
+    (ms) =>
+      warn(
+        'route-unknown',
+        `The route to ${ip ?? host} could not be read within ${ms} ms.`,
+        'The next steps tell whether the cluster is reachable anyway.',
+      ),
+  );
+  const tcpTask = runStep(
+    async (signal) => {
+      if (!parsed) {
+        return fail(
+          'dns',
+          `"${target.server}" is not an https:// URL.`,
+          'Fix the server URL in the kubeconfig (https://IP:port).',
+        );
+      }
+      let address: string;
+      try {
+        address = await resolveIp();
+      } catch (e) {
+        return fail(
+          'dns',
+          `Could not resolve ${host}: ${(e as Error).message}.`,
+          'Check the server name in the kubeconfig.',
+        );
+      }
+      const started = performance.now();
+      try {
+        socket = keep(await connectTcp(address, port, signal));
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ECONNREFUSED') {
+          return fail(
+            'refused',
+            `${hostPort(address, port)} refused the connection.`,
+            `Nothing accepts connections on ${hostPort(address, port)}: check that the API server is up and that the tunnel (cloudflared) routes this IP to it.`,
           );
         }
-        let address: string;
-        try {
-          address = await resolveIp();
-        } catch (e) {
-          return fail(
-            'dns',
-            `Could not resolve ${host}: ${(e as Error).message}.`,
-            'Check the server name in the kubeconfig.',
-          );
-        }
-        const started = performance.now();
-        try {
-          socket = await connectTcp(address, port, signal);
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          if (code === 'ECONNREFUSED') {
-            return fail(
-              'refused',
-              `${hostPort(address, port)} refused the connection.`,
-              `Nothing accepts connections on ${hostPort(address, port)}: check that the API server is up and that the tunnel (cloudflared) routes this IP to it.`,
-            );
-          }
-          if (code === 'ETIMEDOUT') throw new DeadlineError(0);
-          return fail(
-            'unreachable',
-            `${hostPort(address, port)} is unreachable (${code ?? (e as Error).message}).`,
-            `Check that ${address} is routed through WARP and that the tunnel is healthy.`,
-          );
-        }
-        const connectMs = Math.round((performance.now() - started) * 10) / 10;
-        return ok('connected', `Connected to ${hostPort(address, port)} in ${connectMs} ms.`, {
-          ip: address,
-          port,
-          connectMs,
-        });
-      },
-      (ms) =>
-        fail(
-          'timeout',
-          `No answer from ${hostPort(ip ?? host, port)} within ${ms} ms.`,
-          `Packets to ${ip ?? host} are dropped: check that WARP routes it (split tunnel Include list) and that the tunnel serving it is healthy.`,
-        ),
-    );
-
-    // tls
-    await step(
-      'tls',
+        if (code === 'ETIMEDOUT') throw new DeadlineError(0);
+        return fail(
+          'unreachable',
+          `${hostPort(address, port)} is unreachable (${code ?? (e as Error).message}).`,
+          `Check that ${address} is routed through WARP and that the tunnel is healthy.`,
+        );
+      }
+      const connectMs = Math.round((performance.now() - started) * 10) / 10;
+      return ok('connected', `Connected to ${hostPort(address, port)} in ${connectMs} ms.`, {
+        ip: address,
+        port,
+        connectMs,
+      });
+    },
+    (ms) =>
+      fail(
+        'timeout',
+        `No answer from ${hostPort(ip ?? host, port)} within ${ms} ms.`,
+        `Packets to ${ip ?? host} are dropped: check that WARP routes it (split tunnel Include list) and that the tunnel serving it is healthy.`,
+      ),
+  );
+  const tlsTask = tcpTask.then((tcp) => {
+    if (!tcp || tcp.outcome.status === 'fail' || ladder.signal.aborted) return null;
+    const c = target.credentials;
+    if (c.kind === 'exec') credentials();
+    else if (opts.parallelRequests !== false && ip) {
+      // Beside the connection being judged, so /version and selfsubjectreviews can go out
+      // together over HTTP/1.1. It verifies the server on its own before a request is written.
+      spare = keep(openApiConnection(target, c.kind === 'clientCertificate' ? c : {}, ip));
+    }
+    return runStep(
       async (signal) => {
         const s = socket as net.Socket;
+        const c = target.credentials;
+        const clientCert = c.kind === 'clientCertificate' ? { cert: c.certPem, key: c.keyPem } : {};
         const servername = target.tlsServerName ?? (isIP(host) ? undefined : host);
         const ca = target.certificateAuthorityData
           ? Buffer.from(target.certificateAuthorityData, 'base64').toString('utf8')
@@ -372,10 +457,15 @@ export async function probeCluster(
         let facts: TlsFacts;
         let leaf: import('node:tls').PeerCertificate;
         try {
-          const r = await handshakeTls(s, { ...(servername ? { servername } : {}), ...(ca ? { ca } : {}), signal });
+          const r = await handshakeTls(s, {
+            ...(servername ? { servername } : {}),
+            ...(ca ? { ca } : {}),
+            ...clientCert,
+            signal,
+          });
           facts = r.facts;
           leaf = r.leaf;
-          r.socket.destroy();
+          tlsSocket = keep(r.socket);
         } catch (e) {
           if (e instanceof DeadlineError) throw e;
           return fail(
@@ -451,187 +541,192 @@ export async function probeCluster(
           "Something between here and the API server holds the connection open without TLS: check that the tunnel's ingress points at the API server's TLS port and that no proxy or firewall stalls it.",
         ),
     );
-    socket?.destroy();
+  });
 
-    // version
-    await step(
-      'version',
-      async (signal, budget) => {
-        const c = target.credentials;
-        try {
-          if (c.kind === 'token') creds = { token: c.token };
-          else if (c.kind === 'clientCertificate') creds = { certPem: c.certPem, keyPem: c.keyPem };
-          else if (c.kind === 'exec') {
-            creds = await runExecPlugin(c.exec, {
-              runner: env.runner,
-              timeoutMs: Math.max(1, budget - 50),
-              env: env.env ?? process.env,
-              ...(c.baseDir ? { baseDir: c.baseDir } : {}),
-              cluster: {
-                server: target.server,
-                ...(target.certificateAuthorityData
-                  ? { certificateAuthorityData: target.certificateAuthorityData }
-                  : {}),
-                ...(target.tlsServerName ? { tlsServerName: target.tlsServerName } : {}),
-              },
-            });
-          } else creds = {};
-        } catch (e) {
-          if (e instanceof ExecPluginError) {
+  try {
+    record('warp', await warpTask);
+    record('route', failedAt ? null : await routeTask);
+    record('tcp', failedAt ? null : await tcpTask);
+    record('tls', failedAt ? null : await tlsTask);
+    if (failedAt) {
+      record('version', null);
+      record('auth', null);
+    } else {
+      const versionTask = runStep(
+        async (signal, budget) => {
+          let kube: KubeClient;
+          try {
+            kube = await client();
+          } catch (e) {
+            if (e instanceof ExecPluginError) {
+              const c = target.credentials;
+              return fail(
+                'credentials-failed',
+                e.message,
+                c.kind === 'exec' && c.exec.installHint
+                  ? c.exec.installHint.trim()
+                  : 'Run the credential plugin by hand to see what it needs (often a fresh login), then check again.',
+              );
+            }
+            throw e;
+          }
+          let v: Awaited<ReturnType<KubeClient['version']>>;
+          const sent = performance.now();
+          try {
+            v = await kube.version(signal);
+          } catch (e) {
+            if (signal.aborted) throw new DeadlineError(budget);
+            const f = describeKubeError(e);
+            if (f.kind === 'status' && f.status === 401) {
+              return fail(
+                'unauthorized',
+                'The server rejected the credentials (401 Unauthorized) on GET /version.',
+                credentialsRemedy(target),
+                {
+                  status: 401,
+                },
+              );
+            }
+            if (f.kind === 'status' && f.status === 403) {
+              return warn(
+                'forbidden',
+                `The credentials are valid but may not read /version (403 Forbidden: ${f.message}).`,
+                'Ask the cluster admin to keep the default system:public-info-viewer binding.',
+                { status: 403 },
+              );
+            }
             return fail(
-              'credentials-failed',
-              e.message,
-              c.kind === 'exec' && c.exec.installHint
-                ? c.exec.installHint.trim()
-                : 'Run the credential plugin by hand to see what it needs (often a fresh login), then check again.',
+              'http-error',
+              f.kind === 'status'
+                ? `GET /version answered HTTP ${f.status}: ${f.message || 'no message'}.`
+                : `GET /version failed: ${f.message}.`,
+              'The API server or the tunnel in front of it is not healthy: check the cluster and cloudflared logs.',
+              f.status ? { status: f.status } : undefined,
             );
           }
-          throw e;
-        }
-        kube = createKubeClient(target, creds);
-        let v: Awaited<ReturnType<KubeClient['version']>>;
-        try {
-          v = await kube.version(signal);
-        } catch (e) {
-          if (signal.aborted) throw new DeadlineError(budget);
-          const f = describeKubeError(e);
-          if (f.kind === 'status' && f.status === 401) {
-            return fail(
-              'unauthorized',
-              'The server rejected the credentials (401 Unauthorized) on GET /version.',
-              credentialsRemedy(target),
+          const roundTripMs = since(sent);
+          const serverMinor = minorOf(v.minor, v.gitVersion);
+          const kubectl = await run.kubectlClient();
+          const data: Record<string, unknown> = {
+            gitVersion: v.gitVersion,
+            major: v.major,
+            minor: v.minor,
+            ...(v.platform ? { platform: v.platform } : {}),
+            kubectl: kubectl?.gitVersion ?? null,
+            roundTripMs,
+          };
+          if (!kubectl || serverMinor === null) {
+            return ok(
+              'skew-unknown',
+              `Server ${v.gitVersion}; ${kubectl ? 'its minor version is unreadable' : 'no local kubectl found'}, so version skew was not checked.`,
+              data,
+            );
+          }
+          if (kubectl.dispatcherMinors?.includes(serverMinor) && String(kubectl.major) === String(v.major)) {
+            return ok(
+              'supported-skew',
+              `Server ${v.gitVersion}; the kubectl dispatcher runs kubectl 1.${serverMinor} for it.`,
               {
-                status: 401,
+                ...data,
+                skew: 0,
               },
             );
           }
-          if (f.kind === 'status' && f.status === 403) {
+          const skew = serverMinor - kubectl.minor;
+          data.skew = skew;
+          if (Math.abs(skew) > 1 || String(kubectl.major) !== String(v.major)) {
+            // kubectl's own words, so users can search for them.
             return warn(
-              'forbidden',
-              `The credentials are valid but may not read /version (403 Forbidden: ${f.message}).`,
-              'Ask the cluster admin to keep the default system:public-info-viewer binding.',
-              { status: 403 },
+              'version-skew',
+              `Server ${v.gitVersion}. WARNING: version difference between client (${kubectl.major}.${kubectl.minor}) and server (${v.major}.${serverMinor}) exceeds the supported minor version skew of +/-1`,
+              `Use a kubectl from 1.${serverMinor - 1} to 1.${serverMinor + 1} for this cluster, or upgrade the cluster.`,
+              data,
             );
           }
-          return fail(
-            'http-error',
-            f.kind === 'status'
-              ? `GET /version answered HTTP ${f.status}: ${f.message || 'no message'}.`
-              : `GET /version failed: ${f.message}.`,
-            'The API server or the tunnel in front of it is not healthy: check the cluster and cloudflared logs.',
-            f.status ? { status: f.status } : undefined,
-          );
-        }
-        const serverMinor = minorOf(v.minor, v.gitVersion);
-        const client = await run.kubectlClient();
-        const data: Record<string, unknown> = {
-          gitVersion: v.gitVersion,
-          major: v.major,
-          minor: v.minor,
-          ...(v.platform ? { platform: v.platform } : {}),
-          kubectl: client?.gitVersion ?? null,
-        };
-        if (!client || serverMinor === null) {
-          return ok(
-            'skew-unknown',
-            `Server ${v.gitVersion}; ${client ? 'its minor version is unreadable' : 'no local kubectl found'}, so version skew was not checked.`,
-            data,
-          );
-        }
-        if (client.dispatcherMinors?.includes(serverMinor) && String(client.major) === String(v.major)) {
           return ok(
             'supported-skew',
-            `Server ${v.gitVersion}; the kubectl dispatcher runs kubectl 1.${serverMinor} for it.`,
-            {
-              ...data,
-              skew: 0,
-            },
-          );
-        }
-        const skew = serverMinor - client.minor;
-        data.skew = skew;
-        if (Math.abs(skew) > 1 || String(client.major) !== String(v.major)) {
-          // kubectl's own words, so users can search for them.
-          return warn(
-            'version-skew',
-            `Server ${v.gitVersion}. WARNING: version difference between client (${client.major}.${client.minor}) and server (${v.major}.${serverMinor}) exceeds the supported minor version skew of +/-1`,
-            `Use a kubectl from 1.${serverMinor - 1} to 1.${serverMinor + 1} for this cluster, or upgrade the cluster.`,
+            `Server ${v.gitVersion}; kubectl ${kubectl.gitVersion} is within one minor version.`,
             data,
           );
-        }
-        return ok(
-          'supported-skew',
-          `Server ${v.gitVersion}; kubectl ${client.gitVersion} is within one minor version.`,
-          data,
-        );
-      },
-      (ms) =>
-        fail(
-          'http-timeout',
-          `GET /version got no answer within ${ms} ms.`,
-          'The API server accepted TLS but is not answering: it may be overloaded, or the tunnel is degraded. Retry, then check the cluster and cloudflared.',
-        ),
-    );
-
-    // auth
-    await step(
-      'auth',
-      async (signal, budget) => {
-        if (!kube) return skip('skipped', 'Skipped: no API client.');
-        try {
-          const r = await kube.selfSubjectReview(signal);
-          return ok(
-            'authenticated',
-            `Authenticated as ${r.username}${r.groups.length ? ` (groups: ${r.groups.join(', ')})` : ''}.`,
-            { username: r.username, groups: r.groups },
-          );
-        } catch (e) {
-          if (signal.aborted) throw new DeadlineError(budget);
-          const f = describeKubeError(e);
-          if (f.status === 401) {
+        },
+        (ms) =>
+          fail(
+            'http-timeout',
+            `GET /version got no answer within ${ms} ms.`,
+            'The API server accepted TLS but is not answering: it may be overloaded, or the tunnel is degraded. Retry, then check the cluster and cloudflared.',
+          ),
+      );
+      const authTask = runStep(
+        async (signal, budget) => {
+          let kube: KubeClient;
+          try {
+            kube = await client();
+          } catch {
+            // The version step reports why there are no credentials.
+            return skip('skipped', 'Skipped: no credentials to send.');
+          }
+          try {
+            const r = await kube.selfSubjectReview(signal);
+            return ok(
+              'authenticated',
+              `Authenticated as ${r.username}${r.groups.length ? ` (groups: ${r.groups.join(', ')})` : ''}.`,
+              { username: r.username, groups: r.groups },
+            );
+          } catch (e) {
+            if (signal.aborted) throw new DeadlineError(budget);
+            const f = describeKubeError(e);
+            if (f.status === 401) {
+              return fail(
+                'unauthorized',
+                'The server rejected the credentials (401 Unauthorized): they are missing, expired or revoked.',
+                credentialsRemedy(target),
+                { status: 401 },
+              );
+            }
+            if (f.status === 403) {
+              return warn(
+                'forbidden',
+                'Authenticated, but not allowed to create selfsubjectreviews (403 Forbidden), so the user name cannot be shown.',
+                'Ask the cluster admin to allow "create" on selfsubjectreviews.authentication.k8s.io (every authenticated user has it by default since Kubernetes 1.28).',
+                { status: 403 },
+              );
+            }
+            if (f.status === 404) {
+              return warn(
+                'not-supported',
+                'The server does not serve authentication.k8s.io/v1 selfsubjectreviews (Kubernetes before 1.28), so the user name cannot be shown.',
+                'Nothing to fix for kubectl; the cluster needs Kubernetes 1.28 or later to report who you are.',
+                { status: 404 },
+              );
+            }
             return fail(
-              'unauthorized',
-              'The server rejected the credentials (401 Unauthorized): they are missing, expired or revoked.',
-              credentialsRemedy(target),
-              { status: 401 },
+              'http-error',
+              f.kind === 'status'
+                ? `POST selfsubjectreviews answered HTTP ${f.status}: ${f.message || 'no message'}.`
+                : `POST selfsubjectreviews failed: ${f.message}.`,
+              'The API server or the tunnel in front of it is not healthy: check the cluster and cloudflared logs.',
+              f.status ? { status: f.status } : undefined,
             );
           }
-          if (f.status === 403) {
-            return warn(
-              'forbidden',
-              'Authenticated, but not allowed to create selfsubjectreviews (403 Forbidden), so the user name cannot be shown.',
-              'Ask the cluster admin to allow "create" on selfsubjectreviews.authentication.k8s.io (every authenticated user has it by default since Kubernetes 1.28).',
-              { status: 403 },
-            );
-          }
-          if (f.status === 404) {
-            return warn(
-              'not-supported',
-              'The server does not serve authentication.k8s.io/v1 selfsubjectreviews (Kubernetes before 1.28), so the user name cannot be shown.',
-              'Nothing to fix for kubectl; the cluster needs Kubernetes 1.28 or later to report who you are.',
-              { status: 404 },
-            );
-          }
-          return fail(
-            'http-error',
-            f.kind === 'status'
-              ? `POST selfsubjectreviews answered HTTP ${f.status}: ${f.message || 'no message'}.`
-              : `POST selfsubjectreviews failed: ${f.message}.`,
-            'The API server or the tunnel in front of it is not healthy: check the cluster and cloudflared logs.',
-            f.status ? { status: f.status } : undefined,
-          );
-        }
-      },
-      (ms) =>
-        fail(
-          'http-timeout',
-          `POST selfsubjectreviews got no answer within ${ms} ms.`,
-          'The API server is slow to answer: retry, then check its load and the tunnel.',
-        ),
-    );
+        },
+        (ms) =>
+          fail(
+            'http-timeout',
+            `POST selfsubjectreviews got no answer within ${ms} ms.`,
+            'The API server is slow to answer: retry, then check its load and the tunnel.',
+          ),
+      );
+      record('version', await versionTask);
+      record('auth', failedAt ? null : await authTask);
+    }
   } finally {
-    socket?.destroy();
+    ladder.abort(new Error('ladder finished'));
+    opts.signal?.removeEventListener('abort', onParentAbort);
+    const kube = await kubeTask?.catch(() => undefined);
     await kube?.close();
+    // Newest first: a TLS socket goes before the TCP socket under it (the other order crashes
+    // Node 24 with a segmentation fault).
+    for (const s of [...held].reverse()) s.destroy();
   }
 
   // A ladder cut short by an abort still reports every step.

@@ -89,17 +89,21 @@ function peerChain(socket: tls.TLSSocket): CertificateSummary[] {
 /**
  * TLS handshake over an established TCP socket, without rejecting anything: the ladder wants to
  * see the certificate whatever it is, then judges it (intercepted, untrusted, wrong name).
- * The leaf's own peer object is returned for `tls.checkServerIdentity`.
+ * The leaf's own peer object is returned for `tls.checkServerIdentity`; the socket stays open, so
+ * the API requests can reuse it once the ladder has judged the certificate.
  */
 export function handshakeTls(
   socket: net.Socket,
-  opts: { servername?: string; ca?: string; signal: AbortSignal },
+  opts: { servername?: string; ca?: string; cert?: string; key?: string; signal: AbortSignal },
 ): Promise<{ facts: TlsFacts; leaf: tls.PeerCertificate; socket: tls.TLSSocket }> {
   return new Promise((resolve, reject) => {
     const tlsSocket = tls.connect({
       socket,
       ...(opts.servername ? { servername: opts.servername } : {}),
       ...(opts.ca ? { ca: opts.ca } : {}),
+      // A client certificate goes in this handshake, as kubectl sends it, so the connection can
+      // carry the API requests afterwards.
+      ...(opts.cert && opts.key ? { cert: opts.cert, key: opts.key } : {}),
       rejectUnauthorized: false,
       // What Go's net/http offers; the answer says whether the server speaks HTTP/2.
       ALPNProtocols: ['h2', 'http/1.1'],
@@ -115,6 +119,8 @@ export function handshakeTls(
     opts.signal.addEventListener('abort', onAbort, { once: true });
     tlsSocket.once('secureConnect', () => {
       opts.signal.removeEventListener('abort', onAbort);
+      // From here on, errors surface through whoever uses the connection next.
+      tlsSocket.on('error', () => {});
       const leaf = tlsSocket.getPeerCertificate(false);
       const facts: TlsFacts = {
         protocol: tlsSocket.getProtocol(),

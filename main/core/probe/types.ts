@@ -141,6 +141,11 @@ export interface ProbeOptions {
   stepTimeoutMs?: number;
   /** Deadline of the whole ladder of one cluster (default 4 × stepTimeoutMs). */
   ladderTimeoutMs?: number;
-  /** Called as each step finishes, for live display. */
+  /** Called as each step finishes, in ladder order, for live display. */
   onStep?: (target: ProbeTarget, step: StepResult) => void;
+  /**
+   * Send /version and selfsubjectreviews at the same time over a second HTTP/1.1 connection
+   * opened beside the first (default true; HTTP/2 servers share one connection either way).
+   */
+  parallelRequests?: boolean;
 }

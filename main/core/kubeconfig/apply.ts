@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { access, lstat, mkdir, open, readlink, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -83,23 +83,26 @@ export async function applyKubeconfigPlan(plan: KubeconfigPlan, options: ApplyOp
     }
     await validate(plan);
     const targets = await Promise.all(plan.writes.map((w) => writeTarget(w.path)));
+    const existing: (Stats | null)[] = [];
     for (let i = 0; i < plan.writes.length; i++) {
-      await checkWritable(plan.writes[i]?.path ?? '', targets[i] ?? '');
+      existing.push(await checkWritable(plan.writes[i]?.path ?? '', targets[i] ?? ''));
     }
     for (const write of plan.writes) await step('verified', write.path);
     for (let i = 0; i < plan.writes.length; i++) {
       const write = plan.writes[i];
       const target = targets[i];
       if (!write || !target) continue;
-      const existing = await stat(target).catch(() => null);
-      const owner = existing ? { mode: existing.mode & 0o7777, uid: existing.uid, gid: existing.gid } : { mode: 0o600 };
+      const st = existing[i];
+      const owner = st ? { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid } : { mode: 0o600 };
       if (write.before !== null) {
-        // The folder is synced once, after the rename of the kubeconfig itself.
-        await writeFileAtomically(`${target}.bak`, write.before, owner, write.path, { syncFolder: false });
+        // A convenience copy, not the user's config: no fsync of its own. The folder is synced
+        // once, after the rename of the kubeconfig itself, which is fsynced before it.
+        await writeFileAtomically(`${target}.bak`, write.before, owner, write.path, { sync: false, syncFolder: false });
         result.backups.push(`${target}.bak`);
         await step('backup-written', write.path);
       }
       await writeFileAtomically(target, write.after, owner, write.path, {
+        sync: true,
         syncFolder: true,
         afterTemp: () => step('temp-written', write.path),
       });
@@ -168,17 +171,17 @@ function isReadOnlyCode(e: unknown): boolean {
  * Refuses before anything is written. A file without any write bit counts as read-only even for
  * root: somebody marked it so on purpose (rename would replace it regardless of its mode).
  */
-async function checkWritable(path: string, target: string): Promise<void> {
+async function checkWritable(path: string, target: string): Promise<Stats | null> {
   const folder = dirname(target);
+  const st = await stat(target).catch(() => null);
   try {
-    await mkdir(folder, { recursive: true, mode: 0o700 });
+    if (!st) await mkdir(folder, { recursive: true, mode: 0o700 });
     await access(folder, constants.W_OK);
   } catch (e) {
     if (isReadOnlyCode(e)) throw readOnlyFolder(path, folder);
     throw e;
   }
-  const st = await stat(target).catch(() => null);
-  if (!st) return;
+  if (!st) return null;
   if ((st.mode & 0o222) === 0) throw readOnlyFile(path, target);
   try {
     await access(target, constants.W_OK);
@@ -186,6 +189,7 @@ async function checkWritable(path: string, target: string): Promise<void> {
     if (isReadOnlyCode(e)) throw readOnlyFile(path, target);
     throw e;
   }
+  return st;
 }
 
 async function writeFileAtomically(
@@ -193,7 +197,7 @@ async function writeFileAtomically(
   data: string,
   owner: { mode: number; uid?: number; gid?: number },
   listedPath: string,
-  options: { syncFolder: boolean; afterTemp?: () => Promise<void> },
+  options: { sync: boolean; syncFolder: boolean; afterTemp?: () => Promise<void> },
 ): Promise<void> {
   const folder = dirname(dest);
   const temp = join(folder, `.${basename(dest)}.kubezt-${uniqueSuffix()}.tmp`);
@@ -205,10 +209,17 @@ async function writeFileAtomically(
     try {
       await fh.writeFile(data, 'utf8');
       await fh.chmod(owner.mode);
-      if (owner.uid !== undefined && owner.gid !== undefined && process.getuid?.() === 0) {
-        await fh.chown(owner.uid, owner.gid).catch(() => {});
+      // Root editing someone's kubeconfig (sudo) must not hand it over to root.
+      const { uid, gid } = owner;
+      if (
+        uid !== undefined &&
+        gid !== undefined &&
+        process.getuid?.() === 0 &&
+        (uid !== 0 || gid !== process.getgid?.())
+      ) {
+        await fh.chown(uid, gid).catch(() => {});
       }
-      await fh.sync();
+      if (options.sync) await fh.sync();
     } finally {
       await fh.close();
     }

@@ -55,17 +55,14 @@ export async function acquireLock(path: string, options: LockOptions): Promise<H
   const now = options.now ?? Date.now;
   const lockPath = lockPathFor(path);
   const deadline = now() + options.timeoutMs;
-  try {
-    // client-go creates the folder before locking, so a first kubeconfig in a new ~/.kube works.
-    await mkdir(dirname(lockPath), { recursive: true, mode: 0o700 });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (isReadOnlyError(code)) throw readOnlyFolder(path, dirname(lockPath));
-    throw e;
-  }
   for (let attempt = 0; ; attempt++) {
     try {
-      const fh = await open(lockPath, 'wx', 0o600);
+      const fh = await open(lockPath, 'wx', 0o600).catch(async (e: NodeJS.ErrnoException) => {
+        if (e.code !== 'ENOENT') throw e;
+        // client-go creates the folder before locking, so a first kubeconfig in a new ~/.kube works.
+        await mkdir(dirname(lockPath), { recursive: true, mode: 0o700 });
+        return open(lockPath, 'wx', 0o600);
+      });
       // A nonce, because inode numbers are reused at once: a lock someone deleted and recreated
       // can have our inode, but never our content.
       const mark = `kubezt pid ${process.pid} host ${hostname()}\nnonce ${uniqueSuffix()}\n`;

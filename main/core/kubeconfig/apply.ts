@@ -54,8 +54,12 @@ export interface ApplyResult {
  *    (a current-context-only edit is checked through its splice, see KubeconfigWrite);
  * 4. per file: keeps the previous version as `<target>.bak`, writes a temp file next to the target
  *    (through symlinks), fsyncs it, renames it over the target and fsyncs the folder, keeping the
- *    mode (0600 for a new file) and, when run as root, the owner.
- * A crash at any point leaves each file either old or new, never partial.
+ *    mode (0600 for a new file) and, when run as root, the owner;
+ * 5. keeps the locks a moment longer (holdLockMs), then removes them if they are still its own.
+ * A crash at any point leaves each file either old or new, never partial; a crash also leaves the
+ * lock behind, exactly as a crashed kubectl does, and the lock error says how to clear it.
+ * Writing several files is not atomic as a whole: a crash between two renames leaves the first
+ * one new and the second one old (each of them whole).
  */
 export async function applyKubeconfigPlan(plan: KubeconfigPlan, options: ApplyOptions): Promise<ApplyResult> {
   const result: ApplyResult = { written: [], backups: [] };

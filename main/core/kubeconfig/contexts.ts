@@ -22,7 +22,7 @@ export function contextNotFound(contexts: Iterable<ContextRef>, query: string, f
     candidates.push(ctx.name);
     if (ctx.ownerCluster) candidates.push(ctx.ownerCluster);
   }
-  const matches = closeMatches(query, candidates);
+  const matches = closeMatches(query, candidates, 3);
   const hint =
     matches.length > 0
       ? `did you mean ${matches.map((m) => `"${m}"`).join(' or ')}?`

@@ -4,6 +4,7 @@
 // is handed over to the Node 24 binary that the `node` devDependency installs.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import module from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -21,5 +22,8 @@ if (!process.features.typescript) {
   process.exit(r.status ?? 1);
 }
 
+// Node caches the stripped and compiled sources, so repeated runs (`kubezt use` in a prompt
+// hook, the tray) start in about half the time. The cache lives in the OS temp folder.
+module.enableCompileCache?.();
 const { runFromProcess } = await import(pathToFileURL(join(root, 'main', 'cli', 'index.ts')).href);
 await runFromProcess();

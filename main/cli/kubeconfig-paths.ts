@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveKubeconfigFiles } from '../core/kubeconfig/files.ts';
+import { resolveKubeconfigFiles } from '../core/kubeconfig/io.ts';
 import { configDirFor } from '../core/settings/paths.ts';
 import type { CliContext } from './command.ts';
 

@@ -1,4 +1,4 @@
-import { useKubeconfigContext as switchKubeconfigContext } from '../../core/kubeconfig/index.ts';
+import { switchKubeconfigContext } from '../../core/kubeconfig/switch.ts';
 import { type Command, parseCommandArgs } from '../command.ts';
 import { displayPath, kubeconfigPathsFor } from '../kubeconfig-paths.ts';
 
@@ -6,8 +6,8 @@ const usage = `Usage: kubezt use NAME [--kubeconfig PATH]
 
 Sets kubectl's current-context, like "kubectl config use-context", under kubectl's lock and
 atomically. NAME may be a context name (zt-prod-us) or a cluster name (prod-us). The
-current-context is written where kubectl writes it (the first KUBECONFIG file that sets one,
-else the first file).
+current-context is written where kubectl writes it: with several KUBECONFIG files, the first
+one that exists (else the last).
 
 Exit codes: 0 switched (or already current), 2 unknown NAME (close matches are listed) or a
 kubeconfig that cannot be written.

@@ -61,6 +61,8 @@ export interface SetupKubeconfigInput {
   paths: readonly string[];
   clusters: readonly ClusterEntry[];
   nameTemplate?: string;
+  /** See PlanKubeconfigInput.keep. */
+  keep?: readonly string[];
   lockTimeoutMs?: number;
   /** Plan only. */
   dryRun?: boolean;
@@ -95,10 +97,12 @@ async function retryOnChange<T>(attempts: number, run: () => Promise<T>): Promis
 export async function setupKubeconfig(input: SetupKubeconfigInput): Promise<SetupKubeconfigResult> {
   return retryOnChange(input.attempts ?? 3, async () => {
     const set = await loadKubeconfig(input.paths);
-    const planInput =
-      input.nameTemplate === undefined
-        ? { clusters: input.clusters, files: set }
-        : { clusters: input.clusters, files: set, nameTemplate: input.nameTemplate };
+    const planInput = {
+      clusters: input.clusters,
+      files: set,
+      ...(input.nameTemplate === undefined ? {} : { nameTemplate: input.nameTemplate }),
+      ...(input.keep ? { keep: input.keep } : {}),
+    };
     const plan = planKubeconfig(planInput);
     if (plan.writes.length === 0) return { plan, applied: true, backups: [] };
     if (input.dryRun) return { plan, applied: false, backups: [] };

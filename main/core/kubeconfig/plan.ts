@@ -33,6 +33,12 @@ export interface PlanKubeconfigInput {
   files: readonly KubeconfigSource[] | KubeconfigSet;
   /** Default 'zt-{name}'. */
   nameTemplate?: string;
+  /**
+   * Clusters (ClusterEntry names) whose existing kubezt entries are left exactly as they are: not
+   * updated and not removed as stale. The app's setup wizard passes the clusters the user did not
+   * select, so unticking one never deletes it.
+   */
+  keep?: readonly string[];
 }
 
 /** Keys of each entry kubezt manages; other keys of an owned entry are kept as they are. */
@@ -166,6 +172,10 @@ export function planKubeconfig(input: PlanKubeconfigInput): KubeconfigPlan {
   const nameOwner = new Map<string, string>();
   const targets: Target[] = [];
   const defaultIndex = set.defaultFileIndex;
+  for (const kept of input.keep ?? []) {
+    keptOwners.add(kept);
+    for (const kind of ENTRY_KINDS) wanted[kind].add(applyNameTemplate(template, kept));
+  }
 
   for (const entry of input.clusters) {
     const name = applyNameTemplate(template, entry.name);

@@ -19,6 +19,11 @@ export interface WorkspaceEnv {
   secretStore?: () => Promise<SecretStore>;
   /** fetch for the Cloudflare SDK (the app passes Electron's net.fetch). */
   fetch?: typeof fetch;
+  /**
+   * Settings the host already opened (the app: electron-store on the same file and schema);
+   * default: conf in the config folder resolved from the environment.
+   */
+  settings?: { configDir: string; store: SettingsStore; warning?: string };
 }
 
 export interface Workspace {
@@ -40,8 +45,8 @@ export interface Workspace {
 }
 
 export function openWorkspace(base: WorkspaceEnv): Workspace {
-  const configDir = configDirFor({ env: base.env, platform: base.platform, homeDir: base.homeDir, cwd: base.cwd });
-  const { store, recovered } = openSettings({ configDir, now: base.now });
+  const opened = base.settings ?? openedSettings(base);
+  const { configDir, store } = opened;
   let secretStore: Promise<SecretStore> | undefined;
   const getSecretStore = () => {
     secretStore ??= base.secretStore ? base.secretStore() : defaultSecretStore(base);
@@ -51,7 +56,7 @@ export function openWorkspace(base: WorkspaceEnv): Workspace {
     base,
     configDir,
     settings: store,
-    settingsWarning: recovered?.error.message,
+    ...(opened.warning ? { settingsWarning: opened.warning } : {}),
     read: () => store.read(),
     catalogPath: () => nonEmpty(base.env.KUBEZT_CATALOG) ?? store.read().catalogPath,
     accountId: () => nonEmpty(base.env.CLOUDFLARE_ACCOUNT_ID) ?? store.read().accountId,
@@ -65,6 +70,12 @@ export function openWorkspace(base: WorkspaceEnv): Workspace {
     },
     cacheDir: () => configDir,
   };
+}
+
+function openedSettings(base: WorkspaceEnv): { configDir: string; store: SettingsStore; warning?: string } {
+  const configDir = configDirFor({ env: base.env, platform: base.platform, homeDir: base.homeDir, cwd: base.cwd });
+  const { store, recovered } = openSettings({ configDir, now: base.now });
+  return recovered ? { configDir, store, warning: recovered.error.message } : { configDir, store };
 }
 
 async function defaultSecretStore(base: WorkspaceEnv): Promise<SecretStore> {

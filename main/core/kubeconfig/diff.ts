@@ -120,7 +120,8 @@ export function unifiedDiff(path: string, before: string | null, after: string, 
     const aCount = hunk.filter((o) => o.kind !== '+').length;
     const bCount = hunk.filter((o) => o.kind !== '-').length;
     out.push(`@@ -${aCount === 0 ? aLine - 1 : aLine},${aCount} +${bCount === 0 ? bLine - 1 : bLine},${bCount} @@`);
-    for (const op of hunk) out.push(`${op.kind}${op.kind === ' ' ? op.line : show(op.line)}`);
+    // Context lines too: the user's own entries around a change hold tokens just as well.
+    for (const op of hunk) out.push(`${op.kind}${show(op.line)}`);
     i = end;
   }
   return `${out.join('\n')}\n`;

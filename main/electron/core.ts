@@ -1,11 +1,11 @@
 /**
  * Where the app gets its core. The Electron-specific parts are real (settings on electron-store
  * with the CLI's schema and file, the token in the same keychain item the CLI uses, Electron's
- * net.fetch for the Cloudflare SDK); `createAppCore` is the one place that turns them into the
- * `CoreServices` the app services need, and is wired by the lead once the core modules land.
+ * net.fetch for the Cloudflare SDK and the WARP trace); `createAppCore` is the one place that
+ * turns them into the `CoreServices` the app services need (main/app/core: plain Node).
  */
 import ElectronStore from 'electron-store';
-import type { CoreServices } from '../app/core-services.ts';
+import { createRealCore, type RealCore } from '../app/core/index.ts';
 import type { ProcessRunner } from '../core/process/runner.ts';
 import { KeyringSecretStore } from '../core/secrets/keyring.ts';
 import type { SecretStore } from '../core/secrets/store.ts';
@@ -30,6 +30,10 @@ export interface AppCoreContext {
   settingsRecovery?: SettingsRecovery;
   secrets: SecretStore;
   log: (message: string, error?: unknown) => void;
+  /** Shown in the diagnostics report. */
+  appVersion?: string;
+  /** KUBECONFIG was taken from the login shell (Settings says so). */
+  kubeconfigFromLoginShell?: boolean;
 }
 
 /** Settings through electron-store on the same file and schema as the CLI's conf. */
@@ -48,9 +52,21 @@ export function openAppSecrets(env: Record<string, string | undefined>, platform
   return new KeyringSecretStore({ env, platform });
 }
 
-export async function createAppCore(context: AppCoreContext): Promise<CoreServices> {
-  void context;
-  throw new Error(
-    'The core services are not wired into the app yet: implement createAppCore in main/electron/core.ts.',
-  );
+export async function createAppCore(context: AppCoreContext): Promise<RealCore> {
+  return createRealCore({
+    env: context.env,
+    platform: context.platform,
+    homeDir: context.homeDir,
+    configDir: context.configDir,
+    runner: context.runner,
+    fetch: context.fetch,
+    settings: context.settings,
+    ...(context.settingsRecovery ? { settingsWarning: context.settingsRecovery.error.message } : {}),
+    secrets: context.secrets,
+    log: context.log,
+    ...(context.appVersion ? { appVersion: context.appVersion } : {}),
+    ...(context.kubeconfigFromLoginShell !== undefined
+      ? { kubeconfigFromLoginShell: context.kubeconfigFromLoginShell }
+      : {}),
+  });
 }

@@ -1,0 +1,208 @@
+/**
+ * The clusters the app shows: the inventory (team catalog + Cloudflare discovery, from the cache
+ * or fresh) joined with the kubeconfig kubectl reads (which context kubezt manages for each, and
+ * which one is current). kubezt contexts whose cluster no source knows any more are listed too, so
+ * an offline start without a cache still shows what kubectl can use.
+ */
+import { dirname } from 'node:path';
+import { type ClusterView, ClusterViewSchema } from '../../../ipc/contract.ts';
+import { readCachedInventory } from '../../core/diagnostics/inventory.ts';
+import { isUserError } from '../../core/errors.ts';
+import type { Inventory } from '../../core/inventory/load.ts';
+import {
+  applyNameTemplate,
+  loadKubeconfig,
+  type MergedContext,
+  type MergedKubeconfig,
+  readMergedKubeconfig,
+} from '../../core/kubeconfig/index.ts';
+import { type ClusterEntry, serverUrl } from '../../core/model/cluster.ts';
+import type { Fleet } from '../core-services.ts';
+import type { CoreEnv } from './context.ts';
+
+/** One row of the fleet with what probing and setup need behind it. */
+export interface FleetMember {
+  view: ClusterView;
+  /** The inventory entry; absent for a kubezt context whose cluster no source lists now. */
+  entry?: ClusterEntry;
+  /** The kubezt context written for this cluster. */
+  context?: MergedContext;
+}
+
+export interface FleetSnapshot {
+  fleet: Fleet;
+  members: FleetMember[];
+  /** null when the kubeconfig could not be read (the reason is among the warnings). */
+  merged: MergedKubeconfig | null;
+  paths: string[];
+  /** The catalog's folder, against which its relative paths resolve. */
+  catalogDir?: string;
+}
+
+/** What an inventory source contributes, however it was read. */
+export interface InventorySource {
+  clusters: ClusterEntry[];
+  warnings: string[];
+  /** When the Cloudflare part was fetched from the API; null when never. */
+  fetchedAt: string | null;
+  /** The Cloudflare part comes from the on-disk cache. */
+  fromCache: boolean;
+}
+
+/** Catalog + the cached Cloudflare list however old: no network, no keychain. */
+export async function cachedInventory(env: CoreEnv): Promise<InventorySource> {
+  const accountId = env.workspace.accountId();
+  const catalogPath = env.catalogPath();
+  const inv = await readCachedInventory({
+    cacheDir: env.workspace.cacheDir(),
+    ...(accountId ? { accountId } : {}),
+    ...(catalogPath ? { catalogPath } : {}),
+    now: env.now(),
+  });
+  const warnings = [...inv.warnings];
+  if (accountId && !inv.cloudflareFetchedAt) {
+    warnings.push(
+      `The clusters of Cloudflare account ${accountId} have not been fetched yet: press "Refresh list" to discover them.`,
+    );
+  }
+  return {
+    clusters: inv.clusters,
+    warnings,
+    fetchedAt: inv.cloudflareFetchedAt ?? null,
+    fromCache: inv.cloudflareFetchedAt !== undefined,
+  };
+}
+
+export function inventorySource(inv: Inventory): InventorySource {
+  return {
+    clusters: inv.clusters,
+    warnings: inv.warnings,
+    fetchedAt: inv.cloudflare.fetchedAt ?? null,
+    fromCache: inv.cloudflare.status === 'cached' || inv.cloudflare.status === 'stale',
+  };
+}
+
+/** The merged kubeconfig, or null with a warning when it cannot be read (the list still shows). */
+export async function readKubeconfigForFleet(
+  paths: readonly string[],
+  warnings: string[],
+): Promise<MergedKubeconfig | null> {
+  try {
+    return readMergedKubeconfig(await loadKubeconfig(paths));
+  } catch (e) {
+    if (!isUserError(e)) throw e;
+    warnings.push(e.message);
+    return null;
+  }
+}
+
+/** The kubezt context written for `entry`: by the cluster it records, else by the name template. */
+export function managedContextFor(
+  merged: MergedKubeconfig | null,
+  clusterName: string,
+  template: string,
+): MergedContext | undefined {
+  if (!merged) return undefined;
+  const managed = merged.contexts.filter((c) => c.managed);
+  return (
+    managed.find((c) => c.sourceCluster === clusterName) ??
+    managed.find((c) => c.sourceCluster === undefined && c.name === applyNameTemplate(template, clusterName))
+  );
+}
+
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function hostOf(server: string): { ip: string; port: number } | null {
+  try {
+    const u = new URL(server);
+    return { ip: u.hostname.replace(/^\[|\]$/g, ''), port: u.port ? Number(u.port) : 443 };
+  } catch {
+    return null;
+  }
+}
+
+export async function snapshotFleet(env: CoreEnv, source: InventorySource): Promise<FleetSnapshot> {
+  const warnings = [...source.warnings];
+  if (env.ctx.settingsWarning) warnings.unshift(env.ctx.settingsWarning);
+  const { paths } = env.kubeconfig();
+  const merged = await readKubeconfigForFleet(paths, warnings);
+  const template = env.nameTemplate();
+  const current = merged?.currentContext || null;
+  const members: FleetMember[] = [];
+  const claimed = new Set<string>();
+  const add = (member: FleetMember) => {
+    // A name the bridge would refuse would fail the whole list: leave that one out, say so.
+    const checked = ClusterViewSchema.safeParse(member.view);
+    if (!checked.success) {
+      warnings.push(
+        `The cluster "${member.view.name}" cannot be shown (its name or address is unusual) and is left out.`,
+      );
+      return;
+    }
+    members.push(member);
+  };
+
+  for (const entry of source.clusters) {
+    const context = managedContextFor(merged, entry.name, template);
+    if (context) claimed.add(context.name);
+    const ip = entry.ips[0];
+    const server = entry.server ?? (ip !== undefined ? serverUrl(ip, entry.port) : null);
+    const cf = entry.cloudflare;
+    add({
+      entry,
+      ...(context ? { context } : {}),
+      view: {
+        name: entry.name,
+        sources: [...entry.sources],
+        server,
+        ips: [...entry.ips],
+        port: entry.port,
+        tunnel: cf ? { name: cf.tunnelName, health: cf.tunnelHealth } : null,
+        doNotInspect: cf?.doNotInspect ?? null,
+        context: context?.name ?? null,
+        current: context !== undefined && context.name === current,
+      },
+    });
+  }
+
+  const names = new Set(members.map((m) => m.view.name));
+  for (const context of merged?.contexts ?? []) {
+    if (!context.managed || claimed.has(context.name)) continue;
+    const name = context.sourceCluster ?? context.cluster;
+    if (names.has(name)) continue;
+    const server = merged?.clusters.find((c) => c.name === context.cluster)?.server ?? null;
+    const at = server ? hostOf(server) : null;
+    names.add(name);
+    add({
+      context,
+      view: {
+        name,
+        sources: [],
+        server,
+        ips: at ? [at.ip] : [],
+        port: at?.port ?? 6443,
+        tunnel: null,
+        doNotInspect: null,
+        context: context.name,
+        current: context.name === current,
+      },
+    });
+  }
+
+  const catalogPath = env.catalogPath();
+  return {
+    fleet: {
+      clusters: members.map((m) => m.view),
+      currentContext: current,
+      fetchedAt: source.fetchedAt,
+      fromCache: source.fromCache,
+      warnings: [...new Set(warnings)].slice(0, 100).map((w) => clip(w, 2_000)),
+    },
+    members,
+    merged,
+    paths,
+    ...(catalogPath ? { catalogDir: dirname(catalogPath) } : {}),
+  };
+}

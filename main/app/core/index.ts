@@ -1,0 +1,148 @@
+/**
+ * The app's CoreServices on the real core (main/core): the same inventory, kubeconfig engine,
+ * probes, diagnostics, WARP detector, Cloudflare discovery and secret store as the CLI, with
+ * everything environmental injected (RealCoreContext). Plain Node: main/electron passes
+ * Electron's net.fetch and stores; the tests pass the simulator's.
+ */
+import { access, constants } from 'node:fs/promises';
+import { delimiter, isAbsolute, join } from 'node:path';
+import type { DiagnosticsReport, Environment, ReportFormat } from '../../../ipc/contract.ts';
+import { reportEnvironment } from '../../core/diagnostics/environment.ts';
+import {
+  buildReport,
+  type DiagnosticsReport as CoreReport,
+  renderReportJson,
+  renderReportMarkdown,
+} from '../../core/diagnostics/report.ts';
+import { UserError } from '../../core/errors.ts';
+import { loadInventory } from '../../core/inventory/load.ts';
+import { switchKubeconfigContext } from '../../core/kubeconfig/switch.ts';
+import { detectKubectlClient } from '../../core/probe/kube.ts';
+import { warpEnvFromProcess } from '../../core/warp/env.ts';
+import { toWarpStateView } from '../../core/warp/view.ts';
+import type { CoreServices, Fleet, ProgressListener, ResultListener } from '../core-services.ts';
+import { type CoreEnv, createCoreEnv, type RealCoreContext } from './context.ts';
+import { cachedInventory, inventorySource, snapshotFleet } from './fleet.ts';
+import { login, loginStatus, logout } from './login.ts';
+import { planProbes, runProbes } from './probes.ts';
+import { applySetup, describeCloudflareProgress, previewSetup } from './setup.ts';
+import { createWarpFeed, unknownWarpState } from './warp.ts';
+
+export type { RealCoreContext } from './context.ts';
+
+export interface RealCore extends CoreServices {
+  /** Stops the WARP watcher and waits for its children (app quit, end of a test). */
+  close(): Promise<void>;
+}
+
+/** Reports kept for rendering: the service layer renders the last one (copy, save, export). */
+const KEPT_REPORTS = 8;
+
+export function createRealCore(ctx: RealCoreContext): RealCore {
+  const env = createCoreEnv(ctx);
+  const warpEnv = warpEnvFromProcess(ctx.env, ctx.platform, ctx.runner, env.fetch, { now: env.now });
+  const warp = createWarpFeed(warpEnv, { ...ctx.warpWatch, now: env.now });
+  const reports = new Map<string, { report: CoreReport; secrets: string[] }>();
+
+  async function probe(names: readonly string[] | undefined, onResult: ResultListener) {
+    const snapshot = await snapshotFleet(env, await cachedInventory(env));
+    const plan = await planProbes(env, snapshot, names);
+    return { plan, run: await runProbes(env, plan, onResult) };
+  }
+
+  return {
+    listClusters: async () => (await snapshotFleet(env, await cachedInventory(env))).fleet,
+
+    async refresh(onProgress: ProgressListener): Promise<Fleet> {
+      onProgress({ phase: 'start', message: 'Discovering clusters…' });
+      try {
+        const inventory = await loadInventory(env.workspace, {
+          refresh: true,
+          onProgress: (p) => onProgress(describeCloudflareProgress(p)),
+        });
+        const { fleet } = await snapshotFleet(env, inventorySource(inventory));
+        onProgress({ phase: 'done', message: `Found ${fleet.clusters.length} clusters.` });
+        return fleet;
+      } catch (e) {
+        onProgress({ phase: 'error', message: 'Discovery failed.' });
+        throw e;
+      }
+    },
+
+    check: async (names, onResult) => (await probe(names, onResult)).run.results,
+
+    async diagnose(names, onResult) {
+      const { plan, run } = await probe(names, onResult);
+      const generatedAt = env.now();
+      const report = buildReport(
+        run.diagnoses,
+        reportEnvironment({
+          ...(ctx.appVersion ? { kubeztVersion: ctx.appVersion } : {}),
+          kubectl: run.kubectl,
+          warp: run.warp,
+        }),
+        { now: generatedAt },
+      );
+      reports.set(report.generatedAt, { report, secrets: plan.secrets });
+      for (const key of [...reports.keys()].slice(0, Math.max(0, reports.size - KEPT_REPORTS))) reports.delete(key);
+      return {
+        generatedAt: report.generatedAt,
+        warp: run.warp ? toWarpStateView(run.warp) : unknownWarpState(generatedAt),
+        kubectlVersion: run.kubectl?.gitVersion ?? null,
+        results: run.results,
+      };
+    },
+
+    renderReport(report: DiagnosticsReport, format: ReportFormat): string {
+      const kept = reports.get(report.generatedAt);
+      if (!kept) {
+        throw new UserError('not-found', 'That diagnostics report is no longer kept; run the diagnostics again.');
+      }
+      const render = format === 'json' ? renderReportJson : renderReportMarkdown;
+      return render(kept.report, { secrets: kept.secrets });
+    },
+
+    previewSetup: (input, onProgress) => previewSetup(env, input, onProgress),
+    applySetup: (input, onProgress) => applySetup(env, input, onProgress),
+
+    async useContext(name) {
+      const { paths } = env.kubeconfig();
+      const r = await switchKubeconfigContext({ paths, name });
+      return { context: r.context, previous: r.previous || null, file: r.file || (paths[0] as string) };
+    },
+
+    settings: ctx.settings,
+    loginStatus: () => loginStatus(env),
+    login: (token, accountId) => login(env, token, accountId),
+    logout: () => logout(env),
+
+    warp: { current: () => warp.current(), subscribe: (listener) => warp.subscribe(listener) },
+
+    kubeconfigInfo: async () => env.kubeconfig(),
+    kubectlInfo: () => kubectlInfo(env),
+
+    close: () => warp.close(),
+  };
+}
+
+async function kubectlInfo(env: CoreEnv): Promise<Environment['kubectl']> {
+  const path = await findInPath('kubectl', env.ctx.env.PATH ?? '', env.ctx.platform);
+  if (!path) return { path: null, version: null };
+  const client = await detectKubectlClient(env.ctx.runner, path, env.ctx.env).catch(() => null);
+  return { path, version: client?.gitVersion ?? null };
+}
+
+async function findInPath(command: string, pathVar: string, platform: NodeJS.Platform): Promise<string | null> {
+  const names = platform === 'win32' ? [`${command}.exe`, command] : [command];
+  for (const dir of pathVar.split(platform === 'win32' ? ';' : delimiter)) {
+    if (!dir || !isAbsolute(dir)) continue;
+    for (const name of names) {
+      const candidate = join(dir, name);
+      try {
+        await access(candidate, platform === 'win32' ? constants.F_OK : constants.X_OK);
+        return candidate;
+      } catch {}
+    }
+  }
+  return null;
+}

@@ -1,0 +1,103 @@
+/**
+ * The Cloudflare login of the app, like `kubezt login`: the token is verified with Cloudflare,
+ * the account chosen, then the token goes into the SecretStore and the account id into the
+ * settings. The token is never returned, logged or put in an error message.
+ */
+import type { LoginStatus } from '../../../ipc/contract.ts';
+import type { CloudflareAccount } from '../../core/discovery/cloudflare/discover.ts';
+import { isUserError, UserError } from '../../core/errors.ts';
+import { redactSecrets } from '../../core/secrets/redact.ts';
+import { TOKEN_ENV_VAR } from '../../core/secrets/store.ts';
+import type { CoreEnv } from './context.ts';
+
+const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function accountIdOf(env: CoreEnv): string | null {
+  const id = env.workspace.accountId();
+  return id && ACCOUNT_ID.test(id) ? id : null;
+}
+
+export async function loginStatus(env: CoreEnv): Promise<LoginStatus> {
+  const accountId = accountIdOf(env);
+  if (env.ctx.env[TOKEN_ENV_VAR]?.trim()) return { loggedIn: true, accountId, source: 'env' };
+  try {
+    const stored = (await env.ctx.secrets.get())?.trim();
+    return stored ? { loggedIn: true, accountId, source: 'keychain' } : { loggedIn: false, accountId, source: null };
+  } catch (e) {
+    // Shown as "not signed in"; signing in then says why the keychain cannot be used.
+    env.log('the keychain could not be read for the login status', isUserError(e) ? e.message : e);
+    return { loggedIn: false, accountId, source: null };
+  }
+}
+
+function describeAccounts(accounts: readonly CloudflareAccount[]): string {
+  return accounts.map((a) => `${a.name} (${a.id})`).join(', ');
+}
+
+export async function login(env: CoreEnv, token: string, wanted: string | undefined): Promise<LoginStatus> {
+  const { verifyToken, listAccounts } = await import('../../core/discovery/cloudflare/discover.ts');
+  const baseURL = env.workspace.cloudflareBaseUrl();
+  const api = { token, fetch: env.fetch, ...(baseURL ? { baseURL } : {}) };
+  let accounts: CloudflareAccount[] = [];
+  let account: { id: string };
+  try {
+    await verifyToken(api);
+    try {
+      accounts = await listAccounts(api);
+    } catch (e) {
+      // Some tokens may not list accounts; with an explicit id, that is not needed.
+      if (!(wanted && isUserError(e) && e.code === 'cloudflare-permission')) throw e;
+    }
+    account = chooseAccount(accounts, wanted);
+    // Keychain first: if it is unavailable, the settings stay as they were.
+    await env.ctx.secrets.set(token);
+  } catch (e) {
+    throw scrubbed(e, token);
+  }
+  env.ctx.settings.update({ accountId: account.id });
+  const status = await loginStatus(env);
+  const visible = accounts.filter((a) => ACCOUNT_ID.test(a.id)).slice(0, 500);
+  return visible.length > 0
+    ? { ...status, accounts: visible.map((a) => ({ id: a.id, name: a.name.slice(0, 300) })) }
+    : status;
+}
+
+function chooseAccount(accounts: readonly CloudflareAccount[], wanted: string | undefined): { id: string } {
+  if (wanted) {
+    if (accounts.length === 0) return { id: wanted };
+    const found = accounts.find((a) => a.id.toLowerCase() === wanted.toLowerCase());
+    if (found) return found;
+    throw new UserError(
+      'bad-input',
+      `The token has no access to account ${wanted}; it can use ${describeAccounts(accounts)}: enter one of those account ids, or add the account to the token's resources.`,
+    );
+  }
+  const [only] = accounts;
+  if (!only) {
+    throw new UserError(
+      'bad-input',
+      'The token can use no Cloudflare account: edit the token in the dashboard (My Profile → API Tokens) to include the account, then sign in again.',
+    );
+  }
+  if (accounts.length > 1) {
+    throw new UserError(
+      'bad-input',
+      `The token can use ${accounts.length} Cloudflare accounts, ${describeAccounts(accounts)}: enter the id of the one to use under "Account id" and sign in again; nothing was saved.`,
+    );
+  }
+  return only;
+}
+
+/** The same error without any form of the token in it. */
+function scrubbed(e: unknown, token: string): Error {
+  if (isUserError(e)) {
+    const message = redactSecrets(e.message, [token]);
+    return message === e.message ? e : new UserError(e.code, message);
+  }
+  return new Error(redactSecrets(e instanceof Error ? e.message : String(e), [token]));
+}
+
+export async function logout(env: CoreEnv): Promise<LoginStatus> {
+  await env.ctx.secrets.delete();
+  return loginStatus(env);
+}

@@ -1,31 +1,58 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// Benchmark: `kubezt check` over N simulated clusters (each API server adds a fixed round trip
+// before its TLS hello and before every response) against what users do today, `kubectl version`
+// once per context, one after another and 16 at a time.
+//
+//   node_modules/.bin/node bench/check/fleet-vs-kubectl.ts [--servers 100] [--latency 100] [--runs 3]
+//
+// Every timing is a whole process started the way a user starts it: the real CLI
+// (`node bin/kubezt.js check --json`, default concurrency and --concurrency N) with KUBECONFIG
+// pointing at N kubezt contexts, and the real kubectl. WARP is the simulator's fake client
+// (warp-cli is a Node script there, slower to start than the real binary) with the loopback
+// interface as the tunnel. Loopback only. Results: stdout and bench/results/check-*.json.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkFleet, type ProbeTarget } from '../../main/core/probe/index.ts';
-import { nodeProcessRunner } from '../../main/core/process/runner.ts';
-import { buildKubeconfig, startApiServerFarm } from '../../sim/apiserver/index.ts';
+import { setupKubeconfig } from '../../main/core/kubeconfig/index.ts';
+import type { ClusterEntry } from '../../main/core/model/cluster.ts';
+import { startApiServerFarm } from '../../sim/apiserver/index.ts';
+import { startFakeWarp } from '../../sim/warp/index.ts';
 
-/**
- * How long a fleet check takes against what users do today, on simulated API servers with a
- * fixed round trip (loopback only):
- *   A. kubezt's checkFleet (full ladder per cluster: tcp, tls, /version, selfsubjectreviews)
- *   B. `kubectl version` per context, one after another
- *   C. `kubectl version` per context, 16 at a time
- * Not a test: prints wall times and ratios. Run: node bench/check/fleet-vs-kubectl.ts [--servers 100] [--latency 100]
- */
+const ROOT = join(import.meta.dirname, '..', '..');
+const NODE = join(ROOT, 'node_modules', '.bin', 'node');
+const KUBEZT = join(ROOT, 'bin', 'kubezt.js');
+
 const { values } = parseArgs({
   options: {
     servers: { type: 'string', default: '100' },
     latency: { type: 'string', default: '100' },
-    concurrency: { type: 'string', default: '16' },
-    kubectl: { type: 'string', default: '/usr/bin/kubectl' },
+    runs: { type: 'string', default: '3' },
+    kubectl: { type: 'string', default: process.env.KUBECTL ?? '/usr/bin/kubectl' },
   },
 });
 const count = Number(values.servers);
 const latencyMs = Number(values.latency);
-const concurrency = Number(values.concurrency);
+const runs = Math.max(1, Number(values.runs));
 const kubectl = values.kubectl;
+
+interface Ran {
+  ms: number;
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Async on purpose: the farm answers from this process, so a blocking spawn would stall it. */
+function timed(command: string, args: string[], env: Record<string, string>): Promise<Ran> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    execFile(command, args, { env, cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ ms: performance.now() - started, code, stdout, stderr });
+    });
+  });
+}
 
 async function pool<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -36,58 +63,130 @@ async function pool<T>(items: readonly T[], width: number, work: (item: T) => Pr
   );
 }
 
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+
+interface CheckOutput {
+  durationMs: number;
+  clusters: { context: string; ok: boolean; verdict: string; durationMs: number }[];
+  summary: { total: number; ok: number; unhealthy: number };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'kubezt-bench-check-'));
 const farm = await startApiServerFarm({
   servers: Array.from({ length: count }, (_, i) => ({ name: `bench-${i + 1}`, latencyMs })),
 });
-const dir = await mkdtemp(join(tmpdir(), 'kubezt-bench-check-'));
+const warp = await startFakeWarp({ dir: join(dir, 'warp') });
 try {
   const kubeconfig = join(dir, 'config');
-  await writeFile(kubeconfig, buildKubeconfig(farm.servers.map((server) => ({ server }))), { mode: 0o600 });
-  const targets: ProbeTarget[] = farm.servers.map((s) => ({
+  const clusters: ClusterEntry[] = farm.servers.map((s) => ({
     name: s.name,
+    sources: ['catalog'],
     server: s.url,
+    ips: [s.ip],
+    port: s.port,
     certificateAuthorityData: s.caData,
-    credentials: { kind: 'token', token: s.token },
+    user: { kind: 'token', token: s.token },
   }));
-  const kubectlEnv = { PATH: process.env.PATH, HOME: dir };
+  await setupKubeconfig({ paths: [kubeconfig], clusters });
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: dir,
+    KUBECONFIG: kubeconfig,
+    KUBEZT_CONFIG_DIR: join(dir, 'kubezt'),
+    ...warp.env,
+  };
+  const contexts = clusters.map((c) => `zt-${c.name}`);
+
+  const check = async (extra: string[]): Promise<{ ms: number; out: CheckOutput }> => {
+    const r = await timed(NODE, [KUBEZT, 'check', '--json', ...extra], env);
+    const out = JSON.parse(r.stdout) as CheckOutput;
+    if (r.code !== 0 || out.summary.ok !== out.summary.total || out.summary.total === 0) {
+      const bad = out.clusters.filter((c) => !c.ok).map((c) => `${c.context}: ${c.verdict}`);
+      throw new Error(`kubezt check ${extra.join(' ')} exited ${r.code}; unhealthy: ${bad.slice(0, 5).join(', ')}`);
+    }
+    return { ms: r.ms, out };
+  };
   const kubectlVersion = async (context: string) => {
-    const r = await nodeProcessRunner.run(
-      kubectl,
-      ['--kubeconfig', kubeconfig, '--context', context, 'version', '-o', 'json'],
-      {
-        timeoutMs: 60_000,
-        env: kubectlEnv,
-      },
-    );
+    const r = await timed(kubectl, ['--kubeconfig', kubeconfig, '--context', context, 'version', '-o', 'json'], env);
     if (r.code !== 0) throw new Error(`kubectl version --context ${context} failed: ${r.stderr.trim()}`);
   };
-  // Warm the page cache for kubectl and its dispatcher target, so B and C measure steady state.
-  await kubectlVersion(targets[0]?.name as string);
+
+  // Warm the page cache for node, the sources and kubectl, so every figure is steady state.
+  await check([contexts[0] as string]);
+  await kubectlVersion(contexts[0] as string);
+
+  const checkRuns = async (extra: string[]) => {
+    const all: { ms: number; out: CheckOutput }[] = [];
+    for (let i = 0; i < runs; i++) all.push(await check(extra));
+    const ms = median(all.map((r) => r.ms));
+    const slowestLadderMs = median(all.map((r) => Math.max(...r.out.clusters.map((c) => c.durationMs))));
+    return { ms, runsMs: all.map((r) => Math.round(r.ms)), slowestLadderMs };
+  };
+  const atDefault = await checkRuns([]);
+  const at100 = await checkRuns(['--concurrency', String(count)]);
+  // One cluster alone: its ladder with nothing else running, the latency floor of the fleet.
+  const alone = await checkRuns([contexts[0] as string]);
 
   let t = performance.now();
-  const results = await checkFleet(targets, { env: { runner: nodeProcessRunner, kubectlPath: kubectl }, concurrency });
-  const fleetMs = performance.now() - t;
-  const healthy = results.filter((r) => r.ok).length;
-  if (healthy !== count) throw new Error(`only ${healthy}/${count} clusters passed the ladder`);
-
-  t = performance.now();
-  for (const target of targets) await kubectlVersion(target.name);
+  for (const c of contexts) await kubectlVersion(c);
   const sequentialMs = performance.now() - t;
 
   t = performance.now();
-  await pool(targets, concurrency, (target) => kubectlVersion(target.name));
+  await pool(contexts, 16, kubectlVersion);
   const parallelMs = performance.now() - t;
 
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  console.log(`${count} simulated API servers, ${latencyMs} ms simulated round trip, concurrency ${concurrency}`);
-  console.log(`A. kubezt checkFleet (6-step ladder each):   ${s(fleetMs)}`);
-  console.log(
-    `B. kubectl version, sequential:              ${s(sequentialMs)}  (${(sequentialMs / fleetMs).toFixed(1)}× A)`,
-  );
-  console.log(
-    `C. kubectl version, ${concurrency} in parallel:          ${s(parallelMs)}  (${(parallelMs / fleetMs).toFixed(1)}× A)`,
-  );
+  const x = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
+  const lines = [
+    `${count} simulated API servers, ${latencyMs} ms added per TLS hello and per response; ${cpus().length} CPUs, load ${loadavg()[0]?.toFixed(2)}; median of ${runs} runs for kubezt`,
+    '',
+    `A. kubezt check --json (concurrency 16, default): ${s(atDefault.ms)}   runs ${atDefault.runsMs.join(', ')} ms`,
+    `B. kubezt check --json --concurrency ${count}:     ${s(at100.ms)}   runs ${at100.runsMs.join(', ')} ms`,
+    `C. kubectl version, once per context, sequential:  ${s(sequentialMs)}`,
+    `D. kubectl version, 16 in parallel:                ${s(parallelMs)}`,
+    '',
+    `C / B = ${x(sequentialMs, at100.ms)} (target ≥ 50×)    D / B = ${x(parallelMs, at100.ms)} (target ≥ 5×)`,
+    `C / A = ${x(sequentialMs, atDefault.ms)}                     D / A = ${x(parallelMs, atDefault.ms)}`,
+    '',
+    `Slowest single ladder in run B: ${Math.round(at100.slowestLadderMs)} ms; B wall / that = ${x(at100.ms, at100.slowestLadderMs)} (target ≤ 2×)`,
+    `One cluster alone: wall ${Math.round(alone.ms)} ms, its ladder ${Math.round(alone.slowestLadderMs)} ms; B wall / lone ladder = ${x(at100.ms, alone.slowestLadderMs)}`,
+  ];
+  console.log(lines.join('\n'));
+
+  const result = {
+    benchmark: 'check',
+    at: new Date().toISOString(),
+    servers: count,
+    latencyMs,
+    cpus: cpus().length,
+    load: loadavg(),
+    kubeztCheckDefaultMs: Math.round(atDefault.ms),
+    kubeztCheckDefaultRunsMs: atDefault.runsMs,
+    kubeztCheckConcurrentMs: Math.round(at100.ms),
+    kubeztCheckConcurrentRunsMs: at100.runsMs,
+    slowestLadderConcurrentMs: Math.round(at100.slowestLadderMs),
+    loneClusterWallMs: Math.round(alone.ms),
+    loneClusterLadderMs: Math.round(alone.slowestLadderMs),
+    kubectlSequentialMs: Math.round(sequentialMs),
+    kubectlParallel16Ms: Math.round(parallelMs),
+    ratios: {
+      sequentialOverConcurrent: sequentialMs / at100.ms,
+      parallelOverConcurrent: parallelMs / at100.ms,
+      sequentialOverDefault: sequentialMs / atDefault.ms,
+      parallelOverDefault: parallelMs / atDefault.ms,
+      concurrentWallOverSlowestLadder: at100.ms / at100.slowestLadderMs,
+    },
+  };
+  const out = join(ROOT, 'bench', 'results');
+  mkdirSync(out, { recursive: true });
+  const stamp = result.at.replace(/[:.]/g, '-');
+  writeFileSync(join(out, `check-${stamp}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(out, 'check-latest.json'), `${JSON.stringify(result, null, 2)}\n`);
 } finally {
-  await farm.close();
-  await rm(dir, { recursive: true, force: true });
+  await Promise.all([farm.close(), warp.close()]);
+  rmSync(dir, { recursive: true, force: true });
 }

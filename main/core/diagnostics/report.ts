@@ -116,6 +116,7 @@ export function renderReportMarkdown(report: DiagnosticsReport, opts: { secrets?
   }
   for (const c of report.clusters) {
     lines.push('', `## ${c.name}: ${c.verdict}`, '');
+    if (c.context && c.context !== c.name) lines.push(`- **Context:** ${c.context}`);
     lines.push(`- **Server:** ${c.server}${c.ladder.ip && !c.server.includes(c.ladder.ip) ? ` (${c.ladder.ip})` : ''}`);
     lines.push(`- **Finding:** ${c.summary}`);
     if (c.remedy) lines.push(`- **Fix:** ${c.remedy}`);

@@ -21,7 +21,10 @@ export type Verdict =
 export type Severity = 'ok' | 'warn' | 'fail';
 
 export interface ClusterDiagnosis {
+  /** The cluster's name (the inventory's, for kubezt contexts), else the ladder's. */
   name: string;
+  /** The kubeconfig context that was probed, when the ladder came from one. */
+  context?: string;
   server: string;
   verdict: Verdict;
   severity: Severity;
@@ -84,11 +87,20 @@ const TUNNEL_SYMPTOMS = new Set<Verdict>(['tcp-refused', 'tcp-timeout', 'tls-tim
  * Gateway audit). The ladder's first failure decides; a down tunnel explains connection failures
  * better than the failure itself; warnings decide only when nothing failed.
  */
-export function diagnose(ladder: ProbeResult, cluster?: ClusterEntry): ClusterDiagnosis {
+export function diagnose(
+  ladder: ProbeResult,
+  cluster?: ClusterEntry,
+  opts: { name?: string; context?: string } = {},
+): ClusterDiagnosis {
   const notes: string[] = [];
   const cf = cluster?.cloudflare;
   const ip = ladder.ip ?? ladder.host;
-  const base = { name: ladder.name, server: ladder.server, ladder };
+  const base = {
+    name: opts.name ?? ladder.name,
+    ...(opts.context ? { context: opts.context } : {}),
+    server: ladder.server,
+    ladder,
+  };
   const failed = ladder.steps.find((s) => s.status === 'fail');
   const warned = ladder.steps.find((s) => s.status === 'warn' && verdictOfStep(s) !== null);
 

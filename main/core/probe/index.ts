@@ -1,8 +1,23 @@
 export { DeadlineError, withDeadline } from './deadline.ts';
 export { checkFleet, DEFAULT_CONCURRENCY, type FleetOptions, streamFleet } from './fleet.ts';
 export { isCloudflareGatewayName } from './gateway.ts';
-export { detectKubectlClient, ExecPluginError, runExecPlugin } from './kube.ts';
+export {
+  createKubeClient,
+  detectKubectlClient,
+  ExecPluginError,
+  type KubeClient,
+  KubeHttpError,
+  openSpareConnection,
+  runExecPlugin,
+} from './kube.ts';
+export {
+  type MergedKubeconfigView,
+  quickMergedKubeconfig,
+  type TargetProblem,
+  targetsFromMergedKubeconfig,
+} from './kubeconfig-view.ts';
 export { createProbeRun, DEFAULT_STEP_TIMEOUT_MS, type ProbeRun, probeCluster } from './ladder.ts';
 export type { CertificateSummary, TlsFacts } from './network.ts';
-export { type TargetProblem, targetsFromKubeconfig } from './targets.ts';
+export { targetFromClusterEntry, targetsFromKubeconfig } from './targets.ts';
 export * from './types.ts';
+export { createFleetWarpView, type FleetWarpView } from './warp.ts';

@@ -1,5 +1,5 @@
 import { access, readdir, realpath } from 'node:fs/promises';
-import http from 'node:http';
+import type httpTypes from 'node:http';
 import http2 from 'node:http2';
 import type net from 'node:net';
 import { isIP } from 'node:net';
@@ -149,12 +149,15 @@ export interface KubeClientOptions {
   /** An established TLS connection to the server that the caller has verified; used first. */
   socket?: tls.TLSSocket;
   /**
-   * A second connection from `openApiConnection`, so two requests can run at once over HTTP/1.1
-   * (destroyed unused when `socket` speaks HTTP/2).
+   * A second connection from `openSpareConnection`, so two requests can run at once over
+   * HTTP/1.1. It is used only once its certificate proves to be the judged one (same SHA-256
+   * fingerprint as `socket`'s), and destroyed unused when `socket` speaks HTTP/2.
    */
-  spareSocket?: tls.TLSSocket;
+  spare?: { socket: tls.TLSSocket; fingerprint256: string };
   /** The server's IP when already resolved (avoids a second lookup for names). */
   ip?: string;
+  /** The TLS context for new connections (the context's CA and the client certificate in `creds`). */
+  secureContext?: tls.SecureContext;
 }
 
 /**
@@ -163,7 +166,12 @@ export interface KubeClientOptions {
  * tls-server-name, else the server's host. A connection that fails either is closed in the
  * handshake, before any request (and its credentials) is written.
  */
-function apiConnectOptions(target: ProbeTarget, creds: WireCredentials, ip?: string): tls.ConnectionOptions {
+function apiConnectOptions(
+  target: ProbeTarget,
+  creds: WireCredentials,
+  ip?: string,
+  secureContext?: tls.SecureContext,
+): tls.ConnectionOptions {
   const url = new URL(target.server);
   const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   const ca = target.certificateAuthorityData
@@ -174,26 +182,36 @@ function apiConnectOptions(target: ProbeTarget, creds: WireCredentials, ip?: str
     host: ip ?? hostname,
     port: url.port ? Number(url.port) : 443,
     ...(servername ? { servername } : {}),
-    ...(ca ? { ca } : {}),
-    ...(creds.certPem && creds.keyPem ? { cert: creds.certPem, key: creds.keyPem } : {}),
+    ...(secureContext
+      ? { secureContext }
+      : {
+          ...(ca ? { ca } : {}),
+          ...(creds.certPem && creds.keyPem ? { cert: creds.certPem, key: creds.keyPem } : {}),
+        }),
     rejectUnauthorized: target.insecureSkipTlsVerify !== true,
     checkServerIdentity: (_host, cert) => tls.checkServerIdentity(target.tlsServerName ?? hostname, cert),
     ALPNProtocols: ['http/1.1'],
   };
 }
 
-/** Starts a verified TLS connection for API requests (see `apiConnectOptions`); errors are left to its user. */
-export function openApiConnection(
-  target: ProbeTarget,
-  creds: Pick<WireCredentials, 'certPem' | 'keyPem'>,
-  ip?: string,
-): tls.TLSSocket {
-  const socket = tls.connect(apiConnectOptions(target, creds, ip));
+/**
+ * Starts a second TLS connection beside the one the ladder is judging, with the same TLS context
+ * (CA, client certificate) and server name. It checks nothing itself: the client uses it only if
+ * it presents the very certificate the ladder judged (see `KubeClientOptions.spare`), which costs
+ * far less than verifying the chain and names a second time.
+ */
+export function openSpareConnection(target: ProbeTarget, ip: string, secureContext: tls.SecureContext): tls.TLSSocket {
+  const options = apiConnectOptions(target, {}, ip, secureContext);
+  const socket = tls.connect({ ...options, rejectUnauthorized: false, checkServerIdentity: () => undefined });
   socket.on('error', () => {});
   return socket;
 }
 
 const MAX_BODY = 1024 * 1024;
+
+// Not `import http from 'node:http'`: the ES module facade of node:http reads every export,
+// which loads undici for its fetch-related getters (about 25 ms at the start of every check).
+const http = process.getBuiltinModule('node:http') as typeof httpTypes;
 
 export function createKubeClient(
   target: ProbeTarget,
@@ -204,7 +222,7 @@ export function createKubeClient(
   const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   const port = url.port ? Number(url.port) : 443;
   const authority = url.host;
-  const connectOptions = apiConnectOptions(target, creds, opts.ip);
+  const connectOptions = apiConnectOptions(target, creds, opts.ip, opts.secureContext);
   const headers: Record<string, string> = {
     accept: 'application/json',
     'user-agent': 'kubezt',
@@ -212,50 +230,90 @@ export function createKubeClient(
   };
 
   const open: tls.TLSSocket[] = [];
+  const agents: httpTypes.Agent[] = [];
   const track = (s: tls.TLSSocket) => {
     open.push(s);
     s.on('error', () => {});
     return s;
   };
-  let given = opts.socket && !opts.socket.destroyed ? opts.socket : undefined;
-  if (given) track(given);
+  const given = opts.socket && !opts.socket.destroyed ? track(opts.socket) : undefined;
   const h2 = given?.alpnProtocol === 'h2';
-  let spare = opts.spareSocket && !opts.spareSocket.destroyed ? track(opts.spareSocket) : undefined;
-  if (h2 && spare) {
-    spare.destroy();
-    spare = undefined;
-  }
+  const spare = opts.spare && !opts.spare.socket.destroyed ? opts.spare : undefined;
+  if (spare) track(spare.socket);
+  if (h2) spare?.socket.destroy();
 
+  // One lane per connection, each with its own keep-alive agent, so a request never waits behind
+  // another. A lane whose connection dies reconnects with full verification (apiConnectOptions).
+  interface Lane {
+    agent: httpTypes.Agent;
+    busy: boolean;
+  }
+  const lane = (first: tls.TLSSocket | undefined): Lane => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    agents.push(agent);
+    let initial = first;
+    (agent as unknown as { createConnection: () => net.Socket }).createConnection = () => {
+      const s = initial && !initial.destroyed ? initial : track(tls.connect(connectOptions) as tls.TLSSocket);
+      initial = undefined;
+      return s;
+    };
+    return { agent, busy: false };
+  };
   let session: http2.ClientHttp2Session | undefined;
-  let agent: http.Agent | undefined;
+  const lanes: Lane[] = [];
   if (h2 && given) {
-    const socket = given;
-    given = undefined;
-    session = http2.connect(`https://${authority}`, { createConnection: () => socket });
+    session = http2.connect(`https://${authority}`, { createConnection: () => given });
     session.on('error', () => {});
   } else {
-    agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
-    // The agent pools what it gets here: the judged connection first, then the spare, then new
-    // connections that verify the server themselves before any byte of a request is sent.
-    (agent as unknown as { createConnection: () => net.Socket }).createConnection = () => {
-      if (given) {
-        const s = given;
-        given = undefined;
-        return s;
-      }
-      if (spare) {
-        const s = spare;
-        spare = undefined;
-        return s;
-      }
-      return track(tls.connect(connectOptions) as tls.TLSSocket);
-    };
+    lanes.push(lane(given));
   }
+  // The spare becomes a lane once its handshake shows the judged certificate; anything else
+  // (another certificate, an error) and it is dropped, and a second request opens a verified one.
+  let spareLane: Promise<Lane | null> | undefined =
+    spare && !h2
+      ? new Promise<Lane | null>((resolve) => {
+          const s = spare.socket;
+          const ready = () => {
+            const same = s.getPeerX509Certificate()?.fingerprint256 === spare.fingerprint256;
+            if (!same) s.destroy();
+            resolve(same ? lane(s) : null);
+          };
+          // A peer certificate exists once the handshake is done.
+          if (s.getPeerX509Certificate()) ready();
+          else {
+            s.once('secureConnect', ready);
+            s.once('close', () => resolve(null));
+          }
+        })
+      : undefined;
 
-  const request = (method: 'GET' | 'POST', path: string, body: string | undefined, signal: AbortSignal) =>
-    session
-      ? requestH2(session, method, path, headers, body, signal)
-      : requestH1(agent as http.Agent, { hostname, port, authority, method, path, headers, body, signal });
+  const acquire = async (): Promise<Lane> => {
+    const idle = lanes.find((l) => !l.busy);
+    if (idle) return idle;
+    if (spareLane) {
+      const pending = spareLane;
+      spareLane = undefined;
+      const extra = await pending;
+      if (extra) {
+        lanes.push(extra);
+        return extra;
+      }
+    }
+    const fresh = lanes.find((l) => !l.busy) ?? lane(undefined);
+    if (!lanes.includes(fresh)) lanes.push(fresh);
+    return fresh;
+  };
+
+  const request = async (method: 'GET' | 'POST', path: string, body: string | undefined, signal: AbortSignal) => {
+    if (session) return requestH2(session, method, path, headers, body, signal);
+    const l = await acquire();
+    l.busy = true;
+    try {
+      return await requestH1(l.agent, { hostname, port, authority, method, path, headers, body, signal });
+    } finally {
+      l.busy = false;
+    }
+  };
 
   return {
     async version(signal) {
@@ -278,17 +336,15 @@ export function createKubeClient(
       };
     },
     async close() {
-      agent?.destroy();
+      for (const a of agents) a.destroy();
       session?.destroy();
       for (const s of open) s.destroy();
-      spare = undefined;
-      given = undefined;
     },
   };
 }
 
 function requestH1(
-  agent: http.Agent,
+  agent: httpTypes.Agent,
   r: {
     hostname: string;
     port: number;

@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import type net from 'node:net';
 import { isIP } from 'node:net';
 import type tls from 'node:tls';
+import { createSecureContext } from 'node:tls';
 import { DeadlineError, withDeadline } from './deadline.ts';
 import { isCloudflareGatewayName } from './gateway.ts';
 import {
@@ -11,7 +12,7 @@ import {
   ExecPluginError,
   type KubeClient,
   minorOf,
-  openApiConnection,
+  openSpareConnection,
   runExecPlugin,
   type WireCredentials,
 } from './kube.ts';
@@ -39,13 +40,31 @@ export interface ProbeRun {
   env: ProbeEnvironment;
   kubectlClient(): Promise<KubectlClientInfo | null>;
   warpState(): Promise<{ state: WarpState; gatewayOn: boolean; detail?: string }>;
+  /**
+   * One TLS context per CA and client certificate: building one parses every PEM, and a fleet
+   * whose clusters share a CA would otherwise build hundreds.
+   */
+  secureContext(material: { ca?: string; cert?: string; key?: string }): tls.SecureContext;
 }
 
 export function createProbeRun(env: ProbeEnvironment): ProbeRun {
   let kubectl: Promise<KubectlClientInfo | null> | undefined;
   let warp: Promise<{ state: WarpState; gatewayOn: boolean; detail?: string }> | undefined;
+  const contexts = new Map<string, tls.SecureContext>();
   return {
     env,
+    secureContext({ ca, cert, key }) {
+      const id = `${ca ?? ''}\0${cert ?? ''}\0${key ?? ''}`;
+      let context = contexts.get(id);
+      if (!context) {
+        context = createSecureContext({
+          ...(ca ? { ca } : {}),
+          ...(cert && key ? { cert, key } : {}),
+        });
+        contexts.set(id, context);
+      }
+      return context;
+    },
     kubectlClient() {
       kubectl ??= (
         env.kubectlClient
@@ -126,6 +145,9 @@ interface Timed {
   durationMs: number;
 }
 
+const STEP_FAILED = new Error('a step failed');
+const LADDER_FINISHED = new Error('ladder finished');
+
 const since = (started: number) => Math.round((performance.now() - started) * 10) / 10;
 
 /**
@@ -160,7 +182,17 @@ export async function probeCluster(
   let socket: net.Socket | undefined;
   let tlsSocket: tls.TLSSocket | undefined;
   let spare: tls.TLSSocket | undefined;
+  /** The leaf the tls step judged: a spare connection must present the same one. */
+  let judgedFingerprint: string | undefined;
   let kubeTask: Promise<KubeClient> | undefined;
+  const caPem = target.certificateAuthorityData
+    ? Buffer.from(target.certificateAuthorityData, 'base64').toString('utf8')
+    : undefined;
+  const contextFor = (c: { certPem?: string; keyPem?: string }) =>
+    run.secureContext({
+      ...(caPem ? { ca: caPem } : {}),
+      ...(c.certPem && c.keyPem ? { cert: c.certPem, key: c.keyPem } : {}),
+    });
 
   // Aborted when the ladder ends or a step fails (or the caller aborts): stops the work that ran
   // ahead of the report.
@@ -184,7 +216,7 @@ export async function probeCluster(
     steps.push(result);
     if (result.status === 'fail' && !failedAt) {
       failedAt = step;
-      ladder.abort(new Error(`the ${step} step failed`));
+      ladder.abort(STEP_FAILED);
     }
     opts.onStep?.(target, result);
   };
@@ -255,13 +287,14 @@ export async function probeCluster(
       // A certificate from an exec plugin was not in the judged handshake: new connections carry it.
       const reuse = !(target.credentials.kind === 'exec' && creds.certPem);
       const given = reuse && tlsSocket && !tlsSocket.destroyed ? tlsSocket : undefined;
-      const extra = reuse && spare && !spare.destroyed ? spare : undefined;
+      const extra = reuse && given && judgedFingerprint && spare && !spare.destroyed ? spare : undefined;
       tlsSocket = undefined;
       spare = undefined;
       return createKubeClient(target, creds, {
         ...(given ? { socket: given } : {}),
-        ...(extra ? { spareSocket: extra } : {}),
+        ...(extra && judgedFingerprint ? { spare: { socket: extra, fingerprint256: judgedFingerprint } } : {}),
         ...(ip ? { ip } : {}),
+        secureContext: contextFor(creds),
       });
     });
     kubeTask.catch(() => {});
@@ -442,13 +475,12 @@ export async function probeCluster(
     else if (opts.parallelRequests !== false && ip) {
       // Beside the connection being judged, so /version and selfsubjectreviews can go out
       // together over HTTP/1.1. It verifies the server on its own before a request is written.
-      spare = keep(openApiConnection(target, c.kind === 'clientCertificate' ? c : {}, ip));
+      spare = keep(openSpareConnection(target, ip, contextFor(c.kind === 'clientCertificate' ? c : {})));
     }
     return runStep(
       async (signal) => {
         const s = socket as net.Socket;
         const c = target.credentials;
-        const clientCert = c.kind === 'clientCertificate' ? { cert: c.certPem, key: c.keyPem } : {};
         const servername = target.tlsServerName ?? (isIP(host) ? undefined : host);
         const ca = target.certificateAuthorityData
           ? Buffer.from(target.certificateAuthorityData, 'base64').toString('utf8')
@@ -459,13 +491,13 @@ export async function probeCluster(
         try {
           const r = await handshakeTls(s, {
             ...(servername ? { servername } : {}),
-            ...(ca ? { ca } : {}),
-            ...clientCert,
+            secureContext: contextFor(c.kind === 'clientCertificate' ? c : {}),
             signal,
           });
           facts = r.facts;
           leaf = r.leaf;
           tlsSocket = keep(r.socket);
+          judgedFingerprint = r.facts.chain[0]?.fingerprint256;
         } catch (e) {
           if (e instanceof DeadlineError) throw e;
           return fail(
@@ -720,7 +752,7 @@ export async function probeCluster(
       record('auth', failedAt ? null : await authTask);
     }
   } finally {
-    ladder.abort(new Error('ladder finished'));
+    ladder.abort(LADDER_FINISHED);
     opts.signal?.removeEventListener('abort', onParentAbort);
     const kube = await kubeTask?.catch(() => undefined);
     await kube?.close();

@@ -74,10 +74,10 @@ export function summarize(cert: tls.PeerCertificate): CertificateSummary {
   };
 }
 
-function peerChain(socket: tls.TLSSocket): CertificateSummary[] {
+function peerChain(leaf: tls.DetailedPeerCertificate): CertificateSummary[] {
   const chain: CertificateSummary[] = [];
   const seen = new Set<string>();
-  let cert: tls.DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
+  let cert: tls.DetailedPeerCertificate | undefined = leaf;
   while (cert && Object.keys(cert).length > 0 && !seen.has(cert.fingerprint256)) {
     seen.add(cert.fingerprint256);
     chain.push(summarize(cert));
@@ -94,16 +94,28 @@ function peerChain(socket: tls.TLSSocket): CertificateSummary[] {
  */
 export function handshakeTls(
   socket: net.Socket,
-  opts: { servername?: string; ca?: string; cert?: string; key?: string; signal: AbortSignal },
+  opts: {
+    servername?: string;
+    ca?: string;
+    cert?: string;
+    key?: string;
+    /** Used instead of ca/cert/key when given (shared across connections). */
+    secureContext?: tls.SecureContext;
+    signal: AbortSignal;
+  },
 ): Promise<{ facts: TlsFacts; leaf: tls.PeerCertificate; socket: tls.TLSSocket }> {
   return new Promise((resolve, reject) => {
     const tlsSocket = tls.connect({
       socket,
       ...(opts.servername ? { servername: opts.servername } : {}),
-      ...(opts.ca ? { ca: opts.ca } : {}),
       // A client certificate goes in this handshake, as kubectl sends it, so the connection can
       // carry the API requests afterwards.
-      ...(opts.cert && opts.key ? { cert: opts.cert, key: opts.key } : {}),
+      ...(opts.secureContext
+        ? { secureContext: opts.secureContext }
+        : {
+            ...(opts.ca ? { ca: opts.ca } : {}),
+            ...(opts.cert && opts.key ? { cert: opts.cert, key: opts.key } : {}),
+          }),
       rejectUnauthorized: false,
       // What Go's net/http offers; the answer says whether the server speaks HTTP/2.
       ALPNProtocols: ['h2', 'http/1.1'],
@@ -121,12 +133,13 @@ export function handshakeTls(
       opts.signal.removeEventListener('abort', onAbort);
       // From here on, errors surface through whoever uses the connection next.
       tlsSocket.on('error', () => {});
-      const leaf = tlsSocket.getPeerCertificate(false);
+      // Once, with the chain: the leaf of the detailed form serves checkServerIdentity as well.
+      const leaf = tlsSocket.getPeerCertificate(true);
       const facts: TlsFacts = {
         protocol: tlsSocket.getProtocol(),
         alpn: tlsSocket.alpnProtocol || null,
         cipher: tlsSocket.getCipher().name,
-        chain: peerChain(tlsSocket),
+        chain: peerChain(leaf),
         chainVerified: tlsSocket.authorized,
         ...(tlsSocket.authorized ? {} : { verifyError: String(tlsSocket.authorizationError) }),
       };

@@ -2,14 +2,15 @@ import { readFile as fsReadFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { UserError } from '../errors.ts';
-import type { ExecSpec } from '../model/cluster.ts';
+import { type ClusterEntry, type ExecSpec, serverUrl } from '../model/cluster.ts';
+import type { TargetProblem } from './kubeconfig-view.ts';
 import type { ProbeCredentials, ProbeTarget } from './types.ts';
 
-export interface TargetProblem {
-  context: string;
-  /** One sentence: what is wrong with this context and how to fix it. */
-  message: string;
-}
+export {
+  type MergedKubeconfigView,
+  type TargetProblem,
+  targetsFromMergedKubeconfig,
+} from './kubeconfig-view.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -144,4 +145,40 @@ async function resolveUser(
     return { kind: 'exec', exec, baseDir: base };
   }
   return { kind: 'none' };
+}
+
+/**
+ * A probe target straight from a ClusterEntry (catalog or discovery), before anything is in a
+ * kubeconfig: the app's "check before setup". Relative paths are resolved against `baseDir`
+ * (the catalog's folder); a `existing` user is looked up by the caller, so it probes without
+ * credentials here.
+ */
+export async function targetFromClusterEntry(
+  entry: ClusterEntry,
+  opts: { readFile?: (path: string) => Promise<string>; baseDir?: string; name?: string } = {},
+): Promise<ProbeTarget> {
+  const read = opts.readFile ?? ((p: string) => fsReadFile(p, 'utf8'));
+  const abs = (p: string) => (isAbsolute(p) || !opts.baseDir ? p : resolve(opts.baseDir, p));
+  const ip = entry.ips[0];
+  const server = entry.server ?? (ip ? serverUrl(ip, entry.port) : undefined);
+  if (!server) throw new UserError('bad-input', `Cluster "${entry.name}" has no server URL and no IP to probe.`);
+  const u = entry.user;
+  let credentials: ProbeCredentials = { kind: 'none' };
+  if (u?.kind === 'token') credentials = { kind: 'token', token: u.token };
+  else if (u?.kind === 'tokenFile') credentials = { kind: 'token', token: (await read(abs(u.tokenFile))).trim() };
+  else if (u?.kind === 'clientCertificate') {
+    credentials = {
+      kind: 'clientCertificate',
+      certPem: await read(abs(u.clientCertificate)),
+      keyPem: await read(abs(u.clientKey)),
+    };
+  } else if (u?.kind === 'exec')
+    credentials = { kind: 'exec', exec: u.exec, ...(opts.baseDir ? { baseDir: opts.baseDir } : {}) };
+  return {
+    name: opts.name ?? entry.name,
+    server,
+    ...(entry.certificateAuthorityData ? { certificateAuthorityData: entry.certificateAuthorityData } : {}),
+    ...(entry.tlsServerName ? { tlsServerName: entry.tlsServerName } : {}),
+    credentials,
+  };
 }

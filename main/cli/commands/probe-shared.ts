@@ -1,0 +1,375 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { ClusterDiagnosis, Severity, Verdict } from '../../core/diagnostics/index.ts';
+import { UserError } from '../../core/errors.ts';
+import type { ClusterEntry } from '../../core/model/cluster.ts';
+import type {
+  FleetWarpView,
+  KubectlClientInfo,
+  ProbeTarget,
+  StepName,
+  StepReason,
+  StepStatus,
+  TargetProblem,
+} from '../../core/probe/index.ts';
+import type { MergedKubeconfigView } from '../../core/probe/kubeconfig-view.ts';
+import { configDirFor } from '../../core/settings/paths.ts';
+import type { WarpState as WarpDetection } from '../../core/warp/index.ts';
+import type { CliContext } from '../command.ts';
+import { intOption } from '../command.ts';
+import { kubeconfigPathsFor } from '../kubeconfig-paths.ts';
+
+/**
+ * What `kubezt check`, `diagnose` and `status` share: which kubeconfig contexts to probe, the
+ * probe environment of one run (WARP, kubectl, the cached inventory), the fleet run itself and the
+ * JSON shape of one checked cluster.
+ */
+
+/** One context to probe. */
+export interface PlannedCluster {
+  /** The cluster's name: the inventory entry kubezt wrote the context for, else the context's cluster. */
+  name: string;
+  context: string;
+  /** Written by kubezt (carries the `kubezt` extension). */
+  managed: boolean;
+  /** The inventory entry kubezt wrote it for, when the context says so. */
+  sourceCluster?: string;
+  target: ProbeTarget;
+}
+
+export interface FleetPlan {
+  /** The kubeconfig files read, in KUBECONFIG order. */
+  files: string[];
+  /** kubectl's current-context; '' when unset. */
+  currentContext: string;
+  /** In the order asked for (NAME order, else kubeconfig order). */
+  clusters: PlannedCluster[];
+  /** Asked-for contexts that could not be resolved into something to probe. */
+  problems: TargetProblem[];
+  /** Every credential of the probed contexts, for redaction of everything printed. */
+  secrets: string[];
+}
+
+export type Selection =
+  /** The named contexts or clusters (as `kubezt use` resolves them); none named: every kubezt context. */
+  | { kind: 'names'; names: readonly string[]; command: string }
+  /** Every kubezt context plus the current context (`kubezt status`); empty is fine. */
+  | { kind: 'status' };
+
+/** Reads the kubeconfig and resolves the selection into probe targets; bad names are exit-2 errors. */
+export async function planFleet(ctx: CliContext, selection: Selection, kubeconfigFlag?: string): Promise<FleetPlan> {
+  const [{ readKubeconfigBytes }, { resolveContextIn }, { quickMergedKubeconfig, targetsFromMergedKubeconfig }] =
+    await Promise.all([
+      import('../../core/kubeconfig/io.ts'),
+      import('../../core/kubeconfig/contexts.ts'),
+      import('../../core/probe/kubeconfig-view.ts'),
+    ]);
+  const { secretsOf } = await import('../../core/diagnostics/redact.ts');
+  const files = kubeconfigPathsFor(ctx, kubeconfigFlag);
+  const sources = await Promise.all(files.map(async (path) => ({ path, bytes: await readKubeconfigBytes(path) })));
+  // An empty file may be kubectl between truncating and rewriting: the engine waits that out.
+  let merged: MergedKubeconfigView | null = sources.some((s) => s.bytes === '') ? null : quickMergedKubeconfig(sources);
+  if (!merged) {
+    // The kubeconfig engine reads what the fast reader would not, and names exactly what is wrong.
+    const { loadKubeconfig, readMergedKubeconfig } = await import('../../core/kubeconfig/index.ts');
+    merged = readMergedKubeconfig(await loadKubeconfig(files));
+  }
+  const managed = merged.contexts.filter((c) => c.managed).map((c) => c.name);
+  let wanted: string[];
+  if (selection.kind === 'status') {
+    wanted = [...managed];
+    if (merged.currentContext && merged.contexts.some((c) => c.name === merged.currentContext)) {
+      if (!wanted.includes(merged.currentContext)) wanted.unshift(merged.currentContext);
+    }
+  } else if (selection.names.length > 0) {
+    const refs = merged.contexts.map((c) => ({
+      name: c.name,
+      cluster: c.cluster,
+      owned: c.managed,
+      ...(c.sourceCluster ? { ownerCluster: c.sourceCluster } : {}),
+    }));
+    wanted = [];
+    for (const name of selection.names) {
+      const context = resolveContextIn(refs, name, files.join(', '));
+      if (!wanted.includes(context)) wanted.push(context);
+    }
+  } else {
+    if (managed.length === 0) {
+      throw new UserError(
+        'not-found',
+        `No kubezt contexts are in ${files.join(', ')}: run "kubezt setup" to add your clusters, or name a context ("kubezt ${selection.command} NAME").`,
+      );
+    }
+    wanted = managed;
+  }
+  const { targets, problems } = await targetsFromMergedKubeconfig(merged, wanted);
+  const byName = new Map(targets.map((t) => [t.name, t]));
+  const clusters: PlannedCluster[] = [];
+  for (const context of wanted) {
+    const target = byName.get(context);
+    const c = merged.contexts.find((x) => x.name === context);
+    if (!target || !c) continue;
+    clusters.push({
+      name: c.sourceCluster ?? c.cluster,
+      context,
+      managed: c.managed,
+      ...(c.sourceCluster ? { sourceCluster: c.sourceCluster } : {}),
+      target,
+    });
+  }
+  const secrets = secretsOf(targets);
+  for (const u of merged.users) if (u.password) secrets.push(u.password);
+  if (ctx.env.CLOUDFLARE_API_TOKEN?.trim()) secrets.push(ctx.env.CLOUDFLARE_API_TOKEN.trim());
+  return { files, currentContext: merged.currentContext, clusters, problems, secrets };
+}
+
+/** --timeout and --concurrency, checked the same way by every probing command. */
+export function fleetFlags(
+  command: string,
+  values: { timeout?: string; concurrency?: string },
+): { stepTimeoutMs: number; concurrency: number } {
+  const stepTimeoutMs = intOption(command, 'timeout', values.timeout, 5_000);
+  const concurrency = intOption(command, 'concurrency', values.concurrency, 16);
+  if (stepTimeoutMs > 600_000) {
+    throw new UserError(
+      'bad-usage',
+      `--timeout is the deadline of each step in milliseconds, at most 600000, not ${stepTimeoutMs}.`,
+    );
+  }
+  return { stepTimeoutMs, concurrency: Math.min(concurrency, 1_000) };
+}
+
+/** Settings read straight from settings.json, as kubeconfig-paths.ts does: a check must start fast. */
+function setting(ctx: CliContext, key: 'catalogPath' | 'accountId'): string | undefined {
+  const dir = configDirFor({ env: ctx.env, platform: ctx.platform, homeDir: ctx.homeDir, cwd: ctx.cwd });
+  try {
+    const value = (JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')) as Record<string, unknown>)[key];
+    return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function userPath(ctx: CliContext, path: string): string {
+  if (path === '~') return ctx.homeDir;
+  if (path.startsWith('~/')) return join(ctx.homeDir, path.slice(2));
+  return isAbsolute(path) ? path : resolve(ctx.cwd, path);
+}
+
+/**
+ * The catalog and the last Cloudflare discovery, from disk only. Nothing configured (no catalog,
+ * no account) skips even loading the reader and its schema.
+ */
+async function cachedInventory(ctx: CliContext): Promise<{
+  entryFor: (context: { sourceCluster?: string; server: string }) => ClusterEntry | undefined;
+  warnings: string[];
+}> {
+  const catalog = ctx.env.KUBEZT_CATALOG?.trim() || setting(ctx, 'catalogPath');
+  const accountId = ctx.env.CLOUDFLARE_ACCOUNT_ID?.trim() || setting(ctx, 'accountId');
+  if (!catalog && !accountId) return { entryFor: () => undefined, warnings: [] };
+  try {
+    const { entryForContext, readCachedInventory } = await import('../../core/diagnostics/inventory.ts');
+    const inv = await readCachedInventory({
+      cacheDir: configDirFor({ env: ctx.env, platform: ctx.platform, homeDir: ctx.homeDir, cwd: ctx.cwd }),
+      ...(accountId ? { accountId } : {}),
+      ...(catalog ? { catalogPath: userPath(ctx, catalog) } : {}),
+      now: ctx.now(),
+    });
+    return { entryFor: (c) => entryForContext(c, inv.clusters), warnings: inv.warnings };
+  } catch (e) {
+    return { entryFor: () => undefined, warnings: [`The cached inventory was not read: ${(e as Error).message}`] };
+  }
+}
+
+export interface FleetRun {
+  /** In plan order. */
+  diagnoses: ClusterDiagnosis[];
+  warp: WarpDetection | null;
+  kubectl: KubectlClientInfo | null;
+  /** From the cached inventory (a catalog that no longer parses, say); never fatal. */
+  warnings: string[];
+  interrupted: boolean;
+}
+
+/**
+ * Probes the planned clusters (bounded concurrency, per-step deadlines) and diagnoses each with
+ * its inventory entry, calling `onDiagnosis` as each finishes. WARP, the kubectl client and the
+ * cached inventory are read once, while the first ladders run.
+ */
+export async function runFleet(
+  ctx: CliContext,
+  plan: FleetPlan,
+  opts: { stepTimeoutMs: number; concurrency: number; onDiagnosis?: (d: ClusterDiagnosis, done: number) => void },
+): Promise<FleetRun> {
+  // Module by module rather than the probe's index: a check starts with only what it runs.
+  const [{ streamFleet }, { detectKubectlClient }, { createFleetWarpView }, { warpEnvFromProcess }, { lightFetch }] =
+    await Promise.all([
+      import('../../core/probe/fleet.ts'),
+      import('../../core/probe/kube.ts'),
+      import('../../core/probe/warp.ts'),
+      import('../../core/warp/env.ts'),
+      import('../../core/probe/light-fetch.ts'),
+    ]);
+  const warp: FleetWarpView = createFleetWarpView(warpEnvFromProcess(ctx.env, ctx.platform, ctx.runner, lightFetch));
+  const kubectl = detectKubectlClient(ctx.runner, 'kubectl', ctx.env).catch(() => null);
+  const stop = new AbortController();
+  let interrupted = false;
+  ctx.interrupted.then(() => {
+    interrupted = true;
+    stop.abort(new Error('interrupted'));
+  });
+  // Ladders first: their sockets are open before the WARP and route commands start, and what is
+  // loaded below (diagnostics, the inventory's schema) loads while the ladders wait on the network.
+  const results = streamFleet(
+    plan.clusters.map((c) => c.target),
+    {
+      env: { runner: ctx.runner, warp, kubectlClient: () => kubectl, env: ctx.env },
+      concurrency: opts.concurrency,
+      stepTimeoutMs: opts.stepTimeoutMs,
+      signal: stop.signal,
+    },
+  );
+  const first = results.next();
+  warp.prefetchRoutes(plan.clusters.map((c) => new URL(c.target.server).hostname.replace(/^\[|\]$/g, '')));
+  const { diagnose } = await import('../../core/diagnostics/verdict.ts');
+  const inventory = cachedInventory(ctx);
+  const byContext = new Map(plan.clusters.map((c) => [c.context, c]));
+  const found = new Map<string, ClusterDiagnosis>();
+  for (let next = await first; !next.done; next = await results.next()) {
+    const ladder = next.value;
+    const planned = byContext.get(ladder.name);
+    if (!planned) continue;
+    const { entryFor } = await inventory;
+    const entry = entryFor({
+      ...(planned.sourceCluster ? { sourceCluster: planned.sourceCluster } : {}),
+      server: planned.target.server,
+    });
+    const d = diagnose(ladder, entry, { name: planned.name, context: planned.context });
+    found.set(planned.context, d);
+    opts.onDiagnosis?.(d, found.size);
+  }
+  const detection = await warp.detection().catch(() => null);
+  return {
+    diagnoses: plan.clusters.map((c) => found.get(c.context)).filter((d): d is ClusterDiagnosis => d !== undefined),
+    warp: detection,
+    kubectl: await kubectl,
+    warnings: (await inventory).warnings,
+    interrupted,
+  };
+}
+
+/** One checked cluster in `check --json` and `status --json` (version 1; fields are only ever added). */
+export interface CheckedClusterJson {
+  /** The cluster's name (the inventory's for kubezt contexts, else the context's cluster). */
+  name: string;
+  /** The kubeconfig context probed. */
+  context: string;
+  /** The context's server URL. */
+  server: string;
+  /** The IP the server resolved to. */
+  ip?: string;
+  /**
+   * One of: ok, warp-disconnected, not-routed, split-tunnel-excluded, tunnel-down, tcp-refused,
+   * tcp-timeout, tls-timeout, tls-intercepted, tls-untrusted, tls-name-mismatch, unauthorized,
+   * forbidden, version-skew, http-error.
+   */
+  verdict: Verdict;
+  /** ok, warn (usable, with something to fix: version-skew, forbidden, WARP still connecting…) or fail. */
+  severity: Severity;
+  /** Healthy: severity is ok or warn. Any unhealthy cluster makes the command exit 1. */
+  ok: boolean;
+  /** One sentence: what was found. */
+  summary: string;
+  /** What to do, when something is wrong. */
+  remedy?: string;
+  /** The ladder step the verdict rests on. */
+  step?: StepName;
+  /** Facts that did not decide the verdict (tunnel health, Gateway audit). */
+  notes: string[];
+  /** Round trip of GET /version in ms; null when the ladder did not get that far. */
+  latencyMs: number | null;
+  /** The whole ladder, in ms. */
+  durationMs: number;
+  /** The server's gitVersion. */
+  serverVersion?: string;
+  /** Server minor minus kubectl's minor, when both are known. */
+  skew?: number;
+  /** Who the credentials authenticate as (selfsubjectreviews). */
+  username?: string;
+  /** All six steps, in ladder order: warp, route, tcp, tls, version, auth. */
+  steps: {
+    step: StepName;
+    status: StepStatus;
+    reason: StepReason;
+    durationMs: number;
+    detail: string;
+    remedy?: string;
+  }[];
+}
+
+export function checkedClusterJson(d: ClusterDiagnosis): CheckedClusterJson {
+  const version = d.ladder.steps.find((s) => s.step === 'version');
+  const auth = d.ladder.steps.find((s) => s.step === 'auth');
+  const vd = version?.status === 'ok' || version?.status === 'warn' ? version.data : undefined;
+  const latency = vd?.roundTripMs;
+  return {
+    name: d.name,
+    context: d.context ?? d.ladder.name,
+    server: d.server,
+    ...(d.ladder.ip ? { ip: d.ladder.ip } : {}),
+    verdict: d.verdict,
+    severity: d.severity,
+    ok: d.severity !== 'fail',
+    summary: d.summary,
+    ...(d.remedy ? { remedy: d.remedy } : {}),
+    ...(d.step ? { step: d.step } : {}),
+    notes: d.notes,
+    latencyMs: typeof latency === 'number' ? latency : null,
+    durationMs: d.ladder.durationMs,
+    ...(typeof vd?.gitVersion === 'string' ? { serverVersion: vd.gitVersion } : {}),
+    ...(typeof vd?.skew === 'number' ? { skew: vd.skew } : {}),
+    ...(auth?.status === 'ok' && typeof auth.data?.username === 'string' ? { username: auth.data.username } : {}),
+    steps: d.ladder.steps.map((s) => ({
+      step: s.step,
+      status: s.status,
+      reason: s.reason,
+      durationMs: s.durationMs,
+      detail: s.detail,
+      ...(s.remedy ? { remedy: s.remedy } : {}),
+    })),
+  };
+}
+
+const MARK: Record<Severity, string> = { ok: '✓', warn: '!', fail: '✗' };
+
+/** `✓ zt-prod-us  v1.32.3  42 ms` / `✗ zt-dev  tls-intercepted: <remedy>`: one line per cluster. */
+export function clusterLine(d: ClusterDiagnosis, width: number): string {
+  const j = checkedClusterJson(d);
+  const name = j.context.padEnd(width);
+  const facts = [j.serverVersion, j.latencyMs === null ? undefined : `${Math.round(j.latencyMs)} ms`]
+    .filter(Boolean)
+    .join('  ');
+  if (d.severity === 'ok') return `${MARK.ok} ${name}  ${facts}`.trimEnd();
+  const what = `${d.verdict}: ${d.remedy ?? d.summary}`;
+  return `${MARK[d.severity]} ${name}  ${facts ? `${facts}  ` : ''}${what}`;
+}
+
+/** A status line on stderr, rewritten in place (\r), on a terminal only; cleared before every other write. */
+export function progressLine(ctx: CliContext): { show(text: string): void; clear(): void } {
+  if (!ctx.stderr.isTTY) return { show() {}, clear() {} };
+  let shown = false;
+  return {
+    show(text) {
+      ctx.stderr.write(`\r\x1b[K${text}`);
+      shown = true;
+    },
+    clear() {
+      if (shown) ctx.stderr.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

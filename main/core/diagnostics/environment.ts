@@ -1,0 +1,38 @@
+import os from 'node:os';
+import type { KubectlClientInfo } from '../probe/types.ts';
+import type { WarpState as WarpDetection } from '../warp/types.ts';
+import type { ReportEnvironment } from './report.ts';
+
+/**
+ * The "Environment" of a report: what a support engineer asks first. System facts default to
+ * this machine's; the kubectl client and the WARP detection are the ones the checks used.
+ */
+export function reportEnvironment(input: {
+  kubeztVersion?: string;
+  kubectl?: KubectlClientInfo | null;
+  warp?: WarpDetection | null;
+  system?: { platform: string; arch: string; nodeVersion: string; osRelease?: string };
+}): ReportEnvironment {
+  const system = input.system ?? {
+    platform: process.platform,
+    arch: process.arch,
+    nodeVersion: process.version,
+    osRelease: `${os.type()} ${os.release()}`,
+  };
+  const w = input.warp;
+  return {
+    ...(input.kubeztVersion ? { kubeztVersion: input.kubeztVersion } : {}),
+    platform: system.platform,
+    arch: system.arch,
+    nodeVersion: system.nodeVersion,
+    ...(system.osRelease ? { osRelease: system.osRelease } : {}),
+    kubectl: input.kubectl ?? null,
+    warp: w
+      ? {
+          state: w.state,
+          gatewayOn: w.gatewayOn === true,
+          signals: w.signals.map((s) => ({ source: s.source, detail: `${s.status}: ${s.detail}` })),
+        }
+      : null,
+  };
+}

@@ -1,0 +1,272 @@
+import { readFile as fsReadFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { load, YAML11_SCHEMA } from 'js-yaml';
+import { BASE64, CONFIG, KUBEZT_EXTENSION, type KubeconfigSource, type Shape } from '../kubeconfig/types.ts';
+import type { ExecSpec } from '../model/cluster.ts';
+import type { ProbeCredentials, ProbeTarget } from './types.ts';
+
+/**
+ * The merged kubeconfig as the probe needs it: kubectl's view of every KUBECONFIG file (first file
+ * wins for a name, the first non-empty current-context), file paths absolute, and which contexts
+ * kubezt manages. The same shape as main/core/kubeconfig's MergedKubeconfig, which satisfies it.
+ */
+export interface MergedKubeconfigView {
+  currentContext: string;
+  contexts: readonly {
+    name: string;
+    cluster: string;
+    user: string;
+    file: string;
+    managed: boolean;
+    sourceCluster?: string;
+  }[];
+  clusters: readonly {
+    name: string;
+    server: string;
+    certificateAuthorityData?: string;
+    certificateAuthority?: string;
+    tlsServerName?: string;
+    insecureSkipTlsVerify?: boolean;
+  }[];
+  users: readonly {
+    name: string;
+    token?: string;
+    tokenFile?: string;
+    clientCertificate?: string;
+    clientCertificateData?: string;
+    clientKey?: string;
+    clientKeyData?: string;
+    password?: string;
+    exec?: ExecSpec;
+  }[];
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** Whether kubectl would decode `v` into `shape` (null is fine everywhere, as in JSON). */
+function fits(v: unknown, shape: Shape): boolean {
+  if (v === null || v === undefined || shape === 'any') return true;
+  if (shape === 'string') return typeof v === 'string';
+  if (shape === 'bytes') return typeof v === 'string' && BASE64.test(v.replace(/[\r\n]/g, ''));
+  if (shape === 'bool') return typeof v === 'boolean';
+  if ('list' in shape) return Array.isArray(v) && v.every((x) => fits(x, shape.list));
+  if (!isObj(v)) return false;
+  if ('map' in shape) return Object.values(v).every((x) => fits(x, shape.map));
+  return Object.entries(shape.fields).every(([key, child]) => fits(v[key], child));
+}
+
+function localPath(file: string, value: unknown): string | undefined {
+  const s = str(value);
+  if (s === '') return undefined;
+  return isAbsolute(s) ? s : resolve(dirname(file), s);
+}
+
+function ownerOf(inner: Obj): { managed: boolean; sourceCluster?: string } {
+  if (!Array.isArray(inner.extensions)) return { managed: false };
+  for (const ext of inner.extensions) {
+    if (!isObj(ext) || ext.name !== KUBEZT_EXTENSION || !isObj(ext.extension)) continue;
+    if (ext.extension.managed !== true) continue;
+    const owner = str(ext.extension.cluster);
+    return owner ? { managed: true, sourceCluster: owner } : { managed: true };
+  }
+  return { managed: false };
+}
+
+function execOf(file: string, e: unknown): ExecSpec | undefined {
+  if (!isObj(e)) return undefined;
+  const command = str(e.command);
+  // kubectl resolves a relative command only when it has a path separator (./bin/x, not aws).
+  const resolved = command.includes('/') && !isAbsolute(command) ? resolve(dirname(file), command) : command;
+  const spec: ExecSpec = { apiVersion: str(e.apiVersion), command: resolved };
+  if (Array.isArray(e.args)) spec.args = e.args.map(String);
+  if (Array.isArray(e.env)) {
+    spec.env = e.env.filter(isObj).map((v) => ({ name: str(v.name), value: str(v.value) }));
+  }
+  const mode = e.interactiveMode;
+  if (mode === 'Never' || mode === 'IfAvailable' || mode === 'Always') spec.interactiveMode = mode;
+  if (typeof e.provideClusterInfo === 'boolean') spec.provideClusterInfo = e.provideClusterInfo;
+  if (typeof e.installHint === 'string') spec.installHint = e.installHint;
+  return spec;
+}
+
+/**
+ * Reads the merged kubeconfig with js-yaml (YAML 1.1, as kubectl), several times faster to load
+ * and run than the yaml Document API that main/core/kubeconfig needs for byte-preserving edits:
+ * a check only reads. Anything unusual (a parse error, a type kubectl would refuse, merge keys,
+ * several documents, duplicate names) returns null, and the caller reads through
+ * main/core/kubeconfig, which reports the problem precisely.
+ */
+export function quickMergedKubeconfig(sources: readonly KubeconfigSource[]): MergedKubeconfigView | null {
+  const contexts = new Map<string, MergedKubeconfigView['contexts'][number]>();
+  const clusters = new Map<string, MergedKubeconfigView['clusters'][number]>();
+  const users = new Map<string, MergedKubeconfigView['users'][number]>();
+  let currentContext = '';
+  for (const { path: file, bytes } of sources) {
+    if (bytes === null) continue;
+    if (bytes.includes('<<') || bytes.includes('\0') || bytes.charCodeAt(0) === 0xfeff) return null;
+    let data: unknown;
+    try {
+      data = load(bytes, { schema: YAML11_SCHEMA, filename: file });
+    } catch {
+      return null;
+    }
+    if (data === null || data === undefined) continue;
+    if (!isObj(data) || !fits(data, CONFIG)) return null;
+    if (
+      (str(data.kind) !== '' && data.kind !== 'Config') ||
+      (str(data.apiVersion) !== '' && data.apiVersion !== 'v1')
+    ) {
+      return null;
+    }
+    for (const key of ['clusters', 'contexts', 'users'] as const) {
+      const names = (Array.isArray(data[key]) ? (data[key] as unknown[]) : []).map((x) =>
+        isObj(x) ? str(x.name) : '',
+      );
+      if (new Set(names).size !== names.length) return null; // kubectl refuses duplicates
+    }
+    for (const raw of Array.isArray(data.contexts) ? data.contexts : []) {
+      if (!isObj(raw) || contexts.has(str(raw.name))) continue;
+      const inner = isObj(raw.context) ? raw.context : {};
+      contexts.set(str(raw.name), {
+        name: str(raw.name),
+        cluster: str(inner.cluster),
+        user: str(inner.user),
+        file,
+        ...ownerOf(inner),
+      });
+    }
+    for (const raw of Array.isArray(data.clusters) ? data.clusters : []) {
+      if (!isObj(raw) || clusters.has(str(raw.name))) continue;
+      const c = isObj(raw.cluster) ? raw.cluster : {};
+      const caData = str(c['certificate-authority-data']).replace(/[\r\n]/g, '');
+      const ca = localPath(file, c['certificate-authority']);
+      clusters.set(str(raw.name), {
+        name: str(raw.name),
+        server: str(c.server),
+        ...(caData ? { certificateAuthorityData: caData } : {}),
+        ...(ca ? { certificateAuthority: ca } : {}),
+        ...(str(c['tls-server-name']) ? { tlsServerName: str(c['tls-server-name']) } : {}),
+        ...(c['insecure-skip-tls-verify'] === true ? { insecureSkipTlsVerify: true } : {}),
+      });
+    }
+    for (const raw of Array.isArray(data.users) ? data.users : []) {
+      if (!isObj(raw) || users.has(str(raw.name))) continue;
+      const u = isObj(raw.user) ? raw.user : {};
+      const certData = str(u['client-certificate-data']).replace(/[\r\n]/g, '');
+      const keyData = str(u['client-key-data']).replace(/[\r\n]/g, '');
+      const exec = execOf(file, u.exec);
+      const entry: MergedKubeconfigView['users'][number] = { name: str(raw.name) };
+      users.set(str(raw.name), {
+        ...entry,
+        ...(str(u.token) ? { token: str(u.token) } : {}),
+        ...(localPath(file, u.tokenFile) ? { tokenFile: localPath(file, u.tokenFile) } : {}),
+        ...(localPath(file, u['client-certificate'])
+          ? { clientCertificate: localPath(file, u['client-certificate']) }
+          : {}),
+        ...(certData ? { clientCertificateData: certData } : {}),
+        ...(localPath(file, u['client-key']) ? { clientKey: localPath(file, u['client-key']) } : {}),
+        ...(keyData ? { clientKeyData: keyData } : {}),
+        ...(str(u.password) ? { password: str(u.password) } : {}),
+        ...(exec ? { exec } : {}),
+      });
+    }
+    if (currentContext === '' && str(data['current-context']) !== '') currentContext = str(data['current-context']);
+  }
+  return {
+    currentContext,
+    contexts: [...contexts.values()],
+    clusters: [...clusters.values()],
+    users: [...users.values()],
+  };
+}
+
+export interface TargetProblem {
+  context: string;
+  /** One sentence: what is wrong with this context and how to fix it. */
+  message: string;
+}
+
+/**
+ * Probe targets for contexts of the merged kubeconfig. Credentials are read as kubectl reads
+ * them: token before tokenFile, `*-data` before files, then exec. A context that cannot be
+ * resolved is a problem (one sentence), not an exception.
+ */
+export async function targetsFromMergedKubeconfig(
+  merged: {
+    contexts: readonly { name: string; cluster: string; user: string; file: string }[];
+    clusters: MergedKubeconfigView['clusters'];
+    users: MergedKubeconfigView['users'];
+  },
+  contexts: readonly string[],
+  opts: { readFile?: (path: string) => Promise<string> } = {},
+): Promise<{ targets: ProbeTarget[]; problems: TargetProblem[] }> {
+  const read = opts.readFile ?? ((p: string) => fsReadFile(p, 'utf8'));
+  const targets: ProbeTarget[] = [];
+  const problems: TargetProblem[] = [];
+  for (const name of contexts) {
+    const ctx = merged.contexts.find((c) => c.name === name);
+    if (!ctx) {
+      problems.push({ context: name, message: `There is no context named "${name}" in the kubeconfig.` });
+      continue;
+    }
+    const cluster = merged.clusters.find((c) => c.name === ctx.cluster);
+    if (!cluster?.server) {
+      problems.push({
+        context: name,
+        message: `Context "${name}" points at cluster "${ctx.cluster}", which is missing or has no server: run kubezt setup again, or fix it in ${ctx.file}.`,
+      });
+      continue;
+    }
+    try {
+      const caData =
+        cluster.certificateAuthorityData ||
+        (cluster.certificateAuthority
+          ? Buffer.from(await read(cluster.certificateAuthority)).toString('base64')
+          : undefined);
+      const user = merged.users.find((u) => u.name === ctx.user);
+      targets.push({
+        name,
+        server: cluster.server,
+        ...(caData ? { certificateAuthorityData: caData } : {}),
+        ...(cluster.tlsServerName ? { tlsServerName: cluster.tlsServerName } : {}),
+        ...(cluster.insecureSkipTlsVerify ? { insecureSkipTlsVerify: true } : {}),
+        credentials: user ? await mergedCredentials(user, read, dirname(ctx.file)) : { kind: 'none' },
+      });
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      problems.push({
+        context: name,
+        message:
+          err.code && err.path
+            ? `Context "${name}" refers to ${err.path}, which cannot be read (${err.code}).`
+            : `Context "${name}": ${err.message}`,
+      });
+    }
+  }
+  return { targets, problems };
+}
+
+async function mergedCredentials(
+  user: MergedKubeconfigView['users'][number],
+  read: (p: string) => Promise<string>,
+  baseDir: string,
+): Promise<ProbeCredentials> {
+  const token = user.token ?? (user.tokenFile ? (await read(user.tokenFile)).trim() : undefined);
+  if (token) return { kind: 'token', token };
+  const certPem = user.clientCertificateData
+    ? Buffer.from(user.clientCertificateData, 'base64').toString('utf8')
+    : user.clientCertificate
+      ? await read(user.clientCertificate)
+      : undefined;
+  const keyPem = user.clientKeyData
+    ? Buffer.from(user.clientKeyData, 'base64').toString('utf8')
+    : user.clientKey
+      ? await read(user.clientKey)
+      : undefined;
+  if (certPem && keyPem) return { kind: 'clientCertificate', certPem, keyPem };
+  if (user.exec?.command) return { kind: 'exec', exec: user.exec, baseDir };
+  return { kind: 'none' };
+}

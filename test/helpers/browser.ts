@@ -264,3 +264,22 @@ export function coreFrom(members: Partial<CoreServices>): CoreServices {
     },
   });
 }
+
+export type ColorScheme = 'light' | 'dark';
+
+/**
+ * The screen as it is now, in both colour schemes: a full-page screenshot of each
+ * (`<name>-light.png`, `<name>-dark.png` in ARTIFACTS_DIR) and axe's violations in each. The
+ * scheme is switched through Chromium's emulated media (the renderer themes by CSS alone), so
+ * both show the same state; the page is left in light.
+ */
+export async function captureSchemes(page: Page, name: string): Promise<Record<ColorScheme, AxeViolation[]>> {
+  const out = {} as Record<ColorScheme, AxeViolation[]>;
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await saveScreenshot(page, `${name}-${colorScheme}`);
+    out[colorScheme] = await runAxe(page);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  return out;
+}

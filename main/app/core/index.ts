@@ -60,6 +60,12 @@ export function createRealCore(ctx: RealCoreContext): RealCore {
           refresh: true,
           onProgress: (p) => onProgress(describeCloudflareProgress(p)),
         });
+        if (inventory.catalog.status !== 'loaded' && inventory.cloudflare.status === 'not-configured') {
+          throw new UserError(
+            'not-logged-in',
+            'No cluster source is set up: sign in to Cloudflare or choose a team catalog file in "Set up kubeconfig", then refresh.',
+          );
+        }
         const { fleet } = await snapshotFleet(env, inventorySource(inventory));
         onProgress({ phase: 'done', message: `Found ${fleet.clusters.length} clusters.` });
         return fleet;

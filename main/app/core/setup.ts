@@ -20,7 +20,7 @@ import type {
 import { ClusterViewSchema } from '../../../ipc/contract.ts';
 import type { DiscoveryProgress as CloudflareProgress, DiscoveryStep } from '../../core/discovery/cloudflare/api.ts';
 import { UserError } from '../../core/errors.ts';
-import { type Inventory, loadInventory, requireSomeSource, resolveUserPath } from '../../core/inventory/load.ts';
+import { type Inventory, loadInventory, resolveUserPath } from '../../core/inventory/load.ts';
 import {
   applyNameTemplate,
   describeChanges,
@@ -90,7 +90,6 @@ export async function readSetupInventory(
     refresh,
     onProgress: (p) => onProgress(describeCloudflareProgress(p)),
   });
-  requireSomeSource(inventory);
   if (input.sources.cloudflare) {
     const cf = inventory.cloudflare;
     if (cf.status === 'not-configured') {

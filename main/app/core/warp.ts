@@ -41,7 +41,8 @@ export function createWarpFeed(
   const stop = () => {
     const w = watcher;
     watcher = null;
-    if (w) stopping = stopping.then(() => w.stop());
+    // Called now, not chained: the listener's process group is killed before the app may exit.
+    if (w) stopping = Promise.all([stopping, w.stop()]).then(() => {});
     return stopping;
   };
 

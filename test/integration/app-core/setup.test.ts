@@ -9,6 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SetupInput } from '../../../ipc/contract.ts';
+import { createRealCore } from '../../../main/app/core/index.ts';
+import { nodeProcessRunner } from '../../../main/core/process/runner.ts';
 import { seedFromClusters } from '../../../sim/cloudflare/index.ts';
 import { type AppWorld, type AppWorldOptions, startAppWorld, withoutCa } from './world.ts';
 
@@ -181,7 +183,23 @@ describe('previewSetup and applySetup', () => {
     const before = w.kubeconfig();
     await expect(
       w.core.previewSetup({ sources: { cloudflare: true, catalogPath: null }, selected: null, trust: [] }, () => {}),
-    ).rejects.toMatchObject({ code: 'not-logged-in' });
+    ).rejects.toMatchObject({ code: 'not-logged-in', message: expect.stringContaining('sign in') });
+    // The catalog of the simulator is configured through KUBEZT_CATALOG; without it, nothing is.
+    const bare = createRealCore({
+      env: { PATH: w.env.PATH as string, HOME: w.home },
+      platform: process.platform,
+      homeDir: w.home,
+      configDir: w.sim.configDir,
+      runner: nodeProcessRunner,
+      fetch,
+      settings: w.settings,
+      secrets: w.secrets,
+    });
+    await expect(bare.refresh(() => {})).rejects.toMatchObject({
+      code: 'not-logged-in',
+      message: expect.stringContaining('Set up kubeconfig'),
+    });
+    await bare.close();
     await expect(
       w.core.previewSetup(
         { sources: { cloudflare: false, catalogPath: `${w.dir}/missing.yaml` }, selected: null, trust: [] },

@@ -13,18 +13,21 @@ import {
   runFleet,
 } from './probe-shared.ts';
 
-const usage = `Usage: kubezt status [--json] [--kubeconfig PATH]
+const usage = `Usage: kubezt status [--json] [--timeout MS] [--kubeconfig PATH]
 
 One screen: the WARP state (and whether Gateway filtering is on), kubectl's current context and
 its health (the full check ladder), and a summary of every context kubezt manages (all checked
 at once, 16 at a time). "kubezt check" lists them one by one, "kubezt diagnose NAME" explains one.
 
 Options:
-  --json  print { version: 1, warp: { state, gatewayOn, reason }, currentContext: null | { name,
-          context, server, ip?, verdict, severity, ok, summary, remedy?, step?, notes, latencyMs,
-          durationMs, serverVersion?, skew?, username?, steps }, clusters: { total, ok, warnings,
-          unhealthy, unhealthyContexts: [...] }, problems: [{ context, message }] }
-          (the StatusJson type in main/cli/commands/status.ts; a cluster is as in "check --json").
+  --timeout MS       deadline of each step (default 5000)
+  --kubeconfig PATH  the kubeconfig to read
+  --json             print { version: 1, warp: { state, gatewayOn, reason }, currentContext:
+                     null | { name, context, server, ip?, verdict, severity, ok, summary, remedy?,
+                     step?, notes, latencyMs, durationMs, serverVersion?, skew?, username?,
+                     steps }, clusters: { total, ok, warnings, unhealthy, unhealthyContexts },
+                     problems: [{ context, message }] } (the StatusJson type in
+                     main/cli/commands/status.ts; a cluster is as in "check --json")
 
 Exit codes: 0 the current context is healthy (or none is set), 1 the current context is unhealthy
 (or cannot be resolved), 2 bad usage or an unreadable kubeconfig.
@@ -56,9 +59,10 @@ export const statusCommand: Command = {
   async run(args, ctx) {
     const { values } = parseCommandArgs('status', args, {
       json: { type: 'boolean' },
+      timeout: { type: 'string' },
       kubeconfig: { type: 'string' },
     });
-    const flags = fleetFlags('status', {});
+    const flags = fleetFlags('status', { ...(values.timeout !== undefined ? { timeout: values.timeout } : {}) });
     const plan = await planFleet(ctx, { kind: 'status' }, values.kubeconfig);
     const clean = (text: string) => redactText(text, plan.secrets);
     const progress = progressLine(ctx);

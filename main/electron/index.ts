@@ -112,6 +112,8 @@ async function main(): Promise<void> {
         ...(settings.recovered ? { settingsRecovery: settings.recovered } : {}),
         secrets: openAppSecrets(env, platform),
         log,
+        appVersion: app.getVersion(),
+        kubeconfigFromLoginShell: loginShell.kubeconfigFromShell,
       });
       return createAppServices(core, host, { log });
     },

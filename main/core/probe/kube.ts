@@ -150,10 +150,10 @@ export interface KubeClientOptions {
   socket?: tls.TLSSocket;
   /**
    * A second connection from `openSpareConnection`, so two requests can run at once over
-   * HTTP/1.1. It is used only once its certificate proves to be the judged one (same SHA-256
-   * fingerprint as `socket`'s), and destroyed unused when `socket` speaks HTTP/2.
+   * HTTP/1.1. It is used only once its certificate proves to be the judged one (`fingerprint256`,
+   * the SHA-256 fingerprint of `socket`'s), and destroyed unused when `socket` speaks HTTP/2.
    */
-  spare?: { socket: tls.TLSSocket; fingerprint256: string };
+  spare?: { connection: SpareConnection; fingerprint256: string };
   /** The server's IP when already resolved (avoids a second lookup for names). */
   ip?: string;
   /** The TLS context for new connections (the context's CA and the client certificate in `creds`). */
@@ -194,17 +194,35 @@ function apiConnectOptions(
   };
 }
 
+export interface SpareConnection {
+  socket: tls.TLSSocket;
+  /**
+   * The SHA-256 fingerprint of the certificate the server presented, read when the handshake
+   * completes (Node no longer returns the peer certificate once TLS 1.3 session tickets arrive);
+   * null when the handshake failed.
+   */
+  presented: Promise<string | null>;
+}
+
 /**
  * Starts a second TLS connection beside the one the ladder is judging, with the same TLS context
  * (CA, client certificate) and server name. It checks nothing itself: the client uses it only if
  * it presents the very certificate the ladder judged (see `KubeClientOptions.spare`), which costs
  * far less than verifying the chain and names a second time.
  */
-export function openSpareConnection(target: ProbeTarget, ip: string, secureContext: tls.SecureContext): tls.TLSSocket {
+export function openSpareConnection(
+  target: ProbeTarget,
+  ip: string,
+  secureContext: tls.SecureContext,
+): SpareConnection {
   const options = apiConnectOptions(target, {}, ip, secureContext);
   const socket = tls.connect({ ...options, rejectUnauthorized: false, checkServerIdentity: () => undefined });
   socket.on('error', () => {});
-  return socket;
+  const presented = new Promise<string | null>((resolve) => {
+    socket.once('secureConnect', () => resolve(socket.getPeerX509Certificate()?.fingerprint256 ?? null));
+    socket.once('close', () => resolve(null));
+  });
+  return { socket, presented };
 }
 
 const MAX_BODY = 1024 * 1024;
@@ -238,9 +256,9 @@ export function createKubeClient(
   };
   const given = opts.socket && !opts.socket.destroyed ? track(opts.socket) : undefined;
   const h2 = given?.alpnProtocol === 'h2';
-  const spare = opts.spare && !opts.spare.socket.destroyed ? opts.spare : undefined;
-  if (spare) track(spare.socket);
-  if (h2) spare?.socket.destroy();
+  const spare = opts.spare && !opts.spare.connection.socket.destroyed ? opts.spare : undefined;
+  if (spare) track(spare.connection.socket);
+  if (h2) spare?.connection.socket.destroy();
 
   // One lane per connection, each with its own keep-alive agent, so a request never waits behind
   // another. A lane whose connection dies reconnects with full verification (apiConnectOptions).
@@ -271,43 +289,35 @@ export function createKubeClient(
   // (another certificate, an error) and it is dropped, and a second request opens a verified one.
   let spareLane: Promise<Lane | null> | undefined =
     spare && !h2
-      ? new Promise<Lane | null>((resolve) => {
-          const s = spare.socket;
-          const ready = () => {
-            const same = s.getPeerX509Certificate()?.fingerprint256 === spare.fingerprint256;
-            if (!same) s.destroy();
-            resolve(same ? lane(s) : null);
-          };
-          // A peer certificate exists once the handshake is done.
-          if (s.getPeerX509Certificate()) ready();
-          else {
-            s.once('secureConnect', ready);
-            s.once('close', () => resolve(null));
-          }
+      ? spare.connection.presented.then((fingerprint) => {
+          const s = spare.connection.socket;
+          if (fingerprint === spare.fingerprint256 && !s.destroyed) return lane(s);
+          s.destroy();
+          return null;
         })
       : undefined;
 
+  /** A lane for one request, marked busy before anything awaits (two requests never share one). */
   const acquire = async (): Promise<Lane> => {
+    const take = (l: Lane) => {
+      l.busy = true;
+      if (!lanes.includes(l)) lanes.push(l);
+      return l;
+    };
     const idle = lanes.find((l) => !l.busy);
-    if (idle) return idle;
+    if (idle) return take(idle);
     if (spareLane) {
       const pending = spareLane;
       spareLane = undefined;
       const extra = await pending;
-      if (extra) {
-        lanes.push(extra);
-        return extra;
-      }
+      if (extra) return take(extra);
     }
-    const fresh = lanes.find((l) => !l.busy) ?? lane(undefined);
-    if (!lanes.includes(fresh)) lanes.push(fresh);
-    return fresh;
+    return take(lanes.find((l) => !l.busy) ?? lane(undefined));
   };
 
   const request = async (method: 'GET' | 'POST', path: string, body: string | undefined, signal: AbortSignal) => {
     if (session) return requestH2(session, method, path, headers, body, signal);
     const l = await acquire();
-    l.busy = true;
     try {
       return await requestH1(l.agent, { hostname, port, authority, method, path, headers, body, signal });
     } finally {

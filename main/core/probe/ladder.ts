@@ -14,6 +14,7 @@ import {
   minorOf,
   openSpareConnection,
   runExecPlugin,
+  type SpareConnection,
   type WireCredentials,
 } from './kube.ts';
 import { connectTcp, handshakeTls, nameMismatch, type TlsFacts } from './network.ts';
@@ -181,7 +182,7 @@ export async function probeCluster(
   let failedAt: StepName | undefined;
   let socket: net.Socket | undefined;
   let tlsSocket: tls.TLSSocket | undefined;
-  let spare: tls.TLSSocket | undefined;
+  let spare: SpareConnection | undefined;
   /** The leaf the tls step judged: a spare connection must present the same one. */
   let judgedFingerprint: string | undefined;
   let kubeTask: Promise<KubeClient> | undefined;
@@ -287,12 +288,12 @@ export async function probeCluster(
       // A certificate from an exec plugin was not in the judged handshake: new connections carry it.
       const reuse = !(target.credentials.kind === 'exec' && creds.certPem);
       const given = reuse && tlsSocket && !tlsSocket.destroyed ? tlsSocket : undefined;
-      const extra = reuse && given && judgedFingerprint && spare && !spare.destroyed ? spare : undefined;
+      const extra = reuse && given && judgedFingerprint && spare && !spare.socket.destroyed ? spare : undefined;
       tlsSocket = undefined;
       spare = undefined;
       return createKubeClient(target, creds, {
         ...(given ? { socket: given } : {}),
-        ...(extra && judgedFingerprint ? { spare: { socket: extra, fingerprint256: judgedFingerprint } } : {}),
+        ...(extra && judgedFingerprint ? { spare: { connection: extra, fingerprint256: judgedFingerprint } } : {}),
         ...(ip ? { ip } : {}),
         secureContext: contextFor(creds),
       });
@@ -475,7 +476,8 @@ export async function probeCluster(
     else if (opts.parallelRequests !== false && ip) {
       // Beside the connection being judged, so /version and selfsubjectreviews can go out
       // together over HTTP/1.1. It verifies the server on its own before a request is written.
-      spare = keep(openSpareConnection(target, ip, contextFor(c.kind === 'clientCertificate' ? c : {})));
+      spare = openSpareConnection(target, ip, contextFor(c.kind === 'clientCertificate' ? c : {}));
+      keep(spare.socket);
     }
     return runStep(
       async (signal) => {
@@ -575,182 +577,185 @@ export async function probeCluster(
     );
   });
 
+  // Once TLS has passed, the API requests go out at once: the server is proven, so the credentials
+  // are safe with it even while WARP and the route are still being read.
+  const apiTask = tlsTask.then((tls) => {
+    if (!tls || tls.outcome.status === 'fail' || ladder.signal.aborted) return null;
+    const version = runStep(
+      async (signal, budget) => {
+        let kube: KubeClient;
+        try {
+          kube = await client();
+        } catch (e) {
+          if (e instanceof ExecPluginError) {
+            const c = target.credentials;
+            return fail(
+              'credentials-failed',
+              e.message,
+              c.kind === 'exec' && c.exec.installHint
+                ? c.exec.installHint.trim()
+                : 'Run the credential plugin by hand to see what it needs (often a fresh login), then check again.',
+            );
+          }
+          throw e;
+        }
+        let v: Awaited<ReturnType<KubeClient['version']>>;
+        const sent = performance.now();
+        try {
+          v = await kube.version(signal);
+        } catch (e) {
+          if (signal.aborted) throw new DeadlineError(budget);
+          const f = describeKubeError(e);
+          if (f.kind === 'status' && f.status === 401) {
+            return fail(
+              'unauthorized',
+              'The server rejected the credentials (401 Unauthorized) on GET /version.',
+              credentialsRemedy(target),
+              {
+                status: 401,
+              },
+            );
+          }
+          if (f.kind === 'status' && f.status === 403) {
+            return warn(
+              'forbidden',
+              `The credentials are valid but may not read /version (403 Forbidden: ${f.message}).`,
+              'Ask the cluster admin to keep the default system:public-info-viewer binding.',
+              { status: 403 },
+            );
+          }
+          return fail(
+            'http-error',
+            f.kind === 'status'
+              ? `GET /version answered HTTP ${f.status}: ${f.message || 'no message'}.`
+              : `GET /version failed: ${f.message}.`,
+            'The API server or the tunnel in front of it is not healthy: check the cluster and cloudflared logs.',
+            f.status ? { status: f.status } : undefined,
+          );
+        }
+        const roundTripMs = since(sent);
+        const serverMinor = minorOf(v.minor, v.gitVersion);
+        const kubectl = await run.kubectlClient();
+        const data: Record<string, unknown> = {
+          gitVersion: v.gitVersion,
+          major: v.major,
+          minor: v.minor,
+          ...(v.platform ? { platform: v.platform } : {}),
+          kubectl: kubectl?.gitVersion ?? null,
+          roundTripMs,
+        };
+        if (!kubectl || serverMinor === null) {
+          return ok(
+            'skew-unknown',
+            `Server ${v.gitVersion}; ${kubectl ? 'its minor version is unreadable' : 'no local kubectl found'}, so version skew was not checked.`,
+            data,
+          );
+        }
+        if (kubectl.dispatcherMinors?.includes(serverMinor) && String(kubectl.major) === String(v.major)) {
+          return ok(
+            'supported-skew',
+            `Server ${v.gitVersion}; the kubectl dispatcher runs kubectl 1.${serverMinor} for it.`,
+            {
+              ...data,
+              skew: 0,
+            },
+          );
+        }
+        const skew = serverMinor - kubectl.minor;
+        data.skew = skew;
+        if (Math.abs(skew) > 1 || String(kubectl.major) !== String(v.major)) {
+          // kubectl's own words, so users can search for them.
+          return warn(
+            'version-skew',
+            `Server ${v.gitVersion}. WARNING: version difference between client (${kubectl.major}.${kubectl.minor}) and server (${v.major}.${serverMinor}) exceeds the supported minor version skew of +/-1`,
+            `Use a kubectl from 1.${serverMinor - 1} to 1.${serverMinor + 1} for this cluster, or upgrade the cluster.`,
+            data,
+          );
+        }
+        return ok(
+          'supported-skew',
+          `Server ${v.gitVersion}; kubectl ${kubectl.gitVersion} is within one minor version.`,
+          data,
+        );
+      },
+      (ms) =>
+        fail(
+          'http-timeout',
+          `GET /version got no answer within ${ms} ms.`,
+          'The API server accepted TLS but is not answering: it may be overloaded, or the tunnel is degraded. Retry, then check the cluster and cloudflared.',
+        ),
+    );
+    const auth = runStep(
+      async (signal, budget) => {
+        let kube: KubeClient;
+        try {
+          kube = await client();
+        } catch {
+          // The version step reports why there are no credentials.
+          return skip('skipped', 'Skipped: no credentials to send.');
+        }
+        try {
+          const r = await kube.selfSubjectReview(signal);
+          return ok(
+            'authenticated',
+            `Authenticated as ${r.username}${r.groups.length ? ` (groups: ${r.groups.join(', ')})` : ''}.`,
+            { username: r.username, groups: r.groups },
+          );
+        } catch (e) {
+          if (signal.aborted) throw new DeadlineError(budget);
+          const f = describeKubeError(e);
+          if (f.status === 401) {
+            return fail(
+              'unauthorized',
+              'The server rejected the credentials (401 Unauthorized): they are missing, expired or revoked.',
+              credentialsRemedy(target),
+              { status: 401 },
+            );
+          }
+          if (f.status === 403) {
+            return warn(
+              'forbidden',
+              'Authenticated, but not allowed to create selfsubjectreviews (403 Forbidden), so the user name cannot be shown.',
+              'Ask the cluster admin to allow "create" on selfsubjectreviews.authentication.k8s.io (every authenticated user has it by default since Kubernetes 1.28).',
+              { status: 403 },
+            );
+          }
+          if (f.status === 404) {
+            return warn(
+              'not-supported',
+              'The server does not serve authentication.k8s.io/v1 selfsubjectreviews (Kubernetes before 1.28), so the user name cannot be shown.',
+              'Nothing to fix for kubectl; the cluster needs Kubernetes 1.28 or later to report who you are.',
+              { status: 404 },
+            );
+          }
+          return fail(
+            'http-error',
+            f.kind === 'status'
+              ? `POST selfsubjectreviews answered HTTP ${f.status}: ${f.message || 'no message'}.`
+              : `POST selfsubjectreviews failed: ${f.message}.`,
+            'The API server or the tunnel in front of it is not healthy: check the cluster and cloudflared logs.',
+            f.status ? { status: f.status } : undefined,
+          );
+        }
+      },
+      (ms) =>
+        fail(
+          'http-timeout',
+          `POST selfsubjectreviews got no answer within ${ms} ms.`,
+          'The API server is slow to answer: retry, then check its load and the tunnel.',
+        ),
+    );
+    return { version, auth };
+  });
+
   try {
     record('warp', await warpTask);
     record('route', failedAt ? null : await routeTask);
     record('tcp', failedAt ? null : await tcpTask);
     record('tls', failedAt ? null : await tlsTask);
-    if (failedAt) {
-      record('version', null);
-      record('auth', null);
-    } else {
-      const versionTask = runStep(
-        async (signal, budget) => {
-          let kube: KubeClient;
-          try {
-            kube = await client();
-          } catch (e) {
-            if (e instanceof ExecPluginError) {
-              const c = target.credentials;
-              return fail(
-                'credentials-failed',
-                e.message,
-                c.kind === 'exec' && c.exec.installHint
-                  ? c.exec.installHint.trim()
-                  : 'Run the credential plugin by hand to see what it needs (often a fresh login), then check again.',
-              );
-            }
-            throw e;
-          }
-          let v: Awaited<ReturnType<KubeClient['version']>>;
-          const sent = performance.now();
-          try {
-            v = await kube.version(signal);
-          } catch (e) {
-            if (signal.aborted) throw new DeadlineError(budget);
-            const f = describeKubeError(e);
-            if (f.kind === 'status' && f.status === 401) {
-              return fail(
-                'unauthorized',
-                'The server rejected the credentials (401 Unauthorized) on GET /version.',
-                credentialsRemedy(target),
-                {
-                  status: 401,
-                },
-              );
-            }
-            if (f.kind === 'status' && f.status === 403) {
-              return warn(
-                'forbidden',
-                `The credentials are valid but may not read /version (403 Forbidden: ${f.message}).`,
-                'Ask the cluster admin to keep the default system:public-info-viewer binding.',
-                { status: 403 },
-              );
-            }
-            return fail(
-              'http-error',
-              f.kind === 'status'
-                ? `GET /version answered HTTP ${f.status}: ${f.message || 'no message'}.`
-                : `GET /version failed: ${f.message}.`,
-              'The API server or the tunnel in front of it is not healthy: check the cluster and cloudflared logs.',
-              f.status ? { status: f.status } : undefined,
-            );
-          }
-          const roundTripMs = since(sent);
-          const serverMinor = minorOf(v.minor, v.gitVersion);
-          const kubectl = await run.kubectlClient();
-          const data: Record<string, unknown> = {
-            gitVersion: v.gitVersion,
-            major: v.major,
-            minor: v.minor,
-            ...(v.platform ? { platform: v.platform } : {}),
-            kubectl: kubectl?.gitVersion ?? null,
-            roundTripMs,
-          };
-          if (!kubectl || serverMinor === null) {
-            return ok(
-              'skew-unknown',
-              `Server ${v.gitVersion}; ${kubectl ? 'its minor version is unreadable' : 'no local kubectl found'}, so version skew was not checked.`,
-              data,
-            );
-          }
-          if (kubectl.dispatcherMinors?.includes(serverMinor) && String(kubectl.major) === String(v.major)) {
-            return ok(
-              'supported-skew',
-              `Server ${v.gitVersion}; the kubectl dispatcher runs kubectl 1.${serverMinor} for it.`,
-              {
-                ...data,
-                skew: 0,
-              },
-            );
-          }
-          const skew = serverMinor - kubectl.minor;
-          data.skew = skew;
-          if (Math.abs(skew) > 1 || String(kubectl.major) !== String(v.major)) {
-            // kubectl's own words, so users can search for them.
-            return warn(
-              'version-skew',
-              `Server ${v.gitVersion}. WARNING: version difference between client (${kubectl.major}.${kubectl.minor}) and server (${v.major}.${serverMinor}) exceeds the supported minor version skew of +/-1`,
-              `Use a kubectl from 1.${serverMinor - 1} to 1.${serverMinor + 1} for this cluster, or upgrade the cluster.`,
-              data,
-            );
-          }
-          return ok(
-            'supported-skew',
-            `Server ${v.gitVersion}; kubectl ${kubectl.gitVersion} is within one minor version.`,
-            data,
-          );
-        },
-        (ms) =>
-          fail(
-            'http-timeout',
-            `GET /version got no answer within ${ms} ms.`,
-            'The API server accepted TLS but is not answering: it may be overloaded, or the tunnel is degraded. Retry, then check the cluster and cloudflared.',
-          ),
-      );
-      const authTask = runStep(
-        async (signal, budget) => {
-          let kube: KubeClient;
-          try {
-            kube = await client();
-          } catch {
-            // The version step reports why there are no credentials.
-            return skip('skipped', 'Skipped: no credentials to send.');
-          }
-          try {
-            const r = await kube.selfSubjectReview(signal);
-            return ok(
-              'authenticated',
-              `Authenticated as ${r.username}${r.groups.length ? ` (groups: ${r.groups.join(', ')})` : ''}.`,
-              { username: r.username, groups: r.groups },
-            );
-          } catch (e) {
-            if (signal.aborted) throw new DeadlineError(budget);
-            const f = describeKubeError(e);
-            if (f.status === 401) {
-              return fail(
-                'unauthorized',
-                'The server rejected the credentials (401 Unauthorized): they are missing, expired or revoked.',
-                credentialsRemedy(target),
-                { status: 401 },
-              );
-            }
-            if (f.status === 403) {
-              return warn(
-                'forbidden',
-                'Authenticated, but not allowed to create selfsubjectreviews (403 Forbidden), so the user name cannot be shown.',
-                'Ask the cluster admin to allow "create" on selfsubjectreviews.authentication.k8s.io (every authenticated user has it by default since Kubernetes 1.28).',
-                { status: 403 },
-              );
-            }
-            if (f.status === 404) {
-              return warn(
-                'not-supported',
-                'The server does not serve authentication.k8s.io/v1 selfsubjectreviews (Kubernetes before 1.28), so the user name cannot be shown.',
-                'Nothing to fix for kubectl; the cluster needs Kubernetes 1.28 or later to report who you are.',
-                { status: 404 },
-              );
-            }
-            return fail(
-              'http-error',
-              f.kind === 'status'
-                ? `POST selfsubjectreviews answered HTTP ${f.status}: ${f.message || 'no message'}.`
-                : `POST selfsubjectreviews failed: ${f.message}.`,
-              'The API server or the tunnel in front of it is not healthy: check the cluster and cloudflared logs.',
-              f.status ? { status: f.status } : undefined,
-            );
-          }
-        },
-        (ms) =>
-          fail(
-            'http-timeout',
-            `POST selfsubjectreviews got no answer within ${ms} ms.`,
-            'The API server is slow to answer: retry, then check its load and the tunnel.',
-          ),
-      );
-      record('version', await versionTask);
-      record('auth', failedAt ? null : await authTask);
-    }
+    const api = failedAt ? null : await apiTask;
+    record('version', api && !failedAt ? await api.version : null);
+    record('auth', api && !failedAt ? await api.auth : null);
   } finally {
     ladder.abort(LADDER_FINISHED);
     opts.signal?.removeEventListener('abort', onParentAbort);

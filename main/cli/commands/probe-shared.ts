@@ -202,16 +202,27 @@ export async function runFleet(
   opts: { stepTimeoutMs: number; concurrency: number; onDiagnosis?: (d: ClusterDiagnosis, done: number) => void },
 ): Promise<FleetRun> {
   // Module by module rather than the probe's index: a check starts with only what it runs.
-  const [{ streamFleet }, { detectKubectlClient }, { createFleetWarpView }, { warpEnvFromProcess }, { lightFetch }] =
-    await Promise.all([
-      import('../../core/probe/fleet.ts'),
-      import('../../core/probe/kube.ts'),
-      import('../../core/probe/warp.ts'),
-      import('../../core/warp/env.ts'),
-      import('../../core/probe/light-fetch.ts'),
-    ]);
+  const [
+    { streamFleet },
+    { detectKubectlClientCached },
+    { createFleetWarpView },
+    { warpEnvFromProcess },
+    { lightFetch },
+  ] = await Promise.all([
+    import('../../core/probe/fleet.ts'),
+    import('../../core/probe/kube.ts'),
+    import('../../core/probe/warp.ts'),
+    import('../../core/warp/env.ts'),
+    import('../../core/probe/light-fetch.ts'),
+  ]);
   const warp: FleetWarpView = createFleetWarpView(warpEnvFromProcess(ctx.env, ctx.platform, ctx.runner, lightFetch));
-  const kubectl = detectKubectlClient(ctx.runner, 'kubectl', ctx.env).catch(() => null);
+  const configDir = configDirFor({ env: ctx.env, platform: ctx.platform, homeDir: ctx.homeDir, cwd: ctx.cwd });
+  const kubectl = detectKubectlClientCached(
+    ctx.runner,
+    'kubectl',
+    ctx.env,
+    join(configDir, 'kubectl-client.json'),
+  ).catch(() => null);
   const stop = new AbortController();
   let interrupted = false;
   ctx.interrupted.then(() => {

@@ -1,4 +1,4 @@
-import { access, readdir, realpath } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import type httpTypes from 'node:http';
 import http2 from 'node:http2';
 import type net from 'node:net';
@@ -492,6 +492,47 @@ export async function detectKubectlClient(
         if (minors.length > 0) info.dispatcherMinors = minors;
       } catch {}
     }
+  }
+  return info;
+}
+
+/**
+ * `detectKubectlClient`, remembered across runs in `cacheFile` for as long as the kubectl binary
+ * (and, for a gcloud dispatcher, the folder of its kubectl.1.N binaries) is the same file:
+ * starting kubectl costs more CPU than a whole ladder, on every `kubezt check`. No kubectl found
+ * is not remembered, so installing one is seen at once.
+ */
+export async function detectKubectlClientCached(
+  runner: ProcessRunner,
+  kubectlPath: string,
+  env: Record<string, string | undefined>,
+  cacheFile: string,
+): Promise<KubectlClientInfo | null> {
+  let key: string | null = null;
+  try {
+    const found = await findInPath(kubectlPath, env);
+    if (found) {
+      const real = await realpath(found);
+      const [bin, dir] = await Promise.all([stat(real), stat(dirname(real))]);
+      key = JSON.stringify([real, bin.size, bin.mtimeMs, bin.ino, dir.mtimeMs]);
+    }
+  } catch {
+    key = null;
+  }
+  if (key) {
+    try {
+      const cached = JSON.parse(await readFile(cacheFile, 'utf8')) as { key?: unknown; info?: KubectlClientInfo };
+      if (cached.key === key && cached.info && typeof cached.info.gitVersion === 'string') return cached.info;
+    } catch {}
+  }
+  const info = await detectKubectlClient(runner, kubectlPath, env);
+  if (key && info) {
+    try {
+      await mkdir(dirname(cacheFile), { recursive: true, mode: 0o700 });
+      const temp = `${cacheFile}.${process.pid}.tmp`;
+      await writeFile(temp, `${JSON.stringify({ key, info })}\n`, { mode: 0o600 });
+      await rename(temp, cacheFile);
+    } catch {}
   }
   return info;
 }

@@ -45,7 +45,7 @@ export interface ProbeRun {
    * One TLS context per CA and client certificate: building one parses every PEM, and a fleet
    * whose clusters share a CA would otherwise build hundreds.
    */
-  secureContext(material: { ca?: string; cert?: string; key?: string }): tls.SecureContext;
+  secureContext(material: { ca?: string; cert?: string; key?: string; trustNone?: boolean }): tls.SecureContext;
 }
 
 export function createProbeRun(env: ProbeEnvironment): ProbeRun {
@@ -54,12 +54,13 @@ export function createProbeRun(env: ProbeEnvironment): ProbeRun {
   const contexts = new Map<string, tls.SecureContext>();
   return {
     env,
-    secureContext({ ca, cert, key }) {
-      const id = `${ca ?? ''}\0${cert ?? ''}\0${key ?? ''}`;
+    secureContext({ ca, cert, key, trustNone }) {
+      const id = `${trustNone ? '-' : (ca ?? '')}\0${cert ?? ''}\0${key ?? ''}`;
       let context = contexts.get(id);
       if (!context) {
         context = createSecureContext({
-          ...(ca ? { ca } : {}),
+          // `trustNone`: an empty trust store, for connections judged by fingerprint instead.
+          ...(trustNone ? { ca: [] } : ca ? { ca } : {}),
           ...(cert && key ? { cert, key } : {}),
         });
         contexts.set(id, context);
@@ -476,7 +477,10 @@ export async function probeCluster(
     else if (opts.parallelRequests !== false && ip) {
       // Beside the connection being judged, so /version and selfsubjectreviews can go out
       // together over HTTP/1.1. It verifies the server on its own before a request is written.
-      spare = openSpareConnection(target, ip, contextFor(c.kind === 'clientCertificate' ? c : {}));
+      // Its certificate is compared with the judged one, not verified: an empty trust store spares
+      // Node building the peer certificate for a name check nobody needs.
+      const material = c.kind === 'clientCertificate' ? { cert: c.certPem, key: c.keyPem } : {};
+      spare = openSpareConnection(target, ip, run.secureContext({ ...material, trustNone: true }));
       keep(spare.socket);
     }
     return runStep(

@@ -105,6 +105,7 @@ export function handshakeTls(
   },
 ): Promise<{ facts: TlsFacts; leaf: tls.PeerCertificate; socket: tls.TLSSocket }> {
   return new Promise((resolve, reject) => {
+    let given: tls.DetailedPeerCertificate | undefined;
     const tlsSocket = tls.connect({
       socket,
       ...(opts.servername ? { servername: opts.servername } : {}),
@@ -119,8 +120,12 @@ export function handshakeTls(
       rejectUnauthorized: false,
       // What Go's net/http offers; the answer says whether the server speaks HTTP/2.
       ALPNProtocols: ['h2', 'http/1.1'],
-      // Name checks are the ladder's own, with a clearer verdict than OpenSSL's.
-      checkServerIdentity: () => undefined,
+      // Name checks are the ladder's own, with a clearer verdict than OpenSSL's. Node hands this
+      // the detailed peer certificate when the chain verifies; kept, it is not built twice.
+      checkServerIdentity: (_host, cert) => {
+        given = cert as tls.DetailedPeerCertificate;
+        return undefined;
+      },
     });
     const onAbort = () => {
       tlsSocket.destroy();
@@ -134,7 +139,7 @@ export function handshakeTls(
       // From here on, errors surface through whoever uses the connection next.
       tlsSocket.on('error', () => {});
       // Once, with the chain: the leaf of the detailed form serves checkServerIdentity as well.
-      const leaf = tlsSocket.getPeerCertificate(true);
+      const leaf = given ?? tlsSocket.getPeerCertificate(true);
       const facts: TlsFacts = {
         protocol: tlsSocket.getProtocol(),
         alpn: tlsSocket.alpnProtocol || null,

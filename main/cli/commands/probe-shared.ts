@@ -257,7 +257,8 @@ export async function runFleet(
     });
     const d = diagnose(ladder, entry, { name: planned.name, context: planned.context });
     found.set(planned.context, d);
-    opts.onDiagnosis?.(d, found.size);
+    // A ladder cut short by Ctrl-C says nothing true about its cluster.
+    if (!interrupted) opts.onDiagnosis?.(d, found.size);
   }
   const detection = await warp.detection().catch(() => null);
   return {

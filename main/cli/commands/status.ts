@@ -54,7 +54,7 @@ export interface StatusJson {
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: 'WARP state, the current context and its health, and a cluster summary',
+  summary: 'show the WARP state, the current context and its health, and a cluster summary',
   usage,
   async run(args, ctx) {
     const { values } = parseCommandArgs('status', args, {

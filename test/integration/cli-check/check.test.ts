@@ -1,11 +1,15 @@
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import type { CheckJson } from '../../../main/cli/commands/check.ts';
 import type { StatusJson } from '../../../main/cli/commands/status.ts';
 import type { DiagnosticsReport } from '../../../main/core/diagnostics/index.ts';
 import { buildKubeconfig } from '../../../sim/apiserver/index.ts';
+import { createCertificateAuthority, issueServerCertificate } from '../../../sim/apiserver/pki.ts';
 import { DEFAULT_EXCLUDES } from '../../../sim/warp/index.ts';
 import { runCli } from '../../helpers/cli.ts';
 import { type CheckWorld, EXEC_TOKEN, EXPECTED, runKubezt, startCheckWorld } from './world.ts';
@@ -323,5 +327,60 @@ describe('kubezt status', () => {
     expect(lines[0]).toBe('WARP      connected, Gateway filtering on');
     expect(lines[1]).toMatch(/^Context {3}zt-gateway\s+tls-intercepted: Add a Gateway HTTP policy/);
     expect(lines[2]).toMatch(/^Clusters {2}15 kubezt contexts: 4 ok, 2 with warnings, 9 unhealthy \(.*zt-gateway/);
+  });
+});
+
+describe('an API server that speaks HTTP/2 (as kube-apiserver does)', () => {
+  it('carries /version and selfsubjectreviews on the one connection the TLS step opened', async () => {
+    const ca = await createCertificateAuthority({ CN: 'h2-cluster-ca' });
+    const cert = await issueServerCertificate(ca, { ip: '127.0.0.1', dnsNames: ['kubernetes'], ipSan: true });
+    const token = 'h2-bearer-token-8c1d2e';
+    const sessions: string[] = [];
+    const server = http2.createSecureServer({ key: cert.keyPem, cert: cert.certPem, allowHTTP1: false });
+    server.on('session', (s) => sessions.push(s.alpnProtocol ?? ''));
+    server.on('stream', (stream, headers) => {
+      const send = (status: number, body: unknown) => {
+        stream.respond({ ':status': status, 'content-type': 'application/json' });
+        stream.end(JSON.stringify(body));
+      };
+      if (headers.authorization !== `Bearer ${token}`) return send(401, { kind: 'Status', code: 401 });
+      if (headers[':path'] === '/version') return send(200, { major: '1', minor: '32', gitVersion: 'v1.32.9' });
+      if (headers[':path'] === '/apis/authentication.k8s.io/v1/selfsubjectreviews' && headers[':method'] === 'POST') {
+        return send(201, { status: { userInfo: { username: 'h2-user', groups: ['system:authenticated'] } } });
+      }
+      send(404, { kind: 'Status', code: 404 });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const kubeconfig = join(world.root, 'kube', 'h2-config');
+      await writeFile(
+        kubeconfig,
+        stringify({
+          apiVersion: 'v1',
+          kind: 'Config',
+          clusters: [
+            {
+              name: 'h2',
+              cluster: {
+                server: `https://127.0.0.1:${port}`,
+                'certificate-authority-data': Buffer.from(ca.certPem).toString('base64'),
+              },
+            },
+          ],
+          users: [{ name: 'h2', user: { token } }],
+          contexts: [{ name: 'h2', context: { cluster: 'h2', user: 'h2' } }],
+        }),
+      );
+      const r = await cli(['check', '--json', 'h2'], { KUBECONFIG: kubeconfig });
+      expect(r.code, r.stderr).toBe(0);
+      const c = (JSON.parse(r.stdout) as CheckJson).clusters[0];
+      expect(c).toMatchObject({ verdict: 'ok', serverVersion: 'v1.32.9', username: 'h2-user' });
+      expect(c?.steps.find((s) => s.step === 'tls')?.detail).toContain('(h2)');
+      expect(sessions).toEqual(['h2']);
+      expect(r.stdout).not.toContain(token);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

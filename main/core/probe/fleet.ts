@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { createProbeRun, probeCluster } from './ladder.ts';
 import type { ProbeEnvironment, ProbeOptions, ProbeResult, ProbeTarget } from './types.ts';
 
@@ -11,7 +12,17 @@ export interface FleetOptions extends ProbeOptions {
   onResult?: (result: ProbeResult) => void;
   /** Stops starting new ladders and cuts running ones short (their remaining steps are skipped). */
   signal?: AbortSignal;
+  /** CPUs to plan for (default: os.availableParallelism()). */
+  cpus?: number;
 }
+
+/**
+ * Ladders in flight per CPU up to which each ladder opens a spare connection to send its two API
+ * requests at once. Below it the run waits on round trips, and a spare saves one per ladder;
+ * above it the run waits on the CPU (a hundred ladders at once on two cores), and a second
+ * handshake per cluster costs more than the round trip it saves.
+ */
+export const SPARE_CONNECTIONS_PER_CPU = 16;
 
 /**
  * Checks many clusters with bounded concurrency, yielding each result as it arrives. The
@@ -20,6 +31,12 @@ export interface FleetOptions extends ProbeOptions {
 export async function* streamFleet(targets: readonly ProbeTarget[], opts: FleetOptions): AsyncGenerator<ProbeResult> {
   const run = createProbeRun(opts.env);
   const concurrency = Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_CONCURRENCY));
+  const inFlight = Math.min(concurrency, targets.length);
+  const ladderOpts = {
+    ...opts,
+    parallelRequests:
+      opts.parallelRequests ?? inFlight <= SPARE_CONNECTIONS_PER_CPU * (opts.cpus ?? availableParallelism()),
+  };
   const ready: ProbeResult[] = [];
   let wake: (() => void) | undefined;
   let next = 0;
@@ -28,7 +45,7 @@ export async function* streamFleet(targets: readonly ProbeTarget[], opts: FleetO
     while (running < concurrency && next < targets.length && !opts.signal?.aborted) {
       const target = targets[next++] as ProbeTarget;
       running++;
-      probeCluster(target, run, opts).then((result) => {
+      probeCluster(target, run, ladderOpts).then((result) => {
         running--;
         ready.push(result);
         opts.onResult?.(result);

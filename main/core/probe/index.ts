@@ -1,5 +1,5 @@
 export { DeadlineError, withDeadline } from './deadline.ts';
-export { checkFleet, DEFAULT_CONCURRENCY, type FleetOptions, streamFleet } from './fleet.ts';
+export { checkFleet, DEFAULT_CONCURRENCY, type FleetOptions, SPARE_CONNECTIONS_PER_CPU, streamFleet } from './fleet.ts';
 export { isCloudflareGatewayName } from './gateway.ts';
 export {
   createKubeClient,

@@ -264,7 +264,8 @@ export function createKubeClient(
   // another. A lane whose connection dies reconnects with full verification (apiConnectOptions).
   interface Lane {
     agent: httpTypes.Agent;
-    busy: boolean;
+    /** Requests on it now (a second one waits in its agent for the socket). */
+    inFlight: number;
   }
   const lane = (first: tls.TLSSocket | undefined): Lane => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -275,7 +276,7 @@ export function createKubeClient(
       initial = undefined;
       return s;
     };
-    return { agent, busy: false };
+    return { agent, inFlight: 0 };
   };
   let session: http2.ClientHttp2Session | undefined;
   const lanes: Lane[] = [];
@@ -297,14 +298,14 @@ export function createKubeClient(
         })
       : undefined;
 
-  /** A lane for one request, marked busy before anything awaits (two requests never share one). */
+  /** A lane for one request, counted before anything awaits (so two requests never both think it idle). */
   const acquire = async (): Promise<Lane> => {
     const take = (l: Lane) => {
-      l.busy = true;
+      l.inFlight++;
       if (!lanes.includes(l)) lanes.push(l);
       return l;
     };
-    const idle = lanes.find((l) => !l.busy);
+    const idle = lanes.find((l) => l.inFlight === 0);
     if (idle) return take(idle);
     if (spareLane) {
       const pending = spareLane;
@@ -312,7 +313,9 @@ export function createKubeClient(
       const extra = await pending;
       if (extra) return take(extra);
     }
-    return take(lanes.find((l) => !l.busy) ?? lane(undefined));
+    // Queued behind the request on the existing connection (its agent holds one socket): one more
+    // round trip, but no second handshake.
+    return take(lanes.find((l) => l.inFlight === 0) ?? lanes[0] ?? lane(undefined));
   };
 
   const request = async (method: 'GET' | 'POST', path: string, body: string | undefined, signal: AbortSignal) => {
@@ -321,7 +324,7 @@ export function createKubeClient(
     try {
       return await requestH1(l.agent, { hostname, port, authority, method, path, headers, body, signal });
     } finally {
-      l.busy = false;
+      l.inFlight--;
     }
   };
 

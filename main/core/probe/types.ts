@@ -145,7 +145,8 @@ export interface ProbeOptions {
   onStep?: (target: ProbeTarget, step: StepResult) => void;
   /**
    * Send /version and selfsubjectreviews at the same time over a second HTTP/1.1 connection
-   * opened beside the first (default true; HTTP/2 servers share one connection either way).
+   * opened beside the first (HTTP/2 servers share one connection either way). Default: true for
+   * one ladder; a fleet decides by how many ladders run at once (see SPARE_CONNECTIONS_PER_CPU).
    */
   parallelRequests?: boolean;
 }

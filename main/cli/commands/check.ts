@@ -9,6 +9,7 @@ import {
   fleetFlags,
   planFleet,
   plural,
+  prepareFleet,
   progressLine,
   runFleet,
 } from './probe-shared.ts';
@@ -108,13 +109,16 @@ export const checkCommand: Command = {
     const flags = fleetFlags('check', values);
     const started = ctx.now();
     const t0 = performance.now();
+    // WARP and kubectl are asked while the kubeconfig is read.
+    const prepared = prepareFleet(ctx);
+    prepared.catch(() => {});
     const plan = await planFleet(ctx, { kind: 'names', names: positionals, command: 'check' }, values.kubeconfig);
     const clean = (text: string) => redactText(text, plan.secrets);
     const width = Math.max(0, ...plan.clusters.map((c) => c.context.length));
     const progress = progressLine(ctx);
     const total = plan.clusters.length;
     if (total > 0) progress.show(`Checking ${plural(total, 'cluster')}…`);
-    const fleet = await runFleet(ctx, plan, {
+    const fleet = await runFleet(ctx, plan, prepared, {
       ...flags,
       onDiagnosis(d, done) {
         if (values.json) {

@@ -6,7 +6,7 @@ import { redactText } from '../../core/diagnostics/redact.ts';
 import { UserError } from '../../core/errors.ts';
 import { type CliContext, type Command, parseCommandArgs } from '../command.ts';
 import { displayPath } from '../kubeconfig-paths.ts';
-import { fleetFlags, planFleet, plural, progressLine, runFleet } from './probe-shared.ts';
+import { fleetFlags, planFleet, plural, prepareFleet, progressLine, runFleet } from './probe-shared.ts';
 
 const usage = `Usage: kubezt diagnose [NAME...] [--json] [--report FILE.md] [--timeout MS] [--concurrency N] [--kubeconfig PATH]
 
@@ -114,12 +114,15 @@ export const diagnoseCommand: Command = {
       throw new UserError('bad-usage', '--report needs a file name, such as --report kubezt-report.md.');
     }
     const reportPath = values.report === undefined ? undefined : await checkReportPath(ctx, values.report);
+    // WARP and kubectl are asked while the kubeconfig is read.
+    const prepared = prepareFleet(ctx);
+    prepared.catch(() => {});
     const plan = await planFleet(ctx, { kind: 'names', names: positionals, command: 'diagnose' }, values.kubeconfig);
     const clean = (text: string) => redactText(text, plan.secrets);
     const progress = progressLine(ctx);
     const total = plan.clusters.length;
     if (total > 0) progress.show(`Diagnosing ${plural(total, 'cluster')}…`);
-    const fleet = await runFleet(ctx, plan, {
+    const fleet = await runFleet(ctx, plan, prepared, {
       ...flags,
       onDiagnosis(_d, done) {
         progress.show(`Diagnosed ${done}/${total}…`);

@@ -191,16 +191,19 @@ export interface FleetRun {
   interrupted: boolean;
 }
 
+/** What every ladder of one run shares; see `prepareFleet`. */
+export interface FleetEnvironment {
+  streamFleet: typeof import('../../core/probe/fleet.ts').streamFleet;
+  warp: FleetWarpView;
+  kubectl: Promise<KubectlClientInfo | null>;
+}
+
 /**
- * Probes the planned clusters (bounded concurrency, per-step deadlines) and diagnoses each with
- * its inventory entry, calling `onDiagnosis` as each finishes. WARP, the kubectl client and the
- * cached inventory are read once, while the first ladders run.
+ * Starts what the ladders will share before the kubeconfig is even read: the WARP state and the
+ * kubectl client version come from child processes, which then run on another core while this one
+ * parses the kubeconfig.
  */
-export async function runFleet(
-  ctx: CliContext,
-  plan: FleetPlan,
-  opts: { stepTimeoutMs: number; concurrency: number; onDiagnosis?: (d: ClusterDiagnosis, done: number) => void },
-): Promise<FleetRun> {
+export async function prepareFleet(ctx: CliContext): Promise<FleetEnvironment> {
   // Module by module rather than the probe's index: a check starts with only what it runs.
   const [
     { streamFleet },
@@ -215,7 +218,8 @@ export async function runFleet(
     import('../../core/warp/env.ts'),
     import('../../core/probe/light-fetch.ts'),
   ]);
-  const warp: FleetWarpView = createFleetWarpView(warpEnvFromProcess(ctx.env, ctx.platform, ctx.runner, lightFetch));
+  const warp = createFleetWarpView(warpEnvFromProcess(ctx.env, ctx.platform, ctx.runner, lightFetch));
+  warp.detection().catch(() => {});
   const configDir = configDirFor({ env: ctx.env, platform: ctx.platform, homeDir: ctx.homeDir, cwd: ctx.cwd });
   const kubectl = detectKubectlClientCached(
     ctx.runner,
@@ -223,14 +227,31 @@ export async function runFleet(
     ctx.env,
     join(configDir, 'kubectl-client.json'),
   ).catch(() => null);
+  return { streamFleet, warp, kubectl };
+}
+
+/**
+ * Probes the planned clusters (bounded concurrency, per-step deadlines) and diagnoses each with
+ * its inventory entry, calling `onDiagnosis` as each finishes. The cached inventory is read while
+ * the first ladders run.
+ */
+export async function runFleet(
+  ctx: CliContext,
+  plan: FleetPlan,
+  prepared: FleetEnvironment | Promise<FleetEnvironment>,
+  opts: { stepTimeoutMs: number; concurrency: number; onDiagnosis?: (d: ClusterDiagnosis, done: number) => void },
+): Promise<FleetRun> {
+  const { streamFleet, warp, kubectl } = await prepared;
   const stop = new AbortController();
   let interrupted = false;
   ctx.interrupted.then(() => {
     interrupted = true;
     stop.abort(new Error('interrupted'));
   });
-  // Ladders first: their sockets are open before the WARP and route commands start, and what is
-  // loaded below (diagnostics, the inventory's schema) loads while the ladders wait on the network.
+  // Every route in one lookup, asked before the first ladder asks for its own.
+  warp.prefetchRoutes(plan.clusters.map((c) => new URL(c.target.server).hostname.replace(/^\[|\]$/g, '')));
+  // What is loaded after this (diagnostics, the inventory's schema) loads while the ladders wait
+  // on the network.
   const results = streamFleet(
     plan.clusters.map((c) => c.target),
     {
@@ -241,7 +262,6 @@ export async function runFleet(
     },
   );
   const first = results.next();
-  warp.prefetchRoutes(plan.clusters.map((c) => new URL(c.target.server).hostname.replace(/^\[|\]$/g, '')));
   const { diagnose } = await import('../../core/diagnostics/verdict.ts');
   const inventory = cachedInventory(ctx);
   const byContext = new Map(plan.clusters.map((c) => [c.context, c]));

@@ -9,6 +9,7 @@ import {
   fleetFlags,
   planFleet,
   plural,
+  prepareFleet,
   progressLine,
   runFleet,
 } from './probe-shared.ts';
@@ -63,11 +64,14 @@ export const statusCommand: Command = {
       kubeconfig: { type: 'string' },
     });
     const flags = fleetFlags('status', { ...(values.timeout !== undefined ? { timeout: values.timeout } : {}) });
+    // WARP and kubectl are asked while the kubeconfig is read.
+    const prepared = prepareFleet(ctx);
+    prepared.catch(() => {});
     const plan = await planFleet(ctx, { kind: 'status' }, values.kubeconfig);
     const clean = (text: string) => redactText(text, plan.secrets);
     const progress = progressLine(ctx);
     if (plan.clusters.length > 0) progress.show(`Checking ${plural(plan.clusters.length, 'cluster')}…`);
-    const fleet = await runFleet(ctx, plan, {
+    const fleet = await runFleet(ctx, plan, prepared, {
       ...flags,
       onDiagnosis(_d, done) {
         progress.show(`Checked ${done}/${plan.clusters.length}…`);

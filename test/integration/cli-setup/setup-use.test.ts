@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { AuthenticationV1Api, KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../../sim/environment.ts';
 import { runCli } from '../../helpers/cli.ts';
@@ -82,6 +83,18 @@ describe('kubezt setup and use against the simulator', () => {
       env: kenv,
     });
     expect(JSON.parse(ns.stdout).contexts[0].context.namespace).toBe('default');
+  });
+
+  it('what setup wrote is read by the real @kubernetes/client-node, which reaches the simulated server', async () => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(sim.kubeconfigPath);
+    kc.setCurrentContext('zt-prod-eu');
+    const version = await kc.makeApiClient(VersionApi).getCode();
+    expect(version.gitVersion).toBe('v1.32.3');
+    const review = await kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+    });
+    expect(review.status?.userInfo?.username).toBe('admin');
   });
 
   it('use takes a cluster or a context name, like kubectl config use-context', async () => {

@@ -18,8 +18,9 @@ import type {
   SetupResult,
 } from '../../../ipc/contract.ts';
 import { ClusterViewSchema } from '../../../ipc/contract.ts';
-import type { DiscoveryProgress as CloudflareProgress, DiscoveryStep } from '../../core/discovery/cloudflare/api.ts';
+import type { DiscoveryProgress as CloudflareProgress } from '../../core/discovery/cloudflare/api.ts';
 import { UserError } from '../../core/errors.ts';
+import { DISCOVERY_STEP_LABEL } from '../../core/inventory/format.ts';
 import { type Inventory, loadInventory, resolveUserPath } from '../../core/inventory/load.ts';
 import {
   applyNameTemplate,
@@ -41,21 +42,9 @@ import type { ProgressListener } from '../core-services.ts';
 import type { CoreEnv } from './context.ts';
 import { clip } from './fleet.ts';
 
-const STEP_LABEL: Record<DiscoveryStep, string> = {
-  verify: 'token',
-  accounts: 'accounts',
-  tunnels: 'tunnels',
-  routes: 'routes',
-  'virtual-networks': 'virtual networks',
-  'gateway-lists': 'Gateway lists',
-  'gateway-list-items': 'Gateway list items',
-  'gateway-rules': 'Gateway policies',
-  'split-tunnel': 'split tunnel',
-};
-
 /** The Cloudflare SDK's progress as one line for the UI. */
 export function describeCloudflareProgress(p: CloudflareProgress): DiscoveryProgress {
-  const step = STEP_LABEL[p.step];
+  const step = DISCOVERY_STEP_LABEL[p.step];
   const message =
     p.type === 'page'
       ? `Reading Cloudflare: ${step}, page ${p.page}…`

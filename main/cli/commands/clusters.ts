@@ -1,5 +1,5 @@
 import type { DiscoveryProgress } from '../../core/discovery/cloudflare/index.ts';
-import { formatAge } from '../../core/inventory/format.ts';
+import { DISCOVERY_STEP_LABEL, formatAge } from '../../core/inventory/format.ts';
 import type { Inventory } from '../../core/inventory/index.ts';
 import { toClustersJson } from '../../core/inventory/json.ts';
 import type { Workspace } from '../../core/workspace/index.ts';
@@ -50,18 +50,6 @@ export async function cliWorkspace(ctx: CliContext): Promise<Workspace> {
   return ws;
 }
 
-const STEP_LABEL: Record<DiscoveryProgress['step'], string> = {
-  verify: 'token',
-  accounts: 'accounts',
-  tunnels: 'tunnels',
-  routes: 'routes',
-  'virtual-networks': 'virtual networks',
-  'gateway-lists': 'Gateway lists',
-  'gateway-list-items': 'Gateway list items',
-  'gateway-rules': 'Gateway policies',
-  'split-tunnel': 'split tunnel',
-};
-
 /** One status line on a terminal, rewritten in place; nothing at all when stderr is not a TTY. */
 function progressLine(ctx: CliContext): { onProgress?: (p: DiscoveryProgress) => void; done(): void } {
   if (!ctx.stderr.isTTY) return { done() {} };
@@ -70,10 +58,10 @@ function progressLine(ctx: CliContext): { onProgress?: (p: DiscoveryProgress) =>
     onProgress(p) {
       const text =
         p.type === 'page'
-          ? `Reading Cloudflare: ${STEP_LABEL[p.step]}, page ${p.page}…`
+          ? `Reading Cloudflare: ${DISCOVERY_STEP_LABEL[p.step]}, page ${p.page}…`
           : p.type === 'rate-limited'
-            ? `Cloudflare is rate-limiting: waiting ${Math.ceil(p.waitMs / 1000)} s before retrying (${STEP_LABEL[p.step]})…`
-            : `Cloudflare did not answer (${p.status ?? p.reason}): retrying ${STEP_LABEL[p.step]} in ${Math.ceil(p.waitMs / 1000)} s…`;
+            ? `Cloudflare is rate-limiting: waiting ${Math.ceil(p.waitMs / 1000)} s before retrying (${DISCOVERY_STEP_LABEL[p.step]})…`
+            : `Cloudflare did not answer (${p.status ?? p.reason}): retrying ${DISCOVERY_STEP_LABEL[p.step]} in ${Math.ceil(p.waitMs / 1000)} s…`;
       ctx.stderr.write(`\r\x1b[K${text}`);
       shown = true;
     },

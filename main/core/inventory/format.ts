@@ -1,3 +1,5 @@
+import type { DiscoveryStep } from '../discovery/cloudflare/api.ts';
+
 /** "45 s", "5 min", "3 h", "2 days": ages as people say them, rounded down. */
 export function formatAge(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -9,3 +11,16 @@ export function formatAge(ms: number): string {
   const days = Math.floor(h / 24);
   return `${days} days`;
 }
+
+/** What each Cloudflare discovery step reads, in words, for progress lines (CLI and app). */
+export const DISCOVERY_STEP_LABEL: Readonly<Record<DiscoveryStep, string>> = {
+  verify: 'token',
+  accounts: 'accounts',
+  tunnels: 'tunnels',
+  routes: 'routes',
+  'virtual-networks': 'virtual networks',
+  'gateway-lists': 'Gateway lists',
+  'gateway-list-items': 'Gateway list items',
+  'gateway-rules': 'Gateway policies',
+  'split-tunnel': 'split tunnel',
+};

@@ -10,7 +10,7 @@ import type { ClusterEntry } from '../../main/core/model/cluster.ts';
 export function generateKubeconfig(count: number): string {
   const lines = ['apiVersion: v1', 'clusters:'];
   for (let i = 0; i < count; i++) {
-    const ca = randomBytes(500).toString('base64');
+    const ca = pemCertificateData();
     lines.push(
       '- cluster:',
       `    certificate-authority-data: ${ca}`,
@@ -50,6 +50,12 @@ export function generateKubeconfig(count: number): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** certificate-authority-data as kubectl stores it: a PEM certificate (random body), base64. */
+function pemCertificateData(): string {
+  const body = randomBytes(320).toString('base64').replace(/.{64}/g, '$&\n');
+  return Buffer.from(`-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`).toString('base64');
 }
 
 /** `count` catalog clusters, as `kubezt setup` would get them. */

@@ -5,7 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { UserError } from '../errors.ts';
 import { readKubeconfigBytes, uniqueSuffix } from './io.ts';
 import { acquireLock, type HeldLock, readOnlyFolder } from './lock.ts';
-import { checkCurrentContextSplice } from './quick.ts';
+import { spliceProvenWithoutYamlLibrary } from './quick-file.ts';
 import { type KubeconfigPlan, sourcesAfter } from './types.ts';
 
 export type ApplyStep = 'locked' | 'verified' | 'backup-written' | 'temp-written' | 'renamed';
@@ -123,7 +123,9 @@ export async function applyKubeconfigPlan(plan: KubeconfigPlan, options: ApplyOp
 
 async function validate(plan: KubeconfigPlan): Promise<void> {
   const spliced = plan.writes.filter((w) => w.currentContextSplice);
-  for (const write of spliced) checkCurrentContextSplice(write);
+  for (const write of spliced) {
+    if (!spliceProvenWithoutYamlLibrary(write)) (await import('./quick.ts')).checkCurrentContextSplice(write);
+  }
   if (spliced.length === plan.writes.length) return;
   // Loaded here, not at the top: `kubezt use` never needs the yaml Document API.
   const [{ parseKubeconfigSet }, { danglingReferences }] = await Promise.all([

@@ -2,13 +2,13 @@ import { isUserError } from '../errors.ts';
 import { applyKubeconfigPlan } from './apply.ts';
 import { pathExists, readKubeconfigBytes } from './io.ts';
 import { lockPathFor } from './lock.ts';
-import { planSwitchQuick } from './quick.ts';
+import { planSwitchWithoutYamlLibrary } from './quick-file.ts';
 import type { KubeconfigPlan } from './types.ts';
 
 /**
  * `kubezt use NAME` with as little as possible between the user and the write: this module and
- * what it imports statically never load the yaml Document API. The full parser is loaded only
- * when the fast reader (quick.ts) hands a file over to it.
+ * what it imports statically load no YAML library. js-yaml (quick.ts) is loaded only when the
+ * block reader hands a file over, and the yaml Document API only when js-yaml does.
  */
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 5000;
@@ -39,8 +39,13 @@ async function planSwitch(paths: readonly string[], name: string): Promise<Kubec
   // An empty file next to kubectl's lock is most likely kubectl between truncating and writing:
   // the full path's reader waits for it.
   const suspicious = sources.some((s) => s.bytes === '');
-  const quick = suspicious ? null : planSwitchQuick(sources, name);
-  if (quick) return quick;
+  if (!suspicious) {
+    // The block reader answers for the files kubectl writes; js-yaml is loaded only for the rest.
+    const simple = planSwitchWithoutYamlLibrary(sources, name);
+    if (simple) return simple;
+    const quick = (await import('./quick.ts')).planSwitchQuick(sources, name);
+    if (quick) return quick;
+  }
   const [{ loadKubeconfig }, { resolveContextName, setCurrentContext }] = await Promise.all([
     import('./files.ts'),
     import('./plan.ts'),

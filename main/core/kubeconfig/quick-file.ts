@@ -1,0 +1,224 @@
+import { blockScalarReadsAs, readBlockYaml } from './block-yaml.ts';
+import { type ContextRef, resolveContextIn } from './contexts.ts';
+import {
+  BASE64,
+  CONFIG,
+  defaultFileIndex,
+  KUBEZT_EXTENSION,
+  type KubeconfigPlan,
+  type KubeconfigSource,
+  type KubeconfigWrite,
+  type Shape,
+} from './types.ts';
+
+/**
+ * The fast path of `kubezt use`, from already parsed data to the one-token edit, with no YAML
+ * library: the block reader (block-yaml.ts) answers for the kubeconfigs kubectl writes, and
+ * quick.ts brings js-yaml for the rest. Keeping this module free of js-yaml is what lets a
+ * `kubezt use` on a plain kubeconfig start as fast as kubectl.
+ */
+
+export interface QuickKubeconfigFile {
+  path: string;
+  bytes: string | null;
+  /** Missing, empty or `null`: kubectl reads it as an empty config. */
+  empty: boolean;
+  contexts: ContextRef[];
+  currentContext: string;
+  /** The source range of the current-context value scalar token (quotes included). */
+  currentContextToken: { start: number; end: number } | null;
+  /** The document is a flow mapping (a JSON kubeconfig). */
+  flowRoot: boolean;
+}
+
+type Obj = Record<string, unknown>;
+
+export function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}
+
+/** Whether kubectl would decode `v` into `shape` (null is fine everywhere, as in JSON). */
+function fits(v: unknown, shape: Shape): boolean {
+  if (v === null || v === undefined || shape === 'any') return true;
+  // A timestamp-looking plain scalar is a string for kubectl; its exact text is the full parser's job.
+  if (shape === 'string') return typeof v === 'string';
+  if (shape === 'bytes') return typeof v === 'string' && BASE64.test(v.replace(/[\r\n]/g, ''));
+  if (shape === 'bool') return typeof v === 'boolean';
+  if ('list' in shape) return Array.isArray(v) && v.every((x) => fits(x, shape.list));
+  if (!isObj(v)) return false;
+  if ('map' in shape) return Object.values(v).every((x) => fits(x, shape.map));
+  return Object.entries(shape.fields).every(([key, child]) => fits(v[key], child));
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+function ownerOf(inner: unknown): { owned: boolean; ownerCluster?: string } {
+  if (!isObj(inner) || !Array.isArray(inner.extensions)) return { owned: false };
+  for (const ext of inner.extensions) {
+    if (!isObj(ext) || ext.name !== KUBEZT_EXTENSION || !isObj(ext.extension)) continue;
+    if (ext.extension.managed !== true) continue;
+    const owner = str(ext.extension.cluster);
+    return owner ? { owned: true, ownerCluster: owner } : { owned: true };
+  }
+  return { owned: false };
+}
+
+/**
+ * A file as the fast path sees it, from its constructed data (null: the full parser decides).
+ * `token` is the current-context value's source range: null when the key is absent, undefined
+ * when its value is not a single-line scalar token.
+ */
+export function quickFileFromData(
+  base: QuickKubeconfigFile,
+  data: unknown,
+  token: { start: number; end: number } | null | undefined,
+  flowRoot: boolean,
+): QuickKubeconfigFile | null {
+  if (data === null || data === undefined) return base;
+  if (!isObj(data) || !fits(data, CONFIG)) return null;
+  const kind = str(data.kind);
+  const apiVersion = str(data.apiVersion);
+  if ((kind !== '' && kind !== 'Config') || (apiVersion !== '' && apiVersion !== 'v1')) return null;
+  for (const list of ['clusters', 'contexts', 'users'] as const) {
+    const items = Array.isArray(data[list]) ? (data[list] as unknown[]) : [];
+    const names = items.map((x) => (isObj(x) ? str(x.name) : ''));
+    if (new Set(names).size !== names.length) return null; // kubectl refuses duplicates
+  }
+  if (token === undefined) return null;
+  const contexts: ContextRef[] = [];
+  for (const raw of Array.isArray(data.contexts) ? data.contexts : []) {
+    if (!isObj(raw)) continue;
+    const inner = isObj(raw.context) ? raw.context : {};
+    contexts.push({ name: str(raw.name), cluster: str(inner.cluster), ...ownerOf(inner) });
+  }
+  return {
+    ...base,
+    empty: false,
+    contexts,
+    currentContext: str(data['current-context']),
+    currentContextToken: token,
+    flowRoot,
+  };
+}
+
+export function emptyQuickFile(source: KubeconfigSource): QuickKubeconfigFile {
+  return {
+    path: source.path,
+    bytes: source.bytes,
+    empty: true,
+    contexts: [],
+    currentContext: '',
+    currentContextToken: null,
+    flowRoot: false,
+  };
+}
+
+/** One file through the block reader alone; null when it is not simple block YAML. */
+export function readKubeconfigWithoutYamlLibrary(source: KubeconfigSource): QuickKubeconfigFile | null {
+  const base = emptyQuickFile(source);
+  if (source.bytes === null) return base;
+  const doc = readBlockYaml(source.bytes);
+  if (!doc) return null;
+  const token = doc.rootValueTokens.get('current-context');
+  // `current-context:` with no value: the full parser knows what kubectl does with it.
+  if (Object.hasOwn(doc.data, 'current-context') && !token) return null;
+  return quickFileFromData(base, doc.data, token ?? null, false);
+}
+
+// Letters first (no number, no indicator), no `: `, ` #` or trailing `:`; checked by parsing too.
+export const PLAIN_SAFE = /^[A-Za-z_][A-Za-z0-9_./@:-]*$/;
+export const NOT_PLAIN = /^(?:y|n|yes|no|on|off|true|false|null|nan|inf|infinity)$/i;
+
+/** The scalar text for a current-context value; null when only js-yaml can vouch for it. */
+export type RenderScalar = (value: string) => string | null;
+
+/** renderScalarQuick without js-yaml: plain when the block reader vouches for it, else JSON. */
+export const renderScalarWithoutYamlLibrary: RenderScalar = (value) => {
+  if (PLAIN_SAFE.test(value) && !NOT_PLAIN.test(value) && !value.endsWith(':')) {
+    if (blockScalarReadsAs(value, value) === true) return value;
+  }
+  const json = JSON.stringify(value);
+  return blockScalarReadsAs(json, value) === true ? json : null;
+};
+
+/**
+ * Resolves NAME over already read files (UserError when unknown) and plans the one-token edit in
+ * kubectl's default file. null: take a slower path.
+ */
+export function planSwitchFromFiles(
+  sources: readonly KubeconfigSource[],
+  files: readonly QuickKubeconfigFile[],
+  name: string,
+  render: RenderScalar,
+): KubeconfigPlan | null {
+  const merged = new Map<string, ContextRef>();
+  let current = '';
+  for (const f of files) {
+    for (const c of f.contexts) if (!merged.has(c.name)) merged.set(c.name, c);
+    if (current === '' && f.currentContext !== '') current = f.currentContext;
+  }
+  const target = resolveContextIn([...merged.values()], name, sources.map((s) => s.path).join(', '));
+  const destIndex = defaultFileIndex(sources);
+  const dest = files[destIndex];
+  if (!dest) return null;
+  const plan: KubeconfigPlan = {
+    files: sources.map((s) => ({ path: s.path, bytes: s.bytes })),
+    writes: [],
+    changes: [],
+    warnings: [],
+    currentContext: { from: current, to: target, file: dest.path },
+  };
+  if (current === target) return plan;
+  const token = dest.currentContextToken;
+  if (dest.empty || dest.bytes === null || !token) return null;
+  const text = dest.flowRoot ? JSON.stringify(target) : render(target);
+  if (text === null) return null;
+  const before = dest.bytes;
+  const write: KubeconfigWrite = {
+    path: dest.path,
+    before,
+    after: before.slice(0, token.start) + text + before.slice(token.end),
+    currentContextSplice: { start: token.start, end: token.end, text, value: target },
+  };
+  if (!spliceIsExact(write)) throw new Error(`kubezt planned a wrong current-context edit for ${write.path}`);
+  plan.writes = [write];
+  return plan;
+}
+
+/** The string half of the splice proof: `after` is `before` with one single-line token replaced. */
+export function spliceIsExact(write: KubeconfigWrite): boolean {
+  const s = write.currentContextSplice;
+  const before = write.before;
+  if (!s || before === null) return false;
+  return (
+    before.slice(0, s.start) + s.text + before.slice(s.end) === write.after &&
+    !/[\n\r]/.test(s.text) &&
+    !/[\n\r]/.test(before.slice(s.start, s.end))
+  );
+}
+
+/** `kubezt use` on files the block reader can read; null when any file needs js-yaml. */
+export function planSwitchWithoutYamlLibrary(
+  sources: readonly KubeconfigSource[],
+  name: string,
+): KubeconfigPlan | null {
+  const files: QuickKubeconfigFile[] = [];
+  for (const source of sources) {
+    const f = readKubeconfigWithoutYamlLibrary(source);
+    if (!f) return null;
+    files.push(f);
+  }
+  return planSwitchFromFiles(sources, files, name, renderScalarWithoutYamlLibrary);
+}
+
+/**
+ * The splice proof without js-yaml: true when proven, false when js-yaml must judge the new
+ * token (checkCurrentContextSplice); throws when the edit is not a one-token splice at all.
+ */
+export function spliceProvenWithoutYamlLibrary(write: KubeconfigWrite): boolean {
+  const s = write.currentContextSplice;
+  if (!s || !spliceIsExact(write)) throw new Error(`kubezt planned a wrong current-context edit for ${write.path}`);
+  return blockScalarReadsAs(s.text, s.value) === true;
+}

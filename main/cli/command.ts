@@ -20,12 +20,18 @@ export interface CliContext {
 
 export interface Command {
   name: string;
-  /** One line for `kubezt --help`. */
-  summary: string;
   /** Full usage text for `kubezt NAME --help`. */
   usage: string;
   /** Returns the exit code: 0 ok, 1 a check failed, 2 bad usage or input. */
   run(args: string[], ctx: CliContext): Promise<number>;
+}
+
+/** What `kubezt --help` lists; the command's module is loaded only when it runs. */
+export interface CommandEntry {
+  name: string;
+  /** One line for `kubezt --help`. */
+  summary: string;
+  load(): Promise<Command>;
 }
 
 /**

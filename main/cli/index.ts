@@ -2,12 +2,12 @@ import { homedir } from 'node:os';
 import pkg from '../../package.json' with { type: 'json' };
 import { isUserError } from '../core/errors.ts';
 import { nodeProcessRunner } from '../core/process/runner.ts';
-import type { CliContext, Command } from './command.ts';
+import type { CliContext, CommandEntry } from './command.ts';
 import { commands } from './commands/index.ts';
 
 export const VERSION: string = pkg.version;
 
-function helpText(list: readonly Command[]): string {
+function helpText(list: readonly CommandEntry[]): string {
   const width = Math.max(...list.map((c) => c.name.length));
   return [
     `kubezt ${VERSION}: kubectl access to Kubernetes API servers behind Cloudflare Zero Trust`,
@@ -27,7 +27,7 @@ function helpText(list: readonly Command[]): string {
 }
 
 /** Runs one CLI invocation in-process and returns its exit code; tests call this directly. */
-export async function run(args: string[], ctx: CliContext, list: readonly Command[] = commands): Promise<number> {
+export async function run(args: string[], ctx: CliContext, list: readonly CommandEntry[] = commands): Promise<number> {
   const [first, ...rest] = args;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     ctx.stdout.write(helpText(list));
@@ -37,11 +37,12 @@ export async function run(args: string[], ctx: CliContext, list: readonly Comman
     ctx.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const command = list.find((c) => c.name === first);
-  if (!command) {
+  const entry = list.find((c) => c.name === first);
+  if (!entry) {
     ctx.stderr.write(`kubezt: unknown command "${first}"; run "kubezt --help" to list the commands.\n`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     ctx.stdout.write(`${command.usage.trimEnd()}\n`);
     return 0;
@@ -69,9 +70,16 @@ export function processContext(): CliContext {
     cwd: process.cwd(),
     homeDir: homedir(),
     platform: process.platform,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
+    // Getters: Node builds each stream on first touch, and `kubezt use` never reads stdin.
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
+    get stdin() {
+      return process.stdin;
+    },
     runner: nodeProcessRunner,
     now: () => new Date(),
     interrupted,

@@ -92,7 +92,6 @@ export function summarize(severities: readonly Severity[]): CheckJson['summary']
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'check that kubectl can reach each cluster (one line per cluster)',
   usage,
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(

@@ -73,7 +73,6 @@ function progressLine(ctx: CliContext): { onProgress?: (p: DiscoveryProgress) =>
 
 export const clustersCommand: Command = {
   name: 'clusters',
-  summary: 'list discovered (Cloudflare) and catalog clusters',
   usage,
   async run(args, ctx) {
     const { values } = parseCommandArgs('clusters', args, {

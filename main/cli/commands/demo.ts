@@ -19,7 +19,6 @@ Options:
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'run the simulated Cloudflare account, API servers and WARP on loopback',
   usage,
   async run(args, ctx) {
     const { values } = parseCommandArgs('demo', args, {

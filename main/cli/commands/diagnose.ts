@@ -94,7 +94,6 @@ async function checkReportPath(ctx: CliContext, file: string): Promise<string> {
 
 export const diagnoseCommand: Command = {
   name: 'diagnose',
-  summary: 'explain each cluster step by step, with remedies; --report writes a Markdown report',
   usage,
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(

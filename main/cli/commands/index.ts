@@ -1,28 +1,62 @@
-import type { Command } from '../command.ts';
-import { checkCommand } from './check.ts';
-import { clustersCommand } from './clusters.ts';
-import { demoCommand } from './demo.ts';
-import { diagnoseCommand } from './diagnose.ts';
-import { loginCommand } from './login.ts';
-import { logoutCommand } from './logout.ts';
-import { setupCommand } from './setup.ts';
-import { statusCommand } from './status.ts';
-import { useCommand } from './use.ts';
-import { warpCommand } from './warp.ts';
+import type { CommandEntry } from '../command.ts';
 
 /**
  * Every command the CLI offers, in `--help` order (the spec's). A command is listed only once it
  * works: add its module here in the same change that implements it.
+ *
+ * Each module is loaded only when its command runs, so `kubezt use` in a prompt hook does not
+ * pay for the probe engine, the Cloudflare client or the simulator (and the bundled CLI keeps
+ * each command in its own chunk).
  */
-export const commands: readonly Command[] = [
-  statusCommand,
-  warpCommand,
-  clustersCommand,
-  setupCommand,
-  useCommand,
-  checkCommand,
-  diagnoseCommand,
-  loginCommand,
-  logoutCommand,
-  demoCommand,
+export const commands: readonly CommandEntry[] = [
+  {
+    name: 'status',
+    summary: 'show the WARP state, the current context and its health, and a cluster summary',
+    load: async () => (await import('./status.ts')).statusCommand,
+  },
+  {
+    name: 'warp',
+    summary: 'show the WARP state, its signals, split tunnel and per-IP routes',
+    load: async () => (await import('./warp.ts')).warpCommand,
+  },
+  {
+    name: 'clusters',
+    summary: 'list discovered (Cloudflare) and catalog clusters',
+    load: async () => (await import('./clusters.ts')).clustersCommand,
+  },
+  {
+    name: 'setup',
+    summary: 'write kubeconfig contexts for the discovered and catalog clusters',
+    load: async () => (await import('./setup.ts')).setupCommand,
+  },
+  {
+    name: 'use',
+    summary: 'switch current-context to a cluster or context (NAME)',
+    load: async () => (await import('./use.ts')).useCommand,
+  },
+  {
+    name: 'check',
+    summary: 'check that kubectl can reach each cluster (one line per cluster)',
+    load: async () => (await import('./check.ts')).checkCommand,
+  },
+  {
+    name: 'diagnose',
+    summary: 'explain each cluster step by step, with remedies; --report writes a Markdown report',
+    load: async () => (await import('./diagnose.ts')).diagnoseCommand,
+  },
+  {
+    name: 'login',
+    summary: 'store a Cloudflare API token in the OS keychain and select the account',
+    load: async () => (await import('./login.ts')).loginCommand,
+  },
+  {
+    name: 'logout',
+    summary: 'remove the Cloudflare API token from the OS keychain',
+    load: async () => (await import('./logout.ts')).logoutCommand,
+  },
+  {
+    name: 'demo',
+    summary: 'run the simulated Cloudflare account, API servers and WARP on loopback',
+    load: async () => (await import('./demo.ts')).demoCommand,
+  },
 ];

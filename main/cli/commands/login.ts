@@ -215,7 +215,6 @@ async function pickAccount(
 
 export const loginCommand: Command = {
   name: 'login',
-  summary: 'store a Cloudflare API token in the OS keychain and select the account',
   usage,
   async run(args, ctx) {
     const { accountId: wanted } = parseLoginArgs(args);

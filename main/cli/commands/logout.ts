@@ -10,7 +10,6 @@ account and the cached cluster list stay (they are not secret). Running it again
 
 export const logoutCommand: Command = {
   name: 'logout',
-  summary: 'remove the Cloudflare API token from the OS keychain',
   usage,
   async run(args, ctx) {
     parseCommandArgs('logout', args, {});

@@ -41,7 +41,6 @@ export interface SetupJson {
 
 export const setupCommand: Command = {
   name: 'setup',
-  summary: 'write kubeconfig contexts for the discovered and catalog clusters',
   usage,
   async run(args, ctx) {
     const { values } = parseCommandArgs('setup', args, {

@@ -55,7 +55,6 @@ export interface StatusJson {
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: 'show the WARP state, the current context and its health, and a cluster summary',
   usage,
   async run(args, ctx) {
     const { values } = parseCommandArgs('status', args, {

@@ -15,7 +15,6 @@ kubeconfig that cannot be written.
 
 export const useCommand: Command = {
   name: 'use',
-  summary: 'switch current-context to a cluster or context (NAME)',
   usage,
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs('use', args, { kubeconfig: { type: 'string' } }, true);

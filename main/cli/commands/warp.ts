@@ -38,7 +38,6 @@ export interface WarpJson {
 
 export const warpCommand: Command = {
   name: 'warp',
-  summary: 'show the WARP state, its signals, split tunnel and per-IP routes',
   usage,
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(

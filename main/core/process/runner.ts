@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import type childProcess from 'node:child_process';
 
 /**
  * Every external command kubezt runs (warp-cli, ip, route, powershell, kubectl) goes through a
@@ -33,6 +34,8 @@ const MAX_CAPTURE = 4 * 1024 * 1024;
 export const nodeProcessRunner: ProcessRunner = {
   run(command, args, options) {
     const started = performance.now();
+    // Loaded on first use: commands that run no process (`kubezt use`) skip compiling it.
+    const { spawn } = process.getBuiltinModule('node:child_process') as typeof childProcess;
     return new Promise((resolve) => {
       let stdout = '';
       let stderr = '';
@@ -44,7 +47,7 @@ export const nodeProcessRunner: ProcessRunner = {
         clearTimeout(timer);
         resolve({ ...r, stdout, stderr, timedOut, durationMs: performance.now() - started });
       };
-      let child: ReturnType<typeof spawn>;
+      let child: ChildProcess;
       try {
         child = spawn(command, [...args], {
           cwd: options.cwd,
@@ -86,7 +89,7 @@ export const nodeProcessRunner: ProcessRunner = {
   },
 };
 
-function killTree(child: ReturnType<typeof spawn>): void {
+function killTree(child: ChildProcess): void {
   try {
     if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
     else child.kill('SIGKILL');

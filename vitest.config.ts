@@ -11,6 +11,7 @@ export default defineConfig({
           name: 'node',
           include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/electron/**/*.test.ts'],
           environment: 'node',
+          globalSetup: ['test/helpers/build-cli-once.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
           pool: 'forks',

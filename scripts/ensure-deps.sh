@@ -41,3 +41,7 @@ if ! node_modules/.bin/node -e 'process.exit(Number(process.versions.node.split(
   echo "kubezt: node_modules/.bin/node is not Node 24; check allowScripts for \"node\" in package.json." >&2
   exit 1
 fi
+
+# The bundled CLI (out/cli): "prepare" builds it on npm ci; rebuilt here so a checkout whose
+# sources moved on runs, and is tested as, what users run.
+node_modules/.bin/node scripts/build-cli.ts >/dev/null

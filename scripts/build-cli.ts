@@ -1,0 +1,76 @@
+// Builds the CLI into out/cli: one ES module per command (split at the commands' dynamic
+// imports), with its pure-JS dependencies bundled and minified.
+//
+//   node scripts/build-cli.ts        (run by `npm ci` through "prepare", and by `npm test`)
+//
+// Why: the CLI also runs straight from its TypeScript sources, but then every start strips the
+// types of and links a hundred modules, and `kubezt use` (which sits in prompt hooks) must start
+// about as fast as `kubectl config use-context`. bin/kubezt.js runs this build when it is at least
+// as new as every source file it was built from (listed in out/cli/inputs.json), and the sources
+// otherwise, so an edited checkout never runs stale code.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { build } from 'rolldown';
+
+const ROOT = join(import.meta.dirname, '..');
+const OUT = join(ROOT, 'out', 'cli');
+
+/**
+ * Left to Node at run time:
+ * - node builtins;
+ * - native addons (the keychain), which cannot be bundled;
+ * - the simulator (only `kubezt demo` loads it): it locates its own warp-cli script next to its
+ *   source, so it runs from sim/ through type stripping, imported by a path relative to out/cli.
+ */
+function isExternal(id: string): boolean {
+  if (id.startsWith('node:')) return true;
+  if (id === '@napi-rs/keyring' || id.startsWith('@napi-rs/')) return true;
+  return false;
+}
+
+export async function buildCli(): Promise<{ inputs: string[] }> {
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  const inputs = new Set<string>();
+  await build({
+    input: { kubezt: join(ROOT, 'main', 'cli', 'index.ts') },
+    platform: 'node',
+    external: (id) => isExternal(id),
+    plugins: [
+      {
+        name: 'kubezt-simulator-from-source',
+        resolveId(source, importer) {
+          if (!importer || !/(^|\/)sim\//.test(source) || !source.startsWith('.')) return null;
+          const absolute = join(importer, '..', source);
+          if (!relative(ROOT, absolute).startsWith('sim')) return null;
+          return { id: `../../${relative(ROOT, absolute)}`, external: true };
+        },
+      },
+      {
+        name: 'kubezt-record-inputs',
+        load(id) {
+          if (id.startsWith(ROOT) && !id.includes('node_modules')) inputs.add(relative(ROOT, id));
+          return null;
+        },
+      },
+    ],
+    write: true,
+    output: {
+      dir: OUT,
+      format: 'esm',
+      minify: true,
+      entryFileNames: '[name].js',
+      chunkFileNames: '[name]-[hash].js',
+    },
+  });
+  // Dependencies are bundled too: a changed lockfile (npm ci, an upgrade) makes the bundle stale.
+  inputs.add('package-lock.json');
+  const list = [...inputs].sort();
+  writeFileSync(join(OUT, 'inputs.json'), `${JSON.stringify({ inputs: list })}\n`);
+  return { inputs: list };
+}
+
+if (import.meta.main) {
+  const { inputs } = await buildCli();
+  process.stdout.write(`built out/cli from ${inputs.length} source files\n`);
+}

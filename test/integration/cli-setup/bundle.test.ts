@@ -1,0 +1,84 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKubeconfig } from '../../../bench/kubeconfig/generate.ts';
+
+// bin/kubezt.js runs the bundle in out/cli (what `npm ci` builds and users run) or the
+// TypeScript sources; both must behave the same, and the bundle's `use` must stay lean.
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const NODE = join(ROOT, 'node_modules', '.bin', 'node');
+const run = promisify(execFile);
+
+let dir: string;
+// out/cli is built by the node project's global setup (test/helpers/build-cli-once.ts).
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kubezt-bundle-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function kubezt(from: 'sources' | 'bundle', args: string[], env: Record<string, string> = {}) {
+  const r = await run(NODE, [join(ROOT, 'bin', 'kubezt.js'), ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: dir, KUBEZT_CLI_FROM: from, ...env },
+  }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+  return { code: 'code' in r && typeof r.code === 'number' ? r.code : 0, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('the bundled CLI', () => {
+  it('prints the same help and usage as the sources', async () => {
+    for (const args of [['--help'], ['use', '--help'], ['check', '--help'], ['--version']]) {
+      const [sources, bundle] = await Promise.all([kubezt('sources', args), kubezt('bundle', args)]);
+      expect(bundle).toEqual(sources);
+      expect(bundle.code).toBe(0);
+    }
+  });
+
+  it('switches context like the sources, and refuses an unknown name alike', async () => {
+    const config = join(dir, 'config');
+    writeFileSync(config, generateKubeconfig(20));
+    const env = { KUBECONFIG: config };
+    const viaBundle = await kubezt('bundle', ['use', 'team-ctx-7'], env);
+    expect(viaBundle).toMatchObject({ code: 0, stdout: 'Switched to context "team-ctx-7" in ~/config.\n' });
+    expect(readFileSync(config, 'utf8')).toContain('\ncurrent-context: team-ctx-7\n');
+    const viaSources = await kubezt('sources', ['use', 'team-cluster-3'], env);
+    expect(viaSources).toMatchObject({ code: 0, stdout: 'Switched to context "team-ctx-3" in ~/config.\n' });
+    const [a, b] = await Promise.all([
+      kubezt('bundle', ['use', 'team-ctx-77'], env),
+      kubezt('sources', ['use', 'team-ctx-77'], env),
+    ]);
+    expect(a).toEqual(b);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/team-ctx-77/);
+  });
+
+  it('loads neither YAML library nor child_process for `use` on a kubectl-written file', async () => {
+    const config = join(dir, 'lean');
+    writeFileSync(config, generateKubeconfig(20));
+    // Records every module file the run loads, and the builtins it compiled.
+    const probe = join(dir, 'loaded.mjs');
+    writeFileSync(
+      probe,
+      `import { writeFileSync } from 'node:fs';
+import { registerHooks } from 'node:module';
+const files = [];
+registerHooks({ load(url, context, next) { files.push(url); return next(url, context); } });
+process.on('exit', () => writeFileSync(${JSON.stringify(join(dir, 'loaded.json'))}, JSON.stringify({ files, builtins: process.moduleLoadList })));`,
+    );
+    await run(NODE, ['--import', probe, join(ROOT, 'bin', 'kubezt.js'), 'use', 'team-ctx-2'], {
+      env: { PATH: process.env.PATH ?? '', HOME: dir, KUBEZT_CLI_FROM: 'bundle', KUBECONFIG: config },
+    });
+    const loaded = JSON.parse(readFileSync(join(dir, 'loaded.json'), 'utf8')) as {
+      files: string[];
+      builtins: string[];
+    };
+    const ours = loaded.files.filter((f) => f.includes('/out/cli/'));
+    expect(ours.length).toBeGreaterThan(1);
+    expect(loaded.files.filter((f) => f.endsWith('.ts'))).toEqual([]);
+    expect(ours.filter((f) => /yaml|probe|cloudflare|kube-/i.test(f))).toEqual([]);
+    expect(loaded.builtins).not.toContain('NativeModule child_process');
+    expect(readFileSync(config, 'utf8')).toContain('\ncurrent-context: team-ctx-2\n');
+  });
+});

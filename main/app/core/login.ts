@@ -4,6 +4,7 @@
  * settings. The token is never returned, logged or put in an error message.
  */
 import type { LoginStatus } from '../../../ipc/contract.ts';
+import { type AccountChoice, describeAccounts } from '../../core/discovery/cloudflare/accounts.ts';
 import type { CloudflareAccount } from '../../core/discovery/cloudflare/discover.ts';
 import { isUserError, UserError } from '../../core/errors.ts';
 import { redactSecrets } from '../../core/secrets/redact.ts';
@@ -30,25 +31,20 @@ export async function loginStatus(env: CoreEnv): Promise<LoginStatus> {
   }
 }
 
-function describeAccounts(accounts: readonly CloudflareAccount[]): string {
-  return accounts.map((a) => `${a.name} (${a.id})`).join(', ');
-}
-
 export async function login(env: CoreEnv, token: string, wanted: string | undefined): Promise<LoginStatus> {
-  const { verifyToken, listAccounts } = await import('../../core/discovery/cloudflare/discover.ts');
+  const [{ verifyToken }, { chooseAccount, listAccountsForLogin }] = await Promise.all([
+    import('../../core/discovery/cloudflare/discover.ts'),
+    import('../../core/discovery/cloudflare/accounts.ts'),
+  ]);
   const baseURL = env.workspace.cloudflareBaseUrl();
   const api = { token, fetch: env.fetch, ...(baseURL ? { baseURL } : {}) };
   let accounts: CloudflareAccount[] = [];
   let account: { id: string };
   try {
     await verifyToken(api);
-    try {
-      accounts = await listAccounts(api);
-    } catch (e) {
-      // Some tokens may not list accounts; with an explicit id, that is not needed.
-      if (!(wanted && isUserError(e) && e.code === 'cloudflare-permission')) throw e;
-    }
-    account = chooseAccount(accounts, wanted);
+    const listed = await listAccountsForLogin(api, wanted);
+    accounts = listed ?? [];
+    account = accountOrError(chooseAccount(listed, wanted));
     // Keychain first: if it is unavailable, the settings stay as they were.
     await env.ctx.secrets.set(token);
   } catch (e) {
@@ -62,30 +58,27 @@ export async function login(env: CoreEnv, token: string, wanted: string | undefi
     : status;
 }
 
-function chooseAccount(accounts: readonly CloudflareAccount[], wanted: string | undefined): { id: string } {
-  if (wanted) {
-    if (accounts.length === 0) return { id: wanted };
-    const found = accounts.find((a) => a.id.toLowerCase() === wanted.toLowerCase());
-    if (found) return found;
-    throw new UserError(
-      'bad-input',
-      `The token has no access to account ${wanted}; it can use ${describeAccounts(accounts)}: enter one of those account ids, or add the account to the token's resources.`,
-    );
+/** The app's wording: the account id is a field of the sign-in form. */
+function accountOrError(choice: AccountChoice): { id: string } {
+  switch (choice.kind) {
+    case 'chosen':
+      return choice.account;
+    case 'not-accessible':
+      throw new UserError(
+        'bad-input',
+        `The token has no access to account ${choice.wanted}; it can use ${describeAccounts(choice.accounts)}: enter one of those account ids, or add the account to the token's resources.`,
+      );
+    case 'none':
+      throw new UserError(
+        'bad-input',
+        'The token can use no Cloudflare account: edit the token in the dashboard (My Profile → API Tokens) to include the account, then sign in again.',
+      );
+    case 'several':
+      throw new UserError(
+        'bad-input',
+        `The token can use ${choice.accounts.length} Cloudflare accounts, ${describeAccounts(choice.accounts)}: enter the id of the one to use under "Account id" and sign in again; nothing was saved.`,
+      );
   }
-  const [only] = accounts;
-  if (!only) {
-    throw new UserError(
-      'bad-input',
-      'The token can use no Cloudflare account: edit the token in the dashboard (My Profile → API Tokens) to include the account, then sign in again.',
-    );
-  }
-  if (accounts.length > 1) {
-    throw new UserError(
-      'bad-input',
-      `The token can use ${accounts.length} Cloudflare accounts, ${describeAccounts(accounts)}: enter the id of the one to use under "Account id" and sign in again; nothing was saved.`,
-    );
-  }
-  return only;
 }
 
 /** The same error without any form of the token in it. */

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { CloudflareAccount } from '../../core/discovery/cloudflare/index.ts';
-import { isUserError, UserError } from '../../core/errors.ts';
+import { UserError } from '../../core/errors.ts';
 import { TOKEN_ENV_VAR } from '../../core/secrets/store.ts';
 import type { CliContext, Command } from '../command.ts';
 import { PromptCancelled, readLine } from '../prompt.ts';
@@ -146,11 +146,7 @@ async function readToken(ctx: CliContext): Promise<string> {
   return token;
 }
 
-function describeAccounts(accounts: CloudflareAccount[]): string {
-  return accounts.map((a) => `${a.name} (${a.id})`).join(', ');
-}
-
-async function chooseAccount(ctx: CliContext, accounts: CloudflareAccount[]): Promise<CloudflareAccount> {
+async function promptForAccount(ctx: CliContext, accounts: readonly CloudflareAccount[]): Promise<CloudflareAccount> {
   ctx.stderr.write('This token can use several Cloudflare accounts:\n');
   accounts.forEach((a, i) => {
     ctx.stderr.write(`  ${i + 1}. ${a.name} (${a.id})\n`);
@@ -179,38 +175,30 @@ async function pickAccount(
   api: { token: string; baseURL?: string; fetch?: typeof fetch },
   wanted: string | undefined,
 ): Promise<{ id: string; name?: string }> {
-  const { listAccounts } = await import('../../core/discovery/cloudflare/index.ts');
-  let accounts: CloudflareAccount[];
-  try {
-    accounts = await listAccounts(api);
-  } catch (e) {
-    // Some tokens may not list accounts; with an explicit id, that is not needed.
-    if (wanted && isUserError(e) && e.code === 'cloudflare-permission') return { id: wanted };
-    throw e;
+  const { chooseAccount, describeAccounts, listAccountsForLogin } = await import(
+    '../../core/discovery/cloudflare/accounts.ts'
+  );
+  const choice = chooseAccount(await listAccountsForLogin(api, wanted), wanted);
+  switch (choice.kind) {
+    case 'chosen':
+      return choice.account;
+    case 'not-accessible':
+      throw new UserError(
+        'bad-input',
+        `The token has no access to account ${choice.wanted}; it can use ${describeAccounts(choice.accounts)}: pick one of those with --account-id, or add the account to the token's resources.`,
+      );
+    case 'none':
+      throw new UserError(
+        'bad-input',
+        'The token can use no Cloudflare account: edit the token in the dashboard (My Profile → API Tokens) to include the account, then run kubezt login again.',
+      );
+    case 'several':
+      if (ctx.stdin.isTTY) return promptForAccount(ctx, choice.accounts);
+      throw new UserError(
+        'bad-input',
+        `The token can use ${choice.accounts.length} Cloudflare accounts, ${describeAccounts(choice.accounts)}: run kubezt login again with --account-id ID to choose one; nothing was saved.`,
+      );
   }
-  if (wanted) {
-    const found = accounts.find((a) => a.id.toLowerCase() === wanted.toLowerCase());
-    if (found) return found;
-    throw new UserError(
-      'bad-input',
-      `The token has no access to account ${wanted}; it can use ${accounts.length ? describeAccounts(accounts) : 'no account'}: pick one of those with --account-id, or add the account to the token's resources.`,
-    );
-  }
-  const [only] = accounts;
-  if (!only) {
-    throw new UserError(
-      'bad-input',
-      'The token can use no Cloudflare account: edit the token in the dashboard (My Profile → API Tokens) to include the account, then run kubezt login again.',
-    );
-  }
-  if (accounts.length === 1) return only;
-  if (!ctx.stdin.isTTY) {
-    throw new UserError(
-      'bad-input',
-      `The token can use ${accounts.length} Cloudflare accounts, ${describeAccounts(accounts)}: run kubezt login again with --account-id ID to choose one; nothing was saved.`,
-    );
-  }
-  return chooseAccount(ctx, accounts);
 }
 
 export const loginCommand: Command = {

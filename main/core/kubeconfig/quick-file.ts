@@ -50,11 +50,11 @@ function fits(v: unknown, shape: Shape): boolean {
   return Object.entries(shape.fields).every(([key, child]) => fits(v[key], child));
 }
 
-function str(v: unknown): string {
+export function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
-function ownerOf(inner: unknown): { owned: boolean; ownerCluster?: string } {
+export function ownerOf(inner: unknown): { owned: boolean; ownerCluster?: string } {
   if (!isObj(inner) || !Array.isArray(inner.extensions)) return { owned: false };
   for (const ext of inner.extensions) {
     if (!isObj(ext) || ext.name !== KUBEZT_EXTENSION || !isObj(ext.extension)) continue;
@@ -63,6 +63,23 @@ function ownerOf(inner: unknown): { owned: boolean; ownerCluster?: string } {
     return owner ? { owned: true, ownerCluster: owner } : { owned: true };
   }
   return { owned: false };
+}
+
+/**
+ * Whether kubectl would load this document root: its types, kind, apiVersion and unique names.
+ * (null and undefined, an empty document, are the caller's case.)
+ */
+export function acceptedByKubectl(data: unknown): data is Record<string, unknown> {
+  if (!isObj(data) || !fits(data, CONFIG)) return false;
+  const kind = str(data.kind);
+  const apiVersion = str(data.apiVersion);
+  if ((kind !== '' && kind !== 'Config') || (apiVersion !== '' && apiVersion !== 'v1')) return false;
+  for (const list of ['clusters', 'contexts', 'users'] as const) {
+    const items = Array.isArray(data[list]) ? (data[list] as unknown[]) : [];
+    const names = items.map((x) => (isObj(x) ? str(x.name) : ''));
+    if (new Set(names).size !== names.length) return false; // kubectl refuses duplicates
+  }
+  return true;
 }
 
 /**
@@ -77,15 +94,7 @@ export function quickFileFromData(
   flowRoot: boolean,
 ): QuickKubeconfigFile | null {
   if (data === null || data === undefined) return base;
-  if (!isObj(data) || !fits(data, CONFIG)) return null;
-  const kind = str(data.kind);
-  const apiVersion = str(data.apiVersion);
-  if ((kind !== '' && kind !== 'Config') || (apiVersion !== '' && apiVersion !== 'v1')) return null;
-  for (const list of ['clusters', 'contexts', 'users'] as const) {
-    const items = Array.isArray(data[list]) ? (data[list] as unknown[]) : [];
-    const names = items.map((x) => (isObj(x) ? str(x.name) : ''));
-    if (new Set(names).size !== names.length) return null; // kubectl refuses duplicates
-  }
+  if (!acceptedByKubectl(data)) return null;
   if (token === undefined) return null;
   const contexts: ContextRef[] = [];
   for (const raw of Array.isArray(data.contexts) ? data.contexts : []) {

@@ -9,6 +9,7 @@ import {
   type ScalarEvent,
   YAML11_SCHEMA,
 } from 'js-yaml';
+import { readBlockYaml } from './block-yaml.ts';
 import {
   emptyQuickFile,
   isObj,
@@ -78,6 +79,24 @@ function scalarToken(src: string, s: ScalarEvent): { start: number; end: number 
   if (quote && (src[start] !== quote || src[end - 1] !== quote)) return undefined;
   if (/[\r\n]/.test(src.slice(start, end))) return undefined;
   return { start, end };
+}
+
+/**
+ * One file's document as kubectl reads it (YAML 1.1), for readers that need no source offsets:
+ * the block reader, else js-yaml. null: unusual (merge keys, a parse error...); the full parser
+ * decides.
+ */
+export function loadKubeconfigData(source: KubeconfigSource): { data: unknown } | null {
+  const { bytes } = source;
+  if (bytes === null) return { data: null };
+  const simple = readBlockYaml(bytes);
+  if (simple) return { data: simple.data };
+  if (bytes.includes('<<') || bytes.includes('\0') || bytes.charCodeAt(0) === 0xfeff) return null;
+  try {
+    return { data: load(bytes, { schema: YAML11_SCHEMA, filename: source.path }) };
+  } catch {
+    return null;
+  }
 }
 
 /** Reads one file the fast way; null when the full parser must decide. */

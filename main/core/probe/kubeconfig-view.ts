@@ -1,7 +1,8 @@
 import { readFile as fsReadFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { load, YAML11_SCHEMA } from 'js-yaml';
-import { BASE64, CONFIG, KUBEZT_EXTENSION, type KubeconfigSource, type Shape } from '../kubeconfig/types.ts';
+import { loadKubeconfigData } from '../kubeconfig/quick.ts';
+import { acceptedByKubectl, isObj, ownerOf, str } from '../kubeconfig/quick-file.ts';
+import type { KubeconfigSource } from '../kubeconfig/types.ts';
 import type { ExecSpec } from '../model/cluster.ts';
 import type { ProbeCredentials, ProbeTarget } from './types.ts';
 
@@ -42,21 +43,6 @@ export interface MergedKubeconfigView {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-
-/** Whether kubectl would decode `v` into `shape` (null is fine everywhere, as in JSON). */
-function fits(v: unknown, shape: Shape): boolean {
-  if (v === null || v === undefined || shape === 'any') return true;
-  if (shape === 'string') return typeof v === 'string';
-  if (shape === 'bytes') return typeof v === 'string' && BASE64.test(v.replace(/[\r\n]/g, ''));
-  if (shape === 'bool') return typeof v === 'boolean';
-  if ('list' in shape) return Array.isArray(v) && v.every((x) => fits(x, shape.list));
-  if (!isObj(v)) return false;
-  if ('map' in shape) return Object.values(v).every((x) => fits(x, shape.map));
-  return Object.entries(shape.fields).every(([key, child]) => fits(v[key], child));
-}
 
 function localPath(file: string, value: unknown): string | undefined {
   const s = str(value);
@@ -64,15 +50,9 @@ function localPath(file: string, value: unknown): string | undefined {
   return isAbsolute(s) ? s : resolve(dirname(file), s);
 }
 
-function ownerOf(inner: Obj): { managed: boolean; sourceCluster?: string } {
-  if (!Array.isArray(inner.extensions)) return { managed: false };
-  for (const ext of inner.extensions) {
-    if (!isObj(ext) || ext.name !== KUBEZT_EXTENSION || !isObj(ext.extension)) continue;
-    if (ext.extension.managed !== true) continue;
-    const owner = str(ext.extension.cluster);
-    return owner ? { managed: true, sourceCluster: owner } : { managed: true };
-  }
-  return { managed: false };
+function managedBy(inner: Obj): { managed: boolean; sourceCluster?: string } {
+  const { owned, ownerCluster } = ownerOf(inner);
+  return ownerCluster ? { managed: owned, sourceCluster: ownerCluster } : { managed: owned };
 }
 
 function execOf(file: string, e: unknown): ExecSpec | undefined {
@@ -93,8 +73,8 @@ function execOf(file: string, e: unknown): ExecSpec | undefined {
 }
 
 /**
- * Reads the merged kubeconfig with js-yaml (YAML 1.1, as kubectl), several times faster to load
- * and run than the yaml Document API that main/core/kubeconfig needs for byte-preserving edits:
+ * Reads the merged kubeconfig as kubectl does (YAML 1.1), with the kubeconfig fast path's readers
+ * (block-yaml.ts, else js-yaml): several times faster to load and run than the yaml Document API that main/core/kubeconfig needs for byte-preserving edits:
  * a check only reads. Anything unusual (a parse error, a type kubectl would refuse, merge keys,
  * several documents, duplicate names) returns null, and the caller reads through
  * main/core/kubeconfig, which reports the problem precisely.
@@ -105,28 +85,11 @@ export function quickMergedKubeconfig(sources: readonly KubeconfigSource[]): Mer
   const users = new Map<string, MergedKubeconfigView['users'][number]>();
   let currentContext = '';
   for (const { path: file, bytes } of sources) {
-    if (bytes === null) continue;
-    if (bytes.includes('<<') || bytes.includes('\0') || bytes.charCodeAt(0) === 0xfeff) return null;
-    let data: unknown;
-    try {
-      data = load(bytes, { schema: YAML11_SCHEMA, filename: file });
-    } catch {
-      return null;
-    }
+    const loaded = loadKubeconfigData({ path: file, bytes });
+    if (!loaded) return null;
+    const { data } = loaded;
     if (data === null || data === undefined) continue;
-    if (!isObj(data) || !fits(data, CONFIG)) return null;
-    if (
-      (str(data.kind) !== '' && data.kind !== 'Config') ||
-      (str(data.apiVersion) !== '' && data.apiVersion !== 'v1')
-    ) {
-      return null;
-    }
-    for (const key of ['clusters', 'contexts', 'users'] as const) {
-      const names = (Array.isArray(data[key]) ? (data[key] as unknown[]) : []).map((x) =>
-        isObj(x) ? str(x.name) : '',
-      );
-      if (new Set(names).size !== names.length) return null; // kubectl refuses duplicates
-    }
+    if (!acceptedByKubectl(data)) return null;
     for (const raw of Array.isArray(data.contexts) ? data.contexts : []) {
       if (!isObj(raw) || contexts.has(str(raw.name))) continue;
       const inner = isObj(raw.context) ? raw.context : {};
@@ -135,7 +98,7 @@ export function quickMergedKubeconfig(sources: readonly KubeconfigSource[]): Mer
         cluster: str(inner.cluster),
         user: str(inner.user),
         file,
-        ...ownerOf(inner),
+        ...managedBy(inner),
       });
     }
     for (const raw of Array.isArray(data.clusters) ? data.clusters : []) {

@@ -3,7 +3,7 @@
  * nothing moving while they do), the WARP banner, and the diagnostics ladder. The data comes from
  * a stand-in core that releases each result when the test says so; what is under test is the
  * renderer, the preload and the service layer. The same scenarios against the simulator with the
- * real core are the end-to-end tests pending on the core wiring.
+ * real core are in test/browser/e2e.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

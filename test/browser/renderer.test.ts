@@ -3,9 +3,9 @@
  * (createAppServices) with real settings on disk. These cover the app shell: first screen,
  * keyboard access, error, empty and settings states, both colour schemes, accessibility.
  *
- * PENDING ON THE CORE (see the lead's wiring of CoreServices): dashboard rows filling from the
- * simulator, switching context (kubeconfig on disk), the wizard writing a real kubeconfig,
- * diagnostics showing tls-intercepted, and the WARP-down banner from the fake warp-cli.
+ * The same app on the real core against the simulator (rows filling in, switching context on
+ * disk, the wizard writing a kubeconfig kubectl uses, tls-intercepted, the WARP-down banner) is
+ * in test/browser/e2e.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

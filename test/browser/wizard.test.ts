@@ -3,7 +3,7 @@
  * certificate without a known CA must be confirmed before it can be written, a Gateway-issued one
  * is refused, the diff is shown as is, and the result lists what changed. The discovery and the
  * kubeconfig write are the stand-in's here; the same flow writing a real kubeconfig against the
- * simulator is pending on the core wiring.
+ * simulator, on the real core, is in test/browser/e2e.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,6 @@
-import { access, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
+import { access, readFile } from './fs-now.ts';
 
 export interface ResolveKubeconfigFilesInput {
   /** `--kubeconfig` or the kubeconfig setting: that one file, nothing else. */

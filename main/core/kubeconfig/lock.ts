@@ -1,8 +1,8 @@
-import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { UserError } from '../errors.ts';
+import { mkdir, open, readFile, stat, unlink } from './fs-now.ts';
 import { uniqueSuffix } from './io.ts';
 
 /**

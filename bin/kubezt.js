@@ -6,7 +6,6 @@
 //
 // A shell whose `node` is older (Debian's 20 here) is handed over to the Node 24 binary that the
 // `node` devDependency installs.
-import { readFileSync, statSync } from 'node:fs';
 import module from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,6 +15,7 @@ const nodeMajor = Number(process.versions.node.split('.')[0]);
 
 if (nodeMajor < 24) {
   const bundled = join(root, 'node_modules', 'node', 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
+  const { statSync } = await import('node:fs');
   let found = false;
   try {
     found = statSync(bundled).isFile();
@@ -30,6 +30,10 @@ if (nodeMajor < 24) {
   const r = spawnSync(bundled, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(r.status ?? 1);
 }
+
+// Not `import ... from 'node:fs'`: its ES module facade loads fs/promises, readline and streams,
+// a few ms of every start.
+const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
 
 /** out/cli/kubezt.js when it was built from the sources as they are now; null otherwise. */
 function freshBundle() {

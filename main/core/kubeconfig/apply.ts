@@ -1,4 +1,5 @@
-import { constants, type Stats } from 'node:fs';
+import type fsTypes from 'node:fs';
+import type { Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { UserError } from '../errors.ts';
@@ -7,6 +8,9 @@ import { readKubeconfigBytes, uniqueSuffix } from './io.ts';
 import { acquireLock, type HeldLock, readOnlyFolder } from './lock.ts';
 import { spliceProvenWithoutYamlLibrary } from './quick-file.ts';
 import { type KubeconfigPlan, sourcesAfter } from './types.ts';
+
+// Not an import: see fs-now.ts.
+const { constants } = process.getBuiltinModule('node:fs') as typeof fsTypes;
 
 export type ApplyStep = 'locked' | 'verified' | 'backup-written' | 'temp-written' | 'renamed';
 

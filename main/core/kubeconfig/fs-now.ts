@@ -1,4 +1,5 @@
-import fs, { type MakeDirectoryOptions, type Stats } from 'node:fs';
+import type fsTypes from 'node:fs';
+import type { MakeDirectoryOptions, Stats } from 'node:fs';
 
 /**
  * The few node:fs/promises calls the kubeconfig reader and writer make, with the same shapes but
@@ -10,7 +11,12 @@ import fs, { type MakeDirectoryOptions, type Stats } from 'node:fs';
  * in a command that has to keep up with `kubectl config use-context`. Blocking is harmless in
  * the CLI; in the app a kubeconfig write happens on a user's click and blocks the main process
  * for about as long as its fsync.
+ *
+ * node:fs comes through process.getBuiltinModule, not an import: the ES module facade of node:fs
+ * evaluates every export, including the lazy `promises`, which loads fs/promises, readline and
+ * streams (a few ms). The same holds for node:util.
  */
+const fs = process.getBuiltinModule('node:fs') as typeof fsTypes;
 
 /** Runs `f` now; its result or its exception arrives as a promise, as with fs/promises. */
 function now<T>(f: () => T): Promise<T> {

@@ -54,15 +54,16 @@ describe('the bundled CLI', () => {
     expect(a.stderr).toMatch(/team-ctx-77/);
   });
 
-  it('loads neither YAML library nor child_process for `use` on a kubectl-written file', async () => {
+  it('loads neither a YAML library, child_process nor fs/promises for `use` on a kubectl-written file', async () => {
     const config = join(dir, 'lean');
     writeFileSync(config, generateKubeconfig(20));
     // Records every module file the run loads, and the builtins it compiled.
     const probe = join(dir, 'loaded.mjs');
     writeFileSync(
       probe,
-      `import { writeFileSync } from 'node:fs';
-import { registerHooks } from 'node:module';
+      // Builtins through getBuiltinModule: importing node:fs here would itself load fs/promises.
+      `const { writeFileSync } = process.getBuiltinModule('node:fs');
+const { registerHooks } = process.getBuiltinModule('node:module');
 const files = [];
 registerHooks({ load(url, context, next) { files.push(url); return next(url, context); } });
 process.on('exit', () => writeFileSync(${JSON.stringify(join(dir, 'loaded.json'))}, JSON.stringify({ files, builtins: process.moduleLoadList })));`,
@@ -79,7 +80,10 @@ process.on('exit', () => writeFileSync(${JSON.stringify(join(dir, 'loaded.json')
     expect(ours.length).toBeLessThanOrEqual(4);
     expect(loaded.files.filter((f) => f.endsWith('.ts'))).toEqual([]);
     expect(ours.filter((f) => /yaml|probe|cloudflare|kube-/i.test(f))).toEqual([]);
+    // Neither a child process nor the thread pool's fs/promises, readline and streams machinery.
     expect(loaded.builtins).not.toContain('NativeModule child_process');
+    expect(loaded.builtins).not.toContain('NativeModule fs/promises');
+    expect(loaded.builtins).not.toContain('NativeModule internal/readline/interface');
     expect(readFileSync(config, 'utf8')).toContain('\ncurrent-context: team-ctx-2\n');
   });
 });

@@ -35,9 +35,9 @@ if (nodeMajor < 24) {
 // a few ms of every start.
 const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
 
-/** out/cli/kubezt.js when it was built from the sources as they are now; null otherwise. */
+/** out/cli/kubezt.mjs when it was built from the sources as they are now; null otherwise. */
 function freshBundle() {
-  const bundle = join(root, 'out', 'cli', 'kubezt.js');
+  const bundle = join(root, 'out', 'cli', 'kubezt.mjs');
   try {
     const builtMs = statSync(bundle).mtimeMs;
     const { inputs } = JSON.parse(readFileSync(join(root, 'out', 'cli', 'inputs.json'), 'utf8'));

@@ -77,8 +77,9 @@ export async function buildCli(): Promise<{ inputs: string[] }> {
       dir: OUT,
       format: 'esm',
       minify: true,
-      entryFileNames: '[name].js',
-      chunkFileNames: '[name]-[hash].js',
+      // .mjs: Node knows the module type without looking for a package.json up the tree.
+      entryFileNames: '[name].mjs',
+      chunkFileNames: '[name]-[hash].mjs',
       // `kubezt use` in one chunk: each extra module file costs a prompt hook about half a ms.
       codeSplitting: {
         groups: [{ name: 'use-path', test: (id: string) => USE_PATH.includes(id) }],

@@ -1,10 +1,9 @@
 import type fsTypes from 'node:fs';
 import type { Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { UserError } from '../errors.ts';
 import { access, lstat, mkdir, open, readlink, rename, stat, unlink } from './fs-now.ts';
-import { readKubeconfigBytes, uniqueSuffix } from './io.ts';
+import { delay, readKubeconfigBytes, uniqueSuffix } from './io.ts';
 import { acquireLock, type HeldLock, readOnlyFolder } from './lock.ts';
 import { spliceProvenWithoutYamlLibrary } from './quick-file.ts';
 import { type KubeconfigPlan, sourcesAfter } from './types.ts';

@@ -86,3 +86,8 @@ export async function pathExists(path: string): Promise<boolean> {
 export function uniqueSuffix(): string {
   return `${process.pid}-${process.hrtime.bigint().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
+
+/** A pause (lock retries, the post-write hold) without loading node:timers/promises at start-up. */
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

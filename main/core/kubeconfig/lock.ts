@@ -1,9 +1,8 @@
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { UserError } from '../errors.ts';
 import { mkdir, open, readFile, stat, unlink } from './fs-now.ts';
-import { uniqueSuffix } from './io.ts';
+import { delay, uniqueSuffix } from './io.ts';
 
 /**
  * kubectl's lock: `<path-as-listed>.lock`, created with O_EXCL (client-go's lockFile). kubectl

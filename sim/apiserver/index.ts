@@ -5,6 +5,7 @@ export type {
   ApiServerFarm,
   ApiServerFarmOptions,
   FakeApiServer,
+  FakeRequestRecord,
   FakeServerSpec,
   FakeServerStats,
   IssuedCredentials,

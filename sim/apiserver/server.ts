@@ -12,6 +12,7 @@ import {
 } from './pki.ts';
 import type {
   FakeApiServer,
+  FakeRequestRecord,
   FakeServerSpec,
   FakeServerStats,
   IssuedCredentials,
@@ -110,6 +111,10 @@ export async function startFakeApiServer(
   let fault = normalizeFault(spec.fault);
   let latencyMs = spec.latencyMs ?? 0;
   const stats: FakeServerStats = { connections: 0, requests: 0 };
+  const requestLog: FakeRequestRecord[] = [];
+  /** Accept order of each open connection, by the client's address and port (what a TLS socket still knows). */
+  const connectionIds = new Map<string, number>();
+  const peerOf = (s: net.Socket) => `${s.remoteAddress}:${s.remotePort}`;
   const sockets = new Set<net.Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const clientCaKey = new X509Certificate(cas.client.certPem).publicKey;
@@ -211,6 +216,12 @@ export async function startFakeApiServer(
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     stats.requests++;
+    requestLog.push({
+      method: req.method ?? '',
+      path: new URL(req.url ?? '/', 'https://x').pathname,
+      userAgent: req.headers['user-agent'] ?? '',
+      connection: connectionIds.get(peerOf(req.socket)) ?? 0,
+    });
     await delay(latencyMs + (fault.kind === 'slow' ? fault.delayMs : 0));
     if (res.destroyed) return;
     const path = new URL(req.url ?? '/', 'https://x').pathname;
@@ -372,8 +383,14 @@ export async function startFakeApiServer(
 
   const onConnection = (socket: net.Socket): void => {
     stats.connections++;
+    const peer = peerOf(socket);
+    const id = stats.connections;
+    connectionIds.set(peer, id);
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      if (connectionIds.get(peer) === id) connectionIds.delete(peer);
+    });
     socket.on('error', () => socket.destroy());
     if (fault.kind === 'reset') {
       // After the client's first bytes, as a tunnel does once it fails to reach the origin.
@@ -419,6 +436,7 @@ export async function startFakeApiServer(
     token: firstToken,
     fault: () => fault,
     stats: () => ({ ...stats }),
+    requestLog: () => requestLog.map((r) => ({ ...r })),
     issueClientCert: (user, groups, opts): Promise<IssuedCredentials> =>
       issueClientCertificate(cas.client, user, groups, opts),
     async setFault(input) {

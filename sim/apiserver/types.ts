@@ -79,6 +79,16 @@ export interface FakeServerStats {
   requests: number;
 }
 
+/** One HTTP request as the server received it. */
+export interface FakeRequestRecord {
+  method: string;
+  path: string;
+  /** The User-Agent header ('' without one): which client library sent it. */
+  userAgent: string;
+  /** The TCP connection that carried it: 1 for the first this server accepted, 2 for the next… */
+  connection: number;
+}
+
 export interface FakeApiServer {
   readonly name: string;
   readonly ip: string;
@@ -97,6 +107,8 @@ export interface FakeApiServer {
   readonly token: string;
   fault(): ServerFault;
   stats(): FakeServerStats;
+  /** Every request received since start, oldest first. */
+  requestLog(): FakeRequestRecord[];
   /** Client certificate accepted by this server (CN = user, O = groups). */
   issueClientCert(user: string, groups?: string[], opts?: { expired?: boolean }): Promise<IssuedCredentials>;
 }

@@ -8,6 +8,7 @@ export {
   type KubeClient,
   KubeHttpError,
   openSpareConnection,
+  preloadKubeApi,
   runExecPlugin,
 } from './kube.ts';
 export {

@@ -1,7 +1,4 @@
 import { access, mkdir, readdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
-import type httpTypes from 'node:http';
-import http2 from 'node:http2';
-import type net from 'node:net';
 import { isIP } from 'node:net';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import tls from 'node:tls';
@@ -130,14 +127,16 @@ export class KubeHttpError extends Error {
 }
 
 /**
- * A Kubernetes API client for one context, speaking to the server the way kubectl does: the
- * context's CA, tls-server-name, client certificate and bearer token. Requests reuse connections:
- * a connection the ladder already made and judged (`socket`) serves the first request (over HTTP/2
- * when the server chose it in ALPN, so both requests share it), and a spare connection opened
- * alongside it (`spare`) lets a second request run at the same time over HTTP/1.1.
+ * The two Kubernetes API requests of a ladder, for one context. They are made by
+ * @kubernetes/client-node (kube-api.ts), as the issue asks: one `KubeConfig` per context, with the
+ * context's own credentials and TLS settings.
  *
- * It is built on node:http/node:http2 rather than @kubernetes/client-node: loading client-node
- * costs 1–2 s of CPU, more than a whole fleet check takes, and two fixed requests need none of it.
+ * Connections are reused. client-node alone would open a new TLS connection per request; here
+ * the connection the ladder already made and judged (`socket`) carries the first request (both,
+ * over HTTP/2 when the server chose it in ALPN), a spare connection opened beside it (`spare`) can
+ * carry the second at the same time over HTTP/1.1, and without a spare the second request waits
+ * for the first connection instead of paying for another handshake. Only when those are gone does
+ * the client open a connection of its own, verified as client-node verifies it.
  */
 export interface KubeClient {
   version(signal: AbortSignal): Promise<VersionAnswer>;
@@ -156,42 +155,6 @@ export interface KubeClientOptions {
   spare?: { connection: SpareConnection; fingerprint256: string };
   /** The server's IP when already resolved (avoids a second lookup for names). */
   ip?: string;
-  /** The TLS context for new connections (the context's CA and the client certificate in `creds`). */
-  secureContext?: tls.SecureContext;
-}
-
-/**
- * What kubectl verifies on a new connection: the chain against the context's CA (the system
- * roots without one, nothing with insecure-skip-tls-verify) and the certificate's names against
- * tls-server-name, else the server's host. A connection that fails either is closed in the
- * handshake, before any request (and its credentials) is written.
- */
-function apiConnectOptions(
-  target: ProbeTarget,
-  creds: WireCredentials,
-  ip?: string,
-  secureContext?: tls.SecureContext,
-): tls.ConnectionOptions {
-  const url = new URL(target.server);
-  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  const ca = target.certificateAuthorityData
-    ? Buffer.from(target.certificateAuthorityData, 'base64').toString('utf8')
-    : undefined;
-  const servername = target.tlsServerName ?? (isIP(hostname) ? undefined : hostname);
-  return {
-    host: ip ?? hostname,
-    port: url.port ? Number(url.port) : 443,
-    ...(servername ? { servername } : {}),
-    ...(secureContext
-      ? { secureContext }
-      : {
-          ...(ca ? { ca } : {}),
-          ...(creds.certPem && creds.keyPem ? { cert: creds.certPem, key: creds.keyPem } : {}),
-        }),
-    rejectUnauthorized: target.insecureSkipTlsVerify !== true,
-    checkServerIdentity: (_host, cert) => tls.checkServerIdentity(target.tlsServerName ?? hostname, cert),
-    ALPNProtocols: ['http/1.1'],
-  };
 }
 
 export interface SpareConnection {
@@ -215,8 +178,18 @@ export function openSpareConnection(
   ip: string,
   secureContext: tls.SecureContext,
 ): SpareConnection {
-  const options = apiConnectOptions(target, {}, ip, secureContext);
-  const socket = tls.connect({ ...options, rejectUnauthorized: false, checkServerIdentity: () => undefined });
+  const url = new URL(target.server);
+  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const servername = target.tlsServerName ?? (isIP(hostname) ? undefined : hostname);
+  const socket = tls.connect({
+    host: ip,
+    port: url.port ? Number(url.port) : 443,
+    ...(servername ? { servername } : {}),
+    secureContext,
+    rejectUnauthorized: false,
+    checkServerIdentity: () => undefined,
+    ALPNProtocols: ['http/1.1'],
+  });
   socket.on('error', () => {});
   const presented = new Promise<string | null>((resolve) => {
     socket.once('secureConnect', () => resolve(socket.getPeerX509Certificate()?.fingerprint256 ?? null));
@@ -225,198 +198,84 @@ export function openSpareConnection(
   return { socket, presented };
 }
 
-const MAX_BODY = 1024 * 1024;
+/**
+ * Loads the client-node side of the probe (kube-api.ts). Call it as soon as a probe is certain,
+ * so the load overlaps the first network round trips; never for commands that probe nothing.
+ */
+export function preloadKubeApi(): Promise<typeof import('./kube-api.ts')> {
+  kubeApiModule ??= import('./kube-api.ts');
+  kubeApiModule.catch(() => {});
+  return kubeApiModule;
+}
+// The module system keeps the module anyway; remembering the promise spares every ladder
+// resolving it again.
+let kubeApiModule: Promise<typeof import('./kube-api.ts')> | undefined;
 
-// Not `import http from 'node:http'`: the ES module facade of node:http reads every export,
-// which loads undici for its fetch-related getters (about 25 ms at the start of every check).
-const http = process.getBuiltinModule('node:http') as typeof httpTypes;
-
+/**
+ * A client for one context over the given connections; client-node is loaded on first use (or
+ * already, by `preloadKubeApi`).
+ */
 export function createKubeClient(
   target: ProbeTarget,
   creds: WireCredentials,
   opts: KubeClientOptions = {},
 ): KubeClient {
-  const url = new URL(target.server);
-  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  const port = url.port ? Number(url.port) : 443;
-  const authority = url.host;
-  const connectOptions = apiConnectOptions(target, creds, opts.ip, opts.secureContext);
-  const headers: Record<string, string> = {
-    accept: 'application/json',
-    'user-agent': 'kubezt',
-    ...(creds.token ? { authorization: `Bearer ${creds.token}` } : {}),
-  };
+  const judged = opts.socket && !opts.socket.destroyed ? opts.socket : undefined;
+  const h2 = judged?.alpnProtocol === 'h2' ? judged : undefined;
+  // An HTTP/2 connection carries both requests: the spare has nothing to do.
+  if (h2) opts.spare?.connection.socket.destroy();
+  let given = h2 ? undefined : judged;
+  let spare = !h2 && opts.spare && !opts.spare.connection.socket.destroyed ? opts.spare : undefined;
+  const handedOver = [judged, spare?.connection.socket];
+  const max = spare ? 2 : 1;
+  let closed = false;
 
-  const open: tls.TLSSocket[] = [];
-  const agents: httpTypes.Agent[] = [];
-  const track = (s: tls.TLSSocket) => {
-    open.push(s);
-    s.on('error', () => {});
-    return s;
-  };
-  const given = opts.socket && !opts.socket.destroyed ? track(opts.socket) : undefined;
-  const h2 = given?.alpnProtocol === 'h2';
-  const spare = opts.spare && !opts.spare.connection.socket.destroyed ? opts.spare : undefined;
-  if (spare) track(spare.connection.socket);
-  if (h2) spare?.connection.socket.destroy();
-
-  // One lane per connection, each with its own keep-alive agent, so a request never waits behind
-  // another. A lane whose connection dies reconnects with full verification (apiConnectOptions).
-  interface Lane {
-    agent: httpTypes.Agent;
-    /** Requests on it now (a second one waits in its agent for the socket). */
-    inFlight: number;
-  }
-  const lane = (first: tls.TLSSocket | undefined): Lane => {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    agents.push(agent);
-    let initial = first;
-    (agent as unknown as { createConnection: () => net.Socket }).createConnection = () => {
-      const s = initial && !initial.destroyed ? initial : track(tls.connect(connectOptions) as tls.TLSSocket);
-      initial = undefined;
-      return s;
-    };
-    return { agent, inFlight: 0 };
-  };
-  let session: http2.ClientHttp2Session | undefined;
-  const lanes: Lane[] = [];
-  if (h2 && given) {
-    session = http2.connect(`https://${authority}`, { createConnection: () => given });
-    session.on('error', () => {});
-  } else {
-    lanes.push(lane(given));
-  }
-  // The spare becomes a lane once its handshake shows the judged certificate; anything else
-  // (another certificate, an error) and it is dropped, and a second request opens a verified one.
-  let spareLane: Promise<Lane | null> | undefined =
-    spare && !h2
-      ? spare.connection.presented.then((fingerprint) => {
-          const s = spare.connection.socket;
-          if (fingerprint === spare.fingerprint256 && !s.destroyed) return lane(s);
-          s.destroy();
-          return null;
-        })
-      : undefined;
-
-  /** A lane for one request, counted before anything awaits (so two requests never both think it idle). */
-  const acquire = async (): Promise<Lane> => {
-    const take = (l: Lane) => {
-      l.inFlight++;
-      if (!lanes.includes(l)) lanes.push(l);
-      return l;
-    };
-    const idle = lanes.find((l) => l.inFlight === 0);
-    if (idle) return take(idle);
-    if (spareLane) {
-      const pending = spareLane;
-      spareLane = undefined;
-      const extra = await pending;
-      if (extra) return take(extra);
+  const take = async (): Promise<tls.TLSSocket | null> => {
+    if (given) {
+      const s = given;
+      given = undefined;
+      if (!s.destroyed) return s;
     }
-    // Queued behind the request on the existing connection (its agent holds one socket): one more
-    // round trip, but no second handshake.
-    return take(lanes.find((l) => l.inFlight === 0) ?? lanes[0] ?? lane(undefined));
+    if (spare) {
+      const { connection, fingerprint256 } = spare;
+      spare = undefined;
+      if ((await connection.presented) === fingerprint256 && !connection.socket.destroyed && !closed) {
+        return connection.socket;
+      }
+      // Another certificate (or none): dropped unused, and a verified connection is opened instead.
+      connection.socket.destroy();
+    }
+    return null;
   };
 
-  const request = async (method: 'GET' | 'POST', path: string, body: string | undefined, signal: AbortSignal) => {
-    if (session) return requestH2(session, method, path, headers, body, signal);
-    const l = await acquire();
-    try {
-      return await requestH1(l.agent, { hostname, port, authority, method, path, headers, body, signal });
-    } finally {
-      l.inFlight--;
-    }
-  };
+  let loaded: KubeClient | undefined;
+  const client = preloadKubeApi().then(({ createKubeApiClient }) => {
+    const c = createKubeApiClient(target, creds, {
+      take,
+      max,
+      ...(h2 ? { http2: h2 } : {}),
+      ...(opts.ip ? { ip: opts.ip } : {}),
+    });
+    if (closed) c.close().catch(() => {});
+    else loaded = c;
+    return c;
+  });
+  client.catch(() => {});
 
   return {
     async version(signal) {
-      const v = JSON.parse(await request('GET', '/version', undefined, signal)) as Partial<VersionAnswer>;
-      return {
-        major: String(v.major ?? ''),
-        minor: String(v.minor ?? ''),
-        gitVersion: String(v.gitVersion ?? ''),
-        ...(v.platform ? { platform: String(v.platform) } : {}),
-      };
+      return (await client).version(signal);
     },
     async selfSubjectReview(signal) {
-      const body = JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
-      const review = JSON.parse(
-        await request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', body, signal),
-      ) as { status?: { userInfo?: { username?: string; groups?: string[] } } };
-      return {
-        username: review.status?.userInfo?.username ?? '',
-        groups: review.status?.userInfo?.groups ?? [],
-      };
+      return (await client).selfSubjectReview(signal);
     },
     async close() {
-      for (const a of agents) a.destroy();
-      session?.destroy();
-      for (const s of open) s.destroy();
+      closed = true;
+      await loaded?.close();
+      // Connections never handed to the client are closed here, TLS before the TCP under it.
+      for (const s of handedOver) s?.destroy();
     },
   };
-}
-
-function requestH1(
-  agent: httpTypes.Agent,
-  r: {
-    hostname: string;
-    port: number;
-    authority: string;
-    method: string;
-    path: string;
-    headers: Record<string, string>;
-    body: string | undefined;
-    signal: AbortSignal;
-  },
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { ...r.headers, host: r.authority };
-    if (r.body !== undefined) {
-      headers['content-type'] = 'application/json';
-      headers['content-length'] = Buffer.byteLength(r.body);
-    }
-    const req = http.request(
-      { agent, host: r.hostname, port: r.port, method: r.method, path: r.path, headers, signal: r.signal },
-      (res) => collect(res, res.statusCode ?? 0).then(resolve, reject),
-    );
-    req.on('error', reject);
-    req.end(r.body);
-  });
-}
-
-function requestH2(
-  session: http2.ClientHttp2Session,
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-  body: string | undefined,
-  signal: AbortSignal,
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h: http2.OutgoingHttpHeaders = { ...headers, ':method': method, ':path': path };
-    if (body !== undefined) h['content-type'] = 'application/json';
-    const stream = session.request(h, { signal });
-    stream.on('error', reject);
-    stream.on('response', (rh) => collect(stream, Number(rh[':status'] ?? 0)).then(resolve, reject));
-    stream.end(body);
-  });
-}
-
-function collect(stream: NodeJS.ReadableStream, status: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    stream.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    stream.on('error', reject);
-    stream.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (status >= 200 && status < 300) resolve(text);
-      else reject(new KubeHttpError(status, text.slice(0, 4096)));
-    });
-  });
 }
 
 export interface HttpFailure {

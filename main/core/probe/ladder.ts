@@ -13,6 +13,7 @@ import {
   type KubeClient,
   minorOf,
   openSpareConnection,
+  preloadKubeApi,
   runExecPlugin,
   type SpareConnection,
   type WireCredentials,
@@ -159,15 +160,20 @@ const since = (started: number) => Math.round((performance.now() - started) * 10
  * Steps are reported in ladder order, and every step after a failure is `skip`; the work itself
  * overlaps where that is safe: TCP and TLS start while WARP and the route are being read (a bare
  * connection carries no credential), an exec plugin runs during the TLS handshake, the API
- * requests reuse the judged TLS connection, and /version and selfsubjectreviews go out together
- * (over HTTP/2 on that connection, or over a spare HTTP/1.1 connection opened beside it). No
- * credential is sent before the tls step has passed.
+ * requests (made by @kubernetes/client-node, see kube-api.ts) reuse the judged TLS connection, and
+ * /version and selfsubjectreviews go out together (over HTTP/2 on that connection, or over a spare
+ * HTTP/1.1 connection opened beside it). No credential is sent before the tls step has passed.
  */
 export async function probeCluster(
   target: ProbeTarget,
   envOrRun: ProbeEnvironment | ProbeRun,
   opts: LadderOptions = {},
 ): Promise<ProbeResult> {
+  // client-node (for the version and auth steps) is loaded before the ladder's clocks start, as
+  // the ladder's own code was: loading it holds the event loop (about 0.2 s from the bundle, a
+  // second or two from sources), which would otherwise count against whatever step was running.
+  // Loaded once per process; a load that fails is reported by the version step.
+  await preloadKubeApi().catch(() => undefined);
   const run = 'warpState' in envOrRun ? envOrRun : createProbeRun(envOrRun);
   const env = run.env;
   const stepTimeoutMs = opts.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
@@ -296,7 +302,6 @@ export async function probeCluster(
         ...(given ? { socket: given } : {}),
         ...(extra && judgedFingerprint ? { spare: { connection: extra, fingerprint256: judgedFingerprint } } : {}),
         ...(ip ? { ip } : {}),
-        secureContext: contextFor(creds),
       });
     });
     kubeTask.catch(() => {});

@@ -55,10 +55,43 @@ describe('probe ladder against the farm', () => {
     expect(chain[0]?.fingerprint256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     expect(stepOf(r, 'version').data).toMatchObject({ gitVersion: 'v1.31.4', skew: -1 });
     expect(stepOf(r, 'auth').data).toEqual({ username: 'admin', groups: ['system:masters', 'system:authenticated'] });
-    // tcp and tls share one connection; the HTTP requests go over client-node's own (see kube.test.ts).
+    // tcp and tls share one connection, which the API requests reuse; a spare may open beside it.
     const after = server.stats();
     expect(after.requests - before.requests).toBe(2);
     expect(after.connections - before.connections).toBeLessThanOrEqual(3);
+  });
+
+  it('sends both API requests over the connection the tls step judged, opening none for them', async () => {
+    const server = farm.server('good');
+    const before = server.stats();
+    const seen = server.requestLog().length;
+    const r = await probeCluster(targetFor(server), env(), { parallelRequests: false });
+    expect(r.ok).toBe(true);
+    expect(server.stats().connections - before.connections).toBe(1);
+    const judged = before.connections + 1;
+    expect(server.requestLog().slice(seen)).toEqual([
+      expect.objectContaining({ method: 'GET', path: '/version', connection: judged }),
+      expect.objectContaining({
+        method: 'POST',
+        path: '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+        connection: judged,
+      }),
+    ]);
+  });
+
+  it('with a spare connection beside the judged one, sends the two requests side by side, one on each', async () => {
+    const server = farm.server('good');
+    const before = server.stats();
+    const seen = server.requestLog().length;
+    const r = await probeCluster(targetFor(server), env(), { parallelRequests: true });
+    expect(r.ok).toBe(true);
+    expect(server.stats().connections - before.connections).toBe(2);
+    const carriers = server
+      .requestLog()
+      .slice(seen)
+      .map((q) => q.connection)
+      .sort();
+    expect(carriers).toEqual([before.connections + 1, before.connections + 2]);
   });
 
   it('skips warp and route when no WARP detector is given', async () => {

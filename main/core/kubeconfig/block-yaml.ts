@@ -125,9 +125,13 @@ function scalarValue(text: string): unknown {
   // `--region`-style exec arguments, base64 that starts with +: a sign then a letter is no number.
   if (/^-[A-Za-z-]/.test(text) || /^\+[A-Za-z/]/.test(text)) return text;
   if (/^[0-9]/.test(text)) {
+    // 0x (hex), 0b (YAML 1.1 binary), 0o (YAML 1.2 octal) with their digits: a number somewhere.
+    if (/^0x[0-9a-f_]+$|^0b[01_]+$|^0o[0-7_]+$/i.test(text)) return notSimple();
+    // Otherwise the letter after 0 already rules out every numeric form.
+    if (/^0[xbo]/i.test(text)) return text;
     if (NOT_NUMERIC.test(text)) return text;
-    // Hex digits other than an exponent's e, without a 0x/0b/0o prefix: a hex token, not a number.
-    if (/[a-dfA-DF]/.test(text) && !/^0[xXbBoO]/.test(text)) return text;
+    // Hex digits other than an exponent's e: a hex token, not a number.
+    if (/[a-dfA-DF]/.test(text)) return text;
   }
   return notSimple();
 }

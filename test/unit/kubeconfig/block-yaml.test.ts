@@ -74,6 +74,8 @@ describe('readBlockYaml hands over whatever it is not certain of', () => {
     ['a boolean-word key', 'y: x\n'],
     ['a number', 'current-context: 12\n'],
     ['a hex number', 'current-context: 0x1f\n'],
+    ['a YAML 1.2 octal number', 'current-context: 0o17\n'],
+    ['a YAML 1.1 binary number', 'current-context: 0b101\n'],
     ['a sexagesimal number', 'current-context: 190:20:30\n'],
     ['a timestamp', 'current-context: 2001-12-14\n'],
     ['a float word', 'current-context: .inf\n'],
@@ -155,5 +157,112 @@ describe('readBlockYaml reads kubectl-shaped YAML', () => {
     expect(blockScalarReadsAs('zt-a', 'zt-b')).toBe(false);
     expect(blockScalarReadsAs('on', 'on')).toBeNull();
     expect(blockScalarReadsAs('"a\nb"', 'a\nb')).toBeNull();
+  });
+});
+
+describe('readBlockYaml on generated documents', () => {
+  // A seeded generator of block YAML built from tokens that trip parsers up: YAML 1.1 words,
+  // numbers in every base, timestamps, indicators, quotes, comments and odd indentation. Wherever
+  // the block reader answers, js-yaml must read the same (YAML 1.1 and 1.2).
+  const keys = ['name', 'server', 'y', 'on', 'a b', '"q"', 'x:y', '-k', 'k', 'current-context', '? k', 'user'];
+  const scalars = [
+    'plain',
+    'yes',
+    'No',
+    'true',
+    'false',
+    '0x1f',
+    '0o17',
+    '0b101',
+    '0b3f',
+    '0x1g',
+    '0X1F',
+    '017',
+    '1e5',
+    '1_000',
+    '12:30',
+    '2001-01-01',
+    '-1',
+    '+1',
+    '.5',
+    '.inf',
+    '~',
+    'null',
+    '"a\\"b"',
+    '"\\x41"',
+    "'it''s'",
+    'a: b',
+    'a #c',
+    'a#b',
+    '[]',
+    '{}',
+    '[a]',
+    '&x a',
+    '*x',
+    '!t a',
+    '|',
+    'https://[::1]:6443',
+    '--flag',
+    '+abc',
+    '/path/to',
+    '1abc',
+    '72ad7e91',
+    '1e',
+    'abc:',
+    'a:b',
+    '""',
+    "''",
+    'LS0tLS1CRUdJTi==',
+    '@at',
+    '%pct',
+  ];
+  let seed = 20261129;
+  const next = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[next(xs.length)] as T;
+
+  function block(indent: number, depth: number): string[] {
+    const pad = ' '.repeat(indent);
+    const lines: string[] = [];
+    const entries = 1 + next(3);
+    for (let i = 0; i < entries; i++) {
+      const roll = next(10);
+      if (roll === 0) lines.push(`${pad}# comment ${pick(scalars)}`);
+      if (roll === 1) lines.push('');
+      const key = pick(keys);
+      const shape = depth >= 3 ? 0 : next(4);
+      if (shape === 0) lines.push(`${pad}${key}: ${pick(scalars)}${next(6) === 0 ? ' # trailing' : ''}`);
+      else if (shape === 1) lines.push(`${pad}${key}:`, ...block(indent + 2, depth + 1));
+      else {
+        const dash = shape === 2 ? indent : indent + 2;
+        lines.push(`${pad}${key}:`);
+        for (let j = 0, n = 1 + next(3); j < n; j++) {
+          if (next(2) === 0) lines.push(`${' '.repeat(dash)}- ${pick(scalars)}`);
+          else {
+            const [first, ...rest] = block(dash + 2, depth + 1);
+            lines.push(`${' '.repeat(dash)}- ${(first ?? '').trimStart()}`, ...rest);
+          }
+        }
+      }
+      if (next(25) === 0) lines.push(`${' '.repeat(indent + 1)}${pick(scalars)}`);
+    }
+    return lines;
+  }
+
+  it('agrees with js-yaml on 3,000 documents wherever it answers', () => {
+    let answered = 0;
+    for (let i = 0; i < 3000; i++) {
+      const text = `${block(0, 0).join('\n')}\n`;
+      const doc = readBlockYaml(text);
+      if (!doc) continue;
+      answered++;
+      const expected = jsYaml(text, YAML11_SCHEMA);
+      if (JSON.stringify(doc.data) !== JSON.stringify(expected))
+        expect({ text, data: doc.data }).toEqual({ text, data: expected });
+      expect(doc.data).toEqual(jsYaml(text, CORE_SCHEMA));
+    }
+    expect(answered).toBeGreaterThan(100);
   });
 });

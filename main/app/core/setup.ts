@@ -36,7 +36,7 @@ import {
 import type { KubeconfigSet } from '../../core/kubeconfig/parse.ts';
 import type { MergedKubeconfig } from '../../core/kubeconfig/read.ts';
 import { type ClusterEntry, serverUrl } from '../../core/model/cluster.ts';
-import { fetchPresentedChain } from '../../core/trust/first-use.ts';
+import { fetchPresentedChain, readableName } from '../../core/trust/first-use.ts';
 import type { Workspace } from '../../core/workspace/index.ts';
 import type { ProgressListener } from '../core-services.ts';
 import type { CoreEnv } from './context.ts';
@@ -120,8 +120,8 @@ function certificateFacts(caData: string): { sha256: string; subject: string; is
     const cert = new X509Certificate(Buffer.from(caData, 'base64'));
     return {
       sha256: cert.fingerprint256,
-      subject: cert.subject.replace(/\n/g, ', '),
-      issuer: cert.issuer.replace(/\n/g, ', '),
+      subject: readableName(cert.subject),
+      issuer: readableName(cert.issuer),
     };
   } catch {
     return null;

@@ -82,9 +82,21 @@ export async function fetchPresentedChain(
     anchorPem,
     anchorData: Buffer.from(anchorPem).toString('base64'),
     fingerprint: anchor.fingerprint256,
-    subject: x509.subject.replace(/\n/g, ', '),
-    issuer: x509.issuer.replace(/\n/g, ', '),
+    subject: readableName(x509.subject),
+    issuer: readableName(x509.issuer),
     names: (leafX509.subjectAltName ?? '').split(/,\s*/).filter(Boolean),
-    intercepted: chain.some((x) => isCloudflareGatewayName(new X509Certificate(x.raw).issuer.replace(/\n/g, ', '))),
+    intercepted: chain.some((x) => isCloudflareGatewayName(readableName(new X509Certificate(x.raw).issuer))),
   };
+}
+
+/**
+ * A certificate name as people write it: `C=US, O=Cloudflare, Inc., CN=…`. Node gives one
+ * attribute per line with RFC 2253 escapes (`O=Cloudflare\, Inc.`), which read as noise in a
+ * prompt that asks the user to trust a certificate.
+ */
+export function readableName(distinguishedName: string): string {
+  return distinguishedName
+    .split('\n')
+    .map((part) => part.replace(/\\(.)/g, '$1'))
+    .join(', ');
 }

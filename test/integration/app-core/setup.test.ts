@@ -100,6 +100,8 @@ describe('previewSetup and applySetup', () => {
     expect(eu?.plan).toBe('add');
     expect(byName.dev?.ca.status).toBe('refused');
     expect(byName.dev?.ca.issuer).toMatch(/Gateway/);
+    // As people write names, not Node's RFC 2253 escapes (O=Cloudflare\, Inc.).
+    expect(byName.dev?.ca.issuer).toContain('O=Cloudflare, Inc., CN=Gateway CA');
     expect(byName.dev?.ca.reason).toMatch(/Cloudflare Gateway CA/);
     expect(byName.dev?.plan).toBe('blocked');
     // The first preview writes only what needs no confirmation.

@@ -15,9 +15,9 @@
  * new ones opened with the TLS options client-node derives from the KubeConfig.
  *
  * This module is the only one that imports client-node, and only `preloadKubeApi` in kube.ts
- * imports it (dynamically): loading client-node costs real CPU (about 0.2 s bundled, 1-2 s from
- * sources), so a command that probes nothing never loads it, and a check loads it while its
- * first TLS handshakes wait for the servers.
+ * imports it (dynamically, so the CLI's bundle keeps it in a chunk of its own): loading it costs
+ * real CPU (about 0.2 s bundled, 1-2 s from sources), so a command that probes nothing never
+ * loads it.
  */
 import type httpTypes from 'node:http';
 import http2 from 'node:http2';
@@ -59,6 +59,7 @@ export interface KubeApiConnections {
 }
 
 const BODY_LIMIT = 4096;
+const CLOSED = new Error('The Kubernetes API client was closed.');
 const MAX_BODY = 1024 * 1024;
 
 /** The context as client-node holds it: one cluster, one user (credentials already resolved), one context. */
@@ -99,7 +100,12 @@ export function kubeConfigFor(target: ProbeTarget, creds: WireCredentials): Kube
  * insecure-skip-tls-verify). It is handed over only once the handshake has verified the chain
  * and the name (tls-server-name, else the server's host), so no request is written before.
  */
-function connectVerified(kc: KubeConfig, url: URL, ip: string | undefined): Promise<tls.TLSSocket> {
+function connectVerified(
+  kc: KubeConfig,
+  url: URL,
+  ip: string | undefined,
+  opened: Set<tls.TLSSocket>,
+): Promise<tls.TLSSocket> {
   const cluster = kc.getCurrentCluster();
   const user = kc.getCurrentUser();
   const ca = bufferFromFileOrString(cluster?.caFile, cluster?.caData);
@@ -123,6 +129,8 @@ function connectVerified(kc: KubeConfig, url: URL, ip: string | undefined): Prom
       ...(servername ? { servername } : {}),
       ALPNProtocols: ['http/1.1'],
     });
+    opened.add(socket);
+    socket.once('close', () => opened.delete(socket));
     socket.once('secureConnect', () => {
       socket.removeListener('error', reject);
       resolve(socket);
@@ -174,6 +182,8 @@ function connectionTransport(kc: KubeConfig, url: URL, connections: KubeApiConne
     session.on('error', () => {});
   }
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections.max });
+  const opened = new Set<tls.TLSSocket>();
+  let closed = false;
   // The callback form of createConnection: the next connection is one handed over (a spare waits
   // for its certificate to be compared) or a new verified one.
   (
@@ -183,11 +193,13 @@ function connectionTransport(kc: KubeConfig, url: URL, connections: KubeApiConne
   ).createConnection = (_options, done) => {
     connections
       .take()
-      .then((socket) => socket ?? connectVerified(kc, url, connections.ip))
+      .then((socket) => socket ?? connectVerified(kc, url, connections.ip, opened))
       .then(
         (socket) => {
           socket.on('error', () => {});
-          done(null, socket);
+          // Ready after the client closed (its step ran out of time): nobody will use it.
+          if (closed) socket.destroy();
+          done(closed ? CLOSED : null, socket);
         },
         (e: Error) => done(e),
       );
@@ -285,8 +297,11 @@ function connectionTransport(kc: KubeConfig, url: URL, connections: KubeApiConne
   return {
     library,
     close() {
+      closed = true;
       agent.destroy();
       session?.destroy();
+      // Those still in their handshake: the agent does not hold them yet.
+      for (const socket of opened) socket.destroy();
     },
   };
 }

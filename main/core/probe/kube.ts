@@ -136,7 +136,8 @@ export class KubeHttpError extends Error {
  * over HTTP/2 when the server chose it in ALPN), a spare connection opened beside it (`spare`) can
  * carry the second at the same time over HTTP/1.1, and without a spare the second request waits
  * for the first connection instead of paying for another handshake. Only when those are gone does
- * the client open a connection of its own, verified as client-node verifies it.
+ * the client open a connection of its own, with the TLS options client-node derives from the
+ * KubeConfig, and writes nothing on it before the handshake has verified the server.
  */
 export interface KubeClient {
   version(signal: AbortSignal): Promise<VersionAnswer>;
@@ -199,8 +200,9 @@ export function openSpareConnection(
 }
 
 /**
- * Loads the client-node side of the probe (kube-api.ts). Call it as soon as a probe is certain,
- * so the load overlaps the first network round trips; never for commands that probe nothing.
+ * Loads the client-node side of the probe (kube-api.ts), once per process. `probeCluster` waits
+ * for it before its clocks start; a caller certain to probe may start it earlier. Never called
+ * by commands that probe nothing.
  */
 export function preloadKubeApi(): Promise<typeof import('./kube-api.ts')> {
   kubeApiModule ??= import('./kube-api.ts');

@@ -137,4 +137,29 @@ describe('kubezt setup and use against the simulator', () => {
       writeFileSync(sim.catalogPath, catalog);
     }
   });
+  it('--trust-on-first-use pins the certificate a server presents, and kubectl then verifies it', async () => {
+    const catalog = readFileSync(sim.catalogPath, 'utf8');
+    const target = sim.clusters[1]?.name as string;
+    // The catalog stops knowing this cluster's CA; a fresh kubeconfig shows what gets pinned.
+    const withoutCa = catalog.replace(
+      new RegExp(`(- name: ${target}\\n(?: {4}(?!certificateAuthorityData).*\\n)*) {4}certificateAuthorityData: .*\\n`),
+      '$1',
+    );
+    expect(withoutCa).not.toBe(catalog);
+    writeFileSync(sim.catalogPath, withoutCa);
+    const fresh = join(dir, 'tofu-config');
+    try {
+      const r = await runCli(['setup', '--yes', '--trust-on-first-use', '--kubeconfig', fresh], { env });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(
+        new RegExp(`kubezt: pinned ${target} \\(https://[^)]+\\) presents .*CN=kubernetes.*SHA-256 [0-9A-F:]{95}`),
+      );
+      const v = await exec('kubectl', ['--kubeconfig', fresh, '--context', `zt-${target}`, 'version', '-o', 'json'], {
+        env: { PATH: process.env.PATH ?? '', HOME: dir },
+      });
+      expect(JSON.parse(v.stdout).serverVersion.gitVersion).toMatch(/^v1\./);
+    } finally {
+      writeFileSync(sim.catalogPath, catalog);
+    }
+  });
 });

@@ -10,7 +10,7 @@
 // otherwise, so an edited checkout never runs stale code.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { build } from 'rolldown';
+import { build, type Plugin } from 'rolldown';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'out', 'cli');
@@ -46,6 +46,56 @@ const USE_PATH = [
   'main/core/kubeconfig/types.ts',
 ].map((p) => join(ROOT, p));
 
+/**
+ * Builtins whose ES module facade is costly: Node builds it by reading every export, and their
+ * lazy getters then load whole subsystems at start-up (node:fs's `promises` brings readline
+ * and the streams, node:http's `WebSocket` Node's internal undici, node:tls's
+ * `rootCertificates` parses the CA store). In the bundle, `import ... from 'node:http'` (ours
+ * and our dependencies') becomes the CommonJS object from process.getBuiltinModule, whose
+ * getters run only when used.
+ */
+const FACADE_HEAVY = new Set([
+  'fs',
+  'http',
+  'https',
+  'util',
+  'stream',
+  'net',
+  'tls',
+  'crypto',
+  'events',
+  'dns',
+  'timers',
+]);
+
+function builtinsWithoutFacades(): Plugin {
+  const prefix = '\0kubezt-builtin:';
+  return {
+    name: 'kubezt-builtins-without-facades',
+    resolveId(source, _importer, extra) {
+      // require() of a builtin has no facade, and must get the module itself, not a namespace.
+      if (extra.kind !== 'import-statement') return null;
+      const name = source.startsWith('node:') ? source.slice(5) : source;
+      return FACADE_HEAVY.has(name) ? { id: `${prefix}${name}`, moduleSideEffects: false } : null;
+    },
+    load(id) {
+      if (!id.startsWith(prefix)) return null;
+      const name = id.slice(prefix.length);
+      const descriptors = Object.getOwnPropertyDescriptors(process.getBuiltinModule(`node:${name}`));
+      // Data properties only: a getter (fs.promises, crypto.fips...) stays on the default export,
+      // read when used; importing one by name fails the build rather than running it at start.
+      const exported = Object.entries(descriptors)
+        .filter(([k, d]) => 'value' in d && /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default')
+        .map(([k]) => k);
+      return [
+        `const kubeztBuiltin$ = process.getBuiltinModule('node:${name}');`,
+        'export default kubeztBuiltin$;',
+        `export const { ${exported.join(', ')} } = kubeztBuiltin$;`,
+      ].join('\n');
+    },
+  };
+}
+
 export async function buildCli(): Promise<{ inputs: string[] }> {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
@@ -55,6 +105,7 @@ export async function buildCli(): Promise<{ inputs: string[] }> {
     platform: 'node',
     external: (id) => isExternal(id),
     plugins: [
+      builtinsWithoutFacades(),
       {
         name: 'kubezt-simulator-from-source',
         resolveId(source, importer) {

@@ -54,31 +54,48 @@ const USE_PATH = [
  * and our dependencies') becomes the CommonJS object from process.getBuiltinModule, whose
  * getters run only when used.
  */
-const FACADE_HEAVY = new Set([
-  'fs',
-  'http',
-  'https',
-  'util',
-  'stream',
-  'net',
-  'tls',
-  'crypto',
-  'events',
-  'dns',
-  'timers',
-]);
+// Not node:crypto: given the stand-in, a dependency's request path failed ("r[e] is not a
+// function") in the CLI tests, so it keeps its facade.
+const FACADE_HEAVY = new Set(['fs', 'http', 'https', 'tls', 'util']);
+
+const NAMESPACE_IMPORT = new RegExp(
+  `import\\s*\\*\\s*as\\s+([\\w$]+)\\s+from\\s*(['"])(${[...FACADE_HEAVY].join('|')})\\2`,
+  'g',
+);
+const NODE_SPECIFIER = new RegExp(`(['"])node:(${[...FACADE_HEAVY].join('|')})\\1`, 'g');
 
 function builtinsWithoutFacades(): Plugin {
   const prefix = '\0kubezt-builtin:';
+  const cjsPrefix = '\0kubezt-builtin-cjs:';
   return {
     name: 'kubezt-builtins-without-facades',
     resolveId(source, _importer, extra) {
-      // require() of a builtin has no facade, and must get the module itself, not a namespace.
-      if (extra.kind !== 'import-statement') return null;
       const name = source.startsWith('node:') ? source.slice(5) : source;
-      return FACADE_HEAVY.has(name) ? { id: `${prefix}${name}`, moduleSideEffects: false } : null;
+      if (!FACADE_HEAVY.has(name)) return null;
+      // require() must get the module object itself (`class X extends require('events')`); the
+      // bundle would otherwise turn it into an import of the facade.
+      if (extra.kind === 'require-call') return { id: `${cjsPrefix}${name}`, moduleSideEffects: false };
+      if (extra.kind !== 'import-statement') return null;
+      return { id: `${prefix}${name}`, moduleSideEffects: false };
+    },
+    // rolldown settles `node:`-prefixed builtins before any plugin sees them, so those
+    // specifiers are first rewritten to their bare names, which reach resolveId.
+    // A namespace import becomes a default import: the namespace of the stand-in module has
+    // no getters (crypto.getRandomValues, fs.promises), the default export is the real object.
+    transform(code, id) {
+      if (id.startsWith('\0') || !/\.[cm]?[jt]s$/.test(id)) return null;
+      const rewritten = code
+        .replace(NODE_SPECIFIER, (_all, quote: string, name: string) => `${quote}${name}${quote}`)
+        .replace(
+          NAMESPACE_IMPORT,
+          (_all, local: string, quote: string, name: string) => `import ${local} from ${quote}${name}${quote}`,
+        );
+      return rewritten === code ? null : { code: rewritten, map: null };
     },
     load(id) {
+      if (id.startsWith(cjsPrefix)) {
+        return `module.exports = process.getBuiltinModule('node:${id.slice(cjsPrefix.length)}');`;
+      }
       if (!id.startsWith(prefix)) return null;
       const name = id.slice(prefix.length);
       const descriptors = Object.getOwnPropertyDescriptors(process.getBuiltinModule(`node:${name}`));

@@ -120,6 +120,11 @@ export async function buildCli(): Promise<{ inputs: string[] }> {
   await build({
     input: { kubezt: join(ROOT, 'main', 'cli', 'index.ts') },
     platform: 'node',
+    treeshake: {
+      // client-node's index re-exports everything (watch, exec, cp, informers...); its modules
+      // have no import-time effects the probe relies on, so what the probe does not use is dropped.
+      moduleSideEffects: (id: string) => !/node_modules[\\/]@kubernetes[\\/]client-node[\\/]/.test(id),
+    },
     external: (id) => isExternal(id),
     plugins: [
       builtinsWithoutFacades(),

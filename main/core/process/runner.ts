@@ -1,5 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
 import type childProcess from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 
 /**
  * Every external command kubezt runs (warp-cli, ip, route, powershell, kubectl) goes through a

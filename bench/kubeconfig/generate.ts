@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ClusterEntry } from '../../main/core/model/cluster.ts';
+import { createCertificateAuthority } from '../../sim/apiserver/pki.ts';
 
 /**
  * A kubeconfig the size of a large platform team's: `count` clusters, contexts and users, each
@@ -58,18 +58,27 @@ function pemCertificateData(): string {
   return Buffer.from(`-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`).toString('base64');
 }
 
-/** `count` catalog clusters, as `kubezt setup` would get them. */
-export function generateClusters(count: number): ClusterEntry[] {
-  return Array.from({ length: count }, (_, i) => {
-    const ip = `198.51.${100 + (i >> 8)}.${i & 255}`;
-    return {
-      name: `bench-${i}`,
-      sources: ['catalog'],
-      server: `https://${ip}:6443`,
-      ips: [ip],
-      port: 6443,
-      certificateAuthorityData: randomBytes(760).toString('base64'),
-      user: { kind: 'token', token: randomBytes(24).toString('hex') },
-    } satisfies ClusterEntry;
-  });
+/**
+ * A team catalog of `count` clusters, as `kubezt setup` reads it: each with a server, a token and
+ * a real CA (one test CA for all, so the catalog's certificate check passes).
+ */
+export async function generateCatalog(
+  count: number,
+): Promise<{ yaml: string; entries: { name: string; server: string }[] }> {
+  const ca = await createCertificateAuthority({ CN: 'kubezt bench CA' });
+  const caData = Buffer.from(ca.certPem).toString('base64');
+  const entries = Array.from({ length: count }, (_, i) => ({
+    name: `bench-${i}`,
+    server: `https://198.51.${100 + (i >> 8)}.${i & 255}:6443`,
+  }));
+  const lines = ['clusters:'];
+  for (const e of entries) {
+    lines.push(
+      `  - name: ${e.name}`,
+      `    server: ${e.server}`,
+      `    certificateAuthorityData: ${caData}`,
+      `    user: { token: ${randomBytes(24).toString('hex')} }`,
+    );
+  }
+  return { yaml: `${lines.join('\n')}\n`, entries };
 }

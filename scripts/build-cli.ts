@@ -9,6 +9,7 @@
 // as new as every source file it was built from (listed in out/cli/inputs.json), and the sources
 // otherwise, so an edited checkout never runs stale code.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { build, type Plugin } from 'rolldown';
 
@@ -113,6 +114,51 @@ function builtinsWithoutFacades(): Plugin {
   };
 }
 
+/**
+ * client-node's dependencies that the probe never calls, loaded from node_modules on first use
+ * instead of at start-up. client-node imports undici (its default fetch and dispatchers), socks
+ * and hpagent (proxy-url support) at the top of config.js; the probe hands client-node its own
+ * HTTP library and opens its own connections, so for a check these are never touched, yet
+ * evaluating them (undici alone is half of client-node's chunk, and loads zlib, web streams and
+ * diagnostics channels) cost every `kubezt check` about 50 ms of CPU. Each becomes a CommonJS
+ * module whose exports are a proxy: the first property read requires the real package, the same
+ * code at the same version, so a kubeconfig with a proxy-url still gets the real agents.
+ * test/integration/cli-setup/bundle.test.ts checks that a check loads none of them.
+ */
+const LOAD_ON_FIRST_USE = new Set(['undici', 'socks', 'hpagent']);
+
+export function dependenciesOnFirstUse(): Plugin {
+  const prefix = '\0kubezt-on-first-use:';
+  return {
+    name: 'kubezt-dependencies-on-first-use',
+    resolveId(source, importer) {
+      if (!LOAD_ON_FIRST_USE.has(source)) return null;
+      // The proxy's own require() of the package stays a run-time require from node_modules.
+      if (importer?.startsWith(prefix)) return { id: source, external: true };
+      return { id: `${prefix}${source}`, moduleSideEffects: false };
+    },
+    load(id) {
+      if (!id.startsWith(prefix)) return null;
+      const name = JSON.stringify(id.slice(prefix.length));
+      // The export names are read from the package at build time, so enumerating the exports
+      // (rolldown's ES module interop does) does not load it.
+      const keys = JSON.stringify(Object.keys(createRequire(join(ROOT, 'package.json'))(id.slice(prefix.length))));
+      return [
+        'let real;',
+        `const load = () => (real ??= require(${name}));`,
+        `const keys = ${keys};`,
+        'module.exports = new Proxy({}, {',
+        '  get: (_, key) => load()[key],',
+        '  has: (_, key) => key in load(),',
+        '  ownKeys: () => keys,',
+        '  getOwnPropertyDescriptor: (_, key) =>',
+        '    keys.includes(key) ? { configurable: true, enumerable: true, get: () => load()[key] } : undefined,',
+        '});',
+      ].join('\n');
+    },
+  };
+}
+
 export async function buildCli(): Promise<{ inputs: string[] }> {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
@@ -128,6 +174,7 @@ export async function buildCli(): Promise<{ inputs: string[] }> {
     external: (id) => isExternal(id),
     plugins: [
       builtinsWithoutFacades(),
+      dependenciesOnFirstUse(),
       {
         name: 'kubezt-simulator-from-source',
         resolveId(source, importer) {

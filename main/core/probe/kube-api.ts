@@ -91,6 +91,12 @@ export function kubeConfigFor(target: ProbeTarget, creds: WireCredentials): Kube
     contexts: [{ name, cluster: name, user: name }],
     currentContext: name,
   });
+  // client-node builds an undici Agent for its own fetch on every request
+  // (applySecurityAuthentication calls createDispatcher). This client's requests never reach that
+  // fetch (they go through `connectionTransport`, whose new connections take their TLS options from
+  // the public createDispatcherOptions), so the agent would only be built to be dropped, and
+  // building it loads undici, which is half of client-node's code, into every check.
+  (kc as unknown as { createDispatcher: () => undefined }).createDispatcher = () => undefined;
   return kc;
 }
 
@@ -325,8 +331,7 @@ export function createKubeApiClient(
   const authenticationApi = kc.makeApiClient(AuthenticationV1Api);
   // Per call: the transport, and the step's deadline as the request's signal (appended after
   // client-node's own middleware, which sets its User-Agent). Authentication stays client-node's:
-  // `makeApiClient` made the KubeConfig the clients' security scheme, which sets the bearer token
-  // (the undici dispatcher it also sets is for its fetch, not used here).
+  // `makeApiClient` made the KubeConfig the clients' security scheme, which sets the bearer token.
   const callOptions = (signal: AbortSignal) => {
     const deadline: ObservableMiddleware = {
       pre: (context) => {

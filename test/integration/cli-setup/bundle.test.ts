@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKubeconfig } from '../../../bench/kubeconfig/generate.ts';
+import { setupKubeconfig } from '../../../main/core/kubeconfig/index.ts';
+import { startApiServerFarm } from '../../../sim/apiserver/index.ts';
+import { startFakeWarp } from '../../../sim/warp/index.ts';
 
 // bin/kubezt.js runs the bundle in out/cli (what `npm ci` builds and users run) or the
 // TypeScript sources; both must behave the same, and the bundle's `use` must stay lean.
@@ -19,6 +22,29 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'kubezt-bundle-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * Runs the bundled CLI and records every module file it loads (ours and node_modules', through
+ * import or require) and the builtins it compiled.
+ */
+async function loadedBy(args: string[], env: Record<string, string>) {
+  const probe = join(dir, 'loaded.mjs');
+  const record = join(dir, 'loaded.json');
+  writeFileSync(
+    probe,
+    // Builtins through getBuiltinModule: importing node:fs here would itself load fs/promises.
+    `const { writeFileSync } = process.getBuiltinModule('node:fs');
+const { registerHooks } = process.getBuiltinModule('node:module');
+const files = [];
+registerHooks({ load(url, context, next) { files.push(url); return next(url, context); } });
+process.on('exit', () => writeFileSync(${JSON.stringify(record)}, JSON.stringify({ files, builtins: process.moduleLoadList })));`,
+  );
+  const r = await run(NODE, ['--import', probe, join(ROOT, 'bin', 'kubezt.js'), ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: dir, KUBEZT_CLI_FROM: 'bundle', ...env },
+  }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+  const loaded = JSON.parse(readFileSync(record, 'utf8')) as { files: string[]; builtins: string[] };
+  return { loaded, stdout: r.stdout, stderr: r.stderr };
+}
 
 async function kubezt(from: 'sources' | 'bundle', args: string[], env: Record<string, string> = {}) {
   const r = await run(NODE, [join(ROOT, 'bin', 'kubezt.js'), ...args], {
@@ -57,24 +83,7 @@ describe('the bundled CLI', () => {
   it('loads neither a YAML library, child_process nor fs/promises for `use` on a kubectl-written file', async () => {
     const config = join(dir, 'lean');
     writeFileSync(config, generateKubeconfig(20));
-    // Records every module file the run loads, and the builtins it compiled.
-    const probe = join(dir, 'loaded.mjs');
-    writeFileSync(
-      probe,
-      // Builtins through getBuiltinModule: importing node:fs here would itself load fs/promises.
-      `const { writeFileSync } = process.getBuiltinModule('node:fs');
-const { registerHooks } = process.getBuiltinModule('node:module');
-const files = [];
-registerHooks({ load(url, context, next) { files.push(url); return next(url, context); } });
-process.on('exit', () => writeFileSync(${JSON.stringify(join(dir, 'loaded.json'))}, JSON.stringify({ files, builtins: process.moduleLoadList })));`,
-    );
-    await run(NODE, ['--import', probe, join(ROOT, 'bin', 'kubezt.js'), 'use', 'team-ctx-2'], {
-      env: { PATH: process.env.PATH ?? '', HOME: dir, KUBEZT_CLI_FROM: 'bundle', KUBECONFIG: config },
-    });
-    const loaded = JSON.parse(readFileSync(join(dir, 'loaded.json'), 'utf8')) as {
-      files: string[];
-      builtins: string[];
-    };
+    const { loaded } = await loadedBy(['use', 'team-ctx-2'], { KUBECONFIG: config });
     const ours = loaded.files.filter((f) => f.includes('/out/cli/'));
     // The entry, the bundler's runtime helpers, package.json's chunk, the use-path group and the
     // command itself.
@@ -86,5 +95,47 @@ process.on('exit', () => writeFileSync(${JSON.stringify(join(dir, 'loaded.json')
     expect(loaded.builtins).not.toContain('NativeModule fs/promises');
     expect(loaded.builtins).not.toContain('NativeModule internal/readline/interface');
     expect(readFileSync(config, 'utf8')).toContain('\ncurrent-context: team-ctx-2\n');
+  });
+
+  it('checks a cluster through client-node without loading the undici, socks and hpagent it never calls', async () => {
+    const farm = await startApiServerFarm({ servers: [{ name: 'lean-check' }] });
+    const warp = await startFakeWarp({ dir: join(dir, 'warp') });
+    try {
+      const config = join(dir, 'check-config');
+      const server = farm.server('lean-check');
+      await setupKubeconfig({
+        paths: [config],
+        clusters: [
+          {
+            name: server.name,
+            sources: ['catalog'],
+            server: server.url,
+            ips: [server.ip],
+            port: server.port,
+            certificateAuthorityData: server.caData,
+            user: { kind: 'token', token: server.token },
+          },
+        ],
+      });
+      const { loaded, stdout, stderr } = await loadedBy(['check', '--json'], {
+        KUBECONFIG: config,
+        KUBEZT_CONFIG_DIR: join(dir, 'kubezt'),
+        ...warp.env,
+      });
+      const result = JSON.parse(stdout) as { clusters: { verdict: string; serverVersion?: string }[] };
+      expect(result.clusters, stderr).toMatchObject([{ verdict: 'ok', serverVersion: expect.stringMatching(/^v1\./) }]);
+      // client-node answered (its chunk ran), and what it only uses for its own fetch and proxies
+      // stayed on disk.
+      expect(loaded.files.some((f) => /\/out\/cli\/kube-api-/.test(f))).toBe(true);
+      expect(loaded.files.filter((f) => /node_modules\/(undici|socks|hpagent)\//.test(f))).toEqual([]);
+      expect(server.requestLog().map((r) => `${r.method} ${r.path} ${r.userAgent}`)).toEqual([
+        expect.stringMatching(/^GET \/version kubernetes-client-javascript\//),
+        expect.stringMatching(
+          /^POST \/apis\/authentication\.k8s\.io\/v1\/selfsubjectreviews kubernetes-client-javascript\//,
+        ),
+      ]);
+    } finally {
+      await Promise.all([farm.close(), warp.close()]);
+    }
   });
 });

@@ -49,8 +49,15 @@ describe('IP and CIDR arithmetic', () => {
     expect(privateRangeOf('192.168.7.7')).toEqual({ cidr: '192.168.0.0/16', name: 'RFC 1918 private' });
     expect(privateRangeOf('fd00::5')?.cidr).toBe('fc00::/7');
     expect(privateRangeOf('198.51.100.1')).toBeNull();
+    // An IPv4-mapped IPv6 address is routed as IPv4, so it falls in the IPv4 range.
+    expect(privateRangeOf('::ffff:10.9.8.7')?.cidr).toBe('10.0.0.0/8');
+    expect(privateRangeOf('fe80::1%eth0')).toEqual({ cidr: 'fe80::/10', name: 'link-local' });
+    expect(privateRangeOf('2001:db8::1')).toBeNull();
+    expect(privateRangeOf('not-an-ip')).toBeNull();
     expect(isDefaultExclude('10.0.0.0/8')).toBe(true);
     expect(isDefaultExclude('10.0.0.0/9')).toBe(false);
     expect(isDefaultExclude('FD00::/8')).toBe(true);
+    expect(isDefaultExclude('::ffff:10.0.0.0/104')).toBe(true);
+    expect(isDefaultExclude('fd00::/9')).toBe(false);
   });
 });

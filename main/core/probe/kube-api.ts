@@ -16,7 +16,7 @@
  *
  * This module is the only one that imports client-node, and only `preloadKubeApi` in kube.ts
  * imports it (dynamically, so the CLI's bundle keeps it in a chunk of its own): loading it costs
- * real CPU (about 0.2 s bundled, 1-2 s from sources), so a command that probes nothing never
+ * real CPU (about 0.1 s bundled, 1-2 s from sources), so a command that probes nothing never
  * loads it.
  */
 import type httpTypes from 'node:http';

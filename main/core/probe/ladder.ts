@@ -170,7 +170,7 @@ export async function probeCluster(
   opts: LadderOptions = {},
 ): Promise<ProbeResult> {
   // client-node (for the version and auth steps) is loaded before the ladder's clocks start, as
-  // the ladder's own code was: loading it holds the event loop (about 0.2 s from the bundle, a
+  // the ladder's own code was: loading it holds the event loop (about 0.1 s from the bundle, a
   // second or two from sources), which would otherwise count against whatever step was running.
   // Loaded once per process; a load that fails is reported by the version step.
   await preloadKubeApi().catch(() => undefined);

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setupKubeconfig } from '../../main/core/kubeconfig/index.ts';
 import type { ClusterEntry } from '../../main/core/model/cluster.ts';
-import { startApiServerFarm } from '../../sim/apiserver/index.ts';
+import { catalogEntryFor, startApiServerFarm } from '../../sim/apiserver/index.ts';
 import { planCall, startFakeWarp } from '../../sim/warp/index.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -87,15 +87,7 @@ const farm = await startApiServerFarm({
 const warp = await startFakeWarp({ dir: join(dir, 'warp') });
 try {
   const kubeconfig = join(dir, 'config');
-  const clusters: ClusterEntry[] = farm.servers.map((s) => ({
-    name: s.name,
-    sources: ['catalog'],
-    server: s.url,
-    ips: [s.ip],
-    port: s.port,
-    certificateAuthorityData: s.caData,
-    user: { kind: 'token', token: s.token },
-  }));
+  const clusters: ClusterEntry[] = farm.servers.map(catalogEntryFor);
   await setupKubeconfig({ paths: [kubeconfig], clusters });
   const status = planCall(['-j', 'status'], warp.state());
   if (status.kind !== 'output') throw new Error('the fake warp-cli has no plain answer to -j status');

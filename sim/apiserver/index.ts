@@ -1,5 +1,5 @@
 export { DEFAULT_API_PORT, startApiServerFarm } from './farm.ts';
-export { buildKubeconfig, type SimContext, type SimUser } from './kubeconfig.ts';
+export { buildKubeconfig, catalogEntryFor, type SimContext, type SimUser } from './kubeconfig.ts';
 export { DEFAULT_DNS_NAMES, DEFAULT_GIT_VERSION, versionInfo } from './server.ts';
 export type {
   ApiServerFarm,

@@ -80,3 +80,27 @@ export function buildKubeconfig(contexts: SimContext[], currentContext?: string)
     'current-context': currentContext ?? entries[0]?.context.name ?? '',
   });
 }
+
+/**
+ * The server as one cluster of a team catalog would list it (its CA, its first token), in the
+ * shape of kubezt's ClusterEntry, for tests and benchmarks that let kubezt write the kubeconfig.
+ */
+export function catalogEntryFor(server: FakeApiServer): {
+  name: string;
+  sources: ['catalog'];
+  server: string;
+  ips: string[];
+  port: number;
+  certificateAuthorityData: string;
+  user: { kind: 'token'; token: string };
+} {
+  return {
+    name: server.name,
+    sources: ['catalog'],
+    server: server.url,
+    ips: [server.ip],
+    port: server.port,
+    certificateAuthorityData: server.caData,
+    user: { kind: 'token', token: server.token },
+  };
+}

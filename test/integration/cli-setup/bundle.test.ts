@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKubeconfig } from '../../../bench/kubeconfig/generate.ts';
 import { setupKubeconfig } from '../../../main/core/kubeconfig/index.ts';
-import { startApiServerFarm } from '../../../sim/apiserver/index.ts';
+import { catalogEntryFor, startApiServerFarm } from '../../../sim/apiserver/index.ts';
 import { startFakeWarp } from '../../../sim/warp/index.ts';
 
 // bin/kubezt.js runs the bundle in out/cli (what `npm ci` builds and users run) or the
@@ -103,20 +103,7 @@ describe('the bundled CLI', () => {
     try {
       const config = join(dir, 'check-config');
       const server = farm.server('lean-check');
-      await setupKubeconfig({
-        paths: [config],
-        clusters: [
-          {
-            name: server.name,
-            sources: ['catalog'],
-            server: server.url,
-            ips: [server.ip],
-            port: server.port,
-            certificateAuthorityData: server.caData,
-            user: { kind: 'token', token: server.token },
-          },
-        ],
-      });
+      await setupKubeconfig({ paths: [config], clusters: [catalogEntryFor(server)] });
       const { loaded, stdout, stderr } = await loadedBy(['check', '--json'], {
         KUBECONFIG: config,
         KUBEZT_CONFIG_DIR: join(dir, 'kubezt'),

@@ -13,7 +13,7 @@ import {
   switchKubeconfigContext,
 } from '../../../main/core/kubeconfig/index.ts';
 import type { ClusterEntry } from '../../../main/core/model/cluster.ts';
-import { type ApiServerFarm, startApiServerFarm } from '../../../sim/apiserver/index.ts';
+import { type ApiServerFarm, catalogEntryFor, startApiServerFarm } from '../../../sim/apiserver/index.ts';
 import { clusterSet, MERGE_CASES, mergeCases } from '../../unit/kubeconfig/helpers.ts';
 
 // The real kubectl is the judge of what kubezt writes, and a writer kubezt must coexist with.
@@ -257,15 +257,7 @@ describe('kubectl uses what kubezt writes against a (simulated) API server', () 
     await writeFile(certFile, cert.certPem);
     await writeFile(keyFile, cert.keyPem, { mode: 0o600 });
     const clusters: ClusterEntry[] = [
-      {
-        name: 'x',
-        sources: ['catalog'],
-        server: x.url,
-        ips: [x.ip],
-        port: x.port,
-        certificateAuthorityData: x.caData,
-        user: { kind: 'token', token: x.token },
-      },
+      catalogEntryFor(x),
       {
         name: 'v6',
         sources: ['catalog'],

@@ -30,9 +30,19 @@ saved unless the whole login succeeds.
 const MAX_TOKEN_INPUT = 4096;
 
 function parseLoginArgs(args: string[]): { accountId?: string } {
+  // `--account-id VALUE` is read as `--account-id=VALUE` even when VALUE starts with '-' (which
+  // parseArgs refuses as ambiguous): whatever was given then meets the account id's own check,
+  // which says what an account id looks like, instead of a usage error that depends on its first
+  // character (a base64url token pasted there starts with '-' one time in 64).
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--account-id' && i + 1 < args.length) joined.push(`${arg}=${args[++i]}`);
+    else joined.push(arg);
+  }
   try {
     const { values, positionals } = parseArgs({
-      args,
+      args: joined,
       options: { 'account-id': { type: 'string' } },
       allowPositionals: true,
       strict: true,

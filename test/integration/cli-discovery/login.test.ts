@@ -183,12 +183,16 @@ describe('kubezt login: input checks (no keychain needed)', () => {
     const pasted = await runCli(['login', '--account-id', token], { env, stdin: token });
     expect(pasted.code).toBe(2);
     expect(pasted.stderr).toContain('must be 32 hexadecimal characters');
+    // The same for a token that starts with '-' (base64url does, one time in 64).
+    const dashed = await runCli(['login', '--account-id', `-${token}`], { env, stdin: token });
+    expect(dashed.code).toBe(2);
+    expect(dashed.stderr).toContain('must be 32 hexadecimal characters');
 
     const unknown = await runCli(['login', '--account-id', 'f'.repeat(32)], { env, stdin: token });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain(`The token has no access to account ${'f'.repeat(32)}; it can use Example Corp`);
 
-    for (const r of [empty, two, pasted, unknown]) {
+    for (const r of [empty, two, pasted, dashed, unknown]) {
       expect(await findSecretIn([r.stdout, r.stderr], token)).toEqual([]);
     }
     expect(await savedAccountId(world)).toBeUndefined();

@@ -8,7 +8,9 @@ import type { Plugin } from 'vite';
  *   npm dependencies stay external, out/main/index.js (package.json "main");
  * - preload: CommonJS out/preload/index.cjs, because a sandboxed preload cannot load ES modules
  *   and can require nothing but `electron`, so its dependencies (zod) are bundled in;
- * - renderer: React 19, out/renderer/index.html, loaded from file:// with a strict CSP.
+ * - renderer: React 19, out/renderer/index.html, served from app://kubezt by main
+ *   (main/app/renderer-protocol.ts) with a strict CSP; its asset URLs are relative
+ *   (electron-vite's renderer base is './'), so they resolve under any origin it is served from.
  */
 export default defineConfig({
   main: {

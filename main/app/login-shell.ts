@@ -36,14 +36,19 @@ export async function readLoginShellEnv(opts: {
     return { report: report('skipped', null, 'Windows gives apps the user environment; no login shell to ask.') };
   }
   const shell = env.SHELL || opts.accountShell || (platform === 'darwin' ? '/bin/zsh' : '/bin/sh');
-  const marker = `__kubezt_env_${randomBytes(8).toString('hex')}__`;
+  const token = randomBytes(8).toString('hex');
+  const marker = `__kubezt_env_${token}__`;
+  // Printed last: once it is out and the shell has exited, the run is over, even when an rc file
+  // started a daemon (ssh-agent, gpg-agent, a dev server) that holds the shell's stdout open.
+  const closingMarker = `__kubezt_done_${token}__`;
   // Each value is printed on its own, fenced by the marker: `env` would be ambiguous (another
   // variable's value may hold a line "PATH=…"). printf and "$VAR" work alike in POSIX shells and
   // in fish (which joins PATH-like lists with ":" when quoted).
   const fence = `printf '%s\\n' '${marker}'`;
-  const script = `${fence}; printf '%s' "$PATH"; ${fence}; printf '%s' "$KUBECONFIG"; ${fence}`;
+  const script = `${fence}; printf '%s' "$PATH"; ${fence}; printf '%s' "$KUBECONFIG"; ${fence}; printf '%s\\n' '${closingMarker}'`;
   const result = await opts.runner.run(shell, ['-i', '-l', '-c', script], {
     timeoutMs: opts.timeoutMs ?? LOGIN_SHELL_TIMEOUT_MS,
+    closingMarker,
     env: {
       ...env,
       // Lets users skip expensive rc work (like VSCODE_RESOLVING_ENVIRONMENT).

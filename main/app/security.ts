@@ -1,20 +1,32 @@
-import { pathToFileURL } from 'node:url';
-
 /**
- * The renderer's Content Security Policy. index.html carries the same policy in a meta tag (a
- * test keeps the two equal); main also sends it as a header for every response, where
- * `frame-ancestors` (ignored in a meta tag) is added.
+ * The renderer's Content Security Policy. The app:// handler (renderer-protocol.ts) sends it as a
+ * header on every response, where `frame-ancestors` (ignored in a meta tag) is added. index.html
+ * carries the same policy in a meta tag (a test keeps the two equal): the page stays under it
+ * wherever it is loaded from, the dev server included.
  */
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
   "connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'";
 export const CONTENT_SECURITY_POLICY_HEADER = `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`;
 
-/** Where the app's own page comes from: the built file, or the dev server in `electron-vite dev`. */
-export type RendererOrigin = { kind: 'file'; indexHtml: string } | { kind: 'dev'; url: string };
+/** The packaged renderer's scheme and host: its pages are `app://kubezt/…`. */
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'kubezt';
+export const APP_INDEX_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 
 /**
- * True when `url` is the app's own page: exactly the built index.html (any hash or query), or
+ * Where the app's own page comes from: the built renderer folder served as app://kubezt, or the
+ * dev server in `electron-vite dev`.
+ */
+export type RendererOrigin = { kind: 'app'; root: string } | { kind: 'dev'; url: string };
+
+/** The URL a window loads to show `view`. */
+export function appPageUrl(origin: RendererOrigin, view: string): string {
+  return origin.kind === 'app' ? `${APP_INDEX_URL}#${view}` : `${origin.url}#${view}`;
+}
+
+/**
+ * True when `url` is the app's own page: exactly app://kubezt/index.html (any hash or query), or
  * the dev server's origin. Everything else (another file, a data: URL, an iframe elsewhere)
  * is a foreign sender.
  */
@@ -26,13 +38,28 @@ export function isAppUrl(url: string | undefined | null, origin: RendererOrigin)
   } catch {
     return false;
   }
+  if (parsed.username !== '' || parsed.password !== '') return false;
   if (origin.kind === 'dev') {
     const dev = new URL(origin.url);
     return parsed.origin === dev.origin && (parsed.protocol === 'http:' || parsed.protocol === 'https:');
   }
-  if (parsed.protocol !== 'file:' || parsed.host !== '') return false;
-  const expected = pathToFileURL(origin.indexHtml);
-  return parsed.pathname === expected.pathname;
+  return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST && parsed.pathname === '/index.html';
+}
+
+/**
+ * True when `url` is on the app's own origin (app://kubezt, or the dev server's): the only place
+ * the window may navigate to.
+ */
+export function isAppOrigin(url: string, origin: RendererOrigin): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.username !== '' || parsed.password !== '') return false;
+  if (origin.kind === 'dev') return parsed.origin === new URL(origin.url).origin;
+  return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST;
 }
 
 /** Links the app may hand to the user's browser: https with a real host name, nothing else. */

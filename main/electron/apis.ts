@@ -30,7 +30,10 @@ export interface WebContentsLike {
   send(channel: string, ...args: unknown[]): void;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
   on(event: 'will-navigate', listener: (event: EventLike, url: string) => void): unknown;
-  on(event: 'will-frame-navigate', listener: (event: EventLike & { url: string }) => void): unknown;
+  on(
+    event: 'will-frame-navigate',
+    listener: (event: EventLike & { url: string; isMainFrame: boolean }) => void,
+  ): unknown;
   on(event: 'will-redirect', listener: (event: EventLike, url: string) => void): unknown;
   on(event: 'will-attach-webview', listener: (event: EventLike) => void): unknown;
 }
@@ -67,7 +70,6 @@ export interface BrowserWindowOptionsLike {
 
 export interface BrowserWindowLike {
   readonly webContents: WebContentsLike;
-  loadFile(filePath: string, options?: { hash?: string }): Promise<void>;
   loadURL(url: string): Promise<void>;
   show(): void;
   focus(): void;
@@ -118,6 +120,20 @@ export interface SessionLike {
   };
 }
 
+/** Electron's CustomScheme, with the privileges the glue may grant. */
+export interface CustomSchemeLike {
+  scheme: string;
+  privileges: { standard?: boolean; secure?: boolean; supportFetchAPI?: boolean };
+}
+
+/** Electron's protocol module (default session): a fetch Request in, a Response out. */
+export interface ProtocolLike {
+  /** Only before `ready`, and only once. */
+  registerSchemesAsPrivileged(customSchemes: CustomSchemeLike[]): void;
+  /** Only after `ready`; a second handler for one scheme is an error. */
+  handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void;
+}
+
 export interface AppLike {
   readonly isPackaged: boolean;
   /** macOS only; undefined elsewhere. */
@@ -144,6 +160,7 @@ export interface ElectronApis {
   createNotification(options: { title: string; body: string }): NotificationLike;
   shell: { openExternal(url: string): Promise<void> };
   session: { readonly defaultSession: SessionLike };
+  protocol: ProtocolLike;
   dialog: {
     showSaveDialog(options: {
       title: string;

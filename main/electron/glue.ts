@@ -1,13 +1,22 @@
 /**
- * The Electron glue: single instance, the window, the tray, IPC wiring, notifications, login
- * items, and the security settings. No domain logic: every request goes to the app services
+ * The Electron glue: single instance, the app:// scheme, the window, the tray, IPC wiring,
+ * notifications, login items, and the security settings. No domain logic: every request goes to the app services
  * (main/app), and the tray is drawn from their state. The Electron APIs are injected.
  */
 import path from 'node:path';
 import { type EventName, eventChannel, REQUEST_NAMES, requestChannel, type ViewName } from '../../ipc/contract.ts';
 import { autostartDir, launchCommand, setLinuxAutostart } from '../app/autostart.ts';
 import type { AppHost, LoginShellReport } from '../app/core-services.ts';
-import { isAppUrl, isSafeExternalUrl, type RendererOrigin, withCspHeader } from '../app/security.ts';
+import { APP_SCHEME_PRIVILEGES, createRendererProtocolHandler } from '../app/renderer-protocol.ts';
+import {
+  APP_SCHEME,
+  appPageUrl,
+  isAppOrigin,
+  isAppUrl,
+  isSafeExternalUrl,
+  type RendererOrigin,
+  withCspHeader,
+} from '../app/security.ts';
 import type { AppEvent, AppServices } from '../app/services.ts';
 import type { TrayIconState } from '../app/state.ts';
 import { type TrayAction, type TrayMenuItem, trayModel } from '../app/tray-model.ts';
@@ -23,18 +32,27 @@ import type {
   WebContentsLike,
 } from './apis.ts';
 
+/** The environment the app runs with: the process's, completed from the user's login shell. */
+export interface AppEnvironment {
+  env: Record<string, string | undefined>;
+  loginShell: LoginShellReport;
+}
+
 export interface GlueConfig {
   platform: NodeJS.Platform;
-  env: Record<string, string | undefined>;
   homeDir: string;
   execPath: string;
   rendererOrigin: RendererOrigin;
   preloadPath: string;
   /** Folder holding macos/, windows/ and linux/ tray icons. */
   trayIconsDir: string;
-  loginShell: LoginShellReport;
+  /**
+   * Runs the login-shell probe. Called only once this instance holds the single-instance lock
+   * (a second instance quits without starting a shell), while Electron gets ready.
+   */
+  readEnvironment(): Promise<AppEnvironment>;
   /** Builds the services once Electron is ready (the core needs net.fetch, safeStorage…). */
-  createServices(host: AppHost, apis: ElectronApis): Promise<AppServices>;
+  createServices(host: AppHost, apis: ElectronApis, environment: AppEnvironment): Promise<AppServices>;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -87,16 +105,33 @@ export function trayIconPath(dir: string, platform: NodeJS.Platform, state: Tray
 }
 
 /**
- * Starts the app. Returns undefined when another instance already runs (that one is asked to
- * show its window through the `second-instance` event, and this one quits).
+ * What must come first, before any await: the single-instance lock (a second instance quits here,
+ * before any login shell runs), then the app:// scheme's privileges (only possible before `ready`).
+ */
+function claimInstance(apis: ElectronApis, origin: RendererOrigin): boolean {
+  if (!apis.app.requestSingleInstanceLock()) {
+    apis.app.quit();
+    return false;
+  }
+  if (origin.kind === 'app') {
+    apis.protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }]);
+  }
+  return true;
+}
+
+/**
+ * Starts the app; call it before Electron is ready. Returns undefined when another instance
+ * already runs (that one is asked to show its window through the `second-instance` event, and
+ * this one quits).
  */
 export async function startKubeztApp(apis: ElectronApis, config: GlueConfig): Promise<RunningApp | undefined> {
   const { app } = apis;
   const log = config.log ?? ((message: string, error?: unknown) => console.error(`kubezt: ${message}`, error ?? ''));
-  if (!app.requestSingleInstanceLock()) {
-    app.quit();
-    return undefined;
-  }
+  const origin = config.rendererOrigin;
+  if (!claimInstance(apis, origin)) return undefined;
+  const environment = config.readEnvironment();
+  // Awaited once Electron is ready; until then a failure must not count as unhandled.
+  environment.catch(() => {});
 
   let mainWindow: BrowserWindowLike | undefined;
   /** Set while the window loads: the view it should show once ready. */
@@ -109,8 +144,11 @@ export async function startKubeztApp(apis: ElectronApis, config: GlueConfig): Pr
     await apis.shell.openExternal(url);
   };
 
-  // Every webContents, present and future: no navigation, no new windows, no <webview>.
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openExternal, log));
+  // Every webContents, present and future: no navigation off the app's origin, no new windows,
+  // no <webview>.
+  app.on('web-contents-created', (_event, contents) =>
+    hardenWebContents(contents, (url) => isAppOrigin(url, origin), openExternal, log),
+  );
   app.on('second-instance', () => {
     showWindow('clusters');
   });
@@ -122,13 +160,15 @@ export async function startKubeztApp(apis: ElectronApis, config: GlueConfig): Pr
   });
 
   await app.whenReady();
+  if (origin.kind === 'app') apis.protocol.handle(APP_SCHEME, createRendererProtocolHandler({ root: origin.root }));
   hardenSession(apis.session.defaultSession);
   if (config.platform === 'darwin') app.dock?.hide();
 
-  const host = createHost(apis, config);
-  services = await config.createServices(host, apis);
+  const appEnvironment = await environment;
+  const host = createHost(apis, config, appEnvironment);
+  services = await config.createServices(host, apis, appEnvironment);
   const running = services;
-  registerIpcHandlers(apis, running, config.rendererOrigin);
+  registerIpcHandlers(apis, running, origin);
   running.onEvent((event) => broadcast(event));
 
   function broadcast(event: AppEvent): void {
@@ -158,10 +198,7 @@ export async function startKubeztApp(apis: ElectronApis, config: GlueConfig): Pr
     win.on('closed', () => {
       if (mainWindow === win) mainWindow = undefined;
     });
-    const origin = config.rendererOrigin;
-    const load =
-      origin.kind === 'file' ? win.loadFile(origin.indexHtml, { hash: view }) : win.loadURL(`${origin.url}#${view}`);
-    load.catch((e: unknown) => log('the window failed to load', e));
+    win.loadURL(appPageUrl(origin, view)).catch((e: unknown) => log('the window failed to load', e));
     return win;
   }
 
@@ -265,8 +302,13 @@ export function isTrustedSender(event: IpcInvokeEventLike, origin: RendererOrigi
   return frame !== null && frame.parent === null && isAppUrl(frame.url, origin);
 }
 
+/**
+ * Navigation stays on the app's own origin, in the top frame only; an https link goes to the
+ * user's browser instead; new windows, redirects and <webview> are refused.
+ */
 export function hardenWebContents(
   contents: WebContentsLike,
+  isOwnOrigin: (url: string) => boolean,
   openExternal: (url: string) => Promise<void>,
   log: (message: string, error?: unknown) => void,
 ): void {
@@ -274,10 +316,13 @@ export function hardenWebContents(
     if (isSafeExternalUrl(url)) openExternal(url).catch((e: unknown) => log('could not open a link', e));
   };
   contents.on('will-navigate', (event, url) => {
+    if (isOwnOrigin(url)) return;
     event.preventDefault();
     handOff(url);
   });
+  // Fires for every frame, the top one included, so it must let the same navigations through.
   contents.on('will-frame-navigate', (event) => {
+    if (event.isMainFrame && isOwnOrigin(event.url)) return;
     event.preventDefault();
   });
   contents.on('will-redirect', (event) => {
@@ -300,12 +345,12 @@ export function hardenSession(session: SessionLike): void {
   );
 }
 
-function createHost(apis: ElectronApis, config: GlueConfig): AppHost {
+function createHost(apis: ElectronApis, config: GlueConfig, environment: AppEnvironment): AppHost {
   const { app } = apis;
   return {
     appVersion: app.getVersion(),
     platform: config.platform,
-    loginShell: config.loginShell,
+    loginShell: environment.loginShell,
     async chooseSavePath({ title, defaultName, extensions }) {
       const r = await apis.dialog.showSaveDialog({
         title,
@@ -331,10 +376,10 @@ function createHost(apis: ElectronApis, config: GlueConfig): AppHost {
       if (config.platform === 'linux') {
         await setLinuxAutostart({
           enabled,
-          dir: autostartDir(config.env, config.homeDir),
+          dir: autostartDir(environment.env, config.homeDir),
           command: launchCommand({
             execPath: config.execPath,
-            env: config.env,
+            env: environment.env,
             args: app.isPackaged ? [] : [app.getAppPath()],
           }),
         });

@@ -14,6 +14,7 @@ import {
   Notification,
   nativeImage,
   net,
+  protocol,
   safeStorage,
   session,
   shell,
@@ -25,7 +26,7 @@ import { nodeProcessRunner } from '../core/process/runner.ts';
 import { configDirFor } from '../core/settings/paths.ts';
 import type { ElectronApis } from './apis.ts';
 import { createAppCore, openAppSecrets, openAppSettings } from './core.ts';
-import { startKubeztApp } from './glue.ts';
+import { type AppEnvironment, startKubeztApp } from './glue.ts';
 
 const apis: ElectronApis = {
   app,
@@ -59,6 +60,7 @@ const apis: ElectronApis = {
   createNotification: (options) => new Notification(options),
   shell,
   session,
+  protocol,
   dialog,
   clipboard,
   net,
@@ -66,38 +68,41 @@ const apis: ElectronApis = {
   nativeImage,
 };
 
-async function main(): Promise<void> {
-  const platform = process.platform;
-  const homeDir = os.homedir();
-  const log = (message: string, error?: unknown) => console.error(`kubezt: ${message}`, error ?? '');
-
-  // Once, before anything spawns kubectl or an exec plugin: the login shell's PATH and KUBECONFIG.
+/**
+ * Once, before anything spawns kubectl or an exec plugin: the login shell's PATH and KUBECONFIG.
+ * The glue calls it only after taking the single-instance lock.
+ */
+async function readEnvironment(platform: NodeJS.Platform): Promise<AppEnvironment> {
   const shellEnv = await readLoginShellEnv({
     runner: nodeProcessRunner,
     env: process.env,
     platform,
     accountShell: safeAccountShell(),
   });
-  const { env, report: loginShell } = mergeLoginShellEnv(process.env, shellEnv);
+  const { env, report } = mergeLoginShellEnv(process.env, shellEnv);
   // Libraries that read process.env themselves (the kubernetes client's exec auth) must see it too.
   if (env.PATH !== undefined) process.env.PATH = env.PATH;
   if (env.KUBECONFIG !== undefined) process.env.KUBECONFIG = env.KUBECONFIG;
+  return { env, loginShell: report };
+}
+
+async function main(): Promise<void> {
+  const platform = process.platform;
+  const homeDir = os.homedir();
+  const log = (message: string, error?: unknown) => console.error(`kubezt: ${message}`, error ?? '');
 
   const devServer = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
   const here = import.meta.dirname;
   await startKubeztApp(apis, {
     platform,
-    env,
     homeDir,
     execPath: process.execPath,
-    rendererOrigin: devServer
-      ? { kind: 'dev', url: devServer }
-      : { kind: 'file', indexHtml: path.join(here, '../renderer/index.html') },
+    rendererOrigin: devServer ? { kind: 'dev', url: devServer } : { kind: 'app', root: path.join(here, '../renderer') },
     preloadPath: path.join(here, '../preload/index.cjs'),
     trayIconsDir: path.join(app.getAppPath(), 'assets', 'tray'),
-    loginShell,
+    readEnvironment: () => readEnvironment(platform),
     log,
-    async createServices(host, electron) {
+    async createServices(host, electron, { env, loginShell }) {
       const configDir = configDirFor({ env, platform, homeDir });
       const settings = openAppSettings(configDir);
       if (settings.recovered) log(settings.recovered.error.message);

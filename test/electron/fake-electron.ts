@@ -3,13 +3,20 @@
  * machine without the Electron binary. It keeps Electron's observable quirks where the glue
  * depends on them: ipcMain.handle throws on a second handler for one channel; nativeImage gives
  * an EMPTY image (not an error) for a missing or non-image file; a tray's menu is only what was
- * last passed to setContextMenu; events fire only when emitted.
+ * last passed to setContextMenu; events fire only when emitted. `ready` comes on its own, soon
+ * after start (on the next turn of the event loop), whether or not anyone waits for it:
+ * protocol.registerSchemesAsPrivileged throws once it has come (or on a second call), and
+ * protocol.handle throws before it (or on a second handler for one scheme).
+ *
+ * `record.calls` lists the start-up calls in order (lock, scheme registration, ready, handlers),
+ * so tests can check what happens before what.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type {
   AppLike,
   BrowserWindowLike,
   BrowserWindowOptionsLike,
+  CustomSchemeLike,
   ElectronApis,
   EventLike,
   ImageLike,
@@ -50,8 +57,11 @@ class Emitter {
 export class FakeEvent implements EventLike {
   defaultPrevented = false;
   readonly url: string;
-  constructor(url = '') {
+  /** Set on will-frame-navigate: whether the navigating frame is the top one. */
+  readonly isMainFrame: boolean;
+  constructor(url = '', opts: { isMainFrame?: boolean } = {}) {
     this.url = url;
+    this.isMainFrame = opts.isMainFrame ?? true;
   }
   preventDefault(): void {
     this.defaultPrevented = true;
@@ -78,7 +88,7 @@ export class FakeWebContents extends Emitter implements WebContentsLike {
 
 export class FakeWindow extends Emitter implements BrowserWindowLike {
   readonly webContents = new FakeWebContents();
-  readonly loads: { file?: string; url?: string; hash?: string }[] = [];
+  readonly loads: { url: string }[] = [];
   shown = 0;
   focused = 0;
   destroyed = false;
@@ -87,9 +97,6 @@ export class FakeWindow extends Emitter implements BrowserWindowLike {
   constructor(options: BrowserWindowOptionsLike) {
     super();
     this.options = options;
-  }
-  async loadFile(filePath: string, options?: { hash?: string }): Promise<void> {
-    this.loads.push(options?.hash === undefined ? { file: filePath } : { file: filePath, hash: options.hash });
   }
   async loadURL(url: string): Promise<void> {
     this.loads.push({ url });
@@ -154,12 +161,17 @@ export class FakeTray implements TrayLike {
 }
 
 type IpcHandler = (event: IpcInvokeEventLike, ...args: unknown[]) => Promise<unknown>;
+type ProtocolHandler = (request: Request) => Response | Promise<Response>;
 
 export function createFakeElectron(
   opts: { singleInstance?: boolean; isPackaged?: boolean; platform?: NodeJS.Platform } = {},
 ) {
   const appEvents = new Emitter();
   const record = {
+    /** Start-up calls in order: 'requestSingleInstanceLock', 'ready', 'protocol.handle app'… */
+    calls: [] as string[],
+    privilegedSchemes: [] as CustomSchemeLike[],
+    protocolHandlers: new Map<string, ProtocolHandler>(),
     quit: 0,
     dockHidden: 0,
     loginItems: [] as { openAtLogin: boolean }[],
@@ -183,12 +195,22 @@ export function createFakeElectron(
   const notificationWaiters: (() => void)[] = [];
   const dialogAnswers = { save: null as string | null, open: null as string | null };
 
+  let ready = false;
+  const readyEvent = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+    ready = true;
+    record.calls.push('ready');
+  });
+
   const app: AppLike = {
     isPackaged: opts.isPackaged ?? true,
     dock: opts.platform === 'darwin' ? { hide: () => void record.dockHidden++ } : undefined,
-    requestSingleInstanceLock: () => opts.singleInstance ?? true,
-    whenReady: async () => {},
+    requestSingleInstanceLock: () => {
+      record.calls.push('requestSingleInstanceLock');
+      return opts.singleInstance ?? true;
+    },
+    whenReady: () => readyEvent,
     quit: () => {
+      record.calls.push('quit');
       record.quit++;
       appEvents.emit('before-quit');
     },
@@ -253,6 +275,22 @@ export function createFakeElectron(
       },
     },
     session: { defaultSession: session },
+    protocol: {
+      registerSchemesAsPrivileged(schemes) {
+        if (ready) throw new Error('protocol.registerSchemesAsPrivileged should be called before app is ready');
+        if (record.calls.includes('registerSchemesAsPrivileged')) {
+          throw new Error('protocol.registerSchemesAsPrivileged can only be called once');
+        }
+        record.calls.push('registerSchemesAsPrivileged');
+        record.privilegedSchemes.push(...structuredClone(schemes));
+      },
+      handle(scheme, handler) {
+        if (!ready) throw new Error('protocol.handle can only be used after app is ready');
+        if (record.protocolHandlers.has(scheme)) throw new Error(`Failed to register protocol: ${scheme}`);
+        record.calls.push(`protocol.handle ${scheme}`);
+        record.protocolHandlers.set(scheme, handler);
+      },
+    },
     dialog: {
       showSaveDialog: async () =>
         dialogAnswers.save === null ? { canceled: true } : { canceled: false, filePath: dialogAnswers.save },
@@ -299,7 +337,15 @@ export function createFakeElectron(
     return new Promise((resolve) => notificationWaiters.push(resolve));
   }
 
-  return { apis, record, handlers, invoke, appEvents, dialogAnswers, nextNotification };
+  /** Fetches `url` the way the window would: through the handler registered for its scheme. */
+  async function fetchScheme(url: string, init?: RequestInit): Promise<Response> {
+    const scheme = new URL(url).protocol.slice(0, -1);
+    const handler = record.protocolHandlers.get(scheme);
+    if (!handler) throw new Error(`No protocol handler for '${scheme}'`);
+    return handler(new Request(url, init));
+  }
+
+  return { apis, record, handlers, invoke, fetchScheme, appEvents, dialogAnswers, nextNotification };
 }
 
 function isImageFile(path: string): boolean {

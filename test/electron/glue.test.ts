@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventChannel, REQUEST_NAMES, requestChannel } from '../../ipc/contract.ts';
-import { CONTENT_SECURITY_POLICY_HEADER } from '../../main/app/security.ts';
+import { APP_INDEX_URL, CONTENT_SECURITY_POLICY_HEADER } from '../../main/app/security.ts';
 import { type AppServices, createAppServices } from '../../main/app/services.ts';
 import type { AppState } from '../../main/app/state.ts';
 import { startKubeztApp } from '../../main/electron/glue.ts';
@@ -25,17 +25,18 @@ async function start(opts: { platform?: NodeJS.Platform; singleInstance?: boolea
   const platform = opts.platform ?? 'linux';
   const electron = createFakeElectron({ ...opts, platform });
   const standIn = createStandInCore(path.join(work, 'config'));
-  const indexHtml = path.join(work, 'out', 'renderer', 'index.html');
   let services: AppServices | undefined;
   const running = await startKubeztApp(electron.apis, {
     platform,
-    env: { XDG_CONFIG_HOME: path.join(work, 'xdg') },
     homeDir: path.join(work, 'home'),
     execPath: '/opt/kubezt/kubezt',
-    rendererOrigin: { kind: 'file', indexHtml },
+    rendererOrigin: { kind: 'app', root: path.join(work, 'out', 'renderer') },
     preloadPath: path.join(work, 'out', 'preload', 'index.cjs'),
     trayIconsDir: ASSETS_TRAY,
-    loginShell: { status: 'ok', shell: '/bin/bash', detail: null, pathFromShell: true, kubeconfigFromShell: false },
+    readEnvironment: async () => ({
+      env: { XDG_CONFIG_HOME: path.join(work, 'xdg') },
+      loginShell: { status: 'ok', shell: '/bin/bash', detail: null, pathFromShell: true, kubeconfigFromShell: false },
+    }),
     log: () => {},
     async createServices(host) {
       // No background timer: the tests trigger every check themselves.
@@ -43,7 +44,7 @@ async function start(opts: { platform?: NodeJS.Platform; singleInstance?: boolea
       return services;
     },
   });
-  return { electron, standIn, running, indexHtml, appUrl: pathToFileURL(indexHtml).href };
+  return { electron, standIn, running, appUrl: APP_INDEX_URL };
 }
 
 /** Resolves once the services' state satisfies `predicate` (checked now and on every change). */
@@ -84,9 +85,7 @@ describe('single instance', () => {
     expect(electron.record.windows).toHaveLength(0);
     electron.appEvents.emit('second-instance');
     expect(electron.record.windows).toHaveLength(1);
-    expect(electron.record.windows[0]?.loads).toEqual([
-      { file: path.join(work, 'out', 'renderer', 'index.html'), hash: 'clusters' },
-    ]);
+    expect(electron.record.windows[0]?.loads).toEqual([{ url: 'app://kubezt/index.html#clusters' }]);
   });
 });
 
@@ -113,7 +112,7 @@ describe('windows', () => {
       disableBlinkFeatures: 'Auxclick',
     });
     expect(win?.options.show).toBe(false);
-    expect(win?.loads).toEqual([{ file: path.join(work, 'out', 'renderer', 'index.html'), hash: 'diagnostics' }]);
+    expect(win?.loads).toEqual([{ url: 'app://kubezt/index.html#diagnostics' }]);
     // Shown once painted; a second request reuses the window and asks it to switch views.
     win?.emit('ready-to-show');
     expect(win?.shown).toBe(1);
@@ -130,7 +129,7 @@ describe('windows', () => {
     expect(electron.record.windows).toHaveLength(2);
   });
 
-  it('block navigation, new windows and webviews; only https links go to the browser', async () => {
+  it('block navigation off the app origin, new windows and webviews; only https links go to the browser', async () => {
     const { electron, running } = await start();
     running?.showWindow('clusters');
     const contents = electron.record.windows[0]?.webContents;
@@ -145,6 +144,31 @@ describe('windows', () => {
     const frameNav = new FakeEvent('https://example.com/');
     contents.emit('will-frame-navigate', frameNav);
     expect(frameNav.defaultPrevented).toBe(true);
+    // The app's own origin, and only it, in the top frame only.
+    for (const url of ['app://kubezt/index.html#settings', 'app://kubezt/index.html']) {
+      const own = new FakeEvent(url);
+      contents.emit('will-navigate', own, url);
+      contents.emit('will-frame-navigate', own);
+      expect(own.defaultPrevented, url).toBe(false);
+    }
+    for (const url of [
+      'app://kubezt.evil/index.html',
+      'app://evil/index.html',
+      'app://kubezt:8080/index.html',
+      'app://user@kubezt/index.html',
+      'file:///opt/kubezt/resources/app.asar/out/renderer/index.html',
+      'http://kubezt/index.html',
+    ]) {
+      const other = new FakeEvent(url);
+      contents.emit('will-navigate', other, url);
+      expect(other.defaultPrevented, url).toBe(true);
+      const otherFrame = new FakeEvent(url);
+      contents.emit('will-frame-navigate', otherFrame);
+      expect(otherFrame.defaultPrevented, url).toBe(true);
+    }
+    const subframe = new FakeEvent('app://kubezt/index.html', { isMainFrame: false });
+    contents.emit('will-frame-navigate', subframe);
+    expect(subframe.defaultPrevented).toBe(true);
     const redirect = new FakeEvent();
     contents.emit('will-redirect', redirect, 'https://example.com/');
     expect(redirect.defaultPrevented).toBe(true);
@@ -201,6 +225,10 @@ describe('IPC handlers', () => {
     standIn.state.clusters = [clusterView('prod-us')];
     const foreign = [
       topFrame(pathToFileURL(path.join(work, 'evil.html')).href),
+      topFrame(pathToFileURL(path.join(work, 'out', 'renderer', 'index.html')).href),
+      topFrame('app://kubezt/evil.html'),
+      topFrame('app://evil/index.html'),
+      topFrame('app://kubezt:1/index.html'),
       topFrame('https://evil.example/index.html'),
       topFrame('data:text/html,<script>1</script>'),
       childFrame(appUrl, appUrl),
@@ -296,7 +324,7 @@ describe('tray', () => {
     expect(menuLabels(tray.menu)[0]).toBe('WARP disconnected');
 
     clickMenu(tray, /^Diagnostics…$/);
-    expect(electron.record.windows[0]?.loads.at(-1)?.hash).toBe('diagnostics');
+    expect(electron.record.windows[0]?.loads.at(-1)?.url).toBe('app://kubezt/index.html#diagnostics');
     clickMenu(tray, /^Quit$/);
     expect(electron.record.quit).toBe(1);
     expect(tray.destroyed).toBe(true);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,10 +6,18 @@ import { mergeLoginShellEnv, readLoginShellEnv } from '../../main/app/login-shel
 import { nodeProcessRunner } from '../../main/core/process/runner.ts';
 
 let home: string;
+const daemons: number[] = [];
 beforeEach(() => {
   home = mkdtempSync(path.join(tmpdir(), 'kubezt-shell-'));
 });
 afterEach(() => {
+  for (const pid of daemons.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
   rmSync(home, { recursive: true, force: true });
 });
 
@@ -55,6 +63,24 @@ describe('login shell environment (real /bin/bash)', () => {
     );
     const r = await readLoginShellEnv({ runner: nodeProcessRunner, env: launcherEnv(), platform: 'linux' });
     expect(r.KUBECONFIG).toBe('/seen/by/kubezt');
+  });
+
+  // The lookup's own 10 s timeout is beyond the test's: only finishing once the shell has exited
+  // after its closing marker gets the values in time.
+  it('finishes when the shell exits, though a daemon its profile started holds stdout open', {
+    timeout: 8_000,
+  }, async () => {
+    const pidFile = path.join(home, 'agent.pid');
+    writeFileSync(
+      path.join(home, '.bash_profile'),
+      `sleep 30 &\necho $! > '${pidFile}'\nexport KUBECONFIG="$HOME/.kube/agent"\n`,
+    );
+    const r = await readLoginShellEnv({ runner: nodeProcessRunner, env: launcherEnv(), platform: 'linux' });
+    const daemon = Number(readFileSync(pidFile, 'utf8').trim());
+    daemons.push(daemon);
+    expect(r.report.status).toBe('ok');
+    expect(r.KUBECONFIG).toBe(`${home}/.kube/agent`);
+    expect(() => process.kill(daemon, 0), 'the daemon is left running').not.toThrow();
   });
 
   it('gives up on a hanging startup file at the timeout, and says so', async () => {

@@ -2,7 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, isAppUrl, isSafeExternalUrl, withCspHeader } from '../../main/app/security.ts';
+import {
+  CONTENT_SECURITY_POLICY,
+  isAppOrigin,
+  isAppUrl,
+  isSafeExternalUrl,
+  withCspHeader,
+} from '../../main/app/security.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -35,28 +41,43 @@ describe('renderer security policy', () => {
 });
 
 describe('sender and link checks', () => {
-  const indexHtml = '/opt/kubezt/resources/app.asar/out/renderer/index.html';
-  const file = { kind: 'file' as const, indexHtml };
+  const app = { kind: 'app' as const, root: '/opt/kubezt/resources/app.asar/out/renderer' };
 
   it("accepts only the app's own page", () => {
-    const own = pathToFileURL(indexHtml).href;
-    expect(isAppUrl(own, file)).toBe(true);
-    expect(isAppUrl(`${own}#diagnostics/prod-us`, file)).toBe(true);
+    expect(isAppUrl('app://kubezt/index.html', app)).toBe(true);
+    expect(isAppUrl('app://kubezt/index.html#diagnostics/prod-us', app)).toBe(true);
     for (const url of [
-      'file:///opt/kubezt/resources/app.asar/out/renderer/other.html',
-      'file:///tmp/index.html',
-      'file://evil.example/opt/kubezt/resources/app.asar/out/renderer/index.html',
+      pathToFileURL(path.join(app.root, 'index.html')).href,
+      'app://kubezt/other.html',
+      'app://kubezt/',
+      'app://kubezt/assets/index.html',
+      'app://evil/index.html',
+      'app://kubezt.evil/index.html',
+      'app://kubezt:1/index.html',
+      'app://u:p@kubezt/index.html',
+      'appx://kubezt/index.html',
       'https://evil.example/index.html',
       'about:blank',
       '',
       'not a url',
     ]) {
-      expect(isAppUrl(url, file), url).toBe(false);
+      expect(isAppUrl(url, app), url).toBe(false);
     }
     const dev = { kind: 'dev' as const, url: 'http://localhost:5173/' };
     expect(isAppUrl('http://localhost:5173/#settings', dev)).toBe(true);
     expect(isAppUrl('http://localhost:5174/', dev)).toBe(false);
-    expect(isAppUrl(pathToFileURL(indexHtml).href, dev)).toBe(false);
+    expect(isAppUrl('app://kubezt/index.html', dev)).toBe(false);
+  });
+
+  it('lets the window navigate on its own origin only', () => {
+    expect(isAppOrigin('app://kubezt/index.html#settings', app)).toBe(true);
+    expect(isAppOrigin('app://kubezt/', app)).toBe(true);
+    for (const url of ['app://evil/', 'app://kubezt:1/', 'app://u@kubezt/', 'file:///index.html', 'https://kubezt/']) {
+      expect(isAppOrigin(url, app), url).toBe(false);
+    }
+    const dev = { kind: 'dev' as const, url: 'http://localhost:5173/' };
+    expect(isAppOrigin('http://localhost:5173/index.html', dev)).toBe(true);
+    expect(isAppOrigin('app://kubezt/index.html', dev)).toBe(false);
   });
 
   it('hands only https links with a real host to the browser', () => {

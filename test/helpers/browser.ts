@@ -6,8 +6,9 @@
  * ipcRenderer.on receives the services' events. So a test exercises renderer → preload →
  * contract → service layer → core exactly as the app does, minus Electron itself.
  *
- * The page is served over a loopback HTTP server that sends the app's CSP header, so the
- * renderer runs under the same policy as in the app (meta tag and header).
+ * The page is served over a loopback HTTP server that hands every request to the app's own
+ * app:// handler (main/app/renderer-protocol.ts), so the renderer gets the same bytes and headers
+ * as in the app, the CSP header included, and runs under the same policy (meta tag and header).
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -16,7 +17,8 @@ import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { eventChannel, REQUEST_NAMES, requestChannel } from '../../ipc/contract.ts';
 import type { AppHost, CoreServices, LoginShellReport } from '../../main/app/core-services.ts';
-import { CONTENT_SECURITY_POLICY_HEADER } from '../../main/app/security.ts';
+import { createRendererProtocolHandler } from '../../main/app/renderer-protocol.ts';
+import { APP_HOST, APP_SCHEME } from '../../main/app/security.ts';
 import type { AppServices } from '../../main/app/services.ts';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -47,29 +49,21 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-};
-
-/** Serves out/renderer on 127.0.0.1 with the app's CSP header; nothing outside that folder. */
+/** Serves out/renderer on 127.0.0.1 through the app:// handler; nothing outside that folder. */
 export async function serveRenderer(): Promise<{ url: string; close(): Promise<void> }> {
+  const handler = createRendererProtocolHandler({ root: RENDERER_DIR });
   const server: Server = createServer((req, res) => {
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
-    const file = path.join(RENDERER_DIR, pathname === '/' ? 'index.html' : pathname);
-    if (!file.startsWith(RENDERER_DIR + path.sep) || !existsSync(file)) {
-      res.writeHead(404).end();
+    const target = req.url ?? '/';
+    if (!target.startsWith('/')) {
+      res.writeHead(400).end();
       return;
     }
-    res.writeHead(200, {
-      'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
-      'Content-Security-Policy': CONTENT_SECURITY_POLICY_HEADER,
-      'Cache-Control': 'no-store',
-    });
-    res.end(readFileSync(file));
+    handler(new Request(`${APP_SCHEME}://${APP_HOST}${target}`, { method: req.method ?? 'GET' }))
+      .then(async (response) => {
+        const body = Buffer.from(await response.arrayBuffer());
+        res.writeHead(response.status, Object.fromEntries(response.headers)).end(body);
+      })
+      .catch(() => res.writeHead(500).end());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,5 +1,7 @@
 import type childProcess from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 
 /**
  * Every external command kubezt runs (warp-cli, ip, route, powershell, kubectl) goes through a
@@ -11,6 +13,13 @@ export interface RunOptions {
   input?: string;
   env?: Record<string, string | undefined>;
   cwd?: string;
+  /**
+   * A string the command prints as its last act. Once stdout holds it and the child has exited,
+   * the run is over even if its output pipes stay open: a background process the child started
+   * (a daemon launched from a shell's rc file) inherits them and may hold them for hours. Without
+   * it, a run ends when the pipes close.
+   */
+  closingMarker?: string;
 }
 
 export interface RunResult {
@@ -41,12 +50,6 @@ export const nodeProcessRunner: ProcessRunner = {
       let stderr = '';
       let timedOut = false;
       let settled = false;
-      const finish = (r: Omit<RunResult, 'stdout' | 'stderr' | 'timedOut' | 'durationMs'>) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve({ ...r, stdout, stderr, timedOut, durationMs: performance.now() - started });
-      };
       let child: ChildProcess;
       try {
         child = spawn(command, [...args], {
@@ -68,26 +71,64 @@ export const nodeProcessRunner: ProcessRunner = {
         });
         return;
       }
+      const finish = (r: Omit<RunResult, 'stdout' | 'stderr' | 'timedOut' | 'durationMs'>) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        // A pipe still held by a grandchild must not keep this process alive; it keeps draining,
+        // so the grandchild's writes neither block nor fail.
+        unrefPipe(child.stdout);
+        unrefPipe(child.stderr);
+        resolve({ ...r, stdout, stderr, timedOut, durationMs: performance.now() - started });
+      };
       const timer = setTimeout(() => {
         timedOut = true;
         killTree(child);
         finish({ code: null });
       }, options.timeoutMs);
+      const closing = closingWatch(options.closingMarker);
+      /** Set once the child has exited while its pipes were still open. */
+      let exitCode: number | null | undefined;
       child.stdout?.setEncoding('utf8');
       child.stderr?.setEncoding('utf8');
       child.stdout?.on('data', (d: string) => {
-        if (stdout.length < MAX_CAPTURE) stdout += d;
+        if (settled || stdout.length >= MAX_CAPTURE) return;
+        stdout += d;
+        if (closing.seenIn(stdout) && exitCode !== undefined) finish({ code: exitCode });
       });
       child.stderr?.on('data', (d: string) => {
-        if (stderr.length < MAX_CAPTURE) stderr += d;
+        if (!settled && stderr.length < MAX_CAPTURE) stderr += d;
       });
       child.on('error', (e) => finish({ code: null, spawnError: e.message }));
+      child.on('exit', (code) => {
+        exitCode = code;
+        if (closing.seenIn(stdout)) finish({ code });
+      });
       child.on('close', (code) => finish({ code }));
       child.stdin?.on('error', () => {});
       child.stdin?.end(options.input ?? '');
     });
   },
 };
+
+/** Whether the closing marker has appeared; scans only the new tail of the output each time. */
+function closingWatch(marker: string | undefined): { seenIn(output: string): boolean } {
+  let seen = false;
+  let scanned = 0;
+  return {
+    seenIn(output) {
+      if (seen || !marker) return seen;
+      seen = output.includes(marker, Math.max(0, scanned - marker.length + 1));
+      scanned = output.length;
+      return seen;
+    },
+  };
+}
+
+/** A child's pipe is a net.Socket, which can stop holding the event loop open. */
+function unrefPipe(stream: Readable | null): void {
+  (stream as Partial<Pick<Socket, 'unref'>> | null)?.unref?.();
+}
 
 function killTree(child: ChildProcess): void {
   try {

@@ -1,19 +1,12 @@
-import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { KubeztApi, ViewName, WarpState } from '../../ipc/contract.ts';
+import { ApiContext, useApi } from './api.ts';
 import { WarpBanner } from './components/WarpBanner.tsx';
 import { WarpPill } from './components/WarpPill.tsx';
 import { ClustersView } from './views/Clusters.tsx';
 import { DiagnosticsView } from './views/Diagnostics.tsx';
 import { SettingsView } from './views/Settings.tsx';
 import { SetupView } from './views/Setup.tsx';
-
-const ApiContext = createContext<KubeztApi | null>(null);
-
-export function useApi(): KubeztApi {
-  const api = useContext(ApiContext);
-  if (!api) throw new Error('useApi outside <App>');
-  return api;
-}
 
 export interface Route {
   view: ViewName;

@@ -1,5 +1,5 @@
 import type { WarpState } from '../../../ipc/contract.ts';
-import { useApi } from '../App.tsx';
+import { useApi } from '../api.ts';
 
 const WARP_DOCS = 'https://developers.cloudflare.com/cloudflare-one/connections/connect-devices/warp/';
 

@@ -1,18 +1,116 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ClusterList, ClusterView, DiscoveryProgress, IpcError, ProbeResult } from '../../../ipc/contract.ts';
-import { type Navigate, useApi } from '../App.tsx';
-import { errorOf } from '../api.ts';
+import type { ClusterList, ClusterView, DiscoveryProgress, ProbeResult } from '../../../ipc/contract.ts';
+import type { Navigate } from '../App.tsx';
+import { errorOf, useApi } from '../api.ts';
 import { EmptyState, ErrorState, formatLatency, formatTime, ReachMark } from '../components/common.tsx';
-
-type Load = { kind: 'loading' } | { kind: 'error'; error: IpcError } | { kind: 'ready'; list: ClusterList };
+import { type Async, useAsync } from '../useAsync.ts';
 
 function byName(results: readonly ProbeResult[]): Record<string, ProbeResult> {
   return Object.fromEntries(results.map((r) => [r.cluster, r]));
 }
 
 export function ClustersView({ navigate }: { navigate: Navigate }) {
+  const c = useClusters();
+  const { load } = c;
+  const list = load.status === 'ready' ? load.value : null;
+
+  return (
+    <section className="view" aria-labelledby="clusters-title">
+      <div className="view-header">
+        <div>
+          <h1 id="clusters-title">Clusters</h1>
+          {list && <ListFacts list={list} />}
+        </div>
+        <div className="toolbar">
+          <button
+            type="button"
+            className="button"
+            onClick={() => list && void c.check(list.clusters.map((x) => x.name))}
+            disabled={c.busy !== null || !list || list.clusters.length === 0}
+          >
+            Check now
+          </button>
+          <button type="button" className="button" onClick={() => void c.refresh()} disabled={c.busy !== null}>
+            {c.busy === 'refresh' ? 'Discovering…' : 'Refresh list'}
+          </button>
+        </div>
+      </div>
+
+      <p className="live-line small" role="status" aria-live="polite">
+        {c.busy === 'refresh' && c.progress ? c.progress.message : ''}
+        {c.notice && !c.notice.error ? c.notice.text : ''}
+      </p>
+      {c.notice?.error && (
+        <p className="inline-error" role="alert">
+          {c.notice.text}
+        </p>
+      )}
+
+      {list?.warnings.map((w) => (
+        <p key={w} className="warning small">
+          {w}
+        </p>
+      ))}
+
+      {load.status === 'error' && (
+        <ErrorState
+          title="The cluster list could not be loaded"
+          error={load.error}
+          action={
+            <button type="button" className="button" onClick={c.reload}>
+              Try again
+            </button>
+          }
+        />
+      )}
+
+      {list && list.clusters.length === 0 && (
+        <EmptyState title="No clusters yet">
+          <p>
+            kubezt finds Kubernetes API servers in your Cloudflare account (tunnel routes) and in a team catalog file,
+            then adds a kubeconfig context for each.
+          </p>
+          <button type="button" className="button button-primary" onClick={() => navigate({ view: 'setup' })}>
+            Set up kubeconfig…
+          </button>
+        </EmptyState>
+      )}
+
+      {(load.status === 'loading' || (list && list.clusters.length > 0)) && (
+        <ClusterTable
+          list={list}
+          results={c.results}
+          checking={c.checking}
+          onUse={(cluster) => void c.use(cluster)}
+          onDiagnose={(cluster) => navigate({ view: 'diagnostics', cluster: cluster.name })}
+        />
+      )}
+    </section>
+  );
+}
+
+function ListFacts({ list }: { list: ClusterList }) {
+  return (
+    <p className="muted small">
+      {list.currentContext ? (
+        <>
+          kubectl context: <code>{list.currentContext}</code>
+        </>
+      ) : (
+        'kubectl has no current context.'
+      )}{' '}
+      · Discovered {formatTime(list.fetchedAt)}
+      {list.fromCache ? ' (cached)' : ''}
+    </p>
+  );
+}
+
+/**
+ * The list, each cluster's latest result, and what is being checked. Results stream in by event
+ * while a check runs; a cluster never checked is checked as soon as the list arrives.
+ */
+function useClusters() {
   const api = useApi();
-  const [load, setLoad] = useState<Load>({ kind: 'loading' });
   const [results, setResults] = useState<Record<string, ProbeResult>>({});
   const [checking, setChecking] = useState<ReadonlySet<string>>(new Set());
   const [progress, setProgress] = useState<DiscoveryProgress | null>(null);
@@ -36,24 +134,19 @@ export function ClustersView({ navigate }: { navigate: Navigate }) {
     [api],
   );
 
-  const loadList = useCallback(async () => {
-    setLoad({ kind: 'loading' });
-    try {
-      const list = await api.listClusters();
-      setLoad({ kind: 'ready', list });
-      setResults(byName(list.lastResults));
-      const unchecked = list.clusters.filter((c) => !list.lastResults.some((r) => r.cluster === c.name));
-      if (unchecked.length > 0) {
-        setChecking(new Set(unchecked.map((c) => c.name)));
-        void check(unchecked.map((c) => c.name));
-      }
-    } catch (e) {
-      setLoad({ kind: 'error', error: errorOf(e) });
+  const list = useAsync(async (a) => {
+    const loaded = await a.listClusters();
+    setResults(byName(loaded.lastResults));
+    const unchecked = loaded.clusters.filter((c) => !loaded.lastResults.some((r) => r.cluster === c.name));
+    if (unchecked.length > 0) {
+      setChecking(new Set(unchecked.map((c) => c.name)));
+      void check(unchecked.map((c) => c.name));
     }
-  }, [api, check]);
+    return loaded;
+  });
+  const setList = list.set;
 
   useEffect(() => {
-    void loadList();
     const offResult = api.onProbeResult(({ result }) => {
       setResults((prev) => ({ ...prev, [result.cluster]: result }));
       setChecking((prev) => {
@@ -63,9 +156,9 @@ export function ClustersView({ navigate }: { navigate: Navigate }) {
         return next;
       });
     });
-    const offList = api.onClustersChanged((list) => {
-      setLoad({ kind: 'ready', list });
-      setResults((prev) => ({ ...prev, ...byName(list.lastResults) }));
+    const offList = api.onClustersChanged((changed) => {
+      setList(changed);
+      setResults((prev) => ({ ...prev, ...byName(changed.lastResults) }));
     });
     const offProgress = api.onDiscoveryProgress(setProgress);
     return () => {
@@ -73,20 +166,20 @@ export function ClustersView({ navigate }: { navigate: Navigate }) {
       offList();
       offProgress();
     };
-  }, [api, loadList]);
+  }, [api, setList]);
 
   const refresh = async () => {
     setBusy('refresh');
     setNotice(null);
     try {
-      const list = await api.refresh();
-      setLoad({ kind: 'ready', list });
+      const fresh = await api.refresh();
+      setList(fresh);
       setNotice({
-        text: `Found ${list.clusters.length} cluster${list.clusters.length === 1 ? '' : 's'}.`,
+        text: `Found ${fresh.clusters.length} cluster${fresh.clusters.length === 1 ? '' : 's'}.`,
         error: false,
       });
       setBusy(null);
-      await check(list.clusters.map((c) => c.name));
+      await check(fresh.clusters.map((c) => c.name));
     } catch (e) {
       setNotice({ text: errorOf(e).message, error: true });
     } finally {
@@ -106,131 +199,64 @@ export function ClustersView({ navigate }: { navigate: Navigate }) {
     }
   };
 
+  const load: Async<ClusterList> = list.state;
+  return { load, reload: list.reload, results, checking, progress, busy, notice, check, refresh, use };
+}
+
+function ClusterTable(props: {
+  list: ClusterList | null;
+  results: Record<string, ProbeResult>;
+  checking: ReadonlySet<string>;
+  onUse: (cluster: ClusterView) => void;
+  onDiagnose: (cluster: ClusterView) => void;
+}) {
+  const { list, results, checking } = props;
   return (
-    <section className="view" aria-labelledby="clusters-title">
-      <div className="view-header">
-        <div>
-          <h1 id="clusters-title">Clusters</h1>
-          {load.kind === 'ready' && (
-            <p className="muted small">
-              {load.list.currentContext ? (
-                <>
-                  kubectl context: <code>{load.list.currentContext}</code>
-                </>
-              ) : (
-                'kubectl has no current context.'
-              )}{' '}
-              · Discovered {formatTime(load.list.fetchedAt)}
-              {load.list.fromCache ? ' (cached)' : ''}
-            </p>
-          )}
-        </div>
-        <div className="toolbar">
-          <button
-            type="button"
-            className="button"
-            onClick={() => load.kind === 'ready' && void check(load.list.clusters.map((c) => c.name))}
-            disabled={busy !== null || load.kind !== 'ready' || load.list.clusters.length === 0}
-          >
-            Check now
-          </button>
-          <button type="button" className="button" onClick={() => void refresh()} disabled={busy !== null}>
-            {busy === 'refresh' ? 'Discovering…' : 'Refresh list'}
-          </button>
-        </div>
-      </div>
-
-      <p className="live-line small" role="status" aria-live="polite">
-        {busy === 'refresh' && progress ? progress.message : ''}
-        {notice && !notice.error ? notice.text : ''}
-      </p>
-      {notice?.error && (
-        <p className="inline-error" role="alert">
-          {notice.text}
-        </p>
-      )}
-
-      {load.kind === 'ready' &&
-        load.list.warnings.map((w) => (
-          <p key={w} className="warning small">
-            {w}
-          </p>
-        ))}
-
-      {load.kind === 'error' && (
-        <ErrorState
-          title="The cluster list could not be loaded"
-          error={load.error}
-          action={
-            <button type="button" className="button" onClick={() => void loadList()}>
-              Try again
-            </button>
-          }
-        />
-      )}
-
-      {load.kind === 'ready' && load.list.clusters.length === 0 && (
-        <EmptyState title="No clusters yet">
-          <p>
-            kubezt finds Kubernetes API servers in your Cloudflare account (tunnel routes) and in a team catalog file,
-            then adds a kubeconfig context for each.
-          </p>
-          <button type="button" className="button button-primary" onClick={() => navigate({ view: 'setup' })}>
-            Set up kubeconfig…
-          </button>
-        </EmptyState>
-      )}
-
-      {(load.kind === 'loading' || (load.kind === 'ready' && load.list.clusters.length > 0)) && (
-        <div className="table-wrap">
-          <table className="clusters" aria-busy={load.kind === 'loading' || checking.size > 0}>
-            <caption className="sr-only">
-              Clusters, their reachability through WARP, and their kubeconfig context
-            </caption>
-            <colgroup>
-              <col className="col-name" />
-              <col className="col-source" />
-              <col className="col-ips" />
-              <col className="col-tunnel" />
-              <col className="col-reach" />
-              <col className="col-latency" />
-              <col className="col-version" />
-              <col className="col-actions" />
-            </colgroup>
-            <thead>
-              <tr>
-                <th scope="col">Cluster</th>
-                <th scope="col">Source</th>
-                <th scope="col">Server IP</th>
-                <th scope="col">Tunnel</th>
-                <th scope="col">Reachability</th>
-                <th scope="col" className="num">
-                  Latency
-                </th>
-                <th scope="col">Version / skew</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {load.kind === 'loading'
-                ? [0, 1, 2].map((i) => <SkeletonRow key={i} />)
-                : load.list.clusters.map((c) => (
-                    <ClusterRow
-                      key={c.name}
-                      cluster={c}
-                      result={results[c.name]}
-                      checking={checking.has(c.name)}
-                      onUse={() => void use(c)}
-                      onDiagnose={() => navigate({ view: 'diagnostics', cluster: c.name })}
-                    />
-                  ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
+    <div className="table-wrap">
+      <table className="clusters" aria-busy={list === null || checking.size > 0}>
+        <caption className="sr-only">Clusters, their reachability through WARP, and their kubeconfig context</caption>
+        <colgroup>
+          <col className="col-name" />
+          <col className="col-source" />
+          <col className="col-ips" />
+          <col className="col-tunnel" />
+          <col className="col-reach" />
+          <col className="col-latency" />
+          <col className="col-version" />
+          <col className="col-actions" />
+        </colgroup>
+        <thead>
+          <tr>
+            <th scope="col">Cluster</th>
+            <th scope="col">Source</th>
+            <th scope="col">Server IP</th>
+            <th scope="col">Tunnel</th>
+            <th scope="col">Reachability</th>
+            <th scope="col" className="num">
+              Latency
+            </th>
+            <th scope="col">Version / skew</th>
+            <th scope="col">
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {list === null
+            ? [0, 1, 2].map((i) => <SkeletonRow key={i} />)
+            : list.clusters.map((c) => (
+                <ClusterRow
+                  key={c.name}
+                  cluster={c}
+                  result={results[c.name]}
+                  checking={checking.has(c.name)}
+                  onUse={() => props.onUse(c)}
+                  onDiagnose={() => props.onDiagnose(c)}
+                />
+              ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

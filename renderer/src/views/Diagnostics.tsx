@@ -7,9 +7,10 @@ import {
   STEP_ORDER,
   type StepName,
 } from '../../../ipc/contract.ts';
-import { type Navigate, useApi } from '../App.tsx';
-import { errorOf } from '../api.ts';
+import type { Navigate } from '../App.tsx';
+import { errorOf, useApi } from '../api.ts';
 import { EmptyState, ErrorState, formatDuration, formatTime, StepIcon } from '../components/common.tsx';
+import { failure, loaded, useAsync } from '../useAsync.ts';
 
 const STEP_LABEL: Record<StepName, string> = {
   warp: 'WARP',
@@ -21,17 +22,107 @@ const STEP_LABEL: Record<StepName, string> = {
 };
 
 export function DiagnosticsView({ navigate, cluster }: { navigate: Navigate; cluster: string | undefined }) {
+  const d = useDiagnostics(cluster);
+  const { names } = d;
+  const only = cluster && names?.includes(cluster) ? cluster : undefined;
+  const scope = only ? [only] : (names ?? []);
+
+  return (
+    <section className="view" aria-labelledby="diag-title">
+      <div className="view-header">
+        <div>
+          <h1 id="diag-title">Diagnostics</h1>
+          <p className="muted small">
+            Each cluster is checked step by step: WARP → route → TCP → TLS → /version → authentication.
+            {d.report ? ` Last run ${formatTime(d.report.generatedAt)}.` : ''}
+          </p>
+        </div>
+        <div className="toolbar">
+          {names && names.length > 0 && (
+            <ScopePicker
+              names={names}
+              value={only ?? ''}
+              onChange={(name) => navigate(name ? { view: 'diagnostics', cluster: name } : { view: 'diagnostics' })}
+            />
+          )}
+          <button
+            type="button"
+            className="button"
+            disabled={d.running || !names || names.length === 0}
+            onClick={() => void d.run(only ? [only] : undefined)}
+          >
+            {d.running ? 'Running…' : 'Run again'}
+          </button>
+          <button type="button" className="button" disabled={!d.report || d.running} onClick={() => void d.copy()}>
+            Copy report
+          </button>
+          <button
+            type="button"
+            className="button"
+            disabled={!d.report || d.running}
+            onClick={() => void d.save('markdown')}
+          >
+            Save report…
+          </button>
+        </div>
+      </div>
+      <p className="live-line small" role="status" aria-live="polite">
+        {d.running ? `Diagnosing ${scope.length} cluster${scope.length === 1 ? '' : 's'}…` : d.notice}
+      </p>
+
+      {d.listError && <ErrorState title="The cluster list could not be loaded" error={d.listError} />}
+      {d.runError && <ErrorState title="Diagnostics could not run" error={d.runError} />}
+      {names && names.length === 0 && (
+        <EmptyState title="Nothing to diagnose yet">
+          <p>Add clusters first; diagnostics then explain, for each one, which step fails and how to fix it.</p>
+          <button type="button" className="button button-primary" onClick={() => navigate({ view: 'setup' })}>
+            Set up kubeconfig…
+          </button>
+        </EmptyState>
+      )}
+      {names === null && !d.listError && <LadderCard name="" result={undefined} />}
+
+      <div className="ladders">
+        {scope.map((name) => (
+          <LadderCard key={name} name={name} result={d.results[name]} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function ScopePicker(props: { names: readonly string[]; value: string; onChange: (name: string) => void }) {
+  return (
+    <>
+      <label htmlFor="diag-scope" className="sr-only">
+        Clusters to diagnose
+      </label>
+      <select id="diag-scope" className="input" value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        <option value="">All clusters</option>
+        {props.names.map((n) => (
+          <option key={n} value={n}>
+            {n}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
+/**
+ * The cluster names, the latest run (its results stream in as each cluster finishes), and the
+ * report's export. Runs once the list is known, and again when the chosen cluster changes.
+ */
+function useDiagnostics(cluster: string | undefined) {
   const api = useApi();
-  const [names, setNames] = useState<string[] | null>(null);
-  const [listError, setListError] = useState<IpcError | null>(null);
+  const list = useAsync(async (a) => (await a.listClusters()).clusters.map((c) => c.name));
+  const names = loaded(list.state) ?? null;
   const [results, setResults] = useState<Record<string, ProbeResult>>({});
   const [report, setReport] = useState<DiagnosticsReport | null>(null);
   const [running, setRunning] = useState(false);
   const [runError, setRunError] = useState<IpcError | null>(null);
   const [notice, setNotice] = useState('');
   const runToken = useRef(0);
-
-  const scope = cluster && names?.includes(cluster) ? [cluster] : (names ?? []);
 
   const run = useCallback(
     async (only: string[] | undefined) => {
@@ -54,22 +145,14 @@ export function DiagnosticsView({ navigate, cluster }: { navigate: Navigate; clu
     [api],
   );
 
-  useEffect(() => {
-    let alive = true;
-    api.listClusters().then(
-      (list) => alive && setNames(list.clusters.map((c) => c.name)),
-      (e) => alive && setListError(errorOf(e)),
-    );
-    const off = api.onProbeResult((e) => {
-      if (e.origin === 'diagnose') setResults((prev) => ({ ...prev, [e.result.cluster]: e.result }));
-    });
-    return () => {
-      alive = false;
-      off();
-    };
-  }, [api]);
+  useEffect(
+    () =>
+      api.onProbeResult((e) => {
+        if (e.origin === 'diagnose') setResults((prev) => ({ ...prev, [e.result.cluster]: e.result }));
+      }),
+    [api],
+  );
 
-  // Run once the list is known, and again when the selected cluster changes.
   const scopeKey = names === null ? null : (cluster ?? '*');
   useEffect(() => {
     if (scopeKey === null || names === null || names.length === 0) return;
@@ -93,78 +176,7 @@ export function DiagnosticsView({ navigate, cluster }: { navigate: Navigate; clu
     }
   };
 
-  return (
-    <section className="view" aria-labelledby="diag-title">
-      <div className="view-header">
-        <div>
-          <h1 id="diag-title">Diagnostics</h1>
-          <p className="muted small">
-            Each cluster is checked step by step: WARP → route → TCP → TLS → /version → authentication.
-            {report ? ` Last run ${formatTime(report.generatedAt)}.` : ''}
-          </p>
-        </div>
-        <div className="toolbar">
-          {names && names.length > 0 && (
-            <>
-              <label htmlFor="diag-scope" className="sr-only">
-                Clusters to diagnose
-              </label>
-              <select
-                id="diag-scope"
-                className="input"
-                value={cluster && names.includes(cluster) ? cluster : ''}
-                onChange={(e) =>
-                  navigate(e.target.value ? { view: 'diagnostics', cluster: e.target.value } : { view: 'diagnostics' })
-                }
-              >
-                <option value="">All clusters</option>
-                {names.map((n) => (
-                  <option key={n} value={n}>
-                    {n}
-                  </option>
-                ))}
-              </select>
-            </>
-          )}
-          <button
-            type="button"
-            className="button"
-            disabled={running || !names || names.length === 0}
-            onClick={() => void run(cluster && names?.includes(cluster) ? [cluster] : undefined)}
-          >
-            {running ? 'Running…' : 'Run again'}
-          </button>
-          <button type="button" className="button" disabled={!report || running} onClick={() => void copy()}>
-            Copy report
-          </button>
-          <button type="button" className="button" disabled={!report || running} onClick={() => void save('markdown')}>
-            Save report…
-          </button>
-        </div>
-      </div>
-      <p className="live-line small" role="status" aria-live="polite">
-        {running ? `Diagnosing ${scope.length} cluster${scope.length === 1 ? '' : 's'}…` : notice}
-      </p>
-
-      {listError && <ErrorState title="The cluster list could not be loaded" error={listError} />}
-      {runError && <ErrorState title="Diagnostics could not run" error={runError} />}
-      {names && names.length === 0 && (
-        <EmptyState title="Nothing to diagnose yet">
-          <p>Add clusters first; diagnostics then explain, for each one, which step fails and how to fix it.</p>
-          <button type="button" className="button button-primary" onClick={() => navigate({ view: 'setup' })}>
-            Set up kubeconfig…
-          </button>
-        </EmptyState>
-      )}
-      {names === null && !listError && <LadderCard name="" result={undefined} />}
-
-      <div className="ladders">
-        {scope.map((name) => (
-          <LadderCard key={name} name={name} result={results[name]} />
-        ))}
-      </div>
-    </section>
-  );
+  return { names, listError: failure(list.state), results, report, running, runError, notice, run, copy, save };
 }
 
 function LadderCard({ name, result }: { name: string; result: ProbeResult | undefined }) {

@@ -1,14 +1,16 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import type {
   Environment,
   IpcError,
   LoginStatus,
   SettingsPatchRequest,
   SettingsValues,
+  SettingsView as StoredSettings,
 } from '../../../ipc/contract.ts';
-import { useApi } from '../App.tsx';
-import { errorOf } from '../api.ts';
+import { errorOf, useApi } from '../api.ts';
 import { ErrorState, InlineError } from '../components/common.tsx';
+import { CheckField, Field, PathInput, TextField } from '../components/form.tsx';
+import { type Async, loaded, useAsync } from '../useAsync.ts';
 
 const KUBECONFIG_SOURCE: Record<Environment['kubeconfig']['source'], string> = {
   setting: 'the kubeconfig path in these settings',
@@ -68,44 +70,135 @@ function patchOf(before: Form, after: Form): SettingsPatchRequest {
 
 export function SettingsView() {
   const api = useApi();
-  const [env, setEnv] = useState<Environment | null>(null);
-  const [envError, setEnvError] = useState<IpcError | null>(null);
-  const [saved, setSaved] = useState<Form | null>(null);
-  const [file, setFile] = useState<string | null>(null);
-  const [form, setForm] = useState<Form | null>(null);
-  const [loadError, setLoadError] = useState<IpcError | null>(null);
-  const [saveError, setSaveError] = useState<IpcError | null>(null);
-  const [notice, setNotice] = useState('');
-  const [login, setLogin] = useState<LoginStatus | null>(null);
+  const env = useAsync((a) => a.getEnvironment());
+  const login = useAsync((a) => a.getLoginStatus());
+  const settings = useAsync((a) => a.getSettings());
+  // One error line, under the form: a failed save or a failed sign-out.
+  const [error, setError] = useState<IpcError | null>(null);
 
-  useEffect(() => {
-    let alive = true;
-    api.getEnvironment().then(
-      (e) => alive && setEnv(e),
-      (e) => alive && setEnvError(errorOf(e)),
-    );
-    api.getSettings().then(
-      (v) => {
-        if (!alive) return;
-        setSaved(formOf(v.settings));
-        setForm(formOf(v.settings));
-        setFile(v.file);
-      },
-      (e) => alive && setLoadError(errorOf(e)),
-    );
-    api.getLoginStatus().then(
-      (s) => alive && setLogin(s),
-      () => {},
-    );
-    return () => {
-      alive = false;
-    };
-  }, [api]);
+  return (
+    <section className="view" aria-labelledby="settings-title">
+      <div className="view-header">
+        <h1 id="settings-title">Settings</h1>
+      </div>
+      <EnvironmentCard env={env.state} />
+      <CloudflareCard
+        login={loaded(login.state) ?? null}
+        onSignOut={() => void api.logout().then(login.set, (e) => setError(errorOf(e)))}
+      />
+      <section className="card" aria-labelledby="prefs-title">
+        <h2 id="prefs-title">Preferences</h2>
+        {settings.state.status === 'error' && (
+          <ErrorState title="The settings could not be read" error={settings.state.error} />
+        )}
+        {settings.state.status === 'loading' && <p className="muted">Loading…</p>}
+        {settings.state.status === 'ready' && (
+          <PreferencesForm
+            stored={settings.state.value}
+            error={error}
+            onError={setError}
+            // What kubectl reads may follow a changed kubeconfig path.
+            onSaved={() => void api.getEnvironment().then(env.set, () => {})}
+          />
+        )}
+      </section>
+    </section>
+  );
+}
+
+function EnvironmentCard({ env }: { env: Async<Environment> }) {
+  return (
+    <section className="card" aria-labelledby="env-title">
+      <h2 id="env-title">Kubeconfig in use</h2>
+      {env.status === 'error' && <ErrorState title="The environment could not be read" error={env.error} />}
+      {env.status === 'loading' && <p className="muted">Reading…</p>}
+      {env.status === 'ready' && <EnvironmentFacts env={env.value} />}
+    </section>
+  );
+}
+
+function EnvironmentFacts({ env }: { env: Environment }) {
+  return (
+    <dl className="facts">
+      <dt>kubectl reads</dt>
+      <dd>
+        {env.kubeconfig.paths.map((p) => (
+          <code key={p} className="block">
+            {p}
+          </code>
+        ))}
+        <span className="muted small block">from {KUBECONFIG_SOURCE[env.kubeconfig.source]}</span>
+      </dd>
+      <dt>New contexts go to</dt>
+      <dd>
+        <code>{env.kubeconfig.writeTarget}</code>
+      </dd>
+      <dt>Login shell</dt>
+      <dd>
+        {env.loginShell.status === 'ok' ? (
+          <>
+            {env.loginShell.shell}: PATH {env.loginShell.pathFromShell ? 'taken from it' : 'unchanged'}, KUBECONFIG{' '}
+            {env.loginShell.kubeconfigFromShell ? 'taken from it' : 'not set there'}
+          </>
+        ) : (
+          <span>{env.loginShell.detail ?? env.loginShell.status}</span>
+        )}
+      </dd>
+      <dt>kubectl</dt>
+      <dd>
+        {env.kubectl.path ? (
+          <>
+            <code>{env.kubectl.path}</code> {env.kubectl.version ?? ''}
+          </>
+        ) : (
+          <span className="warning-text">not found on PATH</span>
+        )}
+      </dd>
+      <dt>Settings file</dt>
+      <dd>{env.settingsFile ? <code>{env.settingsFile}</code> : '—'}</dd>
+      <dt>kubezt</dt>
+      <dd>
+        {env.appVersion} on {env.platform}
+      </dd>
+    </dl>
+  );
+}
+
+function CloudflareCard({ login, onSignOut }: { login: LoginStatus | null; onSignOut: () => void }) {
+  return (
+    <section className="card" aria-labelledby="cf-title">
+      <h2 id="cf-title">Cloudflare</h2>
+      <p>
+        {login === null
+          ? 'Checking…'
+          : login.loggedIn
+            ? `Signed in (token from ${login.source === 'env' ? 'CLOUDFLARE_API_TOKEN' : 'your keychain'}).`
+            : 'Not signed in. Use "Set up kubeconfig" to sign in with an API token.'}
+      </p>
+      {login?.loggedIn && login.source === 'keychain' && (
+        <button type="button" className="button" onClick={onSignOut}>
+          Sign out
+        </button>
+      )}
+    </section>
+  );
+}
+
+function PreferencesForm(props: {
+  stored: StoredSettings;
+  error: IpcError | null;
+  onError: (error: IpcError | null) => void;
+  onSaved: () => void;
+}) {
+  const api = useApi();
+  const [saved, setSaved] = useState(() => formOf(props.stored.settings));
+  const [form, setForm] = useState(saved);
+  const [notice, setNotice] = useState('');
+  const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm((f) => ({ ...f, [key]: value }));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!form || !saved) return;
-    setSaveError(null);
+    props.onError(null);
     setNotice('');
     const patch = patchOf(saved, form);
     if (Object.keys(patch).length === 0) {
@@ -117,216 +210,104 @@ export function SettingsView() {
       setSaved(formOf(v.settings));
       setForm(formOf(v.settings));
       setNotice('Settings saved.');
-      api.getEnvironment().then(setEnv, () => {});
+      props.onSaved();
     } catch (err) {
-      setSaveError(errorOf(err));
+      props.onError(errorOf(err));
     }
   };
 
-  const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm((f) => (f ? { ...f, [key]: value } : f));
-
   return (
-    <section className="view" aria-labelledby="settings-title">
-      <div className="view-header">
-        <h1 id="settings-title">Settings</h1>
-      </div>
-
-      <section className="card" aria-labelledby="env-title">
-        <h2 id="env-title">Kubeconfig in use</h2>
-        {envError && <ErrorState title="The environment could not be read" error={envError} />}
-        {!env && !envError && <p className="muted">Reading…</p>}
-        {env && (
-          <dl className="facts">
-            <dt>kubectl reads</dt>
-            <dd>
-              {env.kubeconfig.paths.map((p) => (
-                <code key={p} className="block">
-                  {p}
-                </code>
-              ))}
-              <span className="muted small block">from {KUBECONFIG_SOURCE[env.kubeconfig.source]}</span>
-            </dd>
-            <dt>New contexts go to</dt>
-            <dd>
-              <code>{env.kubeconfig.writeTarget}</code>
-            </dd>
-            <dt>Login shell</dt>
-            <dd>
-              {env.loginShell.status === 'ok' ? (
-                <>
-                  {env.loginShell.shell}: PATH {env.loginShell.pathFromShell ? 'taken from it' : 'unchanged'},
-                  KUBECONFIG {env.loginShell.kubeconfigFromShell ? 'taken from it' : 'not set there'}
-                </>
-              ) : (
-                <span>{env.loginShell.detail ?? env.loginShell.status}</span>
-              )}
-            </dd>
-            <dt>kubectl</dt>
-            <dd>
-              {env.kubectl.path ? (
-                <>
-                  <code>{env.kubectl.path}</code> {env.kubectl.version ?? ''}
-                </>
-              ) : (
-                <span className="warning-text">not found on PATH</span>
-              )}
-            </dd>
-            <dt>Settings file</dt>
-            <dd>{env.settingsFile ? <code>{env.settingsFile}</code> : '—'}</dd>
-            <dt>kubezt</dt>
-            <dd>
-              {env.appVersion} on {env.platform}
-            </dd>
-          </dl>
-        )}
-      </section>
-
-      <section className="card" aria-labelledby="cf-title">
-        <h2 id="cf-title">Cloudflare</h2>
-        <p>
-          {login === null
-            ? 'Checking…'
-            : login.loggedIn
-              ? `Signed in (token from ${login.source === 'env' ? 'CLOUDFLARE_API_TOKEN' : 'your keychain'}).`
-              : 'Not signed in. Use "Set up kubeconfig" to sign in with an API token.'}
+    <form onSubmit={(e) => void submit(e)} className="settings-form">
+      <PreferenceFields
+        form={form}
+        set={set}
+        onChooseCatalog={() =>
+          void api.chooseCatalogFile().then(
+            (r) => r.path && set('catalogPath', r.path),
+            (e) => props.onError(errorOf(e)),
+          )
+        }
+      />
+      <InlineError error={props.error} />
+      <div className="wizard-actions">
+        <p className="live-line small" role="status" aria-live="polite">
+          {notice}
         </p>
-        {login?.loggedIn && login.source === 'keychain' && (
-          <button
-            type="button"
-            className="button"
-            onClick={() =>
-              void api.logout().then(setLogin, (e) => {
-                setSaveError(errorOf(e));
-              })
-            }
-          >
-            Sign out
-          </button>
-        )}
-      </section>
+        <button type="submit" className="button button-primary">
+          Save settings
+        </button>
+      </div>
+      {props.stored.file && <p className="muted small">Stored in {props.stored.file}</p>}
+    </form>
+  );
+}
 
-      <section className="card" aria-labelledby="prefs-title">
-        <h2 id="prefs-title">Preferences</h2>
-        {loadError && <ErrorState title="The settings could not be read" error={loadError} />}
-        {!form && !loadError && <p className="muted">Loading…</p>}
-        {form && (
-          <form onSubmit={(e) => void submit(e)} className="settings-form">
-            <div className="field">
-              <label htmlFor="s-account">Cloudflare account id</label>
-              <input
-                id="s-account"
-                className="input mono"
-                value={form.accountId}
-                onChange={(e) => set('accountId', e.target.value)}
-                spellCheck={false}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor="s-catalog">Team catalog file</label>
-              <div className="field-row">
-                <input
-                  id="s-catalog"
-                  className="input mono"
-                  value={form.catalogPath}
-                  onChange={(e) => set('catalogPath', e.target.value)}
-                  spellCheck={false}
-                />
-                <button
-                  type="button"
-                  className="button"
-                  onClick={() =>
-                    void api.chooseCatalogFile().then(
-                      (r) => r.path && set('catalogPath', r.path),
-                      (e) => setSaveError(errorOf(e)),
-                    )
-                  }
-                >
-                  Choose…
-                </button>
-              </div>
-            </div>
-            <div className="field">
-              <label htmlFor="s-kubeconfig">Kubeconfig file</label>
-              <input
-                id="s-kubeconfig"
-                className="input mono"
-                value={form.kubeconfigPath}
-                onChange={(e) => set('kubeconfigPath', e.target.value)}
-                placeholder="empty: where kubectl looks (KUBECONFIG, else ~/.kube/config)"
-                spellCheck={false}
-                aria-describedby="s-kubeconfig-help"
-              />
-              <p id="s-kubeconfig-help" className="muted small">
-                Leave empty to write where kubectl reads from.
-              </p>
-            </div>
-            <div className="field">
-              <label htmlFor="s-template">Context name</label>
-              <input
-                id="s-template"
-                className="input mono"
-                value={form.contextNameTemplate}
-                onChange={(e) => set('contextNameTemplate', e.target.value)}
-                aria-describedby="s-template-help"
-                spellCheck={false}
-              />
-              <p id="s-template-help" className="muted small">
-                Must contain {'{name}'}, e.g. zt-{'{name}'}.
-              </p>
-            </div>
-            <div className="field">
-              <label htmlFor="s-interval">Check every (seconds)</label>
-              <input
-                id="s-interval"
-                className="input input-narrow"
-                type="number"
-                min={15}
-                max={86400}
-                step={1}
-                value={form.refreshIntervalSec}
-                onChange={(e) => set('refreshIntervalSec', e.target.value)}
-              />
-            </div>
-            <fieldset>
-              <legend>Notifications</legend>
-              <label className="check">
-                <input
-                  type="checkbox"
-                  checked={form.warpDisconnect}
-                  onChange={(e) => set('warpDisconnect', e.target.checked)}
-                />
-                <span>When WARP disconnects</span>
-              </label>
-              <label className="check">
-                <input
-                  type="checkbox"
-                  checked={form.contextUnreachable}
-                  onChange={(e) => set('contextUnreachable', e.target.checked)}
-                />
-                <span>When the current context becomes unreachable</span>
-              </label>
-            </fieldset>
-            <label className="check">
-              <input
-                type="checkbox"
-                checked={form.launchAtLogin}
-                onChange={(e) => set('launchAtLogin', e.target.checked)}
-              />
-              <span>Start kubezt when I log in</span>
-            </label>
-            <InlineError error={saveError} />
-            <div className="wizard-actions">
-              <p className="live-line small" role="status" aria-live="polite">
-                {notice}
-              </p>
-              <button type="submit" className="button button-primary">
-                Save settings
-              </button>
-            </div>
-            {file && <p className="muted small">Stored in {file}</p>}
-          </form>
-        )}
-      </section>
-    </section>
+function PreferenceFields(props: {
+  form: Form;
+  set: <K extends keyof Form>(key: K, value: Form[K]) => void;
+  onChooseCatalog: () => void;
+}) {
+  const { form, set } = props;
+  return (
+    <>
+      <TextField
+        id="s-account"
+        label="Cloudflare account id"
+        value={form.accountId}
+        onChange={(v) => set('accountId', v)}
+      />
+      <Field id="s-catalog" label="Team catalog file">
+        <div className="field-row">
+          <PathInput
+            id="s-catalog"
+            value={form.catalogPath}
+            onChange={(v) => set('catalogPath', v)}
+            onChoose={props.onChooseCatalog}
+          />
+        </div>
+      </Field>
+      <TextField
+        id="s-kubeconfig"
+        label="Kubeconfig file"
+        help="Leave empty to write where kubectl reads from."
+        value={form.kubeconfigPath}
+        onChange={(v) => set('kubeconfigPath', v)}
+        placeholder="empty: where kubectl looks (KUBECONFIG, else ~/.kube/config)"
+      />
+      <TextField
+        id="s-template"
+        label="Context name"
+        help={
+          <>
+            Must contain {'{name}'}, e.g. zt-{'{name}'}.
+          </>
+        }
+        value={form.contextNameTemplate}
+        onChange={(v) => set('contextNameTemplate', v)}
+      />
+      <TextField
+        id="s-interval"
+        label="Check every (seconds)"
+        className="input input-narrow"
+        type="number"
+        min={15}
+        max={86400}
+        step={1}
+        value={form.refreshIntervalSec}
+        onChange={(v) => set('refreshIntervalSec', v)}
+      />
+      <fieldset>
+        <legend>Notifications</legend>
+        <CheckField checked={form.warpDisconnect} onChange={(v) => set('warpDisconnect', v)}>
+          When WARP disconnects
+        </CheckField>
+        <CheckField checked={form.contextUnreachable} onChange={(v) => set('contextUnreachable', v)}>
+          When the current context becomes unreachable
+        </CheckField>
+      </fieldset>
+      <CheckField checked={form.launchAtLogin} onChange={(v) => set('launchAtLogin', v)}>
+        Start kubezt when I log in
+      </CheckField>
+    </>
   );
 }

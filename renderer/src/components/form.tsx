@@ -1,0 +1,99 @@
+import type { InputHTMLAttributes, ReactNode } from 'react';
+
+/** A labelled field: label, control, and an optional help line the control points to. */
+export function Field(props: { id: string; label: ReactNode; help?: ReactNode; children: ReactNode }) {
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      {props.children}
+      {props.help && (
+        <p id={helpId(props.id)} className="muted small">
+          {props.help}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The id of a field's help line, for the control's aria-describedby. */
+export function helpId(id: string): string {
+  return `${id}-help`;
+}
+
+type TextInputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange'> & {
+  value: string;
+  onChange: (value: string) => void;
+};
+
+/** A monospace text box for names, ids and paths: no spell checking, the value as a string. */
+export function TextInput({ value, onChange, className = 'input mono', ...rest }: TextInputProps) {
+  return (
+    <input
+      className={className}
+      spellCheck={false}
+      {...rest}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+    />
+  );
+}
+
+/** A labelled text box; its help line, when given, is what a screen reader reads with it. */
+export function TextField({
+  id,
+  label,
+  help,
+  ...input
+}: TextInputProps & { id: string; label: ReactNode; help?: ReactNode }) {
+  return (
+    <Field id={id} label={label} help={help}>
+      <TextInput id={id} {...(help ? { 'aria-describedby': helpId(id) } : {})} {...input} />
+    </Field>
+  );
+}
+
+/** A path box with a "Choose…" button that opens main's file dialog. */
+export function PathInput(props: {
+  id: string;
+  value: string;
+  onChange: (value: string) => void;
+  onChoose: () => void;
+  placeholder?: string;
+}) {
+  return (
+    <>
+      <TextInput
+        id={props.id}
+        type="text"
+        value={props.value}
+        onChange={props.onChange}
+        {...(props.placeholder ? { placeholder: props.placeholder } : {})}
+      />
+      <button type="button" className="button" onClick={props.onChoose}>
+        Choose…
+      </button>
+    </>
+  );
+}
+
+/** A checkbox with its text, the whole line clickable. */
+export function CheckField(props: {
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  disabled?: boolean;
+  id?: string;
+  children: ReactNode;
+}) {
+  return (
+    <label className="check" htmlFor={props.id}>
+      <input
+        id={props.id}
+        type="checkbox"
+        checked={props.checked}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(e.target.checked)}
+      />
+      <span>{props.children}</span>
+    </label>
+  );
+}

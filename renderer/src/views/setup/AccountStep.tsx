@@ -2,14 +2,14 @@ import type { LoginStatus } from '../../../../ipc/contract.ts';
 import { InlineError } from '../../components/common.tsx';
 import { Field, TextField, TextInput } from '../../components/form.tsx';
 import type { Async } from '../../useAsync.ts';
-import { WizardActions } from './parts.tsx';
-import type { WizardActions as Actions } from './useSetupWizard.ts';
+import { StepButtons } from './parts.tsx';
+import type { WizardActions } from './useSetupWizard.ts';
 import type { AccountForm } from './wizard.ts';
 
 interface AccountStepProps {
   login: Async<LoginStatus>;
   form: AccountForm;
-  actions: Actions['account'];
+  actions: WizardActions['account'];
   onContinue: (cloudflare: boolean) => void;
 }
 
@@ -36,7 +36,7 @@ function SignedIn({ login, form, actions, onContinue }: Omit<AccountStepProps, '
         .
       </p>
       <InlineError error={form.error} />
-      <WizardActions>
+      <StepButtons>
         {login.source === 'keychain' && (
           <button type="button" className="button" onClick={() => void actions.signOut()}>
             Sign out
@@ -48,7 +48,7 @@ function SignedIn({ login, form, actions, onContinue }: Omit<AccountStepProps, '
         <button type="button" className="button button-primary" onClick={() => onContinue(true)}>
           Continue
         </button>
-      </WizardActions>
+      </StepButtons>
     </div>
   );
 }
@@ -101,7 +101,7 @@ function SignInForm({ login, form, actions, onContinue }: Omit<AccountStepProps,
         )}
       </Field>
       <InlineError error={form.error} />
-      <WizardActions>
+      <StepButtons>
         <button type="button" className="button" onClick={() => onContinue(false)}>
           Skip: use a catalog file only
         </button>
@@ -113,7 +113,7 @@ function SignInForm({ login, form, actions, onContinue }: Omit<AccountStepProps,
         <button type="submit" className="button button-primary" disabled={form.busy || form.token.trim() === ''}>
           {form.busy ? 'Checking the token…' : 'Sign in'}
         </button>
-      </WizardActions>
+      </StepButtons>
     </form>
   );
 }

@@ -1,7 +1,7 @@
 import type { IpcError, SetupCandidate } from '../../../../ipc/contract.ts';
 import { InlineError } from '../../components/common.tsx';
 import { CheckField } from '../../components/form.tsx';
-import { WizardActions } from './parts.tsx';
+import { StepButtons } from './parts.tsx';
 
 const PLAN_TEXT: Record<SetupCandidate['plan'], string> = {
   add: 'New',
@@ -66,11 +66,11 @@ function CandidatesFooter(props: CandidatesStepProps) {
           Confirm the certificate of {props.untrusted.map((c) => c.name).join(', ')} or unselect it.
         </p>
       )}
-      <WizardActions onBack={props.onBack}>
+      <StepButtons onBack={props.onBack}>
         <button type="button" className="button button-primary" onClick={props.onReview} disabled={!props.canReview}>
           Review changes
         </button>
-      </WizardActions>
+      </StepButtons>
     </>
   );
 }

@@ -1,5 +1,5 @@
 import type { SetupResult } from '../../../../ipc/contract.ts';
-import { ChangeList, WizardActions } from './parts.tsx';
+import { ChangeList, StepButtons } from './parts.tsx';
 
 /** Step 5: what was written, and where the previous version was kept. */
 export function DoneStep(props: { result: SetupResult; onMore: () => void; onOpenDashboard: () => void }) {
@@ -11,11 +11,11 @@ export function DoneStep(props: { result: SetupResult; onMore: () => void; onOpe
         Written: {result.files.join(', ')}
         {result.backups.length > 0 ? ` · previous version kept as ${result.backups.join(', ')}` : ''}
       </p>
-      <WizardActions onBack={props.onMore} backLabel="Set up more">
+      <StepButtons onBack={props.onMore} backLabel="Set up more">
         <button type="button" className="button button-primary" onClick={props.onOpenDashboard}>
           Open dashboard
         </button>
-      </WizardActions>
+      </StepButtons>
     </div>
   );
 }

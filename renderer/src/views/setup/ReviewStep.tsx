@@ -1,7 +1,7 @@
 import type { IpcError, SetupPreview } from '../../../../ipc/contract.ts';
 import { InlineError } from '../../components/common.tsx';
 import { DiffView } from '../../components/DiffView.tsx';
-import { ChangeList, WizardActions } from './parts.tsx';
+import { ChangeList, StepButtons } from './parts.tsx';
 
 /** Step 4: the exact diff of the user's kubeconfig, before anything is written. */
 export function ReviewStep(props: {
@@ -27,11 +27,11 @@ export function ReviewStep(props: {
       <ChangeList changes={preview.changes} />
       {preview.diff && <DiffView diff={preview.diff} label="Kubeconfig diff" />}
       <InlineError error={props.error} />
-      <WizardActions onBack={props.onBack}>
+      <StepButtons onBack={props.onBack}>
         <button type="button" className="button button-primary" onClick={props.onApply} disabled={!props.canApply}>
           Apply
         </button>
-      </WizardActions>
+      </StepButtons>
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import type { IpcError, LoginStatus } from '../../../../ipc/contract.ts';
 import { InlineError } from '../../components/common.tsx';
 import { CheckField, PathInput } from '../../components/form.tsx';
-import { WizardActions } from './parts.tsx';
+import { StepButtons } from './parts.tsx';
 import type { SourceChoice } from './wizard.ts';
 
 /** Step 2: where discovery looks, the Cloudflare account (when signed in) and/or a catalog file. */
@@ -55,11 +55,11 @@ export function SourcesStep(props: {
         )}
       </fieldset>
       <InlineError error={props.error} />
-      <WizardActions onBack={props.onBack}>
+      <StepButtons onBack={props.onBack}>
         <button type="submit" className="button button-primary" disabled={!props.canDiscover}>
           Discover clusters
         </button>
-      </WizardActions>
+      </StepButtons>
     </form>
   );
 }

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { Change } from '../../../../ipc/contract.ts';
 
 /** The buttons under a step: a way back (when there is one), then the step's own. */
-export function WizardActions(props: { onBack?: () => void; backLabel?: string; children: ReactNode }) {
+export function StepButtons(props: { onBack?: () => void; backLabel?: string; children: ReactNode }) {
   return (
     <div className="wizard-actions">
       {props.onBack && (

@@ -138,8 +138,9 @@ export function useSetupWizard(): SetupWizardModel {
   // A catalog file already in the settings is where discovery looks by default.
   useAsync(async (a) => {
     const { settings } = await a.getSettings();
-    if (settings.catalogPath)
+    if (settings.catalogPath) {
       dispatch({ type: 'sources', change: { catalogPath: settings.catalogPath, useCatalog: true } });
+    }
   });
   useEffect(() => api.onDiscoveryProgress((progress) => dispatch({ type: 'progress', progress })), [api]);
   const headingRef = useRef<HTMLHeadingElement>(null);

@@ -1,0 +1,367 @@
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Node,
+  type ParsedNode,
+  parseAllDocuments,
+  visit,
+} from 'yaml';
+import { loadKubeconfigData } from '../kubeconfig/quick.ts';
+import type { KubeconfigSource } from '../kubeconfig/types.ts';
+import { MIN_REDACTED_LENGTH } from './redact.ts';
+
+/**
+ * Which parts of a kubeconfig are credentials, decided by where a value sits in the parsed YAML
+ * rather than by how its line looks: every value under `users[*].user` is one, at any depth and in
+ * any YAML style (block scalars, quoted or flow, under `auth-provider.config`, exec `args` and
+ * `env`, an unknown field a newer kubectl may add), except the fields below. Those name or
+ * describe something and prove nothing, and the setup diff is easier to review with them shown:
+ *
+ * - `exec.command`: the plugin that is run. A remedy names it too (by its basename).
+ * - `exec.apiVersion`, `exec.interactiveMode`, `exec.provideClusterInfo`: how it is run.
+ * - `exec.installHint`: text written to be shown to people when the plugin is missing.
+ * - `exec.env[*].name`: the variable names; their values are credentials.
+ * - `auth-provider.name`: which provider (oidc, gcp); its `config` is credentials.
+ * - `tokenFile`, `client-certificate`, `client-key`: paths. The files hold the secret, kubezt
+ *   never prints their content, and a path alone authenticates no one. The inline forms
+ *   (`token`, `client-certificate-data`, `client-key-data`) are credentials.
+ * - `username`, `as`, `as-uid`, `as-groups[*]`: who the user is or impersonates, as kubectl
+ *   itself prints them; `password` and `as-user-extra` are not on the list.
+ *
+ * Only a scalar in exactly one of those places is shown: a list or mapping where a scalar is
+ * expected, a value reached through an alias or merge key, and anything in a users entry besides
+ * `name` and `user` count as credentials.
+ */
+const ANY_INDEX = -1;
+type PathPattern = readonly (string | typeof ANY_INDEX)[];
+const PUBLIC_USER_FIELDS: readonly PathPattern[] = [
+  ['exec', 'command'],
+  ['exec', 'apiVersion'],
+  ['exec', 'interactiveMode'],
+  ['exec', 'provideClusterInfo'],
+  ['exec', 'installHint'],
+  ['exec', 'env', ANY_INDEX, 'name'],
+  ['auth-provider', 'name'],
+  ['tokenFile'],
+  ['client-certificate'],
+  ['client-key'],
+  ['username'],
+  ['as'],
+  ['as-uid'],
+  ['as-groups', ANY_INDEX],
+];
+
+/** Keys (strings) and sequence indexes (numbers) from a user's `user:` mapping down to a value. */
+export type UserFieldPath = readonly (string | number)[];
+
+export function isPublicUserField(path: UserFieldPath): boolean {
+  return PUBLIC_USER_FIELDS.some(
+    (p) =>
+      p.length === path.length &&
+      p.every((part, i) => (part === ANY_INDEX ? typeof path[i] === 'number' : part === path[i])),
+  );
+}
+
+/** Where a walk is: a path under `user` (public fields may show), or SECRET (nothing shows). */
+const SECRET = null;
+type Where = UserFieldPath | typeof SECRET;
+
+const child = (where: Where, part: string | number): Where => (where === SECRET ? SECRET : [...where, part]);
+
+/** Every credential value under one `users` list of plain data (as a YAML loader returns it). */
+function dataUserSecrets(users: unknown, out: Set<string>): void {
+  const walk = (value: unknown, where: Where): void => {
+    if (value === null || value === undefined) return;
+    if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) walk(v, child(where, i));
+    } else if (value instanceof Date) addSecret(out, value.toISOString());
+    else if (typeof value === 'object') {
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) walk(v, child(where, k));
+    } else if (where === SECRET || !isPublicUserField(where)) addSecret(out, String(value));
+  };
+  if (!Array.isArray(users)) {
+    walk(users, SECRET);
+    return;
+  }
+  for (const item of users) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      walk(item, SECRET);
+      continue;
+    }
+    for (const [k, v] of Object.entries(item as Record<string, unknown>)) {
+      if (k === 'user') walk(v, []);
+      else if (k !== 'name' || (v !== null && typeof v === 'object')) walk(v, SECRET);
+    }
+  }
+}
+
+/**
+ * A secret as it may show up in other text: whole, and each line of a multi-line one (a
+ * plugin's stderr or a block scalar's content comes out line by line).
+ */
+function addSecret(out: Set<string>, value: string): void {
+  if (value.trim().length >= MIN_REDACTED_LENGTH) out.add(value);
+  if (!/[\r\n]/.test(value)) return;
+  for (const line of value.split(/\r?\n/)) if (line.trim().length >= MIN_REDACTED_LENGTH) out.add(line.trim());
+}
+
+/**
+ * Every credential in these kubeconfig files, by the rule above, for redacting anything printed
+ * or sent out (reports, `--json`, IPC answers). Reads each file with the kubeconfig fast path's
+ * loaders, else the yaml Document API; a file no reader accepts contributes nothing, since
+ * kubectl and kubezt cannot use its credentials either.
+ */
+export function kubeconfigUserSecrets(sources: readonly KubeconfigSource[]): string[] {
+  const out = new Set<string>();
+  for (const source of sources) {
+    if (source.bytes === null) continue;
+    const loaded = loadKubeconfigData(source);
+    if (loaded) {
+      const data = loaded.data;
+      if (data !== null && typeof data === 'object' && !Array.isArray(data)) {
+        dataUserSecrets((data as Record<string, unknown>).users, out);
+      }
+      continue;
+    }
+    for (const doc of parseAllDocuments(source.bytes, { version: '1.1' })) {
+      const scan = scanDocument(doc, source.bytes);
+      if (scan) for (const v of scan.values) addSecret(out, v);
+    }
+  }
+  return [...out];
+}
+
+type Range = [number, number];
+
+interface Scan {
+  /** Source ranges of credential values and of comments among the users. */
+  ranges: Range[];
+  values: string[];
+}
+
+/**
+ * The credential ranges of one parsed document; null when it has errors or is not a mapping (a
+ * list at the top, say), where kubezt cannot tell which part is the users list.
+ */
+function scanDocument(doc: Document.Parsed, text: string): Scan | null {
+  if (doc.errors.length > 0) return null;
+  const root = doc.contents;
+  const scan: Scan = { ranges: [], values: [] };
+  if (root === null || isScalar(root)) return scan;
+  if (!isMap(root)) return null;
+  const scanned = new Set<Node>();
+  const walk = (node: unknown, where: Where): void => {
+    if (!node) return;
+    if (isAlias(node)) {
+      // An anchored value may sit anywhere in the file; hide it there, once (aliases may repeat).
+      const target = node.resolve(doc);
+      if (target && !scanned.has(target)) {
+        scanned.add(target);
+        walk(target, SECRET);
+      }
+      return;
+    }
+    if (isScalar(node)) {
+      if (where !== SECRET && isPublicUserField(where)) return;
+      if (node.range) scan.ranges.push([node.range[0], node.range[1]]);
+      if (node.value !== null && node.value !== undefined) {
+        scan.values.push(node.value instanceof Date ? node.value.toISOString() : String(node.value));
+        // A plain YAML 1.1 scalar may load as something else (0x1A, 1e3): its source text too.
+        if (node.type === 'PLAIN' && node.range) scan.values.push(text.slice(node.range[0], node.range[1]));
+      }
+      return;
+    }
+    if (isPair(node)) {
+      walk(node.key, SECRET);
+      walk(node.value, SECRET);
+      return;
+    }
+    if (isSeq(node)) {
+      for (const [i, item] of node.items.entries()) walk(item, child(where, i));
+      return;
+    }
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (isScalar(pair.key)) walk(pair.value, child(where, String(pair.key.value)));
+        else walk(pair, SECRET);
+      }
+    }
+  };
+  const walkUsers = (node: unknown): void => {
+    const list = isAlias(node) ? node.resolve(doc) : node;
+    if (!isSeq(list)) {
+      walk(node, SECRET);
+      return;
+    }
+    for (const raw of list.items) {
+      const item = isAlias(raw) ? raw.resolve(doc) : raw;
+      if (!isMap(item)) {
+        walk(raw, SECRET);
+        continue;
+      }
+      for (const pair of item.items) {
+        const key = isScalar(pair.key) ? pair.key.value : undefined;
+        if (key === undefined) walk(pair, SECRET);
+        else if (key === 'user') walk(pair.value, []);
+        else if (key !== 'name' || !isScalar(pair.value)) walk(pair.value, SECRET);
+      }
+    }
+  };
+  const keys = root.items.map((p) => (p.key as ParsedNode | null)?.range?.[0] ?? 0);
+  for (const [i, pair] of root.items.entries()) {
+    if (!isScalar(pair.key)) {
+      walk(pair, SECRET);
+      continue;
+    }
+    if (pair.key.value !== 'users') continue;
+    walkUsers(pair.value);
+    // Comments among the users may hold a credential commented out: hide their text as well.
+    const start = keys[i] ?? 0;
+    const end = keys.reduce((min, k) => (k > start && k < min ? k : min), doc.range?.[2] ?? text.length);
+    for (const r of commentRanges(doc, text, start, end)) scan.ranges.push(r);
+  }
+  return scan;
+}
+
+/** The text of each `# comment` between `start` and `end` (after the `#`). */
+function commentRanges(doc: Document.Parsed, text: string, start: number, end: number): Range[] {
+  const scalars: Range[] = [];
+  visit(doc, {
+    Scalar(_key, node) {
+      if (node.range && node.range[1] > start && node.range[0] < end) scalars.push([node.range[0], node.range[1]]);
+    },
+  });
+  const inScalar = insideAny(mergeRanges(scalars));
+  const out: Range[] = [];
+  for (let at = text.indexOf('#', start); at !== -1 && at < end; at = text.indexOf('#', at + 1)) {
+    const before = at === 0 ? '\n' : text[at - 1];
+    if (!/[\s]/.test(before as string) || inScalar(at)) continue;
+    const eol = text.indexOf('\n', at);
+    const stop = eol === -1 ? text.length : eol;
+    out.push([at + 1, stop]);
+    at = stop;
+  }
+  return out;
+}
+
+/** The mark that stands for a hidden value in a diff line. */
+export const MASK = '<redacted>';
+
+/**
+ * `text` split at '\n', each line with every credential (and every comment among the users)
+ * replaced by MASK, keys and indentation kept: `    token: <redacted>`, `{command: aws, args:
+ * [<redacted>, <redacted>]}`, and each content line of a block scalar as `      <redacted>`.
+ *
+ * Text that does not parse as YAML is masked from its `users` key to the end, or whole when no
+ * such key is found: it is never shown in clear on the chance that it holds no credential.
+ */
+export function maskKubeconfigLines(text: string): string[] {
+  const lines = text.split('\n');
+  const ranges: Range[] = [];
+  for (const doc of parseAllDocuments(text, { version: '1.1' })) {
+    const scan = scanDocument(doc, text);
+    if (!scan) return maskUsersByLine(lines);
+    ranges.push(...scan.ranges);
+  }
+  if (ranges.length === 0) return lines;
+  const merged = mergeRanges(ranges);
+  const out: string[] = [];
+  let offset = 0;
+  let r = 0;
+  for (const line of lines) {
+    const content = line.endsWith('\r') ? line.length - 1 : line.length;
+    const lineEnd = offset + content;
+    while (r < merged.length && (merged[r] as Range)[1] <= offset) r++;
+    let shown = '';
+    let at = offset;
+    for (let i = r; i < merged.length && (merged[i] as Range)[0] < lineEnd; i++) {
+      const [s, e] = merged[i] as Range;
+      const from = Math.max(s, offset);
+      const to = Math.min(e, lineEnd);
+      if (to <= from) continue;
+      const hidden = text.slice(from, to);
+      shown += text.slice(at, from);
+      shown += hidden.trim() === '' ? hidden : `${/^\s*/.exec(hidden)?.[0] ?? ''}${MASK}`;
+      at = to;
+    }
+    out.push(at === offset ? line : shown + text.slice(at, offset + line.length));
+    offset += line.length + 1;
+  }
+  return out;
+}
+
+/** A lookup in sorted, disjoint ranges (binary search: a file may hold many of both). */
+function insideAny(sorted: readonly Range[]): (at: number) => boolean {
+  return (at) => {
+    let lo = 0;
+    let hi = sorted.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const [s, e] = sorted[mid] as Range;
+      if (at < s) hi = mid - 1;
+      else if (at >= e) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  };
+}
+
+function mergeRanges(ranges: Range[]): Range[] {
+  const sorted = ranges.filter(([s, e]) => e > s).sort((a, b) => a[0] - b[0]);
+  const out: Range[] = [];
+  for (const [s, e] of sorted) {
+    const last = out[out.length - 1];
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else out.push([s, e]);
+  }
+  return out;
+}
+
+/** What a top-level key of a block mapping looks like, quoted or not. */
+const TOP_LEVEL_KEY = /^(["']?)([A-Za-z][\w-]*)\1[ \t]*:(?:[ \t]|$)/;
+const OTHER_TOP_LEVEL = new Set([
+  'apiVersion',
+  'kind',
+  'clusters',
+  'contexts',
+  'current-context',
+  'preferences',
+  'extensions',
+]);
+/** The key of a `key: value` line (a list item's too), with the space after the colon. */
+const BLOCK_KEY = /^\s*(?:-\s+)?(["']?)[A-Za-z][\w.-]*\1[ \t]*:[ \t]+(?=\S)/;
+/** A `users:` or `user:` key anywhere in a line, in any quoting, with what follows it. */
+const USERS_KEY = /^(.*?(?:^|[\s{,])["']?users?["']?[ \t]*:)(.*)$/;
+
+/**
+ * The fallback for text that does not parse: from the first line with a `users:` (or `user:`) key
+ * every line is masked, up to a line that starts another known top-level key at column 0, and
+ * again from the next such key; with no such key at all, every line is masked.
+ */
+function maskUsersByLine(lines: string[]): string[] {
+  const split = (line: string) =>
+    line.endsWith('\r') ? { body: line.slice(0, -1), cr: '\r' } : { body: line, cr: '' };
+  const hide = (line: string) => {
+    const { body, cr } = split(line);
+    if (body.trim() === '') return line;
+    // A `key: value` line keeps its key, as in a parsed file; anything else keeps its indentation.
+    return `${(BLOCK_KEY.exec(body) ?? /^\s*/.exec(body))?.[0] ?? ''}${MASK}${cr}`;
+  };
+  if (!lines.some((l) => USERS_KEY.test(split(l).body))) return lines.map(hide);
+  let hiding = false;
+  return lines.map((line) => {
+    const { body, cr } = split(line);
+    const users = USERS_KEY.exec(body);
+    if (users) {
+      hiding = true;
+      return (users[2] as string).trim() === '' ? line : `${users[1]} ${MASK}${cr}`;
+    }
+    const key = TOP_LEVEL_KEY.exec(body)?.[2];
+    if (key && OTHER_TOP_LEVEL.has(key)) hiding = false;
+    return hiding ? hide(line) : line;
+  });
+}

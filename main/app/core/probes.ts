@@ -55,7 +55,7 @@ export async function planProbes(
     if (!members.includes(member)) members.push(member);
   }
   const planned = await Promise.all(members.map((m) => planOne(snapshot, m)));
-  const secrets = secretsOf(planned.flatMap((p) => (p.target ? [p.target] : [])));
+  const secrets = [...secretsOf(planned.flatMap((p) => (p.target ? [p.target] : []))), ...snapshot.kubeconfigSecrets];
   for (const u of snapshot.merged?.users ?? []) if (u.password) secrets.push(u.password);
   const envToken = env.ctx.env.CLOUDFLARE_API_TOKEN?.trim();
   if (envToken) secrets.push(envToken);

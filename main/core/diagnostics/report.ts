@@ -1,5 +1,5 @@
 import type { KubectlClientInfo, StepResult, WarpState } from '../probe/types.ts';
-import { redactText, redactValue } from './redact.ts';
+import { redactedJson, redactText } from '../secrets/redact.ts';
 import type { ClusterDiagnosis, Severity, Verdict } from './verdict.ts';
 
 export interface ReportEnvironment {
@@ -41,7 +41,7 @@ export function buildReport(
 
 /** The report as stable, pretty JSON, with every credential removed. */
 export function renderReportJson(report: DiagnosticsReport, opts: { secrets?: readonly string[] } = {}): string {
-  return `${JSON.stringify(redactValue(report, opts.secrets ?? []), null, 2)}\n`;
+  return `${redactedJson(report, opts.secrets ?? [])}\n`;
 }
 
 const MARK: Record<string, string> = { ok: '✅', warn: '⚠️', fail: '❌', skip: '⏭️' };

@@ -17,7 +17,7 @@ import {
   readMergedKubeconfig,
 } from '../../core/kubeconfig/index.ts';
 import { type ClusterEntry, serverUrl } from '../../core/model/cluster.ts';
-import { kubeconfigUserSecrets } from '../../core/secrets/kubeconfig.ts';
+import { kubeconfigUserSecrets } from '../../core/secrets/user-fields.ts';
 import type { Fleet } from '../core-services.ts';
 import type { CoreEnv } from './context.ts';
 
@@ -35,7 +35,7 @@ export interface FleetSnapshot {
   members: FleetMember[];
   /** null when the kubeconfig could not be read (the reason is among the warnings). */
   merged: MergedKubeconfig | null;
-  /** Every credential of every kubeconfig user (core/secrets/kubeconfig.ts), for redaction. */
+  /** Every credential of every kubeconfig user (core/secrets/user-fields.ts), for redaction. */
   kubeconfigSecrets: string[];
   paths: string[];
   /** The catalog's folder, against which its relative paths resolve. */

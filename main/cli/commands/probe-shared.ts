@@ -67,7 +67,7 @@ export async function planFleet(ctx: CliContext, selection: Selection, kubeconfi
     ]);
   const [{ secretsOf }, { kubeconfigUserSecrets }] = await Promise.all([
     import('../../core/diagnostics/redact.ts'),
-    import('../../core/secrets/kubeconfig.ts'),
+    import('../../core/secrets/user-fields.ts'),
   ]);
   const files = kubeconfigPathsFor(ctx, kubeconfigFlag);
   let sources: readonly KubeconfigSource[] = await Promise.all(

@@ -1,11 +1,11 @@
-import { maskKubeconfigLines } from '../secrets/kubeconfig.ts';
+import { maskKubeconfigLines } from '../secrets/kubeconfig-mask.ts';
 import type { KubeconfigPlan } from './plan.ts';
 
 /**
  * Unified diffs of a plan, for `kubezt setup` (shown before asking), `--dry-run` and the app's
  * setup preview. Credentials are masked unless asked otherwise, on every line shown (context lines
  * too): the diff lands in terminals, screenshots and support tickets. Which bytes are credentials
- * comes from the parsed YAML of each side (core/secrets/kubeconfig.ts), never from how a line
+ * comes from the parsed YAML of each side (core/secrets/kubeconfig-mask.ts), never from how a line
  * looks; the lines are compared in clear, so a changed credential still shows as a changed line.
  */
 

@@ -1,17 +1,13 @@
+export { secretExecArgs } from './exec-args.ts';
 export { KeyringSecretStore, type KeyringSecretStoreOptions } from './keyring.ts';
-export {
-  isPublicUserField,
-  kubeconfigUserSecrets,
-  MASK,
-  maskKubeconfigLines,
-  type UserFieldPath,
-} from './kubeconfig.ts';
+export { MASK, maskKubeconfigLines } from './kubeconfig-mask.ts';
 export { findSecretIn, type LeakSource, type SecretLeak } from './leaks.ts';
 export {
   base64Cores,
   MIN_REDACTED_LENGTH,
   REDACTED,
   redactCredentialPatterns,
+  redactedJson,
   redactSecrets,
   redactText,
   redactValue,
@@ -20,3 +16,4 @@ export {
 } from './redact.ts';
 export { type ResolvedToken, requireToken, resolveToken } from './resolve.ts';
 export { CLOUDFLARE_TOKEN_ACCOUNT, SECRET_SERVICE, type SecretStore, TOKEN_ENV_VAR } from './store.ts';
+export { isPublicUserField, kubeconfigUserSecrets, type UserFieldPath } from './user-fields.ts';

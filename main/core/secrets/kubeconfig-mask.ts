@@ -10,148 +10,26 @@ import {
   parseAllDocuments,
   visit,
 } from 'yaml';
-import { loadKubeconfigData } from '../kubeconfig/quick.ts';
-import type { KubeconfigSource } from '../kubeconfig/types.ts';
-import { MIN_REDACTED_LENGTH } from './redact.ts';
+import { child, isPublicUserField, SECRET, type Where } from './user-fields.ts';
 
 /**
- * Which parts of a kubeconfig are credentials, decided by where a value sits in the parsed YAML
- * rather than by how its line looks: every value under `users[*].user` is one, at any depth and in
- * any YAML style (block scalars, quoted or flow, under `auth-provider.config`, exec `args` and
- * `env`, an unknown field a newer kubectl may add), except the fields below. Those name or
- * describe something and prove nothing, and the setup diff is easier to review with them shown:
- *
- * - `exec.command`: the plugin that is run. A remedy names it too (by its basename).
- * - `exec.apiVersion`, `exec.interactiveMode`, `exec.provideClusterInfo`: how it is run.
- * - `exec.installHint`: text written to be shown to people when the plugin is missing.
- * - `exec.env[*].name`: the variable names; their values are credentials.
- * - `auth-provider.name`: which provider (oidc, gcp); its `config` is credentials.
- * - `tokenFile`, `client-certificate`, `client-key`: paths. The files hold the secret, kubezt
- *   never prints their content, and a path alone authenticates no one. The inline forms
- *   (`token`, `client-certificate-data`, `client-key-data`) are credentials.
- * - `username`, `as`, `as-uid`, `as-groups[*]`: who the user is or impersonates, as kubectl
- *   itself prints them; `password` and `as-user-extra` are not on the list.
- *
- * Only a scalar in exactly one of those places is shown: a list or mapping where a scalar is
- * expected, a value reached through an alias or merge key, and anything in a users entry besides
- * `name` and `user` count as credentials.
+ * The setup diff's view of a kubeconfig: the source ranges of every credential (by the rule of
+ * user-fields.ts) and of every comment among the users, so that each line can be shown with
+ * them masked whatever the YAML style. It needs node ranges, hence the yaml Document API.
  */
-const ANY_INDEX = -1;
-type PathPattern = readonly (string | typeof ANY_INDEX)[];
-const PUBLIC_USER_FIELDS: readonly PathPattern[] = [
-  ['exec', 'command'],
-  ['exec', 'apiVersion'],
-  ['exec', 'interactiveMode'],
-  ['exec', 'provideClusterInfo'],
-  ['exec', 'installHint'],
-  ['exec', 'env', ANY_INDEX, 'name'],
-  ['auth-provider', 'name'],
-  ['tokenFile'],
-  ['client-certificate'],
-  ['client-key'],
-  ['username'],
-  ['as'],
-  ['as-uid'],
-  ['as-groups', ANY_INDEX],
-];
-
-/** Keys (strings) and sequence indexes (numbers) from a user's `user:` mapping down to a value. */
-export type UserFieldPath = readonly (string | number)[];
-
-export function isPublicUserField(path: UserFieldPath): boolean {
-  return PUBLIC_USER_FIELDS.some(
-    (p) =>
-      p.length === path.length &&
-      p.every((part, i) => (part === ANY_INDEX ? typeof path[i] === 'number' : part === path[i])),
-  );
-}
-
-/** Where a walk is: a path under `user` (public fields may show), or SECRET (nothing shows). */
-const SECRET = null;
-type Where = UserFieldPath | typeof SECRET;
-
-const child = (where: Where, part: string | number): Where => (where === SECRET ? SECRET : [...where, part]);
-
-/** Every credential value under one `users` list of plain data (as a YAML loader returns it). */
-function dataUserSecrets(users: unknown, out: Set<string>): void {
-  const walk = (value: unknown, where: Where): void => {
-    if (value === null || value === undefined) return;
-    if (Array.isArray(value)) {
-      for (const [i, v] of value.entries()) walk(v, child(where, i));
-    } else if (value instanceof Date) addSecret(out, value.toISOString());
-    else if (typeof value === 'object') {
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) walk(v, child(where, k));
-    } else if (where === SECRET || !isPublicUserField(where)) addSecret(out, String(value));
-  };
-  if (!Array.isArray(users)) {
-    walk(users, SECRET);
-    return;
-  }
-  for (const item of users) {
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-      walk(item, SECRET);
-      continue;
-    }
-    for (const [k, v] of Object.entries(item as Record<string, unknown>)) {
-      if (k === 'user') walk(v, []);
-      else if (k !== 'name' || (v !== null && typeof v === 'object')) walk(v, SECRET);
-    }
-  }
-}
-
-/**
- * A secret as it may show up in other text: whole, and each line of a multi-line one (a
- * plugin's stderr or a block scalar's content comes out line by line).
- */
-function addSecret(out: Set<string>, value: string): void {
-  if (value.trim().length >= MIN_REDACTED_LENGTH) out.add(value);
-  if (!/[\r\n]/.test(value)) return;
-  for (const line of value.split(/\r?\n/)) if (line.trim().length >= MIN_REDACTED_LENGTH) out.add(line.trim());
-}
-
-/**
- * Every credential in these kubeconfig files, by the rule above, for redacting anything printed
- * or sent out (reports, `--json`, IPC answers). Reads each file with the kubeconfig fast path's
- * loaders, else the yaml Document API; a file no reader accepts contributes nothing, since
- * kubectl and kubezt cannot use its credentials either.
- */
-export function kubeconfigUserSecrets(sources: readonly KubeconfigSource[]): string[] {
-  const out = new Set<string>();
-  for (const source of sources) {
-    if (source.bytes === null) continue;
-    const loaded = loadKubeconfigData(source);
-    if (loaded) {
-      const data = loaded.data;
-      if (data !== null && typeof data === 'object' && !Array.isArray(data)) {
-        dataUserSecrets((data as Record<string, unknown>).users, out);
-      }
-      continue;
-    }
-    for (const doc of parseAllDocuments(source.bytes, { version: '1.1' })) {
-      const scan = scanDocument(doc, source.bytes);
-      if (scan) for (const v of scan.values) addSecret(out, v);
-    }
-  }
-  return [...out];
-}
 
 type Range = [number, number];
 
-interface Scan {
-  /** Source ranges of credential values and of comments among the users. */
-  ranges: Range[];
-  values: string[];
-}
-
 /**
- * The credential ranges of one parsed document; null when it has errors or is not a mapping (a
- * list at the top, say), where kubezt cannot tell which part is the users list.
+ * The source ranges of one parsed document's credentials and of the comments among its users;
+ * null when the document has errors or is not a mapping (a list at the top, say), where kubezt
+ * cannot tell which part is the users list.
  */
-function scanDocument(doc: Document.Parsed, text: string): Scan | null {
+function scanDocument(doc: Document.Parsed, text: string): Range[] | null {
   if (doc.errors.length > 0) return null;
   const root = doc.contents;
-  const scan: Scan = { ranges: [], values: [] };
-  if (root === null || isScalar(root)) return scan;
+  const ranges: Range[] = [];
+  if (root === null || isScalar(root)) return ranges;
   if (!isMap(root)) return null;
   const scanned = new Set<Node>();
   const walk = (node: unknown, where: Where): void => {
@@ -167,12 +45,7 @@ function scanDocument(doc: Document.Parsed, text: string): Scan | null {
     }
     if (isScalar(node)) {
       if (where !== SECRET && isPublicUserField(where)) return;
-      if (node.range) scan.ranges.push([node.range[0], node.range[1]]);
-      if (node.value !== null && node.value !== undefined) {
-        scan.values.push(node.value instanceof Date ? node.value.toISOString() : String(node.value));
-        // A plain YAML 1.1 scalar may load as something else (0x1A, 1e3): its source text too.
-        if (node.type === 'PLAIN' && node.range) scan.values.push(text.slice(node.range[0], node.range[1]));
-      }
+      if (node.range) ranges.push([node.range[0], node.range[1]]);
       return;
     }
     if (isPair(node)) {
@@ -222,9 +95,9 @@ function scanDocument(doc: Document.Parsed, text: string): Scan | null {
     // Comments among the users may hold a credential commented out: hide their text as well.
     const start = keys[i] ?? 0;
     const end = keys.reduce((min, k) => (k > start && k < min ? k : min), doc.range?.[2] ?? text.length);
-    for (const r of commentRanges(doc, text, start, end)) scan.ranges.push(r);
+    for (const r of commentRanges(doc, text, start, end)) ranges.push(r);
   }
-  return scan;
+  return ranges;
 }
 
 /** The text of each `# comment` between `start` and `end` (after the `#`). */
@@ -263,9 +136,9 @@ export function maskKubeconfigLines(text: string): string[] {
   const lines = text.split('\n');
   const ranges: Range[] = [];
   for (const doc of parseAllDocuments(text, { version: '1.1' })) {
-    const scan = scanDocument(doc, text);
-    if (!scan) return maskUsersByLine(lines);
-    ranges.push(...scan.ranges);
+    const found = scanDocument(doc, text);
+    if (!found) return maskUsersByLine(lines);
+    for (const r of found) ranges.push(r);
   }
   if (ranges.length === 0) return lines;
   const merged = mergeRanges(ranges);

@@ -32,11 +32,14 @@ function scanDocument(doc: Document.Parsed, text: string): Range[] | null {
   if (root === null || isScalar(root)) return ranges;
   if (!isMap(root)) return null;
   const scanned = new Set<Node>();
+  let unresolved = false;
   const walk = (node: unknown, where: Where): void => {
     if (!node) return;
     if (isAlias(node)) {
       // An anchored value may sit anywhere in the file; hide it there, once (aliases may repeat).
       const target = node.resolve(doc);
+      // An anchor defined outside the part parsed: only the whole text can tell where it is.
+      if (!target) unresolved = true;
       if (target && !scanned.has(target)) {
         scanned.add(target);
         walk(target, SECRET);
@@ -97,7 +100,7 @@ function scanDocument(doc: Document.Parsed, text: string): Range[] | null {
     const end = keys.reduce((min, k) => (k > start && k < min ? k : min), doc.range?.[2] ?? text.length);
     for (const r of commentRanges(doc, text, start, end)) ranges.push(r);
   }
-  return ranges;
+  return unresolved ? null : ranges;
 }
 
 /** The text of each `# comment` between `start` and `end` (after the `#`). */
@@ -134,12 +137,11 @@ export const MASK = '<redacted>';
  */
 export function maskKubeconfigLines(text: string): string[] {
   const lines = text.split('\n');
-  const ranges: Range[] = [];
-  for (const doc of parseAllDocuments(text, { version: '1.1' })) {
-    const found = scanDocument(doc, text);
-    if (!found) return maskUsersByLine(lines);
-    for (const r of found) ranges.push(r);
-  }
+  const sections = usersSections(text);
+  // No users section found by lines: the whole text decides (it may not even be YAML).
+  const quick = sections && sections.length > 0 ? rangesIn(text, sections) : null;
+  const ranges = quick ?? rangesIn(text, [[0, text.length]]);
+  if (!ranges) return maskUsersByLine(lines);
   if (ranges.length === 0) return lines;
   const merged = mergeRanges(ranges);
   const out: string[] = [];
@@ -165,6 +167,48 @@ export function maskKubeconfigLines(text: string): string[] {
     offset += line.length + 1;
   }
   return out;
+}
+
+/** The credential ranges of these parts of `text`, each parsed on its own; null when one does not parse. */
+function rangesIn(text: string, parts: readonly Range[]): Range[] | null {
+  const ranges: Range[] = [];
+  for (const [start, end] of parts) {
+    const part = start === 0 && end === text.length ? text : text.slice(start, end);
+    for (const doc of parseAllDocuments(part, { version: '1.1' })) {
+      const found = scanDocument(doc, part);
+      if (!found) return null;
+      for (const [s, e] of found) ranges.push([s + start, e + start]);
+    }
+  }
+  return ranges;
+}
+
+/**
+ * Where the `users` key and its value sit in a file whose top level is a block mapping (as
+ * kubectl writes it): from its line to the next line that starts at column 0 with anything but
+ * a list item, a comment or a blank. In such a mapping every other line of a value is indented
+ * (YAML requires it), so the section parses the same on its own, and a large file's clusters
+ * need not be parsed. Null when the top level is anything else (flow style, several documents,
+ * directives, complex keys): the caller parses the whole text.
+ */
+function usersSections(text: string): Range[] | null {
+  const sections: Range[] = [];
+  let open = -1;
+  let offset = 0;
+  for (const line of text.split('\n')) {
+    const first = line.replace(/^\ufeff/, '')[0];
+    const topLevel = first !== undefined && !/[\s#-]/.test(first);
+    if (topLevel) {
+      if (/^[{[?%&*!|>]/.test(line.replace(/^\ufeff/, '')) || /^(?:---|\.\.\.)(?:\s|$)/.test(line)) return null;
+      if (open !== -1) sections.push([open, offset]);
+      open = /^\ufeff?["']?users["']?[ \t]*:/.test(line) ? offset : -1;
+    } else if (/^(?:---|\.\.\.)(?:\s|$)/.test(line)) {
+      return null;
+    }
+    offset += line.length + 1;
+  }
+  if (open !== -1) sections.push([open, text.length]);
+  return sections;
 }
 
 /** A lookup in sorted, disjoint ranges (binary search: a file may hold many of both). */

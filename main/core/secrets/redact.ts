@@ -48,14 +48,57 @@ export function base64Cores(secret: string): string[] {
 
 /** Replaces every known spelling of every secret in `text` with "[redacted]". */
 export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
-  const needles = secrets
-    .filter((s): s is string => typeof s === 'string' && s.trim().length >= MIN_REDACTED_LENGTH)
-    .flatMap((s) => secretForms(s).map((f) => f.text))
-    // Longest first, so a form that contains another is replaced whole.
-    .sort((a, b) => b.length - a.length);
-  let out = text;
-  for (const needle of needles) out = out.replaceAll(needle, REDACTED);
-  return out;
+  return redactorFor(secrets)(text);
+}
+
+const redactors = new WeakMap<readonly (string | undefined)[], { length: number; redact: (text: string) => string }>();
+
+/**
+ * One pass over the text whatever the number of secrets (a kubeconfig may hold thousands, and a
+ * report has many strings): the spellings are indexed by their first characters, every match at
+ * every position is found, and overlapping matches are hidden as one, so that two secrets that
+ * overlap in the text leave no part of either. Compiled once per list of secrets (again when
+ * the list has grown).
+ */
+function redactorFor(secrets: readonly (string | undefined)[]): (text: string) => string {
+  const cached = redactors.get(secrets);
+  if (cached && cached.length === secrets.length) return cached.redact;
+  const needles = [
+    ...new Set(
+      secrets
+        .filter((s): s is string => typeof s === 'string' && s.trim().length >= MIN_REDACTED_LENGTH)
+        .flatMap((s) => secretForms(s).map((f) => f.text)),
+    ),
+  ];
+  const byPrefix = new Map<string, string[]>();
+  for (const n of needles) {
+    const key = n.slice(0, MIN_REDACTED_LENGTH);
+    byPrefix.set(key, [...(byPrefix.get(key) ?? []), n]);
+  }
+  const redact = (text: string): string => {
+    if (byPrefix.size === 0 || text.length < MIN_REDACTED_LENGTH) return text;
+    let out = '';
+    let from = 0;
+    let hideFrom = -1;
+    let hideTo = -1;
+    for (let i = 0; i + MIN_REDACTED_LENGTH <= text.length; i++) {
+      const candidates = byPrefix.get(text.slice(i, i + MIN_REDACTED_LENGTH));
+      if (!candidates) continue;
+      let end = -1;
+      for (const n of candidates) if (i + n.length > end && text.startsWith(n, i)) end = i + n.length;
+      if (end === -1) continue;
+      if (i > hideTo) {
+        if (hideTo !== -1) out += `${text.slice(from, hideFrom)}${REDACTED}`;
+        from = hideTo === -1 ? from : hideTo;
+        hideFrom = i;
+      }
+      hideTo = Math.max(hideTo, end);
+    }
+    if (hideTo === -1) return text;
+    return `${out}${text.slice(from, hideFrom)}${REDACTED}${text.slice(hideTo)}`;
+  };
+  redactors.set(secrets, { length: secrets.length, redact });
+  return redact;
 }
 
 /**

@@ -140,6 +140,11 @@ describe('diagnostics redaction', () => {
     expect(redactText(`AWS_SECRET_ACCESS_KEY=${SECRET}`)).not.toContain(SECRET);
   });
 
+  it('hides two secrets that overlap in the text whole, leaving no part of either', () => {
+    const out = redactText('id=xxOVERLAP-one-TWO-twoyy', ['OVERLAP-one-TWO', 'one-TWO-two']);
+    expect(out).toBe('id=xx[redacted]yy');
+  });
+
   it('hides every exec argument and env value that a plugin echoes', () => {
     const target: ProbeTarget = {
       name: 'c',

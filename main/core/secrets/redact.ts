@@ -112,7 +112,7 @@ const AUTH_HEADER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 // Names are bounded so that a long run of word characters costs linear time, not quadratic.
 const SECRET_PAIR =
-  /\b([\w.-]{0,40}?(?:token|passw(?:or)?d|secret|credential|api[_-]?key|access[_-]?key|private[_-]?key|client-key-data)[\w.-]{0,40}?)(["']?\s*[:=]\s*["']?)[^\s"',;&]{4,}/gi;
+  /\b([\w.-]{0,40}?(?:token|passw(?:or)?d|secret|api[_-]?key|access[_-]?key|private[_-]?key|client-key-data)[\w.-]{0,40}?)(["']?\s*[:=]\s*["']?)[^\s"',;&]{4,}/gi;
 const SECRET_FLAG = /(?<![\w-])(--?[A-Za-z][\w.-]{0,60})(=|[ \t]+)(?!--?[A-Za-z])("[^"\n]*"|'[^'\n]*'|[^\s"',;\\]+)/g;
 const SECRET_FLAG_NAME = /secret|token|passw|key|credential/i;
 

@@ -140,6 +140,16 @@ describe('diagnostics redaction', () => {
     expect(redactText(`AWS_SECRET_ACCESS_KEY=${SECRET}`)).not.toContain(SECRET);
   });
 
+  it("leaves kubezt's own sentences alone", () => {
+    for (const text of [
+      'The context has no credentials: give its user a token, a client certificate or an exec plugin (kubezt setup writes one).',
+      'The token was rejected (expired, revoked or meant for another cluster): replace it with a fresh one.',
+      'Run "kubectl --context zt-prod get pods" to try it; --request-timeout 5s bounds it.',
+    ]) {
+      expect(redactText(text)).toBe(text);
+    }
+  });
+
   it('hides two secrets that overlap in the text whole, leaving no part of either', () => {
     const out = redactText('id=xxOVERLAP-one-TWO-twoyy', ['OVERLAP-one-TWO', 'one-TWO-two']);
     expect(out).toBe('id=xx[redacted]yy');

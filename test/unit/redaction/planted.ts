@@ -8,13 +8,21 @@
 import fc from 'fast-check';
 import { Document, type Node, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 
-/** fast-check settings: a fixed seed and a time budget in CI; more runs when asked for. */
-export function propertyRuns(defaultRuns: number, defaultTimeMs: number) {
+/**
+ * fast-check settings: a fixed seed and a time budget in CI; KUBEZT_PROPERTY_SEED,
+ * KUBEZT_PROPERTY_RUNS and KUBEZT_PROPERTY_TIME_MS run a property longer or differently. The
+ * test's own timeout is the budget plus `slackMs` (the run in progress, then shrinking).
+ */
+export function propertyRuns(defaultRuns: number, defaultTimeMs: number, slackMs = 60_000) {
   const env = process.env;
+  const timeMs = Number(env.KUBEZT_PROPERTY_TIME_MS ?? defaultTimeMs);
   return {
-    seed: Number(env.KUBEZT_PROPERTY_SEED ?? 42),
-    numRuns: Number(env.KUBEZT_PROPERTY_RUNS ?? defaultRuns),
-    plugins: [fc.interruptAfterTimeLimit(Number(env.KUBEZT_PROPERTY_TIME_MS ?? defaultTimeMs))],
+    settings: {
+      seed: Number(env.KUBEZT_PROPERTY_SEED ?? 42),
+      numRuns: Number(env.KUBEZT_PROPERTY_RUNS ?? defaultRuns),
+      plugins: [fc.interruptAfterTimeLimit(timeMs)],
+    },
+    testTimeoutMs: timeMs + slackMs,
   };
 }
 

@@ -26,6 +26,7 @@ import { clusterSet } from '../kubeconfig/helpers.ts';
 import { type PlantedKubeconfig, plantedShape, plantKubeconfig, propertyRuns, rotated } from './planted.ts';
 
 const PATH = '/home/dev/.kube/config';
+const RUNS = propertyRuns(300, 15_000);
 const CLUSTERS = [
   { name: 'c1', server: 'https://198.51.100.7:6443' },
   { name: 'c2', server: 'https://198.51.100.8:6443' },
@@ -49,35 +50,39 @@ async function leaks(outputs: readonly string[], secrets: readonly string[]): Pr
 }
 
 describe('no planted secret reaches the setup diff', () => {
-  it('in the diff of a new, a changed and a removed users section, and in the preview kubezt setup shows', async () => {
-    await fc.assert(
-      fc.asyncProperty(plantedArb, async (k: PlantedKubeconfig) => {
-        const head = k.text.slice(0, k.text.search(/^users:/m));
-        const rotatedText = rotated(k.text, k.secrets);
-        const plan = planKubeconfig({ clusters: CATALOG, files: [{ path: PATH, bytes: k.text }] });
-        const preview = SetupPreviewSchema.parse({
-          candidates: [],
-          files: plan.writes.map((w) => w.path),
-          diff: planDiff(plan, { context: 100_000 }),
-          changes: [],
-          warnings: [],
-        });
-        const outputs = [
-          unifiedDiff(PATH, null, k.text),
-          unifiedDiff(PATH, k.text, rotatedText),
-          unifiedDiff(PATH, k.text, head),
-          preview.diff,
-          JSON.stringify(preview),
-        ];
-        const changed = k.secrets.map((s) => rotated(s, k.secrets)).filter((s) => rotatedText.includes(s));
-        expect(await leaks(outputs, [...k.secrets, ...k.commented, ...changed])).toEqual([]);
-        // Still a diff to review: every user and context name shows, and each line is there.
-        for (const name of k.contexts) expect(outputs[0]).toContain(`name: ${name}`);
-        expect(outputs[0]?.split('\n').length).toBe(k.text.split('\n').length + 3);
-      }),
-      propertyRuns(300, 15_000),
-    );
-  });
+  it(
+    'in the diff of a new, a changed and a removed users section, and in the preview kubezt setup shows',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(plantedArb, async (k: PlantedKubeconfig) => {
+          const head = k.text.slice(0, k.text.search(/^users:/m));
+          const rotatedText = rotated(k.text, k.secrets);
+          const plan = planKubeconfig({ clusters: CATALOG, files: [{ path: PATH, bytes: k.text }] });
+          const preview = SetupPreviewSchema.parse({
+            candidates: [],
+            files: plan.writes.map((w) => w.path),
+            diff: planDiff(plan, { context: 100_000 }),
+            changes: [],
+            warnings: [],
+          });
+          const outputs = [
+            unifiedDiff(PATH, null, k.text),
+            unifiedDiff(PATH, k.text, rotatedText),
+            unifiedDiff(PATH, k.text, head),
+            preview.diff,
+            JSON.stringify(preview),
+          ];
+          const changed = k.secrets.map((s) => rotated(s, k.secrets)).filter((s) => rotatedText.includes(s));
+          expect(await leaks(outputs, [...k.secrets, ...k.commented, ...changed])).toEqual([]);
+          // Still a diff to review: every user and context name shows, and each line is there.
+          for (const name of k.contexts) expect(outputs[0]).toContain(`name: ${name}`);
+          expect(outputs[0]?.split('\n').length).toBe(k.text.split('\n').length + 3);
+        }),
+        RUNS.settings,
+      );
+    },
+    RUNS.testTimeoutMs,
+  );
 });
 
 function step(s: Partial<StepResult> & Pick<StepResult, 'step' | 'status'>): StepResult {
@@ -120,26 +125,30 @@ function echoingLadder(name: string, secrets: readonly string[]): ProbeResult {
 }
 
 describe('no planted secret reaches a diagnostics report', () => {
-  it('in Markdown, JSON or the app probe results, when the kubeconfig secrets are collected as the CLI and the app do', async () => {
-    await fc.assert(
-      fc.asyncProperty(plantedArb, async (k: PlantedKubeconfig) => {
-        const sources = [{ path: PATH, bytes: k.text }];
-        const merged = quickMergedKubeconfig(sources);
-        const { targets } = merged ? await targetsFromMergedKubeconfig(merged, k.contexts) : { targets: [] };
-        const secrets = [...secretsOf(targets), ...kubeconfigUserSecrets(sources)];
-        const diagnoses = k.contexts.map((c) => diagnose(echoingLadder(c, k.secrets), undefined, { context: c }));
-        const report = buildReport(diagnoses, { platform: 'linux', arch: 'x64', nodeVersion: 'v24' });
-        const ipc = diagnoses.map((d) =>
-          ProbeResultSchema.parse(redactValue(toProbeResult(redactValue(d, secrets), null), secrets)),
-        );
-        const outputs = [
-          renderReportMarkdown(report, { secrets }),
-          renderReportJson(report, { secrets }),
-          JSON.stringify(ipc),
-        ];
-        expect(await leaks(outputs, k.secrets)).toEqual([]);
-      }),
-      propertyRuns(300, 15_000),
-    );
-  });
+  it(
+    'in Markdown, JSON or the app probe results, when the kubeconfig secrets are collected as the CLI and the app do',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(plantedArb, async (k: PlantedKubeconfig) => {
+          const sources = [{ path: PATH, bytes: k.text }];
+          const merged = quickMergedKubeconfig(sources);
+          const { targets } = merged ? await targetsFromMergedKubeconfig(merged, k.contexts) : { targets: [] };
+          const secrets = [...secretsOf(targets), ...kubeconfigUserSecrets(sources)];
+          const diagnoses = k.contexts.map((c) => diagnose(echoingLadder(c, k.secrets), undefined, { context: c }));
+          const report = buildReport(diagnoses, { platform: 'linux', arch: 'x64', nodeVersion: 'v24' });
+          const ipc = diagnoses.map((d) =>
+            ProbeResultSchema.parse(redactValue(toProbeResult(redactValue(d, secrets), null), secrets)),
+          );
+          const outputs = [
+            renderReportMarkdown(report, { secrets }),
+            renderReportJson(report, { secrets }),
+            JSON.stringify(ipc),
+          ];
+          expect(await leaks(outputs, k.secrets)).toEqual([]);
+        }),
+        RUNS.settings,
+      );
+    },
+    RUNS.testTimeoutMs,
+  );
 });

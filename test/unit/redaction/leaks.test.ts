@@ -173,3 +173,17 @@ describe('diagnostics redaction', () => {
     for (const out of rendered(detail, secretsOf([target]))) expect(out).not.toContain(SECRET);
   });
 });
+
+describe('kubeconfig errors', () => {
+  it('name the type of a user field that is not a string, never its value', () => {
+    const bytes = withUser('  user:\n    token: 4815162342108\n');
+    let message = '';
+    try {
+      planKubeconfig({ clusters: [], files: [{ path: 'config', bytes }] });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).not.toContain('4815162342108');
+    expect(message).toContain('users[0].user.token must be a string but is read as a number by kubectl');
+  });
+});

@@ -85,8 +85,8 @@ function chainSection(step: StepResult | undefined): string[] {
  * cluster's ladder with the remedy first. Redacted like the JSON.
  */
 export function renderReportMarkdown(input: DiagnosticsReport, opts: { secrets?: readonly string[] } = {}): string {
-  // Every value first, before table cells escape or join it (a secret with a '|' or a line break
-  // would no longer match), then the whole text for what spans lines.
+  // Every value first, before table cells escape or join it (escaped or joined, a secret with a
+  // '|' or a line break would not match), then the whole text for what spans lines.
   const report = redactValue(input, opts.secrets ?? []);
   const e = report.environment;
   const lines: string[] = ['# kubezt connectivity report', ''];

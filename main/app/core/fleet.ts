@@ -17,6 +17,7 @@ import {
   readMergedKubeconfig,
 } from '../../core/kubeconfig/index.ts';
 import { type ClusterEntry, serverUrl } from '../../core/model/cluster.ts';
+import { kubeconfigUserSecrets } from '../../core/secrets/user-fields.ts';
 import type { Fleet } from '../core-services.ts';
 import type { CoreEnv } from './context.ts';
 
@@ -34,6 +35,8 @@ export interface FleetSnapshot {
   members: FleetMember[];
   /** null when the kubeconfig could not be read (the reason is among the warnings). */
   merged: MergedKubeconfig | null;
+  /** Every credential of every kubeconfig user (core/secrets/user-fields.ts), for redaction. */
+  kubeconfigSecrets: string[];
   paths: string[];
   /** The catalog's folder, against which its relative paths resolve. */
   catalogDir?: string;
@@ -82,17 +85,22 @@ export function inventorySource(inv: Inventory): InventorySource {
   };
 }
 
-/** The merged kubeconfig, or null with a warning when it cannot be read (the list still shows). */
+/**
+ * The merged kubeconfig and its users' credentials, or null with a warning when it cannot be
+ * read (the list still shows).
+ */
 export async function readKubeconfigForFleet(
   paths: readonly string[],
   warnings: string[],
-): Promise<MergedKubeconfig | null> {
+): Promise<{ merged: MergedKubeconfig | null; secrets: string[] }> {
   try {
-    return readMergedKubeconfig(await loadKubeconfig(paths));
+    const set = await loadKubeconfig(paths);
+    const secrets = kubeconfigUserSecrets(set.files.map((f) => ({ path: f.path, bytes: f.bytes })));
+    return { merged: readMergedKubeconfig(set), secrets };
   } catch (e) {
     if (!isUserError(e)) throw e;
     warnings.push(e.message);
-    return null;
+    return { merged: null, secrets: [] };
   }
 }
 
@@ -127,7 +135,7 @@ export async function snapshotFleet(env: CoreEnv, source: InventorySource): Prom
   const warnings = [...source.warnings];
   if (env.ctx.settingsWarning) warnings.unshift(env.ctx.settingsWarning);
   const { paths } = env.kubeconfig();
-  const merged = await readKubeconfigForFleet(paths, warnings);
+  const { merged, secrets: kubeconfigSecrets } = await readKubeconfigForFleet(paths, warnings);
   const template = env.nameTemplate();
   const current = merged?.currentContext || null;
   const members: FleetMember[] = [];
@@ -202,6 +210,7 @@ export async function snapshotFleet(env: CoreEnv, source: InventorySource): Prom
     },
     members,
     merged,
+    kubeconfigSecrets,
     paths,
     ...(catalogPath ? { catalogDir: dirname(catalogPath) } : {}),
   };

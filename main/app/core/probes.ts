@@ -5,7 +5,7 @@
  * the adapter from the core's ladder to the IPC contract's ProbeResult.
  */
 import type { StepName as ContractStepName, ProbeResult, ProbeStep } from '../../../ipc/contract.ts';
-import { redactValue, secretsOf } from '../../core/diagnostics/redact.ts';
+import { redactText, redactValue, secretsOf } from '../../core/diagnostics/redact.ts';
 import { type ClusterDiagnosis, diagnose } from '../../core/diagnostics/verdict.ts';
 import { isUserError, UserError } from '../../core/errors.ts';
 import { closeMatches } from '../../core/kubeconfig/names.ts';
@@ -55,7 +55,7 @@ export async function planProbes(
     if (!members.includes(member)) members.push(member);
   }
   const planned = await Promise.all(members.map((m) => planOne(snapshot, m)));
-  const secrets = secretsOf(planned.flatMap((p) => (p.target ? [p.target] : [])));
+  const secrets = [...secretsOf(planned.flatMap((p) => (p.target ? [p.target] : []))), ...snapshot.kubeconfigSecrets];
   for (const u of snapshot.merged?.users ?? []) if (u.password) secrets.push(u.password);
   const envToken = env.ctx.env.CLOUDFLARE_API_TOKEN?.trim();
   if (envToken) secrets.push(envToken);
@@ -153,7 +153,10 @@ export async function runProbes(
   };
 
   for (const p of plan.planned) {
-    if (p.problem !== undefined) deliver(problemResult(p.member.view.name, p.problem, env.now()));
+    // Redacted before the contract's clipping, which could cut a secret in half.
+    if (p.problem !== undefined) {
+      deliver(problemResult(p.member.view.name, redactText(p.problem, plan.secrets), env.now()));
+    }
   }
   const byTarget = new Map(probed.map((p) => [p.target.name, p]));
   for await (const ladder of streamFleet(
@@ -171,7 +174,7 @@ export async function runProbes(
       ...(p.member.context ? { context: p.member.context.name } : {}),
     });
     diagnoses.set(p.member.view.name, d);
-    deliver(toProbeResult(d, await kubectl));
+    deliver(toProbeResult(redactValue(d, plan.secrets), await kubectl));
   }
   const order = plan.planned.map((p) => p.member.view.name);
   return {

@@ -1,5 +1,6 @@
 import type { Severity } from '../../core/diagnostics/index.ts';
 import { redactText } from '../../core/diagnostics/redact.ts';
+import { redactedJson } from '../../core/secrets/redact.ts';
 import type { WarpStatus } from '../../core/warp/types.ts';
 import { type Command, parseCommandArgs } from '../command.ts';
 import {
@@ -148,7 +149,7 @@ export const checkCommand: Command = {
         summary,
         warnings: fleet.warnings,
       };
-      ctx.stdout.write(`${clean(JSON.stringify(out, null, 2))}\n`);
+      ctx.stdout.write(`${redactedJson(out, plan.secrets)}\n`);
     } else {
       for (const p of plan.problems) ctx.stdout.write(`${clean(`✗ ${p.context.padEnd(width)}  ${p.message}`)}\n`);
       const parts = [`${summary.ok - summary.warnings} ok`];

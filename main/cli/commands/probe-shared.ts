@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { ClusterDiagnosis, Severity, Verdict } from '../../core/diagnostics/index.ts';
 import { UserError } from '../../core/errors.ts';
+import type { KubeconfigSource } from '../../core/kubeconfig/types.ts';
 import type { ClusterEntry } from '../../core/model/cluster.ts';
 import type {
   FleetWarpView,
@@ -64,15 +65,23 @@ export async function planFleet(ctx: CliContext, selection: Selection, kubeconfi
       import('../../core/kubeconfig/contexts.ts'),
       import('../../core/probe/kubeconfig-view.ts'),
     ]);
-  const { secretsOf } = await import('../../core/diagnostics/redact.ts');
+  const [{ secretsOf }, { kubeconfigUserSecrets }] = await Promise.all([
+    import('../../core/diagnostics/redact.ts'),
+    import('../../core/secrets/user-fields.ts'),
+  ]);
   const files = kubeconfigPathsFor(ctx, kubeconfigFlag);
-  const sources = await Promise.all(files.map(async (path) => ({ path, bytes: await readKubeconfigBytes(path) })));
+  let sources: readonly KubeconfigSource[] = await Promise.all(
+    files.map(async (path) => ({ path, bytes: await readKubeconfigBytes(path) })),
+  );
   // An empty file may be kubectl between truncating and rewriting: the engine waits that out.
   let merged: MergedKubeconfigView | null = sources.some((s) => s.bytes === '') ? null : quickMergedKubeconfig(sources);
   if (!merged) {
     // The kubeconfig engine reads what the fast reader would not, and names exactly what is wrong.
     const { loadKubeconfig, readMergedKubeconfig } = await import('../../core/kubeconfig/index.ts');
-    merged = readMergedKubeconfig(await loadKubeconfig(files));
+    const set = await loadKubeconfig(files);
+    merged = readMergedKubeconfig(set);
+    // The bytes the engine read, which may be newer than the first read.
+    sources = set.files.map((f) => ({ path: f.path, bytes: f.bytes }));
   }
   const managed = merged.contexts.filter((c) => c.managed).map((c) => c.name);
   let wanted: string[];
@@ -117,7 +126,9 @@ export async function planFleet(ctx: CliContext, selection: Selection, kubeconfi
       target,
     });
   }
-  const secrets = secretsOf(targets);
+  // Every credential of every user in the files, not only of the contexts probed: a plugin or a
+  // server may echo any of them.
+  const secrets = [...secretsOf(targets), ...kubeconfigUserSecrets(sources)];
   for (const u of merged.users) if (u.password) secrets.push(u.password);
   if (ctx.env.CLOUDFLARE_API_TOKEN?.trim()) secrets.push(ctx.env.CLOUDFLARE_API_TOKEN.trim());
   return { files, currentContext: merged.currentContext, clusters, problems, secrets };

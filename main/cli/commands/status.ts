@@ -1,4 +1,5 @@
 import { redactText } from '../../core/diagnostics/redact.ts';
+import { redactedJson } from '../../core/secrets/redact.ts';
 import type { WarpStatus } from '../../core/warp/types.ts';
 import { type Command, parseCommandArgs } from '../command.ts';
 import { summarize } from './check.ts';
@@ -97,7 +98,7 @@ export const statusCommand: Command = {
         clusters: { ...summary, unhealthyContexts },
         problems: plan.problems,
       };
-      ctx.stdout.write(`${clean(JSON.stringify(out, null, 2))}\n`);
+      ctx.stdout.write(`${redactedJson(out, plan.secrets)}\n`);
     } else {
       const lines: string[] = [];
       const gateway = w?.gatewayOn === true ? ', Gateway filtering on' : w?.gatewayOn === false ? ', Gateway off' : '';

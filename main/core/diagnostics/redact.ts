@@ -1,54 +1,28 @@
 import type { ProbeTarget } from '../probe/types.ts';
+import { secretExecArgs } from '../secrets/exec-args.ts';
 
 /**
- * Reports get pasted into support tickets, so anything credential-shaped is removed before a
- * report is rendered: the exact secrets the caller knows (tokens, keys of the probed contexts),
- * and patterns of secrets it may not know (bearer headers, JWTs, PEM private keys, key=value
- * tokens that a plugin's stderr could carry).
+ * Reports get pasted into support tickets, so everything credential-shaped is removed before a
+ * report, a `--json` answer or an IPC payload leaves kubezt: the exact secrets the caller knows
+ * (the kubeconfig's credentials, see core/secrets/user-fields.ts, and those of the probed
+ * targets) and patterns of secrets it may not know. The redaction itself lives in core/secrets.
  */
-export const REDACTED = '[redacted]';
+export { REDACTED, redactText, redactValue } from '../secrets/redact.ts';
 
-const PATTERNS: RegExp[] = [
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
-  /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
-  /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g,
-  /\b((?:access_|id_|refresh_|api_)?token|password|secret|client-key-data)(["']?\s*[:=]\s*["']?)[^\s"',;&]{4,}/gi,
-];
-
-export function redactText(text: string, secrets: readonly string[] = []): string {
-  let out = text;
-  // Longest first, so a secret containing another is removed whole.
-  for (const s of [...secrets].filter((x) => x.length >= 4).sort((a, b) => b.length - a.length)) {
-    out = out.split(s).join(REDACTED);
-  }
-  out = out.replace(PATTERNS[0] as RegExp, REDACTED);
-  out = out.replace(PATTERNS[1] as RegExp, (_m, scheme: string) => `${scheme} ${REDACTED}`);
-  out = out.replace(PATTERNS[2] as RegExp, REDACTED);
-  out = out.replace(PATTERNS[3] as RegExp, (_m, key: string, sep: string) => `${key}${sep}${REDACTED}`);
-  return out;
-}
-
-/** Deep copy with every string redacted (keys kept). */
-export function redactValue<T>(value: T, secrets: readonly string[] = []): T {
-  if (typeof value === 'string') return redactText(value, secrets) as T;
-  if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets)) as T;
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redactValue(v, secrets);
-    return out as T;
-  }
-  return value;
-}
-
-/** Every secret a set of probe targets carries, for `redactText`. */
+/**
+ * Every secret a set of probe targets carries: tokens, certificates and keys, and every exec
+ * argument (as `secretExecArgs` counts them) and environment value: a plugin may echo them on
+ * stderr, which lands in a step's detail.
+ */
 export function secretsOf(targets: readonly ProbeTarget[]): string[] {
   const out: string[] = [];
   for (const t of targets) {
     const c = t.credentials;
     if (c.kind === 'token') out.push(c.token);
-    if (c.kind === 'clientCertificate') out.push(c.keyPem);
-    if (c.kind === 'exec')
-      for (const e of c.exec.env ?? []) if (/token|secret|key|password/i.test(e.name)) out.push(e.value);
+    if (c.kind === 'clientCertificate') out.push(c.keyPem, c.certPem);
+    if (c.kind !== 'exec') continue;
+    out.push(...secretExecArgs(c.exec.args ?? []));
+    for (const e of c.exec.env ?? []) out.push(e.value);
   }
   return out;
 }

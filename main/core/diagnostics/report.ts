@@ -1,5 +1,5 @@
 import type { KubectlClientInfo, StepResult, WarpState } from '../probe/types.ts';
-import { redactText, redactValue } from './redact.ts';
+import { redactedJson, redactText, redactValue } from '../secrets/redact.ts';
 import type { ClusterDiagnosis, Severity, Verdict } from './verdict.ts';
 
 export interface ReportEnvironment {
@@ -41,7 +41,7 @@ export function buildReport(
 
 /** The report as stable, pretty JSON, with every credential removed. */
 export function renderReportJson(report: DiagnosticsReport, opts: { secrets?: readonly string[] } = {}): string {
-  return `${JSON.stringify(redactValue(report, opts.secrets ?? []), null, 2)}\n`;
+  return `${redactedJson(report, opts.secrets ?? [])}\n`;
 }
 
 const MARK: Record<string, string> = { ok: '✅', warn: '⚠️', fail: '❌', skip: '⏭️' };
@@ -84,7 +84,10 @@ function chainSection(step: StepResult | undefined): string[] {
  * The report a user pastes into a support ticket: environment, one line per cluster, then each
  * cluster's ladder with the remedy first. Redacted like the JSON.
  */
-export function renderReportMarkdown(report: DiagnosticsReport, opts: { secrets?: readonly string[] } = {}): string {
+export function renderReportMarkdown(input: DiagnosticsReport, opts: { secrets?: readonly string[] } = {}): string {
+  // Every value first, before table cells escape or join it (escaped or joined, a secret with a
+  // '|' or a line break would not match), then the whole text for what spans lines.
+  const report = redactValue(input, opts.secrets ?? []);
   const e = report.environment;
   const lines: string[] = ['# kubezt connectivity report', ''];
   lines.push(`Generated ${report.generatedAt}`, '');

@@ -1,11 +1,16 @@
+import { maskKubeconfigLines } from '../secrets/kubeconfig-mask.ts';
 import type { KubeconfigPlan } from './plan.ts';
 
 /**
- * Unified diffs of a plan, for `kubezt setup` (shown before asking) and `--dry-run`. Credentials
- * in changed lines are masked unless asked otherwise: the diff lands in terminals and screenshots.
+ * Unified diffs of a plan, for `kubezt setup` (shown before asking), `--dry-run` and the app's
+ * setup preview. Credentials are masked unless asked otherwise, on every line shown (context lines
+ * too): the diff lands in terminals, screenshots and support tickets. Which bytes are credentials
+ * comes from the parsed YAML of each side (core/secrets/kubeconfig-mask.ts), never from how a line
+ * looks; the lines are compared in clear, so a changed credential still shows as a changed line.
  */
 
-type Op = { kind: ' ' | '-' | '+'; line: string };
+/** `index` is the line's position in the text it is shown from: `before` for ' ' and '-', `after` for '+'. */
+type Op = { kind: ' ' | '-' | '+'; line: string; index: number };
 
 function splitLines(text: string): string[] {
   if (text === '') return [];
@@ -59,27 +64,23 @@ function diffLines(a: string[], b: string[]): Op[] {
     const prevX = vd[offset + prevK] as number;
     const prevY = prevX - prevK;
     while (x > prevX && y > prevY) {
-      middle.push({ kind: ' ', line: A[--x] as string });
+      x--;
+      middle.push({ kind: ' ', line: A[x] as string, index: pre + x });
       y--;
     }
     if (d > 0) {
-      if (x === prevX) middle.push({ kind: '+', line: B[--y] as string });
-      else middle.push({ kind: '-', line: A[--x] as string });
+      if (x === prevX) {
+        y--;
+        middle.push({ kind: '+', line: B[y] as string, index: pre + y });
+      } else {
+        x--;
+        middle.push({ kind: '-', line: A[x] as string, index: pre + x });
+      }
     }
   }
   middle.reverse();
-  return [
-    ...a.slice(0, pre).map((line) => ({ kind: ' ' as const, line })),
-    ...middle,
-    ...a.slice(a.length - suf).map((line) => ({ kind: ' ' as const, line })),
-  ];
-}
-
-const SECRET_LINE =
-  /^(\s*(?:-\s+)?"?(?:token|password|client-key-data|client-certificate-data|id-token|refresh-token|access-token)"?\s*:\s*)(?!$)(.*?)(,?)$/;
-
-function mask(line: string): string {
-  return line.replace(SECRET_LINE, (_m, head: string, _v: string, comma: string) => `${head}<redacted>${comma}`);
+  const same = (from: number) => (line: string, i: number) => ({ kind: ' ' as const, line, index: from + i });
+  return [...a.slice(0, pre).map(same(0)), ...middle, ...a.slice(a.length - suf).map(same(a.length - suf))];
 }
 
 export interface DiffOptions {
@@ -90,8 +91,12 @@ export interface DiffOptions {
 
 export function unifiedDiff(path: string, before: string | null, after: string, options: DiffOptions = {}): string {
   const context = options.context ?? 3;
-  const show = options.redact === false ? (l: string) => l : mask;
-  const ops = diffLines(splitLines(before ?? ''), splitLines(after));
+  const a = splitLines(before ?? '');
+  const b = splitLines(after);
+  const shownA = options.redact === false ? a : maskKubeconfigLines(before ?? '');
+  const shownB = options.redact === false ? b : maskKubeconfigLines(after);
+  const show = (op: Op) => (op.kind === '+' ? shownB : shownA)[op.index] as string;
+  const ops = diffLines(a, b);
   const out: string[] = [`--- ${before === null ? '/dev/null' : path}`, `+++ ${path}`];
   let i = 0;
   while (i < ops.length) {
@@ -121,7 +126,7 @@ export function unifiedDiff(path: string, before: string | null, after: string, 
     const bCount = hunk.filter((o) => o.kind !== '-').length;
     out.push(`@@ -${aCount === 0 ? aLine - 1 : aLine},${aCount} +${bCount === 0 ? bLine - 1 : bLine},${bCount} @@`);
     // Context lines too: the user's own entries around a change hold tokens just as well.
-    for (const op of hunk) out.push(`${op.kind}${show(op.line)}`);
+    for (const op of hunk) out.push(`${op.kind}${show(op)}`);
     i = end;
   }
   return `${out.join('\n')}\n`;

@@ -110,13 +110,15 @@ export function scalarString(node: Scalar): string | null | undefined {
   return undefined;
 }
 
-function describe(node: unknown): string {
+function describe(node: unknown, showValue = true): string {
   if (isMap(node)) return 'a mapping';
   if (isSeq(node)) return 'a list';
   if (isScalar(node)) {
     const v = node.value;
-    if (typeof v === 'boolean') return `read as the boolean ${v} by kubectl (YAML 1.1)`;
-    if (typeof v === 'number' || typeof v === 'bigint') return `read as the number ${String(v)} by kubectl`;
+    if (typeof v === 'boolean') return `read as ${showValue ? `the boolean ${v}` : 'a boolean'} by kubectl (YAML 1.1)`;
+    if (typeof v === 'number' || typeof v === 'bigint') {
+      return showValue ? `read as the number ${String(v)} by kubectl` : 'read as a number by kubectl';
+    }
   }
   return 'not a string';
 }
@@ -136,6 +138,8 @@ function checkShape(doc: Document.Parsed, node: unknown, shape: Shape, path: str
     if (!isScalar(n)) throw fail(`must be a string but is ${describe(n)}`);
     const s = scalarString(n);
     if (s === undefined) {
+      // A user's field may be a credential (a numeric token): name its type, never its value.
+      if (/^users\[\d+\]\.user[.[]/.test(path)) throw fail(`must be a string but is ${describe(n, false)}`, 'quote it');
       throw fail(`must be a string but is ${describe(n)}`, `quote it ("${String(n.source ?? n.value)}")`);
     }
     if (shape === 'bytes' && s !== null && !BASE64.test(s.replace(/[\r\n]/g, ''))) {

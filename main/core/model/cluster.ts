@@ -17,6 +17,14 @@ export interface ExecSpec {
   installHint?: string;
 }
 
+/**
+ * How messages name an exec plugin: the command's basename (`aws`, `kubelogin`). Never its
+ * arguments or environment, which often carry a client secret or a token.
+ */
+export function execPluginName(command: string): string {
+  return command.split(/[\\/]/).filter(Boolean).pop() ?? command;
+}
+
 export type UserSpec =
   /** Point the context at a user that already exists in the kubeconfig; kubezt writes no user. */
   | { kind: 'existing'; name: string }

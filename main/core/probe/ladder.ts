@@ -3,6 +3,7 @@ import type net from 'node:net';
 import { isIP } from 'node:net';
 import type tls from 'node:tls';
 import { createSecureContext } from 'node:tls';
+import { execPluginName } from '../model/cluster.ts';
 import { DeadlineError, withDeadline } from './deadline.ts';
 import { isCloudflareGatewayName } from './gateway.ts';
 import {
@@ -135,7 +136,8 @@ function credentialsRemedy(target: ProbeTarget): string {
     case 'clientCertificate':
       return "The client certificate was rejected (expired, or not signed by this cluster's client CA): get a new one from the cluster's admin.";
     case 'exec':
-      return `The credentials from "${c.exec.command}" were rejected: log in again (run "${[c.exec.command, ...(c.exec.args ?? [])].join(' ')}" by hand) and retry.`;
+      // The plugin by name only: its arguments and environment often hold a client secret.
+      return `The credentials from the exec plugin "${execPluginName(c.exec.command)}" were rejected (expired, or meant for another cluster): sign in again with that tool, then check again.`;
   }
 }
 

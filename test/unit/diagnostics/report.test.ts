@@ -140,7 +140,7 @@ describe('redaction', () => {
           },
         },
       ]),
-    ).toEqual([TOKEN, KEY, 's3cr3t-value']);
+    ).toEqual([TOKEN, KEY, 'CERT', 's3cr3t-value', 'eu']);
   });
 });
 

@@ -35,6 +35,7 @@ const USE_PATH = [
   'main/cli/command.ts',
   'main/cli/kubeconfig-paths.ts',
   'main/core/errors.ts',
+  'main/core/node-builtins.ts',
   'main/core/settings/paths.ts',
   'main/core/kubeconfig/switch.ts',
   'main/core/kubeconfig/apply.ts',

@@ -1,29 +1,25 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'rolldown';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dependenciesOnFirstUse } from '../../../scripts/build-cli.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dependenciesOnFirstUse } from '../../../../scripts/bundle-plugins/dependencies-on-first-use.ts';
+import { bundle, NODE, type TinyProject, tinyProject } from '../../../helpers/tiny-bundle.ts';
 
 // The CLI bundle leaves client-node's undici, socks and hpagent in node_modules until first
 // used (scripts/build-cli.ts). What is handed over must be the real package, loaded then and not
 // before, and the named imports must see it.
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
-const NODE = join(ROOT, 'node_modules', '.bin', 'node');
-// Inside the checkout: the bundle requires the packages from its own place, as out/cli does.
-const dir = join(ROOT, 'out', `first-use-test-${process.pid}`);
+const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 
-beforeAll(() => mkdirSync(dir, { recursive: true }));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let project: TinyProject | undefined;
+afterEach(() => project?.remove());
 
-describe('dependencies loaded on first use', () => {
+describe('dependenciesOnFirstUse', () => {
   it('loads undici at the first read of an export, and gives its real classes and functions', async () => {
-    const entry = join(dir, 'entry.mjs');
-    writeFileSync(
-      entry,
-      `import { Agent, fetch } from 'undici';
+    // Inside the checkout: the bundle requires the packages from its own place, as out/cli does.
+    project = tinyProject(
+      {
+        'entry.mjs': `import { Agent, fetch } from 'undici';
 import * as whole from 'hpagent';
 const { createRequire } = process.getBuiltinModule('node:module');
 const require = createRequire(import.meta.url);
@@ -41,15 +37,12 @@ process.stdout.write(JSON.stringify({
 }));
 await agent.close();
 `,
+      },
+      join(ROOT, 'out'),
     );
-    await build({
-      input: entry,
-      platform: 'node',
-      plugins: [dependenciesOnFirstUse()],
-      write: true,
-      output: { dir: join(dir, 'out'), format: 'esm', entryFileNames: '[name].mjs' },
-    });
-    const { stdout } = await promisify(execFile)(NODE, [join(dir, 'out', 'entry.mjs')]);
+    const out = join(project.dir, 'out');
+    await bundle(join(project.dir, 'entry.mjs'), out, [dependenciesOnFirstUse(['undici', 'socks', 'hpagent'], ROOT)]);
+    const { stdout } = await promisify(execFile)(NODE, [join(out, 'entry.mjs')]);
     expect(JSON.parse(stdout)).toEqual({
       before: { undici: false, hpagent: false },
       after: { undici: true, hpagent: false },

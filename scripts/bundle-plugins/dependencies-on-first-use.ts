@@ -27,15 +27,18 @@ export function dependenciesOnFirstUse(packages: Iterable<string>, resolveFrom: 
     load(id) {
       if (!id.startsWith(prefix)) return null;
       const name = id.slice(prefix.length);
-      // The export names are read from the package at build time, so enumerating the exports
-      // (rolldown's ES module interop does) does not load it.
-      const keys = JSON.stringify(Object.keys(requireAtBuild(name)));
+      // The export names and the __esModule flag are read from the package at build time, so
+      // rolldown's ES module interop, which enumerates the exports and reads the flag from
+      // importers that are not Node-style ES modules, does not load it.
+      const atBuild = requireAtBuild(name);
+      const keys = JSON.stringify(Object.keys(atBuild));
+      const esModule = atBuild.__esModule === undefined ? 'undefined' : JSON.stringify(atBuild.__esModule);
       return [
         'let real;',
         `const load = () => (real ??= require(${JSON.stringify(name)}));`,
         `const keys = ${keys};`,
         'module.exports = new Proxy({}, {',
-        '  get: (_, key) => load()[key],',
+        `  get: (_, key) => (key === '__esModule' ? ${esModule} : load()[key]),`,
         '  has: (_, key) => key in load(),',
         '  ownKeys: () => keys,',
         '  getOwnPropertyDescriptor: (_, key) =>',

@@ -19,8 +19,14 @@ const virtualModule: Plugin = {
   load: (id) => (id === '\0virtual:answer' ? 'export const answer = 42;' : null),
 };
 
+/** A plugin that loads a real file itself, as a transforming plugin might. */
+const loadsNestedB: Plugin = {
+  name: 'loads-b',
+  load: (id) => (id.endsWith(join('nested', 'b.ts')) ? `export const b = 'from the plugin';` : null),
+};
+
 describe('recordInputs', () => {
-  it('records the files under the root that the build loads, and nothing from node_modules or elsewhere', async () => {
+  it('records the files under the root in the build, whichever plugin loaded them, and nothing from node_modules or elsewhere', async () => {
     const elsewhere = tinyProject({ 'shared.ts': `export const shared = 'shared';\n` });
     projects.push(elsewhere);
     const project = tinyProject({
@@ -39,6 +45,7 @@ console.log(answer, dep, shared, b);
     const inputs = new Set<string>();
     await bundle(join(project.dir, 'src', 'entry.ts'), join(project.dir, 'out'), [
       virtualModule,
+      loadsNestedB,
       recordInputs(project.dir, inputs),
     ]);
     expect([...inputs].sort()).toEqual([join('src', 'entry.ts'), join('src', 'nested', 'b.ts')]);

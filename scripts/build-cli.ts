@@ -9,9 +9,12 @@
 // as new as every source file it was built from (listed in out/cli/inputs.json), and the sources
 // otherwise, so an edited checkout never runs stale code.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
-import { build, type Plugin } from 'rolldown';
+import { join } from 'node:path';
+import { build } from 'rolldown';
+import { builtinsWithoutFacades } from './bundle-plugins/builtins-without-facades.ts';
+import { dependenciesOnFirstUse } from './bundle-plugins/dependencies-on-first-use.ts';
+import { recordInputs } from './bundle-plugins/record-inputs.ts';
+import { simulatorFromSource } from './bundle-plugins/simulator-from-source.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'out', 'cli');
@@ -20,8 +23,8 @@ const OUT = join(ROOT, 'out', 'cli');
  * Left to Node at run time:
  * - node builtins;
  * - native addons (the keychain), which cannot be bundled;
- * - the simulator (only `kubezt demo` loads it): it locates its own warp-cli script next to its
- *   source, so it runs from sim/ through type stripping, imported by a path relative to out/cli.
+ * - the simulator (only `kubezt demo` loads it), which runs from sim/ through type stripping
+ *   (scripts/bundle-plugins/simulator-from-source.ts).
  */
 function isExternal(id: string): boolean {
   if (id.startsWith('node:')) return true;
@@ -35,6 +38,7 @@ const USE_PATH = [
   'main/cli/command.ts',
   'main/cli/kubeconfig-paths.ts',
   'main/core/errors.ts',
+  'main/core/node-builtins.ts',
   'main/core/settings/paths.ts',
   'main/core/kubeconfig/switch.ts',
   'main/core/kubeconfig/apply.ts',
@@ -48,116 +52,16 @@ const USE_PATH = [
 ].map((p) => join(ROOT, p));
 
 /**
- * Builtins whose ES module facade is costly: Node builds it by reading every export, and their
- * lazy getters then load whole subsystems at start-up (node:fs's `promises` brings readline
- * and the streams, node:http's `WebSocket` Node's internal undici, node:tls's
- * `rootCertificates` parses the CA store). In the bundle, `import ... from 'node:http'` (ours
- * and our dependencies') becomes the CommonJS object from process.getBuiltinModule, whose
- * getters run only when used.
- */
-// Not node:crypto: given the stand-in, a dependency's request path failed ("r[e] is not a
-// function") in the CLI tests, so it keeps its facade.
-const FACADE_HEAVY = new Set(['fs', 'http', 'https', 'tls', 'util']);
-
-const NAMESPACE_IMPORT = new RegExp(
-  `import\\s*\\*\\s*as\\s+([\\w$]+)\\s+from\\s*(['"])(${[...FACADE_HEAVY].join('|')})\\2`,
-  'g',
-);
-const NODE_SPECIFIER = new RegExp(`(['"])node:(${[...FACADE_HEAVY].join('|')})\\1`, 'g');
-
-function builtinsWithoutFacades(): Plugin {
-  const prefix = '\0kubezt-builtin:';
-  const cjsPrefix = '\0kubezt-builtin-cjs:';
-  return {
-    name: 'kubezt-builtins-without-facades',
-    resolveId(source, _importer, extra) {
-      const name = source.startsWith('node:') ? source.slice(5) : source;
-      if (!FACADE_HEAVY.has(name)) return null;
-      // require() must get the module object itself (`class X extends require('events')`); the
-      // bundle would otherwise turn it into an import of the facade.
-      if (extra.kind === 'require-call') return { id: `${cjsPrefix}${name}`, moduleSideEffects: false };
-      if (extra.kind !== 'import-statement') return null;
-      return { id: `${prefix}${name}`, moduleSideEffects: false };
-    },
-    // rolldown settles `node:`-prefixed builtins before any plugin sees them, so those
-    // specifiers are first rewritten to their bare names, which reach resolveId.
-    // A namespace import becomes a default import: the namespace of the stand-in module has
-    // no getters (crypto.getRandomValues, fs.promises), the default export is the real object.
-    transform(code, id) {
-      if (id.startsWith('\0') || !/\.[cm]?[jt]s$/.test(id)) return null;
-      const rewritten = code
-        .replace(NODE_SPECIFIER, (_all, quote: string, name: string) => `${quote}${name}${quote}`)
-        .replace(
-          NAMESPACE_IMPORT,
-          (_all, local: string, quote: string, name: string) => `import ${local} from ${quote}${name}${quote}`,
-        );
-      return rewritten === code ? null : { code: rewritten, map: null };
-    },
-    load(id) {
-      if (id.startsWith(cjsPrefix)) {
-        return `module.exports = process.getBuiltinModule('node:${id.slice(cjsPrefix.length)}');`;
-      }
-      if (!id.startsWith(prefix)) return null;
-      const name = id.slice(prefix.length);
-      const descriptors = Object.getOwnPropertyDescriptors(process.getBuiltinModule(`node:${name}`));
-      // Data properties only: a getter (fs.promises, crypto.fips...) stays on the default export,
-      // read when used; importing one by name fails the build rather than running it at start.
-      const exported = Object.entries(descriptors)
-        .filter(([k, d]) => 'value' in d && /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default')
-        .map(([k]) => k);
-      return [
-        `const kubeztBuiltin$ = process.getBuiltinModule('node:${name}');`,
-        'export default kubeztBuiltin$;',
-        `export const { ${exported.join(', ')} } = kubeztBuiltin$;`,
-      ].join('\n');
-    },
-  };
-}
-
-/**
  * client-node's dependencies that the probe never calls, loaded from node_modules on first use
  * instead of at start-up. client-node imports undici (its default fetch and dispatchers), socks
  * and hpagent (proxy-url support) at the top of config.js; the probe hands client-node its own
  * HTTP library and opens its own connections, so for a check these are never touched, yet
  * evaluating them (undici alone is half of client-node's chunk, and loads zlib, web streams and
- * diagnostics channels) cost every `kubezt check` about 50 ms of CPU. Each becomes a CommonJS
- * module whose exports are a proxy: the first property read requires the real package, the same
- * code at the same version, so a kubeconfig with a proxy-url still gets the real agents.
+ * diagnostics channels) would cost every `kubezt check` about 50 ms of CPU. A kubeconfig with a
+ * proxy-url still gets the real agents, loaded when client-node first reads them.
  * test/integration/cli-setup/bundle.test.ts checks that a check loads none of them.
  */
-const LOAD_ON_FIRST_USE = new Set(['undici', 'socks', 'hpagent']);
-
-export function dependenciesOnFirstUse(): Plugin {
-  const prefix = '\0kubezt-on-first-use:';
-  return {
-    name: 'kubezt-dependencies-on-first-use',
-    resolveId(source, importer) {
-      if (!LOAD_ON_FIRST_USE.has(source)) return null;
-      // The proxy's own require() of the package stays a run-time require from node_modules.
-      if (importer?.startsWith(prefix)) return { id: source, external: true };
-      return { id: `${prefix}${source}`, moduleSideEffects: false };
-    },
-    load(id) {
-      if (!id.startsWith(prefix)) return null;
-      const name = JSON.stringify(id.slice(prefix.length));
-      // The export names are read from the package at build time, so enumerating the exports
-      // (rolldown's ES module interop does) does not load it.
-      const keys = JSON.stringify(Object.keys(createRequire(join(ROOT, 'package.json'))(id.slice(prefix.length))));
-      return [
-        'let real;',
-        `const load = () => (real ??= require(${name}));`,
-        `const keys = ${keys};`,
-        'module.exports = new Proxy({}, {',
-        '  get: (_, key) => load()[key],',
-        '  has: (_, key) => key in load(),',
-        '  ownKeys: () => keys,',
-        '  getOwnPropertyDescriptor: (_, key) =>',
-        '    keys.includes(key) ? { configurable: true, enumerable: true, get: () => load()[key] } : undefined,',
-        '});',
-      ].join('\n');
-    },
-  };
-}
+const LOAD_ON_FIRST_USE = ['undici', 'socks', 'hpagent'];
 
 export async function buildCli(): Promise<{ inputs: string[] }> {
   rmSync(OUT, { recursive: true, force: true });
@@ -174,23 +78,9 @@ export async function buildCli(): Promise<{ inputs: string[] }> {
     external: (id) => isExternal(id),
     plugins: [
       builtinsWithoutFacades(),
-      dependenciesOnFirstUse(),
-      {
-        name: 'kubezt-simulator-from-source',
-        resolveId(source, importer) {
-          if (!importer || !/(^|\/)sim\//.test(source) || !source.startsWith('.')) return null;
-          const absolute = join(importer, '..', source);
-          if (!relative(ROOT, absolute).startsWith('sim')) return null;
-          return { id: `../../${relative(ROOT, absolute)}`, external: true };
-        },
-      },
-      {
-        name: 'kubezt-record-inputs',
-        load(id) {
-          if (id.startsWith(ROOT) && !id.includes('node_modules')) inputs.add(relative(ROOT, id));
-          return null;
-        },
-      },
+      dependenciesOnFirstUse(LOAD_ON_FIRST_USE, ROOT),
+      simulatorFromSource(ROOT, OUT),
+      recordInputs(ROOT, inputs),
     ],
     write: true,
     output: {

@@ -1,6 +1,6 @@
 // Benchmark: `kubezt check` over N simulated clusters (each API server adds a fixed round trip
-// before its TLS hello and before every response) against what users do today, `kubectl version`
-// once per context, one after another and 16 at a time.
+// before its TLS hello and before every response) against what users do without kubezt,
+// `kubectl version` once per context, one after another and 16 at a time.
 //
 //   node_modules/.bin/node bench/check/fleet-vs-kubectl.ts [--servers 100] [--latency 100] [--runs 3]
 //

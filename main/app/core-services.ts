@@ -1,7 +1,7 @@
 /**
  * What the app's service layer needs from the core (main/core), and what it needs from its host
  * (Electron, or a test harness). Both are interfaces so the service layer stays plain Node and
- * can be driven in tests; the lead implements `CoreServices` with the real core modules.
+ * can be driven in tests; main/app/core/ implements `CoreServices` with the real core modules.
  *
  * CoreServices speaks the IPC contract's data shapes (ipc/contract.ts): the adapter from the
  * core's own types (ClusterEntry, probe ladders, WARP signals) to these shapes lives with that

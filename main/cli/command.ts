@@ -1,11 +1,9 @@
-import type utilTypes from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { UserError } from '../core/errors.ts';
+import { builtin } from '../core/node-builtins.ts';
 import type { ProcessRunner } from '../core/process/runner.ts';
 
-// Not an import: node:util's ES module facade loads streams and readline, which `kubezt use`
-// otherwise never needs (see main/core/kubeconfig/fs-now.ts).
-const { parseArgs } = process.getBuiltinModule('node:util') as typeof utilTypes;
+const { parseArgs } = builtin('node:util');
 
 /** Everything a command may touch, injected so tests run commands in-process with real files. */
 export interface CliContext {

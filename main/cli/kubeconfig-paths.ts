@@ -1,11 +1,10 @@
-import type fsTypes from 'node:fs';
 import { join } from 'node:path';
 import { resolveKubeconfigFiles } from '../core/kubeconfig/io.ts';
+import { builtin } from '../core/node-builtins.ts';
 import { configDirFor } from '../core/settings/paths.ts';
 import type { CliContext } from './command.ts';
 
-// Not an import: see main/core/kubeconfig/fs-now.ts.
-const { readFileSync } = process.getBuiltinModule('node:fs') as typeof fsTypes;
+const { readFileSync } = builtin('node:fs');
 
 /**
  * The kubeconfig files a command works on: --kubeconfig, else the kubeconfigPath setting, else

@@ -1,7 +1,7 @@
-import type fsTypes from 'node:fs';
 import type { Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
+import { builtin } from '../node-builtins.ts';
 import { access, lstat, mkdir, open, readlink, rename, stat, unlink } from './fs-now.ts';
 import { delay, readKubeconfigBytes, uniqueSuffix } from './io.ts';
 import { acquireLock, type HeldLock, readOnlyFolder } from './lock.ts';
@@ -9,7 +9,7 @@ import { spliceProvenWithoutYamlLibrary } from './quick-file.ts';
 import { type KubeconfigPlan, sourcesAfter } from './types.ts';
 
 // Not an import: see fs-now.ts.
-const { constants } = process.getBuiltinModule('node:fs') as typeof fsTypes;
+const { constants } = builtin('node:fs');
 
 export type ApplyStep = 'locked' | 'verified' | 'backup-written' | 'temp-written' | 'renamed';
 

@@ -1,5 +1,5 @@
-import type fsTypes from 'node:fs';
 import type { MakeDirectoryOptions, Stats } from 'node:fs';
+import { builtin } from '../node-builtins.ts';
 
 /**
  * The few node:fs/promises calls the kubeconfig reader and writer make, with the same shapes but
@@ -16,7 +16,7 @@ import type { MakeDirectoryOptions, Stats } from 'node:fs';
  * evaluates every export, including the lazy `promises`, which loads fs/promises, readline and
  * streams (a few ms). The same holds for node:util.
  */
-const fs = process.getBuiltinModule('node:fs') as typeof fsTypes;
+const fs = builtin('node:fs');
 
 /** Runs `f` now; its result or its exception arrives as a promise, as with fs/promises. */
 function now<T>(f: () => T): Promise<T> {

@@ -19,7 +19,6 @@
  * real CPU (about 0.1 s bundled, 1-2 s from sources), so a command that probes nothing never
  * loads it.
  */
-import type httpTypes from 'node:http';
 import http2 from 'node:http2';
 import { isIP, type Socket } from 'node:net';
 import tls from 'node:tls';
@@ -36,12 +35,13 @@ import {
   VersionApi,
   wrapHttpLibrary,
 } from '@kubernetes/client-node';
+import { builtin } from '../node-builtins.ts';
 import { type KubeClient, KubeHttpError, type WireCredentials } from './kube.ts';
 import type { ProbeTarget } from './types.ts';
 
 // Not `import http from 'node:http'`: the ES module facade of node:http reads every export,
 // which loads Node's internal undici for its WebSocket getters.
-const http = process.getBuiltinModule('node:http') as typeof httpTypes;
+const http = builtin('node:http');
 
 /** Where the client's connections come from. */
 export interface KubeApiConnections {

@@ -1,9 +1,8 @@
-import type httpTypes from 'node:http';
-import type httpsTypes from 'node:https';
+import { builtin } from '../node-builtins.ts';
 
 // Through getBuiltinModule: the ES module facade of node:http would load undici anyway.
-const http = process.getBuiltinModule('node:http') as typeof httpTypes;
-const https = process.getBuiltinModule('node:https') as typeof httpsTypes;
+const http = builtin('node:http');
+const https = builtin('node:https');
 
 /**
  * Enough of `fetch` for one small GET (the WARP trace), on node:http/https. The global fetch

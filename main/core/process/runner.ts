@@ -1,7 +1,7 @@
-import type childProcess from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
+import { builtin } from '../node-builtins.ts';
 
 /**
  * Every external command kubezt runs (warp-cli, ip, route, powershell, kubectl) goes through a
@@ -44,7 +44,7 @@ export const nodeProcessRunner: ProcessRunner = {
   run(command, args, options) {
     const started = performance.now();
     // Loaded on first use: commands that run no process (`kubezt use`) skip compiling it.
-    const { spawn } = process.getBuiltinModule('node:child_process') as typeof childProcess;
+    const { spawn } = builtin('node:child_process');
     return new Promise((resolve) => {
       let stdout = '';
       let stderr = '';

@@ -93,6 +93,7 @@ describe('the bundled CLI', () => {
     // Neither a child process nor the thread pool's fs/promises, readline and streams machinery.
     expect(loaded.builtins).not.toContain('NativeModule child_process');
     expect(loaded.builtins).not.toContain('NativeModule fs/promises');
+    expect(loaded.builtins).not.toContain('NativeModule internal/fs/promises');
     expect(loaded.builtins).not.toContain('NativeModule internal/readline/interface');
     expect(readFileSync(config, 'utf8')).toContain('\ncurrent-context: team-ctx-2\n');
   });

@@ -9,7 +9,7 @@ import { delay, readKubeconfigBytes } from './io.ts';
 import { acquireLock, type HeldLock, readOnlyFolder } from './lock.ts';
 import { spliceProvenWithoutYamlLibrary } from './quick-file.ts';
 import { type KubeconfigPlan, type KubeconfigWrite, sourcesAfter } from './types.ts';
-import { type FileOwner, isReadOnlyCode, writeFileAtomically } from './write-file.ts';
+import { type FileOwner, isReadOnlyCode, removeDeadWritersTemps, writeFileAtomically } from './write-file.ts';
 
 // Not an import: see fs-now.ts.
 const { constants } = process.getBuiltinModule('node:fs') as typeof fsTypes;
@@ -74,11 +74,13 @@ export interface ApplyResult {
  * 4. per file: with `backup`, keeps the previous version in kubezt's backups folder; writes a temp
  *    file next to the target (through symlinks), fsyncs it, renames it over the target (in place
  *    for a mount point, see write-file.ts) and fsyncs the folder, keeping the mode (0600 for a new
- *    file) and, when run as root, the owner;
+ *    file) and, when run as root, the owner. Temp files a killed kubezt left beside a target are
+ *    removed first (see removeDeadWritersTemps);
  * 5. keeps the locks a moment longer (holdLockMs), then removes them if they are still its own.
  * Any error removes what it created (lock, temp file, backup). A signal does the same through
  * `cleanup`. A crash (SIGKILL) leaves each file either old or new, never partial, and may leave
- * the lock, exactly as a crashed kubectl does: the lock error says how to clear it.
+ * the lock, exactly as a crashed kubectl does: the lock error says how to clear it, and the next
+ * write removes the temp file.
  * Writing several files is not atomic as a whole: a crash between two renames leaves the first
  * one new and the second one old (each of them whole).
  */
@@ -117,6 +119,7 @@ export async function applyKubeconfigPlan(plan: KubeconfigPlan, options: ApplyOp
     for (let i = 0; i < plan.writes.length; i++) {
       existing.push(await checkWritable(fs, plan.writes[i]?.path ?? '', targets[i] ?? ''));
     }
+    for (const target of targets) removeDeadWritersTemps(fs, target);
     for (const write of plan.writes) await step('verified', write.path);
     for (let i = 0; i < plan.writes.length; i++) {
       const write = plan.writes[i];

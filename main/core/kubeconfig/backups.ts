@@ -62,7 +62,7 @@ function backupFailed(dir: string, e: unknown): UserError {
   const code = errorCode(e) ?? (e as Error)?.message ?? String(e);
   return new UserError(
     'kubeconfig-readonly',
-    `kubezt could not save a backup of the kubeconfig in ${dir} (${code}), so it did not write; make that folder writable and check its disk has room, then try again (nothing was changed).`,
+    `A backup of the kubeconfig could not be saved in ${dir} (${code}), so kubezt did not write; make that folder writable and check its disk has room, then try again (nothing was changed).`,
     { cause: e },
   );
 }

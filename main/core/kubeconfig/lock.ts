@@ -187,11 +187,17 @@ async function holdLock(
  */
 export function writeFailed(what: string, e: unknown): unknown {
   const code = errorCode(e);
-  if (code === 'ENOSPC' || code === 'EDQUOT') {
-    const why = code === 'EDQUOT' ? 'your disk quota is used up' : 'there is no space left on its disk';
+  if (code === 'ENOSPC') {
     return new UserError(
       'kubeconfig-readonly',
-      `kubezt cannot write ${what} because ${why}; free some space and try again (nothing was changed).`,
+      `There is no space left to write ${what}; free some space on its disk and try again (nothing was changed).`,
+      { cause: e },
+    );
+  }
+  if (code === 'EDQUOT') {
+    return new UserError(
+      'kubeconfig-readonly',
+      `Your disk quota is used up, so kubezt cannot write ${what}; free some space and try again (nothing was changed).`,
       { cause: e },
     );
   }
@@ -208,9 +214,9 @@ export function writeFailed(what: string, e: unknown): unknown {
 export function readOnlyFolder(path: string, folder: string, code?: string): UserError {
   const why =
     code === 'EROFS'
-      ? ' because it is on a read-only file system; remount it writable'
+      ? ', because it is on a read-only file system; remount it writable'
       : code === 'EPERM'
-        ? ' because it is marked immutable (EPERM); clear that mark (chattr -i on Linux, chflags nouchg on macOS)'
+        ? `, because it is marked immutable (EPERM); clear that mark (chattr -i ${folder} on Linux, chflags nouchg on macOS)`
         : '; make that folder writable';
   return new UserError(
     'kubeconfig-readonly',

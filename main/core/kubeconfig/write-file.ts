@@ -101,6 +101,38 @@ export async function writeFileAtomically(
   await syncFolder(fs, folder, options.platform);
 }
 
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return errorCode(e) === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temp files a killed kubezt (SIGKILL, power loss) left beside `dest`. Called with the
+ * kubeconfig's lock held, so no live writer of this file can own one; the pid in the name must
+ * also be gone, in case the same file is reached through another path and locked as that.
+ */
+export function removeDeadWritersTemps(fs: FsNow, dest: string): void {
+  const prefix = `.${basename(dest)}.kubezt-`;
+  let names: string[];
+  try {
+    names = fs.sync.readdirSync(dirname(dest));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = /^(\d+)-[0-9a-z]+-[0-9a-z]+\.tmp$/.exec(name.slice(prefix.length))?.[1];
+    if (!pid || Number(pid) === process.pid || isRunning(Number(pid))) continue;
+    try {
+      fs.sync.unlinkSync(join(dirname(dest), name));
+    } catch {}
+  }
+}
+
 function writeError(e: unknown, listedPath: string, folder: string): unknown {
   if (e instanceof UserError) return e;
   const code = errorCode(e);

@@ -75,12 +75,12 @@ describe('a failure after the lock is created removes it', () => {
     [
       'ENOSPC',
       (c: string) =>
-        `kubezt cannot write the lock file ${c}.lock of the kubeconfig ${c} because there is no space left on its disk; free some space and try again (nothing was changed).`,
+        `There is no space left to write the lock file ${c}.lock of the kubeconfig ${c}; free some space on its disk and try again (nothing was changed).`,
     ],
     [
       'EDQUOT',
       (c: string) =>
-        `kubezt cannot write the lock file ${c}.lock of the kubeconfig ${c} because your disk quota is used up; free some space and try again (nothing was changed).`,
+        `Your disk quota is used up, so kubezt cannot write the lock file ${c}.lock of the kubeconfig ${c}; free some space and try again (nothing was changed).`,
     ],
     [
       'EIO',
@@ -108,7 +108,7 @@ describe('a failure after the lock is created removes it', () => {
     const { f, options: o } = options([{ op: 'writeFileSync', path: TEMP, code: 'ENOSPC' }]);
     const e = await rejection(applyKubeconfigPlan(await plan(), o));
     expect(e.message).toBe(
-      `kubezt cannot write the kubeconfig ${config} because there is no space left on its disk; free some space and try again (nothing was changed).`,
+      `There is no space left to write the kubeconfig ${config}; free some space on its disk and try again (nothing was changed).`,
     );
     expect(f.count('openSync', TEMP)).toBe(1);
     await untouched();
@@ -127,7 +127,7 @@ describe('a failure after the lock is created removes it', () => {
     const { options: o } = options([{ op: 'writeFileSync', path: /\.yaml$/, code: 'ENOSPC' }]);
     const e = await rejection(applyKubeconfigPlan(await plan(), o));
     expect(e.message).toBe(
-      `kubezt could not save a backup of the kubeconfig in ${backups} (ENOSPC), so it did not write; make that folder writable and check its disk has room, then try again (nothing was changed).`,
+      `A backup of the kubeconfig could not be saved in ${backups} (ENOSPC), so kubezt did not write; make that folder writable and check its disk has room, then try again (nothing was changed).`,
     );
     await untouched();
   });
@@ -207,7 +207,9 @@ describe('rename refused: Windows retries, a mount point is written in place', (
       { platform: 'linux' },
     );
     const e = await rejection(applyKubeconfigPlan(p, o));
-    expect(e.message).toContain('because there is no space left on its disk');
+    expect(e.message).toBe(
+      `There is no space left to write the kubeconfig ${config}; free some space on its disk and try again (nothing was changed).`,
+    );
     await untouched();
   });
 

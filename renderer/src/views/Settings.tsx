@@ -9,6 +9,7 @@ import type {
 import { useApi } from '../App.tsx';
 import { errorOf } from '../api.ts';
 import { ErrorState, InlineError } from '../components/common.tsx';
+import { BackupsCard } from './SettingsBackups.tsx';
 
 const KUBECONFIG_SOURCE: Record<Environment['kubeconfig']['source'], string> = {
   setting: 'the kubeconfig path in these settings',
@@ -327,6 +328,8 @@ export function SettingsView() {
           </form>
         )}
       </section>
+
+      <BackupsCard />
     </section>
   );
 }

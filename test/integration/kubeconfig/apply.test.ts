@@ -187,6 +187,18 @@ describe('applyKubeconfigPlan', () => {
     expect(await readFile(`${config}.lock`, 'utf8')).toBe('kubectl\n');
   });
 
+  it('under the lock, removes the temp files of kubezt writers that are gone, and nothing else', async () => {
+    const config = join(dir, 'config');
+    await writeFile(config, FOREIGN);
+    // PID 2^22+1 is above Linux's pid_max, so no process has it; the test runner's parent is alive.
+    const dead = '.config.kubezt-4194305-abc123-def456.tmp';
+    const alive = `.config.kubezt-${process.ppid}-abc123-def456.tmp`;
+    const others = ['.config.swp', '.other.kubezt-4194305-abc123-def456.tmp', 'config.kubezt-4194305-a-b.tmp'];
+    for (const name of [dead, alive, ...others]) await writeFile(join(dir, name), 'partial');
+    await applyKubeconfigPlan(await planFor([config]), { lockTimeoutMs: 1000, holdLockMs: 0 });
+    expect((await readdir(dir)).sort()).toEqual(['config', alive, ...others].sort());
+  });
+
   it('refuses with kubeconfig-changed when the file changed after planning, keeping the other writer’s bytes', async () => {
     const config = join(dir, 'config');
     await writeFile(config, FOREIGN);

@@ -10,6 +10,14 @@ import module from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+// From the start, SIGINT, SIGTERM and SIGHUP end the process with 128 + the signal's
+// number; the CLI's own handler (main/cli/signals.ts) takes over before any command runs.
+const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+function launcherSignalListener(signal) {
+  process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 0));
+}
+for (const signal of Object.keys(SIGNAL_NUMBERS)) process.on(signal, launcherSignalListener);
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const nodeMajor = Number(process.versions.node.split('.')[0]);
 
@@ -59,4 +67,4 @@ if (from === 'bundle' && !bundle) {
 }
 const entry = bundle ?? join(root, 'main', 'cli', 'index.ts');
 const { runFromProcess } = await import(pathToFileURL(entry).href);
-await runFromProcess();
+await runFromProcess({ launcherSignalListener });

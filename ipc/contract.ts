@@ -306,6 +306,26 @@ export const EnvironmentSchema = z.object({
 });
 export type Environment = z.infer<typeof EnvironmentSchema>;
 
+/** One of kubezt's own kubeconfig backups (see main/core/kubeconfig/backups.ts), for Settings. */
+export const BackupViewSchema = z.object({
+  /** What `kubezt restore ID` takes. */
+  id: z.string().regex(/^\d{8}-\d{6}-\d{3}(?:-\d{1,4})?$/),
+  time: isoTime,
+  /** The kubeconfig it is a copy of. */
+  path: filePath,
+  /** What the write that followed it did ("setup: added zt-prod-us"). */
+  what: shortText,
+});
+export type BackupView = z.infer<typeof BackupViewSchema>;
+
+export const BackupListSchema = z.object({
+  /** Where they are kept; null when this host keeps none. */
+  folder: filePath.nullable(),
+  /** Newest first. */
+  backups: z.array(BackupViewSchema).max(100),
+});
+export type BackupList = z.infer<typeof BackupListSchema>;
+
 export const ViewNameSchema = z.enum(['clusters', 'setup', 'diagnostics', 'settings']);
 export type ViewName = z.infer<typeof ViewNameSchema>;
 
@@ -356,6 +376,8 @@ export const requests = {
     response: z.object({ opened: z.boolean() }),
   },
   getEnvironment: { request: none, response: EnvironmentSchema },
+  /** kubezt's kubeconfig backups, newest first (read-only: restoring is `kubezt restore ID`). */
+  listBackups: { request: none, response: BackupListSchema },
 } as const;
 
 export type RequestName = keyof typeof requests;
@@ -494,6 +516,7 @@ export interface KubeztApi {
   chooseCatalogFile(): Promise<ResponseOf<'chooseCatalogFile'>>;
   openExternal(request: { url: string }): Promise<ResponseOf<'openExternal'>>;
   getEnvironment(): Promise<Environment>;
+  listBackups(): Promise<BackupList>;
 
   onWarpState(listener: (state: WarpState) => void): Unsubscribe;
   onProbeResult(listener: (event: ProbeResultEvent) => void): Unsubscribe;

@@ -8,6 +8,7 @@
  * implementation, so that what crosses the bridge is decided in exactly one place.
  */
 import type {
+  BackupList,
   ClusterList,
   DiagnosticsReport,
   DiscoveryProgress,
@@ -72,6 +73,8 @@ export interface CoreServices {
   kubeconfigInfo(): Promise<Environment['kubeconfig']>;
   /** The kubectl on PATH and its client version, for the skew column and Settings. */
   kubectlInfo(): Promise<Environment['kubectl']>;
+  /** kubezt's kubeconfig backups, newest first. A core without a settings folder has none to list. */
+  listBackups?(): Promise<BackupList>;
 }
 
 /** What the login shell gave us (see login-shell.ts), reported in Settings. */

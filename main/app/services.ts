@@ -329,6 +329,7 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
         platform: host.platform,
       };
     },
+    listBackups: async () => (core.listBackups ? core.listBackups() : { folder: null, backups: [] }),
   };
 
   async function handle(name: string, payload: unknown): Promise<Envelope<unknown>> {

@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import { UserError } from '../core/errors.ts';
+import type { WriteCleanup } from '../core/kubeconfig/cleanup.ts';
 import { builtin } from '../core/node-builtins.ts';
 import type { ProcessRunner } from '../core/process/runner.ts';
 
@@ -17,8 +18,14 @@ export interface CliContext {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
   runner: ProcessRunner;
   now: () => Date;
-  /** Resolves when the user asks to stop (Ctrl-C); long-running commands await it. */
+  /**
+   * Resolves when the user asks to stop (Ctrl-C); long-running commands await it. Reading it tells
+   * the CLI that the command handles the first signal itself (main/cli/signals.ts); a command
+   * that never reads it is ended by the signal.
+   */
   interrupted: Promise<void>;
+  /** Where kubeconfig writes register their locks and temp files for the signal handler. */
+  cleanup?: WriteCleanup;
 }
 
 export interface Command {

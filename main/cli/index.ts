@@ -4,6 +4,7 @@ import { isUserError } from '../core/errors.ts';
 import { nodeProcessRunner } from '../core/process/runner.ts';
 import type { CliContext, CommandEntry } from './command.ts';
 import { commands } from './commands/index.ts';
+import { installSignalGuard, SIGNAL_NUMBERS, type SignalGuard } from './signals.ts';
 
 export const VERSION: string = pkg.version;
 
@@ -59,11 +60,7 @@ export async function run(args: string[], ctx: CliContext, list: readonly Comman
   }
 }
 
-export function processContext(): CliContext {
-  const interrupted = new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+export function processContext(guard: SignalGuard = installSignalGuard()): CliContext {
   return {
     argv0: 'kubezt',
     env: process.env,
@@ -82,12 +79,27 @@ export function processContext(): CliContext {
     },
     runner: nodeProcessRunner,
     now: () => new Date(),
-    interrupted,
+    get interrupted() {
+      guard.claim();
+      return guard.interrupted;
+    },
+    cleanup: guard.cleanup,
   };
 }
 
-export async function runFromProcess(): Promise<void> {
-  const code = await run(process.argv.slice(2), processContext());
+export interface RunFromProcessOptions {
+  /**
+   * The launcher's own signal listener (bin/kubezt.js), taken off once the guard is in place, so
+   * a signal at any moment, even while the CLI loads, finds a handler.
+   */
+  launcherSignalListener?: () => void;
+}
+
+export async function runFromProcess(options: RunFromProcessOptions = {}): Promise<void> {
+  const guard = installSignalGuard();
+  const early = options.launcherSignalListener;
+  if (early) for (const signal of Object.keys(SIGNAL_NUMBERS)) process.removeListener(signal, early);
+  const code = await run(process.argv.slice(2), processContext(guard));
   process.exitCode = code;
   // Open handles (a lingering keep-alive socket) must not keep a finished command alive.
   process.stdout.write('', () => process.exit(code));

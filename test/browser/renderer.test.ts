@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_NAMES, REQUEST_NAMES, subscriptionMethod, type WarpState } from '../../ipc/contract.ts';
+import { backupList } from '../../main/app/core/index.ts';
 import type { CoreServices } from '../../main/app/core-services.ts';
 import { createAppServices } from '../../main/app/services.ts';
 import { UserError } from '../../main/core/errors.ts';
@@ -73,6 +74,7 @@ function freshInstall(name: string, overrides: Partial<CoreServices> = {}) {
     loginStatus: async () => ({ loggedIn: false, accountId: null, source: null }),
     kubeconfigInfo: async () => ({ paths: [kubeconfig], source: 'default', writeTarget: kubeconfig }),
     kubectlInfo: async () => ({ path: '/usr/bin/kubectl', version: kubectlVersion }),
+    listBackups: () => backupList(configDir),
     ...overrides,
   });
   const { host, record } = recordingHost();

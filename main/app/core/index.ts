@@ -6,7 +6,7 @@
  */
 import { access, constants } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
-import type { DiagnosticsReport, Environment, ReportFormat } from '../../../ipc/contract.ts';
+import type { BackupList, DiagnosticsReport, Environment, ReportFormat } from '../../../ipc/contract.ts';
 import { reportEnvironment } from '../../core/diagnostics/environment.ts';
 import {
   buildReport,
@@ -126,9 +126,20 @@ export function createRealCore(ctx: RealCoreContext): RealCore {
 
     kubeconfigInfo: async () => env.kubeconfig(),
     kubectlInfo: () => kubectlInfo(env),
+    listBackups: async () => backupList(ctx.configDir),
 
     close: () => warp.close(),
   };
+}
+
+/** The backups in the settings folder, as Settings lists them (what the IPC contract carries). */
+export async function backupList(configDir: string): Promise<BackupList> {
+  const { backupDirFor, listBackups } = await import('../../core/kubeconfig/backups.ts');
+  const folder = backupDirFor(configDir);
+  const backups = listBackups(folder)
+    .slice(0, 100)
+    .map(({ id, time, path, what }) => ({ id, time, path, what }));
+  return { folder, backups };
 }
 
 async function kubectlInfo(env: CoreEnv): Promise<Environment['kubectl']> {

@@ -24,6 +24,7 @@ import { DISCOVERY_STEP_LABEL } from '../../core/inventory/format.ts';
 import { type Inventory, loadInventory, resolveUserPath } from '../../core/inventory/load.ts';
 import {
   applyNameTemplate,
+  backupDirFor,
   describeChanges,
   type KubeconfigChange,
   type KubeconfigPlan,
@@ -405,6 +406,7 @@ export async function applySetup(env: CoreEnv, input: SetupInput, onProgress: Pr
     clusters: prepared.write,
     nameTemplate: prepared.template,
     keep: prepared.keep,
+    backupDir: backupDirFor(env.ctx.configDir),
   });
   // The dashboard lists the catalog the wizard used from now on.
   const chosen = input.sources.catalogPath;

@@ -59,4 +59,9 @@ export const commands: readonly CommandEntry[] = [
     summary: 'run the simulated Cloudflare account, API servers and WARP on loopback',
     load: async () => (await import('./demo.ts')).demoCommand,
   },
+  {
+    name: 'restore',
+    summary: 'put back a kubeconfig backup kubezt kept (--list lists them)',
+    load: async () => (await import('./restore.ts')).restoreCommand,
+  },
 ];

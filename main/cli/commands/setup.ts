@@ -12,7 +12,8 @@ Writes a context, cluster (and user, when the catalog gives credentials) for eve
 kubezt knows (Cloudflare discovery and the team catalog) into your kubeconfig, named
 zt-<cluster> (the contextNameTemplate setting changes that). Entries kubezt wrote before and
 whose cluster is gone are removed; entries kubezt did not write are never touched. Writing takes
-kubectl's lock, is atomic and keeps a .bak of each file it changes. A second run changes nothing.
+kubectl's lock and is atomic; kubezt first keeps a backup of each file it changes in its settings
+folder ("kubezt restore --list"). A second run changes nothing.
 
 On a terminal it shows the exact diff and asks before writing.
 
@@ -56,9 +57,8 @@ export const setupCommand: Command = {
 
     const ws = await cliWorkspace(ctx);
     const { loadInventory, requireSomeSource } = await import('../../core/inventory/index.ts');
-    const { loadKubeconfig, readMergedKubeconfig, setupKubeconfig, planDiff, applyNameTemplate } = await import(
-      '../../core/kubeconfig/index.ts'
-    );
+    const { loadKubeconfig, readMergedKubeconfig, setupKubeconfig, planDiff, applyNameTemplate, backupDirFor } =
+      await import('../../core/kubeconfig/index.ts');
     // Fresh from Cloudflare when it answers; the last known list when it does not.
     const inventory = await loadInventory(ws, { refresh: true });
     requireSomeSource(inventory);
@@ -86,6 +86,8 @@ export const setupCommand: Command = {
       clusters,
       nameTemplate: template,
       dryRun,
+      backupDir: backupDirFor(ws.configDir),
+      ...(ctx.cleanup ? { cleanup: ctx.cleanup } : {}),
       confirm: async (plan) => {
         if (values.yes) return true;
         if (!interactive) {
@@ -134,7 +136,9 @@ export const setupCommand: Command = {
       return 0;
     }
     ctx.stdout.write(summary(ctx, plan, false));
-    for (const b of result.backups) ctx.stdout.write(`Previous version kept in ${displayPath(ctx, b)}.\n`);
+    for (const id of result.backupIds) {
+      ctx.stdout.write(`Backup of the previous version: ${id} ("kubezt restore ${id}" puts it back).\n`);
+    }
     return 0;
   },
 };

@@ -25,7 +25,11 @@ export const useCommand: Command = {
       return 2;
     }
     const paths = kubeconfigPathsFor(ctx, values.kubeconfig);
-    const r = await switchKubeconfigContext({ paths, name: positionals[0] as string });
+    const r = await switchKubeconfigContext({
+      paths,
+      name: positionals[0] as string,
+      ...(ctx.cleanup ? { cleanup: ctx.cleanup } : {}),
+    });
     ctx.stdout.write(
       r.changed
         ? `Switched to context "${r.context}" in ${displayPath(ctx, r.file)}.\n`

@@ -1,6 +1,7 @@
 import { isUserError } from '../errors.ts';
 import type { ClusterEntry } from '../model/cluster.ts';
-import { applyKubeconfigPlan } from './apply.ts';
+import { type ApplyOptions, applyKubeconfigPlan } from './apply.ts';
+import type { WriteCleanup } from './cleanup.ts';
 import { loadKubeconfig } from './files.ts';
 import { type KubeconfigChange, type KubeconfigPlan, planKubeconfig } from './plan.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS, switchKubeconfigContext } from './switch.ts';
@@ -19,6 +20,14 @@ export {
   applyKubeconfigPlan,
   kubectlRaceHoldMs,
 } from './apply.ts';
+export {
+  BACKUPS_KEPT,
+  type BackupEntry,
+  type BackupRecord,
+  backupDirFor,
+  listBackups,
+} from './backups.ts';
+export { createWriteCleanup, noWriteCleanup, type WriteCleanup } from './cleanup.ts';
 export { type ContextRef, resolveContextIn } from './contexts.ts';
 export { type DiffOptions, planDiff, unifiedDiff } from './diff.ts';
 export {
@@ -74,13 +83,20 @@ export interface SetupKubeconfigInput {
   /** Plans made again after another program changed a file under us. Default 3. */
   attempts?: number;
   now?: () => number;
+  /** kubezt's backups folder (backupDirFor(configDir)): each file is backed up before it is written. */
+  backupDir?: string;
+  /** Receives the write's locks and temp files while they exist (see cleanup.ts). */
+  cleanup?: WriteCleanup;
 }
 
 export interface SetupKubeconfigResult {
   plan: KubeconfigPlan;
   /** True when the plan's writes are on disk (also true for an empty plan). */
   applied: boolean;
+  /** kubezt's backup copies of the files as they were (see backups.ts). */
   backups: string[];
+  /** Their ids, for `kubezt restore ID`. */
+  backupIds: string[];
 }
 
 async function retryOnChange<T>(attempts: number, run: () => Promise<T>): Promise<T> {
@@ -104,17 +120,34 @@ export async function setupKubeconfig(input: SetupKubeconfigInput): Promise<Setu
       ...(input.keep ? { keep: input.keep } : {}),
     };
     const plan = planKubeconfig(planInput);
-    if (plan.writes.length === 0) return { plan, applied: true, backups: [] };
-    if (input.dryRun) return { plan, applied: false, backups: [] };
-    if (input.confirm && !(await input.confirm(plan))) return { plan, applied: false, backups: [] };
-    const result = await applyKubeconfigPlan(plan, applyOptions(input));
-    return { plan, applied: true, backups: result.backups };
+    const none = { plan, backups: [], backupIds: [] };
+    if (plan.writes.length === 0) return { ...none, applied: true };
+    if (input.dryRun) return { ...none, applied: false };
+    if (input.confirm && !(await input.confirm(plan))) return { ...none, applied: false };
+    const result = await applyKubeconfigPlan(plan, applyOptions(input, plan));
+    return { plan, applied: true, backups: result.backups, backupIds: result.backupIds };
   });
 }
 
-function applyOptions(input: { lockTimeoutMs?: number; now?: () => number }) {
-  const lockTimeoutMs = input.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
-  return input.now ? { lockTimeoutMs, now: input.now } : { lockTimeoutMs };
+function applyOptions(input: SetupKubeconfigInput, plan: KubeconfigPlan): ApplyOptions {
+  return {
+    lockTimeoutMs: input.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+    ...(input.now ? { now: input.now } : {}),
+    ...(input.cleanup ? { cleanup: input.cleanup } : {}),
+    ...(input.backupDir ? { backup: { dir: input.backupDir, what: `setup: ${backupSummary(plan)}` } } : {}),
+  };
+}
+
+/** "added zt-prod-us, zt-staging; removed zt-old", for the backup list. */
+function backupSummary(plan: KubeconfigPlan): string {
+  const parts: string[] = [];
+  for (const kind of ['added', 'updated', 'removed'] as const) {
+    const names = plan.changes.filter((c) => c.kind === kind).map((c) => c.context);
+    if (names.length === 0) continue;
+    const shown = names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
+    parts.push(`${kind} ${shown}`);
+  }
+  return parts.length > 0 ? parts.join('; ') : 'rewrote entries';
 }
 
 /**

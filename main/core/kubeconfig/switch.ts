@@ -1,5 +1,6 @@
 import { isUserError } from '../errors.ts';
 import { applyKubeconfigPlan } from './apply.ts';
+import type { WriteCleanup } from './cleanup.ts';
 import { pathExists, readKubeconfigBytes } from './io.ts';
 import { lockPathFor } from './lock.ts';
 import { planSwitchWithoutYamlLibrary } from './quick-file.ts';
@@ -22,6 +23,8 @@ export interface SwitchKubeconfigContextInput {
   /** Plans made again after another program changed a file under us. Default 3. */
   attempts?: number;
   now?: () => number;
+  /** Receives the write's lock and temp file while they exist (see cleanup.ts). */
+  cleanup?: WriteCleanup;
 }
 
 export interface SwitchKubeconfigContextResult {
@@ -66,7 +69,13 @@ export async function switchKubeconfigContext(
       const lockTimeoutMs = input.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
       // No lingering lock (see ApplyOptions.holdLockMs): a kubectl racing a context switch can at
       // worst switch it back, which its user sees at once; `use` stays as quick as kubectl's.
-      await applyKubeconfigPlan(plan, { lockTimeoutMs, holdLockMs: 0, ...(input.now ? { now: input.now } : {}) });
+      // No backup either: only current-context changes, and the previous one is in the output.
+      await applyKubeconfigPlan(plan, {
+        lockTimeoutMs,
+        holdLockMs: 0,
+        ...(input.now ? { now: input.now } : {}),
+        ...(input.cleanup ? { cleanup: input.cleanup } : {}),
+      });
       return {
         context: plan.currentContext?.to ?? input.name,
         previous: plan.currentContext?.from ?? '',

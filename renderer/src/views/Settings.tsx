@@ -11,6 +11,7 @@ import { errorOf, useApi } from '../api.ts';
 import { ErrorState, InlineError } from '../components/common.tsx';
 import { CheckField, Field, PathInput, TextField } from '../components/form.tsx';
 import { type Async, loaded, useAsync } from '../useAsync.ts';
+import { BackupsCard } from './SettingsBackups.tsx';
 
 const KUBECONFIG_SOURCE: Record<Environment['kubeconfig']['source'], string> = {
   setting: 'the kubeconfig path in these settings',
@@ -102,6 +103,8 @@ export function SettingsView() {
           />
         )}
       </section>
+
+      <BackupsCard />
     </section>
   );
 }

@@ -270,7 +270,7 @@ describe('the app on the real core, against the simulator', () => {
     for (const name of ['prod-us', 'prod-eu', 'staging']) {
       await page.getByText(`added context zt-${name}`).waitFor();
     }
-    await page.getByText(`${world.sim.kubeconfigPath}.bak`, { exact: false }).waitFor();
+    await page.getByText(`previous version kept as ${world.sim.configDir}/backups/`, { exact: false }).waitFor();
     await snapshot();
     await expectAccessibleScreens(page, 'setup-done');
 

@@ -5,7 +5,7 @@
  * unticked clusters keep their entries, and stale ones are removed only after a complete read.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SetupInput } from '../../../ipc/contract.ts';
@@ -71,8 +71,12 @@ describe('previewSetup and applySetup', () => {
       'zt-dev',
     ]);
     expect(result.files).toEqual([w.sim.kubeconfigPath]);
-    expect(result.backups).toEqual([`${w.sim.kubeconfigPath}.bak`]);
-    expect(readFileSync(`${w.sim.kubeconfigPath}.bak`, 'utf8')).toBe(before);
+    // kubezt's own backup, in its settings folder, 0600; nothing beside the kubeconfig.
+    expect(result.backups).toHaveLength(1);
+    expect(result.backups[0]).toMatch(new RegExp(`^${w.sim.configDir}/backups/\\d{8}-\\d{6}-\\d{3}\\.yaml$`));
+    expect(readFileSync(result.backups[0] as string, 'utf8')).toBe(before);
+    expect(statSync(result.backups[0] as string).mode & 0o777).toBe(0o600);
+    expect(existsSync(`${w.sim.kubeconfigPath}.bak`)).toBe(false);
     expect(w.kubeconfig().startsWith(before.split('\n')[0] as string)).toBe(true);
 
     const contexts = (await kubectl(w, 'config', 'get-contexts', '-o', 'name')).trim().split('\n').sort();

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -57,7 +57,10 @@ describe('kubezt setup and use against the simulator', () => {
       expect(at, `line kept: ${line}`).toBeGreaterThanOrEqual(0);
       at++;
     }
-    expect(readFileSync(`${sim.kubeconfigPath}.bak`, 'utf8')).toBe(original);
+    // The previous version is kubezt's own backup in its settings folder, never a .bak beside it.
+    const id = /^Backup of the previous version: (\S+) \("kubezt restore \1" puts it back\)\.$/m.exec(r.stdout)?.[1];
+    expect(readFileSync(join(sim.configDir, 'backups', `${id}.yaml`), 'utf8')).toBe(original);
+    expect(existsSync(`${sim.kubeconfigPath}.bak`)).toBe(false);
 
     const again = await runCli(['setup', '--yes'], { env });
     expect(again.code).toBe(0);

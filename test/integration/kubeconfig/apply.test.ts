@@ -61,22 +61,19 @@ async function planFor(paths: string[], clusters = clusterSet('standard')) {
 }
 
 describe('applyKubeconfigPlan', () => {
-  it('writes the planned bytes, keeps the mode and one .bak, and leaves no lock or temp file', async () => {
+  it('writes the planned bytes, keeps the mode, and leaves no lock, temp file or .bak beside it', async () => {
     const config = join(dir, 'config');
     await writeFile(config, FOREIGN, { mode: 0o640 });
     await chmod(config, 0o640);
     const plan = await planFor([config]);
     const result = await applyKubeconfigPlan(plan, { lockTimeoutMs: 1000 });
-    expect(result).toEqual({ written: [config], backups: [`${config}.bak`] });
+    expect(result).toEqual({ written: [config], backups: [], backupIds: [] });
     expect(await readFile(config, 'utf8')).toBe(plan.writes[0]?.after);
-    expect(await readFile(`${config}.bak`, 'utf8')).toBe(FOREIGN);
     expect((await stat(config)).mode & 0o777).toBe(0o640);
-    expect((await stat(`${config}.bak`)).mode & 0o777).toBe(0o640);
-    expect((await readdir(dir)).sort()).toEqual(['config', 'config.bak']);
-    // A second setup changes nothing, so the .bak still holds the version before the first.
+    expect((await readdir(dir)).sort()).toEqual(['config']);
     const again = await setupKubeconfig({ paths: [config], clusters: clusterSet('standard') });
     expect(again.plan.writes).toEqual([]);
-    expect(await readFile(`${config}.bak`, 'utf8')).toBe(FOREIGN);
+    expect((await readdir(dir)).sort()).toEqual(['config']);
   });
 
   it('creates a missing kubeconfig (and its folder) with mode 0600', async () => {
@@ -107,8 +104,8 @@ describe('applyKubeconfigPlan', () => {
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
     expect(await readlink(link)).toBe(target);
     expect(await readFile(target, 'utf8')).toBe(plan.writes[0]?.after);
-    expect(await readFile(`${target}.bak`, 'utf8')).toBe(FOREIGN);
     expect((await readdir(dir)).sort()).toEqual(['config', 'dotfiles']);
+    expect(await readdir(realDir)).toEqual(['kubeconfig']);
   });
 
   it('refuses a read-only file with a clear error and changes nothing', async () => {
@@ -151,14 +148,23 @@ describe('applyKubeconfigPlan', () => {
     expect(await readFile(config, 'utf8')).toBe(FOREIGN);
   });
 
-  it('says when a lock was left by a kubezt process that is gone', async () => {
+  it('says at once, without waiting, when a lock was left by a kubezt process that is gone, and keeps it', async () => {
     const config = join(dir, 'config');
     await writeFile(config, FOREIGN);
     const { hostname } = await import('node:os');
     // PID 2^22+1 is above Linux's pid_max, so no process has it.
-    await writeFile(`${config}.lock`, `kubezt pid 4194305 host ${hostname()}\n`);
-    const e = await rejection(setupKubeconfig({ paths: [config], clusters: clusterSet('one'), lockTimeoutMs: 50 }));
-    expect(e.message).toContain('(it was left by kubezt process 4194305, which is no longer running)');
+    const stale = `kubezt pid 4194305 host ${hostname()}\n`;
+    await writeFile(`${config}.lock`, stale);
+    // The clock never moves: only a refusal without waiting for the bound can end this.
+    const e = await rejection(
+      setupKubeconfig({ paths: [config], clusters: clusterSet('one'), lockTimeoutMs: 60_000, now: () => 0 }),
+    );
+    expect(e.code).toBe('kubeconfig-locked');
+    expect(e.message).toBe(
+      `The kubeconfig ${config} is locked by ${config}.lock, left by kubezt process 4194305, which was stopped in the middle of a write and is no longer running; if no kubectl or kubezt is writing ${config} now, delete ${config}.lock and try again (kubezt changed nothing).`,
+    );
+    expect(await readFile(`${config}.lock`, 'utf8')).toBe(stale);
+    expect(await readFile(config, 'utf8')).toBe(FOREIGN);
   });
 
   it('takes the lock once its holder releases it', async () => {
@@ -179,6 +185,18 @@ describe('applyKubeconfigPlan', () => {
     await writeFile(`${config}.lock`, 'kubectl\n');
     await mine.release();
     expect(await readFile(`${config}.lock`, 'utf8')).toBe('kubectl\n');
+  });
+
+  it('under the lock, removes the temp files of kubezt writers that are gone, and nothing else', async () => {
+    const config = join(dir, 'config');
+    await writeFile(config, FOREIGN);
+    // PID 2^22+1 is above Linux's pid_max, so no process has it; the test runner's parent is alive.
+    const dead = '.config.kubezt-4194305-abc123-def456.tmp';
+    const alive = `.config.kubezt-${process.ppid}-abc123-def456.tmp`;
+    const others = ['.config.swp', '.other.kubezt-4194305-abc123-def456.tmp', 'config.kubezt-4194305-a-b.tmp'];
+    for (const name of [dead, alive, ...others]) await writeFile(join(dir, name), 'partial');
+    await applyKubeconfigPlan(await planFor([config]), { lockTimeoutMs: 1000, holdLockMs: 0 });
+    expect((await readdir(dir)).sort()).toEqual(['config', alive, ...others].sort());
   });
 
   it('refuses with kubeconfig-changed when the file changed after planning, keeping the other writer’s bytes', async () => {

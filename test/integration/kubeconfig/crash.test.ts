@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseKubeconfigSet, planKubeconfig } from '../../../main/core/kubeconfig/index.ts';
+import { listBackups, parseKubeconfigSet, planKubeconfig } from '../../../main/core/kubeconfig/index.ts';
 import { clusterSet } from '../../unit/kubeconfig/helpers.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -38,18 +38,23 @@ function versions(): string[] {
 }
 
 let dir: string;
+let backups: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kubezt-crash-'));
+  backups = await mkdtemp(join(tmpdir(), 'kubezt-crash-backups-'));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
+  await rm(backups, { recursive: true, force: true });
 });
 
 function startWriter(
   config: string,
   killAt?: string,
 ): { child: ChildProcess; steps: string[]; exited: Promise<NodeJS.Signals | null> } {
-  const child = spawn(NODE, [CHILD, config, ...(killAt ? [killAt] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(NODE, [CHILD, config, backups, ...(killAt ? [killAt] : [])], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const steps: string[] = [];
   let err = '';
   child.stderr?.on('data', (d) => {
@@ -73,18 +78,28 @@ function startWriter(
   return { child, steps, exited };
 }
 
-/** After a kill: the file and its .bak are whole versions; only the dead writer's lock and temp file may remain. */
+/**
+ * After a kill: the file and every backup copy are whole versions; only the dead writer's lock and
+ * temp file may remain beside the kubeconfig, which gets no .bak.
+ */
 async function checkAfterCrash(config: string, allowed: string[], pid: number): Promise<string> {
   const text = await readFile(config, 'utf8');
   expect(allowed).toContain(text);
   expect(() => parseKubeconfigSet([{ path: config, bytes: text }])).not.toThrow();
-  if (existsSync(`${config}.bak`)) expect(allowed).toContain(await readFile(`${config}.bak`, 'utf8'));
+  const names = await readdir(backups);
+  for (const name of names) {
+    expect(name).toMatch(/^\d{8}-\d{6}-\d{3}(-\d+)?\.(yaml|json)$/);
+    // A copy without its record was cut short by the kill: never listed, pruned later.
+    if (!name.endsWith('.yaml') || !names.includes(name.replace(/yaml$/, 'json'))) continue;
+    expect(allowed).toContain(await readFile(join(backups, name), 'utf8'));
+  }
+  for (const b of listBackups(backups)) expect(allowed).toContain(await readFile(b.file, 'utf8'));
   for (const name of await readdir(dir)) {
-    if (name === 'config' || name === 'config.bak') continue;
+    if (name === 'config') continue;
     if (name === 'config.lock') {
       expect(await readFile(join(dir, name), 'utf8')).toContain(`kubezt pid ${pid} `);
     } else {
-      expect(name).toMatch(new RegExp(`^\\.config(\\.bak)?\\.kubezt-${pid}-[0-9a-z]+-[0-9a-z]+\\.tmp$`));
+      expect(name).toMatch(new RegExp(`^\\.config\\.kubezt-${pid}-[0-9a-z]+-[0-9a-z]+\\.tmp$`));
     }
     // The user (here: the test) removes what the dead writer left, as the lock error tells them.
     await rm(join(dir, name));
@@ -99,7 +114,6 @@ describe('a writer killed in the middle of a write', () => {
     const allowed = versions();
     const config = join(dir, 'config');
     await writeFile(config, INITIAL);
-    await rm(`${config}.bak`, { force: true });
     const w = startWriter(config, step);
     await w.exited;
     const text = await checkAfterCrash(config, allowed, w.child.pid ?? 0);

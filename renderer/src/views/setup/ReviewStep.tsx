@@ -16,7 +16,7 @@ export function ReviewStep(props: {
     <div>
       <p>
         {preview.diff
-          ? `kubezt will change ${preview.files.join(', ')} exactly like this (a .bak of the current file is kept):`
+          ? `kubezt will change ${preview.files.join(', ')} exactly like this (a backup of the current file is kept in kubezt’s settings folder):`
           : 'Your kubeconfig already has these contexts: nothing to change.'}
       </p>
       {preview.warnings.map((w) => (

@@ -2,7 +2,7 @@ import { isUserError } from '../errors.ts';
 import type { ClusterEntry } from '../model/cluster.ts';
 import { applyKubeconfigPlan } from './apply.ts';
 import { loadKubeconfig } from './files.ts';
-import { type KubeconfigChange, type KubeconfigPlan, planKubeconfig } from './plan.ts';
+import { type KubeconfigChange, type KubeconfigPlan, type PlanKubeconfigInput, planKubeconfig } from './plan.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS, switchKubeconfigContext } from './switch.ts';
 
 /**
@@ -33,6 +33,7 @@ export { applyNameTemplate, checkNameTemplate, closeMatches, DEFAULT_NAME_TEMPLA
 export { type KubeconfigSet, type KubeconfigSource, parseKubeconfigSet } from './parse.ts';
 export {
   type ChangeKind,
+  type HeldBackEntry,
   type KubeconfigChange,
   type KubeconfigPlan,
   type KubeconfigWrite,
@@ -63,6 +64,8 @@ export interface SetupKubeconfigInput {
   nameTemplate?: string;
   /** See PlanKubeconfigInput.keep. */
   keep?: readonly string[];
+  /** See PlanKubeconfigInput.consulted. */
+  consulted?: PlanKubeconfigInput['consulted'];
   lockTimeoutMs?: number;
   /** Plan only. */
   dryRun?: boolean;
@@ -102,6 +105,7 @@ export async function setupKubeconfig(input: SetupKubeconfigInput): Promise<Setu
       files: set,
       ...(input.nameTemplate === undefined ? {} : { nameTemplate: input.nameTemplate }),
       ...(input.keep ? { keep: input.keep } : {}),
+      ...(input.consulted ? { consulted: input.consulted } : {}),
     };
     const plan = planKubeconfig(planInput);
     if (plan.writes.length === 0) return { plan, applied: true, backups: [] };

@@ -28,6 +28,9 @@ interface Form {
   launchAtLogin: boolean;
 }
 
+type PathKey = 'catalogPath' | 'kubeconfigPath';
+const PATH_LABEL: Record<PathKey, string> = { catalogPath: 'Team catalog file', kubeconfigPath: 'Kubeconfig file' };
+
 function formOf(s: SettingsValues): Form {
   return {
     accountId: s.accountId ?? '',
@@ -41,15 +44,15 @@ function formOf(s: SettingsValues): Form {
   };
 }
 
-/** Only what changed, with empty text meaning "clear this setting". */
+/**
+ * Only what changed, with empty text meaning "clear this setting". File paths are not in it:
+ * main sets them from its own dialogs (see choosePath).
+ */
 function patchOf(before: Form, after: Form): SettingsPatchRequest {
   const patch: SettingsPatchRequest = {};
-  const text = (k: 'accountId' | 'catalogPath' | 'kubeconfigPath') => {
-    if (before[k] !== after[k]) patch[k] = after[k].trim() === '' ? null : after[k].trim();
-  };
-  text('accountId');
-  text('catalogPath');
-  text('kubeconfigPath');
+  if (before.accountId !== after.accountId) {
+    patch.accountId = after.accountId.trim() === '' ? null : after.accountId.trim();
+  }
   if (before.contextNameTemplate !== after.contextNameTemplate) {
     patch.contextNameTemplate = after.contextNameTemplate.trim() === '' ? null : after.contextNameTemplate.trim();
   }
@@ -124,6 +127,29 @@ export function SettingsView() {
   };
 
   const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm((f) => (f ? { ...f, [key]: value } : f));
+
+  /** A path main stored (chosen in its dialog, or cleared): saved already, so both copies change. */
+  const pathStored = (key: PathKey, value: string) => {
+    setSaved((f) => (f ? { ...f, [key]: value } : f));
+    set(key, value);
+    setNotice(value ? `${PATH_LABEL[key]} set.` : `${PATH_LABEL[key]}: back to the default.`);
+    api.getEnvironment().then(setEnv, () => {});
+  };
+  const choosePath = (key: PathKey) => {
+    setSaveError(null);
+    const chosen = key === 'catalogPath' ? api.chooseCatalogFile() : api.chooseKubeconfigFile();
+    chosen.then(
+      (r) => r.path && pathStored(key, r.path),
+      (e) => setSaveError(errorOf(e)),
+    );
+  };
+  const clearPath = (key: PathKey) => {
+    setSaveError(null);
+    api.setSettings({ [key]: null }).then(
+      () => pathStored(key, ''),
+      (e) => setSaveError(errorOf(e)),
+    );
+  };
 
   return (
     <section className="view" aria-labelledby="settings-title">
@@ -228,36 +254,50 @@ export function SettingsView() {
                   id="s-catalog"
                   className="input mono"
                   value={form.catalogPath}
-                  onChange={(e) => set('catalogPath', e.target.value)}
-                  spellCheck={false}
+                  readOnly
+                  placeholder="none"
+                  aria-describedby="s-paths-help"
                 />
-                <button
-                  type="button"
-                  className="button"
-                  onClick={() =>
-                    void api.chooseCatalogFile().then(
-                      (r) => r.path && set('catalogPath', r.path),
-                      (e) => setSaveError(errorOf(e)),
-                    )
-                  }
-                >
-                  Choose…
+                <button type="button" className="button" onClick={() => choosePath('catalogPath')}>
+                  Choose catalog…
                 </button>
+                {form.catalogPath && (
+                  <button
+                    type="button"
+                    className="button"
+                    aria-label="Clear the team catalog file"
+                    onClick={() => clearPath('catalogPath')}
+                  >
+                    Clear
+                  </button>
+                )}
               </div>
             </div>
             <div className="field">
               <label htmlFor="s-kubeconfig">Kubeconfig file</label>
-              <input
-                id="s-kubeconfig"
-                className="input mono"
-                value={form.kubeconfigPath}
-                onChange={(e) => set('kubeconfigPath', e.target.value)}
-                placeholder="empty: where kubectl looks (KUBECONFIG, else ~/.kube/config)"
-                spellCheck={false}
-                aria-describedby="s-kubeconfig-help"
-              />
+              <div className="field-row">
+                <input
+                  id="s-kubeconfig"
+                  className="input mono"
+                  value={form.kubeconfigPath}
+                  readOnly
+                  placeholder="where kubectl looks (KUBECONFIG, else ~/.kube/config)"
+                  aria-describedby="s-kubeconfig-help s-paths-help"
+                />
+                <button type="button" className="button" onClick={() => choosePath('kubeconfigPath')}>
+                  Choose kubeconfig…
+                </button>
+                {form.kubeconfigPath && (
+                  <button type="button" className="button" onClick={() => clearPath('kubeconfigPath')}>
+                    Use default
+                  </button>
+                )}
+              </div>
               <p id="s-kubeconfig-help" className="muted small">
-                Leave empty to write where kubectl reads from.
+                Empty: kubezt writes where kubectl reads from.
+              </p>
+              <p id="s-paths-help" className="muted small">
+                Files are picked in a file dialog and saved at once.
               </p>
             </div>
             <div className="field">

@@ -195,30 +195,35 @@ export function SetupView({ navigate }: { navigate: Navigate }) {
                 </span>
               </label>
               {useCatalog && (
-                <div className="field-row">
-                  <label htmlFor="catalog-path">Catalog file</label>
-                  <input
-                    id="catalog-path"
-                    type="text"
-                    className="input mono"
-                    value={catalogPath}
-                    onChange={(e) => setCatalogPath(e.target.value)}
-                    placeholder="/path/to/clusters.yaml"
-                    spellCheck={false}
-                  />
-                  <button
-                    type="button"
-                    className="button"
-                    onClick={() =>
-                      void api.chooseCatalogFile().then(
-                        (r) => r.path && setCatalogPath(r.path),
-                        (e) => setError(errorOf(e)),
-                      )
-                    }
-                  >
-                    Choose…
-                  </button>
-                </div>
+                <>
+                  <div className="field-row">
+                    <label htmlFor="catalog-path">Catalog file</label>
+                    <input
+                      id="catalog-path"
+                      type="text"
+                      className="input mono"
+                      value={catalogPath}
+                      readOnly
+                      placeholder="choose a file"
+                      aria-describedby="catalog-path-help"
+                    />
+                    <button
+                      type="button"
+                      className="button"
+                      onClick={() =>
+                        void api.chooseCatalogFile().then(
+                          (r) => r.path && setCatalogPath(r.path),
+                          (e) => setError(errorOf(e)),
+                        )
+                      }
+                    >
+                      Choose…
+                    </button>
+                  </div>
+                  <p id="catalog-path-help" className="muted small">
+                    Picked in a file dialog; the dashboard then lists its clusters too.
+                  </p>
+                </>
               )}
             </fieldset>
             <InlineError error={error} />

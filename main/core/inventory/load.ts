@@ -115,7 +115,9 @@ export async function loadInventory(ws: Workspace, opts: LoadInventoryOptions): 
   }
 
   const cf = await cloudflareSource(ws, opts, catalog.status === 'loaded', warn);
-  const merged = mergeSources(catalogEntries, cf.discovered?.clusters ?? []);
+  const merged = mergeSources(catalogEntries, cf.discovered?.clusters ?? [], {
+    discoveryRead: cf.discovered !== undefined,
+  });
   const discoveryWarnings = cf.discovered?.warnings ?? [];
   const all = [...discoveryWarnings, ...merged.warnings, ...warnings];
 

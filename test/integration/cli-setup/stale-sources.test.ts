@@ -115,6 +115,11 @@ describe('setup with the keychain reachable but no usable Cloudflare login', () 
     expect(after.stderr).toContain(
       `kubezt: warning: Cloudflare was not consulted (no API token: run kubezt login); its 4 contexts were kept: ${CLOUDFLARE_CONTEXTS}.\n`,
     );
+    // The catalog's entries for those clusters wait for Cloudflare's addresses: said as such.
+    expect(after.stderr).toContain(
+      'kubezt: warning: Catalog clusters prod-us, prod-eu, staging, dev have no server and take their addresses from Cloudflare discovery, which was not read: they are left out of this list.\n',
+    );
+    expect(after.stderr).not.toContain('found no cluster of that name');
     expect(kubeconfig(s)).toBe(written);
 
     const dry = await kubezt(['setup', '--dry-run', '--json'], loggedInEnv(s));

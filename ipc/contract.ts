@@ -233,11 +233,13 @@ export type SettingsValues = z.infer<typeof SettingsSchema>;
 /**
  * A change to the settings. Top-level keys replace, `notifications` merges, and `null` clears an
  * optional setting (structured clone and JSON disagree about `undefined`, so null is explicit).
+ * File paths come only from main's own dialogs (chooseCatalogFile, chooseKubeconfigFile): the
+ * page may clear them, never set them.
  */
 export const SettingsPatchSchema = z.strictObject({
   accountId: accountId.nullable().optional(),
-  catalogPath: filePath.nullable().optional(),
-  kubeconfigPath: filePath.nullable().optional(),
+  catalogPath: z.null().optional(),
+  kubeconfigPath: z.null().optional(),
   contextNameTemplate: z.string().min(1).max(200).nullable().optional(),
   refreshIntervalSec: z.number().int().min(15).max(86_400).nullable().optional(),
   notifications: z
@@ -366,8 +368,16 @@ export const requests = {
   },
   /** Puts the report on the clipboard from main (the renderer has no clipboard permission). */
   copyReport: { request: reportRequest, response: z.object({ copied: z.boolean(), characters: z.number().int() }) },
-  /** Main's open-file dialog for the catalog; null when cancelled. */
+  /**
+   * Main's open-file dialog for the team catalog: the chosen file becomes the catalogPath
+   * setting, and the setup wizard may use it. null when cancelled (nothing changes).
+   */
   chooseCatalogFile: { request: none, response: z.object({ path: filePath.nullable() }) },
+  /**
+   * Main's save dialog for the kubeconfig kubezt writes (an existing file is edited, never
+   * replaced): it becomes the kubeconfigPath setting. null when cancelled (nothing changes).
+   */
+  chooseKubeconfigFile: { request: none, response: z.object({ path: filePath.nullable() }) },
   /** Opens an https link in the user's browser. */
   openExternal: {
     request: z.strictObject({
@@ -514,6 +524,7 @@ export interface KubeztApi {
   saveReport(request: { format: ReportFormat }): Promise<ResponseOf<'saveReport'>>;
   copyReport(request: { format: ReportFormat }): Promise<ResponseOf<'copyReport'>>;
   chooseCatalogFile(): Promise<ResponseOf<'chooseCatalogFile'>>;
+  chooseKubeconfigFile(): Promise<ResponseOf<'chooseKubeconfigFile'>>;
   openExternal(request: { url: string }): Promise<ResponseOf<'openExternal'>>;
   getEnvironment(): Promise<Environment>;
   listBackups(): Promise<BackupList>;

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import {
   type ClusterList,
@@ -21,8 +20,10 @@ import {
   type Unsubscribe,
   unwrap,
 } from '../../ipc/contract.ts';
-import { isUserError } from '../core/errors.ts';
+import { checkAccountId } from '../core/discovery/cloudflare/accounts.ts';
+import { isUserError, UserError } from '../core/errors.ts';
 import { redactSecrets } from '../core/secrets/redact.ts';
+import { writePrivateFile } from '../core/settings/private-files.ts';
 import type { SettingsPatch } from '../core/settings/schema.ts';
 import type { AppHost, CoreServices, Fleet } from './core-services.ts';
 import { createNotifier } from './notifications.ts';
@@ -272,8 +273,12 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
       return { runId, results };
     },
     diagnose: (request) => diagnose(request?.names),
-    previewSetup: (input) => core.previewSetup(input, (p) => emit('discoveryProgress', p)),
+    previewSetup: async (input) => {
+      checkChosenCatalog(input.sources.catalogPath);
+      return core.previewSetup(input, (p) => emit('discoveryProgress', p));
+    },
     applySetup: async (input) => {
+      checkChosenCatalog(input.sources.catalogPath);
       const result = await core.applySetup(input, (p) => emit('discoveryProgress', p));
       setFleet(await core.listClusters());
       return result;
@@ -285,6 +290,7 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
     },
     getSettings: async () => ({ settings: core.settings.read(), file: core.settings.path }),
     setSettings: async (patch) => {
+      if (patch.accountId) checkAccountId(patch.accountId, 'enter it again');
       if (patch.launchAtLogin !== undefined) await host.setLaunchAtLogin(patch.launchAtLogin);
       const settings = core.settings.update(toSettingsPatch(patch));
       if (patch.refreshIntervalSec !== undefined) scheduleBackground();
@@ -303,7 +309,8 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
         extensions: [format === 'markdown' ? 'md' : 'json'],
       });
       if (path === null) return { saved: false, path: null };
-      await writeFile(path, report.content, 'utf8');
+      // A report names clusters, addresses and users: for its owner's eyes only.
+      await writePrivateFile(path, report.content);
       return { saved: true, path };
     },
     copyReport: async ({ format }) => {
@@ -311,9 +318,20 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
       host.writeClipboard(report.content);
       return { copied: true, characters: report.content.length };
     },
-    chooseCatalogFile: async () => ({
-      path: await host.chooseOpenPath({ title: 'Choose the team catalog file', extensions: ['yaml', 'yml'] }),
-    }),
+    chooseCatalogFile: async () => {
+      const path = await host.chooseOpenPath({ title: 'Choose the team catalog file', extensions: ['yaml', 'yml'] });
+      if (path !== null) core.settings.update({ catalogPath: path });
+      return { path };
+    },
+    chooseKubeconfigFile: async () => {
+      const path = await host.chooseSavePath({
+        title: 'Choose the kubeconfig file kubezt writes (an existing file is edited, never replaced)',
+        defaultName: '.kube/config',
+        extensions: [],
+      });
+      if (path !== null) core.settings.update({ kubeconfigPath: path });
+      return { path };
+    },
     openExternal: async ({ url }) => {
       await host.openExternal(url);
       return { opened: true };
@@ -331,6 +349,18 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
     },
     listBackups: async () => (core.listBackups ? core.listBackups() : { folder: null, backups: [] }),
   };
+
+  /**
+   * The wizard reads only the catalog main's dialog chose (or the one already configured), which
+   * is the catalogPath setting: a path typed into the page is never read.
+   */
+  function checkChosenCatalog(catalogPath: string | null): void {
+    if (catalogPath === null || catalogPath === core.settings.read().catalogPath) return;
+    throw new UserError(
+      'bad-input',
+      'Pick the catalog file with "Choose…": kubezt reads only a catalog chosen in its own file dialog.',
+    );
+  }
 
   async function handle(name: string, payload: unknown): Promise<Envelope<unknown>> {
     if (!isRequestName(name)) {

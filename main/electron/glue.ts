@@ -355,7 +355,11 @@ function createHost(apis: ElectronApis, config: GlueConfig, environment: AppEnvi
       const r = await apis.dialog.showSaveDialog({
         title,
         defaultPath: path.join(config.homeDir, defaultName),
-        filters: [{ name: extensions.join(', '), extensions }],
+        // No extensions asked for: any file (a kubeconfig has none); '*' is Electron's "all files".
+        filters:
+          extensions.length > 0
+            ? [{ name: extensions.join(', '), extensions }]
+            : [{ name: 'All files', extensions: ['*'] }],
       });
       return r.canceled || !r.filePath ? null : r.filePath;
     },

@@ -77,9 +77,9 @@ function freshInstall(name: string, overrides: Partial<CoreServices> = {}) {
     listBackups: () => backupList(configDir),
     ...overrides,
   });
-  const { host, record } = recordingHost();
+  const { host, record, answers, dialogsShown } = recordingHost();
   const services = createAppServices(core, host, { log: () => {} });
-  return { services, record, configDir, kubeconfig };
+  return { services, record, answers, dialogsShown, configDir, kubeconfig };
 }
 
 describe('renderer in Chromium', () => {
@@ -206,6 +206,44 @@ describe('renderer in Chromium', () => {
       expect(violations, describeViolations(violations)).toEqual([]);
       await app.close();
     }
+  });
+
+  it('Settings takes file paths only from main’s dialogs, saved at once, and clears them', async () => {
+    const { services, configDir, record, answers, dialogsShown } = freshInstall('settings-paths');
+    const app = await openApp(browser, { services, url: server.url, colorScheme: 'light', hash: 'settings' });
+    const { page } = app;
+    const onDisk = () => JSON.parse(readFileSync(path.join(configDir, 'settings.json'), 'utf8'));
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    for (const label of ['Team catalog file', 'Kubeconfig file']) {
+      expect(await page.getByLabel(label, { exact: true }).getAttribute('readonly'), label).not.toBeNull();
+    }
+
+    answers.open = path.join(work, 'team', 'clusters.yaml');
+    await page.getByRole('button', { name: 'Choose catalog…' }).click();
+    await page.getByText('Team catalog file set.').waitFor();
+    expect(await page.getByLabel('Team catalog file', { exact: true }).inputValue()).toBe(answers.open);
+    answers.save = path.join(work, 'kube', 'kubezt.yaml');
+    await page.getByRole('button', { name: 'Choose kubeconfig…' }).click();
+    await page.getByText('Kubeconfig file set.').waitFor();
+    expect(onDisk()).toMatchObject({ catalogPath: answers.open, kubeconfigPath: answers.save });
+    expect(record.dialogs.map((d) => d.kind)).toEqual(['open', 'save']);
+
+    // A cancelled dialog changes nothing; clearing goes back to the defaults.
+    const chosen = answers.open;
+    answers.open = null;
+    await page.getByRole('button', { name: 'Choose catalog…' }).click();
+    await dialogsShown(3);
+    expect(await page.getByLabel('Team catalog file', { exact: true }).inputValue()).toBe(chosen);
+    expect(onDisk().catalogPath).toBe(chosen);
+    await page.getByRole('button', { name: 'Clear the team catalog file' }).click();
+    await page.getByText('Team catalog file: back to the default.').waitFor();
+    await page.getByRole('button', { name: 'Use default' }).click();
+    await page.getByText('Kubeconfig file: back to the default.').waitFor();
+    expect(onDisk().catalogPath).toBeUndefined();
+    expect(onDisk().kubeconfigPath).toBeUndefined();
+    const violations = await runAxe(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
+    await app.close();
   });
 
   it('Setup starts with the Cloudflare step and a masked token field', async () => {

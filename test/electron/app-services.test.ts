@@ -139,7 +139,9 @@ describe('request dispatch', () => {
 
   it('clears a setting with null and reports the settings file', async () => {
     const { services, standIn } = setup();
-    await services.call('setSettings', { catalogPath: '/teams/catalog.yaml', refreshIntervalSec: 300 });
+    // As chooseCatalogFile stores what main's dialog returned (the page cannot set a path).
+    standIn.settings.update({ catalogPath: '/teams/catalog.yaml' });
+    await services.call('setSettings', { refreshIntervalSec: 300 });
     expect(standIn.settings.read().catalogPath).toBe('/teams/catalog.yaml');
     const view = await services.call('setSettings', { catalogPath: null });
     expect(view.settings.catalogPath).toBeUndefined();

@@ -180,6 +180,8 @@ export function createFakeElectron(
     notifications: [] as { title: string; body: string; shown: boolean }[],
     openedExternal: [] as string[],
     clipboard: [] as string[],
+    /** Every file dialog main showed, with its options, in order. */
+    dialogs: [] as { kind: 'save' | 'open'; options: { title: string; defaultPath?: string } }[],
     permissionRequestHandler: undefined as
       | ((webContents: unknown, permission: string, callback: (granted: boolean) => void) => void)
       | undefined,
@@ -292,12 +294,16 @@ export function createFakeElectron(
       },
     },
     dialog: {
-      showSaveDialog: async () =>
-        dialogAnswers.save === null ? { canceled: true } : { canceled: false, filePath: dialogAnswers.save },
-      showOpenDialog: async () =>
-        dialogAnswers.open === null
+      showSaveDialog: async (options) => {
+        record.dialogs.push({ kind: 'save', options });
+        return dialogAnswers.save === null ? { canceled: true } : { canceled: false, filePath: dialogAnswers.save };
+      },
+      showOpenDialog: async (options) => {
+        record.dialogs.push({ kind: 'open', options });
+        return dialogAnswers.open === null
           ? { canceled: true, filePaths: [] }
-          : { canceled: false, filePaths: [dialogAnswers.open] },
+          : { canceled: false, filePaths: [dialogAnswers.open] };
+      },
     },
     clipboard: { writeText: (text) => void record.clipboard.push(text) },
     net: {

@@ -213,9 +213,29 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   return file;
 }
 
-/** A host whose dialogs, clipboard and notifications are recorded instead of shown. */
-export function recordingHost(opts: { loginShell?: LoginShellReport; savePath?: string | null } = {}) {
+/**
+ * A host whose dialogs, clipboard and notifications are recorded instead of shown. A dialog
+ * answers with `answers.save` / `answers.open` (null: cancelled), which a test may change.
+ */
+export function recordingHost(
+  opts: { loginShell?: LoginShellReport; savePath?: string | null; openPath?: string | null } = {},
+) {
+  const answers = { save: opts.savePath ?? null, open: opts.openPath ?? null };
+  const dialogWaiters: { count: number; resolve: () => void }[] = [];
+  const dialogShown = (kind: 'save' | 'open', title: string) => {
+    record.dialogs.push({ kind, title });
+    for (const w of dialogWaiters.filter((x) => record.dialogs.length >= x.count)) {
+      dialogWaiters.splice(dialogWaiters.indexOf(w), 1);
+      w.resolve();
+    }
+  };
+  /** Resolves once `count` dialogs in all have been shown. */
+  const dialogsShown = (count: number) =>
+    record.dialogs.length >= count
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => dialogWaiters.push({ count, resolve }));
   const record = {
+    dialogs: [] as { kind: 'save' | 'open'; title: string }[],
     clipboard: [] as string[],
     notifications: [] as { title: string; body: string }[],
     opened: [] as string[],
@@ -231,8 +251,14 @@ export function recordingHost(opts: { loginShell?: LoginShellReport; savePath?: 
       pathFromShell: true,
       kubeconfigFromShell: false,
     },
-    chooseSavePath: async () => opts.savePath ?? null,
-    chooseOpenPath: async () => null,
+    chooseSavePath: async ({ title }) => {
+      dialogShown('save', title);
+      return answers.save;
+    },
+    chooseOpenPath: async ({ title }) => {
+      dialogShown('open', title);
+      return answers.open;
+    },
     writeClipboard: (text) => record.clipboard.push(text),
     openExternal: async (url) => {
       record.opened.push(url);
@@ -242,7 +268,7 @@ export function recordingHost(opts: { loginShell?: LoginShellReport; savePath?: 
     },
     notify: (n) => record.notifications.push(n),
   };
-  return { host, record };
+  return { host, record, answers, dialogsShown };
 }
 
 /**

@@ -74,6 +74,7 @@ export function createCoreEnv(ctx: RealCoreContext): CoreEnv {
     runner: ctx.runner,
     now,
     fetch: standardFetch,
+    warn: (sentence) => log(sentence),
     secretStore: async () => ctx.secrets,
     settings: {
       configDir: ctx.configDir,

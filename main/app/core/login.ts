@@ -4,7 +4,13 @@
  * settings. The token is never returned, logged or put in an error message.
  */
 import type { LoginStatus } from '../../../ipc/contract.ts';
-import { type AccountChoice, describeAccounts } from '../../core/discovery/cloudflare/accounts.ts';
+import {
+  type AccountChoice,
+  checkAccountId,
+  chooseAccount,
+  describeAccounts,
+  listAccountsForLogin,
+} from '../../core/discovery/cloudflare/accounts.ts';
 import type { CloudflareAccount } from '../../core/discovery/cloudflare/discover.ts';
 import { isUserError, UserError } from '../../core/errors.ts';
 import { redactSecrets } from '../../core/secrets/redact.ts';
@@ -31,12 +37,14 @@ export async function loginStatus(env: CoreEnv): Promise<LoginStatus> {
   }
 }
 
+/** Where the app asks for the account id again. */
+const ACCOUNT_FIELD = 'enter it under "Account id" and sign in again';
+
 export async function login(env: CoreEnv, token: string, wanted: string | undefined): Promise<LoginStatus> {
-  const [{ verifyToken }, { chooseAccount, listAccountsForLogin }] = await Promise.all([
-    import('../../core/discovery/cloudflare/discover.ts'),
-    import('../../core/discovery/cloudflare/accounts.ts'),
-  ]);
+  // Before anything is sent: the value is checked (never echoed) and the API's URL too.
+  if (wanted !== undefined) checkAccountId(wanted, ACCOUNT_FIELD);
   const baseURL = env.workspace.cloudflareBaseUrl();
+  const { verifyToken } = await import('../../core/discovery/cloudflare/discover.ts');
   const api = { token, fetch: env.fetch, ...(baseURL ? { baseURL } : {}) };
   let accounts: CloudflareAccount[] = [];
   let account: { id: string };
@@ -66,7 +74,7 @@ function accountOrError(choice: AccountChoice): { id: string } {
     case 'not-accessible':
       throw new UserError(
         'bad-input',
-        `The token has no access to account ${choice.wanted}; it can use ${describeAccounts(choice.accounts)}: enter one of those account ids, or add the account to the token's resources.`,
+        `The token has no access to the account id you entered; it can use ${describeAccounts(choice.accounts)}: enter one of those account ids, or add the account to the token's resources.`,
       );
     case 'none':
       throw new UserError(

@@ -6,7 +6,7 @@
  * plan and apply (core/inventory, core/kubeconfig, core/trust).
  *
  * Clusters the user leaves unticked keep their existing entries untouched; entries of clusters
- * no source lists any more are removed only when every configured source was read.
+ * no source lists any more are removed only under the rule every setup shares (setupSources).
  */
 import { X509Certificate } from 'node:crypto';
 import type {
@@ -21,7 +21,8 @@ import { ClusterViewSchema } from '../../../ipc/contract.ts';
 import type { DiscoveryProgress as CloudflareProgress } from '../../core/discovery/cloudflare/api.ts';
 import { UserError } from '../../core/errors.ts';
 import { DISCOVERY_STEP_LABEL } from '../../core/inventory/format.ts';
-import { type Inventory, loadInventory, resolveUserPath } from '../../core/inventory/load.ts';
+import { type Inventory, loadInventory } from '../../core/inventory/load.ts';
+import { heldBackNotes, type SetupSources, setupSources } from '../../core/inventory/setup-sources.ts';
 import {
   applyNameTemplate,
   backupDirFor,
@@ -88,13 +89,6 @@ export async function readSetupInventory(
         cf.missing === 'token'
           ? 'No Cloudflare API token is available: sign in with a token in the first step, or untick Cloudflare discovery.'
           : 'No Cloudflare account is selected: sign in in the first step (with the account id when the token sees several), or untick Cloudflare discovery.',
-      );
-    }
-    if (cf.status === 'error') {
-      // Planning from the catalog alone would look as if every discovered cluster were gone.
-      throw new UserError(
-        'cloudflare-unavailable',
-        `Cloudflare discovery failed and there is no cached list (${cf.error?.message ?? 'unknown error'}); nothing was written, try again when the API answers.`,
       );
     }
   }
@@ -232,6 +226,7 @@ interface Prepared {
   write: ClusterEntry[];
   /** Clusters whose existing entries stay as they are. */
   keep: string[];
+  sources: SetupSources;
   warnings: string[];
 }
 
@@ -331,25 +326,15 @@ async function prepare(
     write.push(c.writable);
   }
 
+  // Unticked candidates keep their entries; which gone clusters may be removed is the shared
+  // source rule (core/inventory/setup-sources.ts), applied by the plan through `consulted`.
   const written = new Set(write.map((e) => e.name));
-  const configuredCatalog = env.catalogPath();
-  const chosenCatalog = input.sources.catalogPath
-    ? resolveUserPath(input.sources.catalogPath, env.cwd, env.ctx.homeDir)
-    : undefined;
-  const cf = inventory.cloudflare.status;
-  const configuredCloudflare = env.workspace.accountId() !== undefined;
-  // Only a complete read of every configured source can tell that a cluster is really gone.
-  const complete =
-    (!configuredCloudflare || (input.sources.cloudflare && (cf === 'fresh' || cf === 'cached'))) &&
-    (configuredCatalog === undefined || configuredCatalog === chosenCatalog);
-  const keep = new Set<string>();
-  for (const context of merged.contexts) {
-    if (!context.managed) continue;
-    const owner = context.sourceCluster ?? context.cluster;
-    if (written.has(owner)) continue;
-    if (byName.has(owner) || !complete) keep.add(owner);
-  }
-  return { paths, set, template, candidates, write, keep: [...keep], warnings };
+  const keep = candidates.map((c) => c.view.name).filter((name) => !written.has(name));
+  const sources = setupSources(inventory, [
+    ...(input.sources.cloudflare ? [] : (['cloudflare'] as const)),
+    ...(input.sources.catalogPath ? [] : (['catalog'] as const)),
+  ]);
+  return { paths, set, template, candidates, write, keep, sources, warnings };
 }
 
 function toChange(c: KubeconfigChange, display: (p: string) => string): Change {
@@ -366,8 +351,12 @@ function toChange(c: KubeconfigChange, display: (p: string) => string): Change {
   };
 }
 
-function planWarnings(plan: KubeconfigPlan): string[] {
-  return [...plan.warnings, ...(plan.currentContextWarning ? [plan.currentContextWarning] : [])];
+function planWarnings(plan: KubeconfigPlan, sources: SetupSources): string[] {
+  return [
+    ...plan.warnings,
+    ...(plan.currentContextWarning ? [plan.currentContextWarning] : []),
+    ...heldBackNotes(sources, plan.heldBack),
+  ];
 }
 
 function displayPath(env: CoreEnv): (p: string) => string {
@@ -387,6 +376,7 @@ export async function previewSetup(
     files: prepared.set,
     nameTemplate: prepared.template,
     keep: prepared.keep,
+    consulted: prepared.sources.consulted,
   });
   onProgress({ phase: 'done', message: 'Ready.' });
   return {
@@ -394,7 +384,9 @@ export async function previewSetup(
     files: plan.writes.map((w) => w.path),
     diff: plan.writes.length > 0 ? planDiff(plan) : '',
     changes: plan.changes.map((c) => toChange(c, displayPath(env))),
-    warnings: [...new Set([...prepared.warnings, ...planWarnings(plan)])].slice(0, 100).map((w) => clip(w, 2_000)),
+    warnings: [...new Set([...prepared.warnings, ...planWarnings(plan, prepared.sources)])]
+      .slice(0, 100)
+      .map((w) => clip(w, 2_000)),
   };
 }
 
@@ -407,6 +399,7 @@ export async function applySetup(env: CoreEnv, input: SetupInput, onProgress: Pr
     nameTemplate: prepared.template,
     keep: prepared.keep,
     backupDir: backupDirFor(env.ctx.configDir),
+    consulted: prepared.sources.consulted,
   });
   // The dashboard lists the catalog the wizard used from now on.
   const chosen = input.sources.catalogPath;

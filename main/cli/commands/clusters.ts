@@ -45,6 +45,7 @@ export async function cliWorkspace(ctx: CliContext): Promise<Workspace> {
     cwd: ctx.cwd,
     runner: ctx.runner,
     now: ctx.now,
+    warn: (sentence) => ctx.stderr.write(`kubezt: warning: ${sentence}\n`),
   });
   if (ws.settingsWarning) ctx.stderr.write(`kubezt: warning: ${ws.settingsWarning}\n`);
   return ws;

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { writePrivateFile } from '../../core/settings/private-files.ts';
 import { type Command, intOption, parseCommandArgs } from '../command.ts';
 
 const usage = `Usage: kubezt demo [--clusters N] [--write-env PATH] [--app]
@@ -13,7 +14,8 @@ Ctrl-C stops everything and removes the throwaway folder.
 
 Options:
   --clusters N     how many API servers (default 5, at most 200)
-  --write-env PATH  also write the environment as "export" lines to PATH
+  --write-env PATH  also write the environment as "export" lines to PATH (owner-only, 0600:
+                   it holds the demo's API token)
   --app            also start the desktop app against it (needs a display)
 `;
 
@@ -44,7 +46,8 @@ export const demoCommand: Command = {
     }
     try {
       const exports = Object.entries(sim.env).map(([k, v]) => `export ${k}=${shellQuote(v)}`);
-      if (values['write-env']) writeFileSync(resolve(ctx.cwd, values['write-env']), `${exports.join('\n')}\n`);
+      // It holds the demo's API token: owner-only, as any file kubezt writes a token into.
+      if (values['write-env']) await writePrivateFile(resolve(ctx.cwd, values['write-env']), `${exports.join('\n')}\n`);
       const width = Math.max(...sim.clusters.map((c) => c.name.length));
       const out = [
         `kubezt demo: ${sim.clusters.length} simulated API servers, a simulated Cloudflare account and WARP client, on loopback only.`,

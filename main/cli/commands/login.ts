@@ -221,8 +221,9 @@ export const loginCommand: Command = {
     const { verifyToken } = await import('../../core/discovery/cloudflare/index.ts');
     if (wanted) checkAccountId(wanted);
     const ws = await cliWorkspace(ctx);
-    const token = await readToken(ctx);
+    // Before the token is typed: it would not be sent to a URL that is refused.
     const baseURL = ws.cloudflareBaseUrl();
+    const token = await readToken(ctx);
     const api = { token, ...(baseURL ? { baseURL } : {}), ...(ws.base.fetch ? { fetch: ws.base.fetch } : {}) };
     await verifyToken(api);
     const account = await pickAccount(ctx, api, wanted);

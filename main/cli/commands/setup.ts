@@ -10,10 +10,12 @@ const usage = `Usage: kubezt setup [--dry-run] [--yes] [--kubeconfig PATH] [--tr
 
 Writes a context, cluster (and user, when the catalog gives credentials) for every cluster
 kubezt knows (Cloudflare discovery and the team catalog) into your kubeconfig, named
-zt-<cluster> (the contextNameTemplate setting changes that). Entries kubezt wrote before and
-whose cluster is gone are removed; entries kubezt did not write are never touched. Writing takes
-kubectl's lock and is atomic; kubezt first keeps a backup of each file it changes in its settings
-folder ("kubezt restore --list"). A second run changes nothing.
+zt-<cluster> (the contextNameTemplate setting changes that). An entry kubezt wrote before is
+removed only when a fresh list from the source it came from no longer has its cluster: a source
+that is not configured or cannot be read (a cached Cloudflare list included) keeps its entries,
+and setup says so. Entries kubezt did not write are never touched. Writing takes kubectl's lock
+and is atomic; kubezt first keeps a backup of each file it changes in its settings folder
+("kubezt restore --list"). A second run changes nothing.
 
 On a terminal it shows the exact diff and asks before writing.
 
@@ -56,20 +58,32 @@ export const setupCommand: Command = {
     const interactive = !values.yes && !dryRun && !json && ctx.stdin.isTTY === true && ctx.stdout.isTTY === true;
 
     const ws = await cliWorkspace(ctx);
-    const { loadInventory, requireSomeSource } = await import('../../core/inventory/index.ts');
+    const { loadInventory, requireSomeSource, setupSources, heldBackNotes } = await import(
+      '../../core/inventory/index.ts'
+    );
     const { loadKubeconfig, readMergedKubeconfig, setupKubeconfig, planDiff, applyNameTemplate, backupDirFor } =
       await import('../../core/kubeconfig/index.ts');
     // Fresh from Cloudflare when it answers; the last known list when it does not.
     const inventory = await loadInventory(ws, { refresh: true });
     requireSomeSource(inventory);
-    if (inventory.cloudflare.status === 'error') {
-      // Planning from the catalog alone would remove every discovered context as "stale".
-      throw new UserError(
-        'cloudflare-unavailable',
-        `Cloudflare discovery failed and there is no cached list (${inventory.cloudflare.error?.message ?? 'unknown error'}); nothing was written, try again when the API answers.`,
-      );
-    }
-    const warnings = [...inventory.warnings];
+    const sources = setupSources(inventory);
+    // On a terminal every warning shows before any question, so each is printed once it is known.
+    const base = [...inventory.warnings];
+    const printed = new Set<string>();
+    const show = (list: readonly string[]) => {
+      if (json) return;
+      for (const w of list) {
+        if (printed.has(w)) continue;
+        printed.add(w);
+        ctx.stderr.write(`kubezt: warning: ${w}\n`);
+      }
+    };
+    const notesOf = (plan: KubeconfigPlan) => [
+      ...plan.warnings,
+      ...(plan.currentContextWarning ? [plan.currentContextWarning] : []),
+      ...heldBackNotes(sources, plan.heldBack),
+    ];
+    show(base);
     const paths = kubeconfigPathsFor(ctx, values.kubeconfig);
     const template = ws.read().contextNameTemplate;
     const merged = readMergedKubeconfig(await loadKubeconfig(paths));
@@ -77,18 +91,21 @@ export const setupCommand: Command = {
       pinned: (c) => merged.clusters.find((k) => k.managed && k.name === applyNameTemplate(template, c.name)),
       trustOnFirstUse: values['trust-on-first-use'] === true,
       interactive,
-      warnings,
+      warnings: base,
     });
+    show(base);
 
     let shownDiff = false;
     const result = await setupKubeconfig({
       paths,
       clusters,
       nameTemplate: template,
+      consulted: sources.consulted,
       dryRun,
       backupDir: backupDirFor(ws.configDir),
       ...(ctx.cleanup ? { cleanup: ctx.cleanup } : {}),
       confirm: async (plan) => {
+        show(notesOf(plan));
         if (values.yes) return true;
         if (!interactive) {
           throw new UserError(
@@ -106,8 +123,8 @@ export const setupCommand: Command = {
       },
     });
     const plan = result.plan;
-    warnings.push(...plan.warnings);
-    if (plan.currentContextWarning) warnings.push(plan.currentContextWarning);
+    const warnings = [...base, ...notesOf(plan)];
+    show(warnings);
 
     if (json) {
       const out: SetupJson = {
@@ -121,7 +138,6 @@ export const setupCommand: Command = {
       writeJson(ctx, out);
       return result.applied || dryRun ? 0 : 2;
     }
-    for (const w of warnings) ctx.stderr.write(`kubezt: warning: ${w}\n`);
     if (dryRun) {
       ctx.stdout.write(plan.writes.length > 0 ? planDiff(plan) : '');
       ctx.stdout.write(summary(ctx, plan, true));

@@ -69,8 +69,17 @@ function combine(catalog: ClusterEntry, found: ClusterEntry, catalogIps: string[
   return merged;
 }
 
-export function mergeSources(catalog: readonly ClusterEntry[], discovered: readonly ClusterEntry[]): MergeResult {
+/**
+ * `discoveryRead`: false when Cloudflare was not read at all (not configured, or failed with no
+ * cached list), so catalog entries that wait for its addresses are said to wait, not to be missing.
+ */
+export function mergeSources(
+  catalog: readonly ClusterEntry[],
+  discovered: readonly ClusterEntry[],
+  opts: { discoveryRead?: boolean } = {},
+): MergeResult {
   const warnings: string[] = [];
+  const waiting: string[] = [];
   const byIp = new Map<string, number>();
   const byName = new Map<string, number>();
   discovered.forEach((entry, i) => {
@@ -111,14 +120,26 @@ export function mergeSources(catalog: readonly ClusterEntry[], discovered: reado
       continue;
     }
     if (!entry.server) {
-      warnings.push(
-        `Catalog cluster ${entry.name} has no server and Cloudflare discovery found no cluster of that name: add server: to the catalog or check the tunnel's name; it is left out.`,
-      );
+      if (opts.discoveryRead === false) waiting.push(entry.name);
+      else {
+        warnings.push(
+          `Catalog cluster ${entry.name} has no server and Cloudflare discovery found no cluster of that name: add server: to the catalog or check the tunnel's name; it is left out.`,
+        );
+      }
       continue;
     }
     clusters.push({ ...entry, sources: ['catalog'], ips: ips.length > 0 ? orderIps(ips) : [...entry.ips] });
   }
 
+  if (waiting.length === 1) {
+    warnings.push(
+      `Catalog cluster ${waiting[0]} has no server and takes its address from Cloudflare discovery, which was not read: it is left out of this list.`,
+    );
+  } else if (waiting.length > 1) {
+    warnings.push(
+      `Catalog clusters ${waiting.join(', ')} have no server and take their addresses from Cloudflare discovery, which was not read: they are left out of this list.`,
+    );
+  }
   const taken = new Set(clusters.map((c) => c.name));
   discovered.forEach((entry, i) => {
     if (used.has(i)) return;

@@ -11,3 +11,4 @@ export {
   requireSomeSource,
   resolveUserPath,
 } from './load.ts';
+export { heldBackNotes, type SetupSources, setupSources, type UnreadSource } from './setup-sources.ts';

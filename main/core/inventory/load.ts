@@ -115,7 +115,9 @@ export async function loadInventory(ws: Workspace, opts: LoadInventoryOptions): 
   }
 
   const cf = await cloudflareSource(ws, opts, catalog.status === 'loaded', warn);
-  const merged = mergeSources(catalogEntries, cf.discovered?.clusters ?? []);
+  const merged = mergeSources(catalogEntries, cf.discovered?.clusters ?? [], {
+    discoveryRead: cf.discovered !== undefined,
+  });
   const discoveryWarnings = cf.discovered?.warnings ?? [];
   const all = [...discoveryWarnings, ...merged.warnings, ...warnings];
 
@@ -155,6 +157,8 @@ async function cloudflareSource(
     return { state: { status: 'not-configured', missing: tokenFromEnv ? 'account' : 'token-and-account' } };
   }
 
+  // Before the keychain is read: a token that may not go to this URL is not even looked at.
+  const baseURL = ws.cloudflareBaseUrl();
   const now = ws.base.now();
   const cacheRead = await readDiscoveryCache(ws.cacheDir(), now, {
     ...(opts.maxAgeMs !== undefined ? { maxAgeMs: opts.maxAgeMs } : {}),
@@ -193,7 +197,7 @@ async function cloudflareSource(
     result = await discoverFromCloudflare({
       token,
       accountId,
-      ...(ws.cloudflareBaseUrl() ? { baseURL: ws.cloudflareBaseUrl() } : {}),
+      ...(baseURL ? { baseURL } : {}),
       ...(ws.base.fetch ? { fetch: ws.base.fetch } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),

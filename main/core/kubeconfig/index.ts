@@ -3,7 +3,7 @@ import type { ClusterEntry } from '../model/cluster.ts';
 import { type ApplyOptions, applyKubeconfigPlan } from './apply.ts';
 import type { WriteCleanup } from './cleanup.ts';
 import { loadKubeconfig } from './files.ts';
-import { type KubeconfigChange, type KubeconfigPlan, planKubeconfig } from './plan.ts';
+import { type KubeconfigChange, type KubeconfigPlan, type PlanKubeconfigInput, planKubeconfig } from './plan.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS, switchKubeconfigContext } from './switch.ts';
 
 /**
@@ -42,6 +42,7 @@ export { applyNameTemplate, checkNameTemplate, closeMatches, DEFAULT_NAME_TEMPLA
 export { type KubeconfigSet, type KubeconfigSource, parseKubeconfigSet } from './parse.ts';
 export {
   type ChangeKind,
+  type HeldBackEntry,
   type KubeconfigChange,
   type KubeconfigPlan,
   type KubeconfigWrite,
@@ -72,6 +73,8 @@ export interface SetupKubeconfigInput {
   nameTemplate?: string;
   /** See PlanKubeconfigInput.keep. */
   keep?: readonly string[];
+  /** See PlanKubeconfigInput.consulted. */
+  consulted?: PlanKubeconfigInput['consulted'];
   lockTimeoutMs?: number;
   /** Plan only. */
   dryRun?: boolean;
@@ -118,6 +121,7 @@ export async function setupKubeconfig(input: SetupKubeconfigInput): Promise<Setu
       files: set,
       ...(input.nameTemplate === undefined ? {} : { nameTemplate: input.nameTemplate }),
       ...(input.keep ? { keep: input.keep } : {}),
+      ...(input.consulted ? { consulted: input.consulted } : {}),
     };
     const plan = planKubeconfig(planInput);
     const none = { plan, backups: [], backupIds: [] };

@@ -47,6 +47,11 @@ export interface ParsedEntry {
   owned: boolean;
   /** `extension.cluster` of the kubezt extension: the ClusterEntry name it was written for. */
   ownerCluster?: string;
+  /**
+   * `extension.sources`: the cluster sources that listed it when kubezt wrote it; absent when
+   * the extension records none (its source is then unknown).
+   */
+  ownerSources?: string[];
 }
 
 export interface ParsedList {
@@ -185,7 +190,9 @@ export function getString(doc: Document.Parsed, map: YAMLMap, key: string): stri
   return isScalar(v) ? (scalarString(v) ?? '') : '';
 }
 
-function ownership(doc: Document.Parsed, inner: YAMLMap | null): { owned: boolean; ownerCluster?: string } {
+type Ownership = Pick<ParsedEntry, 'owned' | 'ownerCluster' | 'ownerSources'>;
+
+function ownership(doc: Document.Parsed, inner: YAMLMap | null): Ownership {
   if (!inner) return { owned: false };
   const exts = getNode(doc, inner, 'extensions');
   if (!isSeq(exts)) return { owned: false };
@@ -195,8 +202,18 @@ function ownership(doc: Document.Parsed, inner: YAMLMap | null): { owned: boolea
     if (!isMap(body)) continue;
     const managed = getNode(doc, body, 'managed');
     if (isScalar(managed) && managed.value === true) {
+      const found: Ownership = { owned: true };
       const owner = getString(doc, body, 'cluster');
-      return owner ? { owned: true, ownerCluster: owner } : { owned: true };
+      if (owner) found.ownerCluster = owner;
+      const sources = getNode(doc, body, 'sources');
+      if (isSeq(sources)) {
+        found.ownerSources = sources.items.flatMap((item) => {
+          const value = isAlias(item) ? item.resolve(doc) : item;
+          const text = isScalar(value) ? scalarString(value) : undefined;
+          return text ? [text] : [];
+        });
+      }
+      return found;
     }
   }
   return { owned: false };

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import { type ClusterEntry, serverUrl, type UserSpec } from '../model/cluster.ts';
+import { CLUSTER_SOURCES, type ClusterEntry, type ClusterSource, serverUrl, type UserSpec } from '../model/cluster.ts';
 import { type ContextRef, contextNotFound, resolveContextIn } from './contexts.ts';
 import { applyFileEdits, emptyEdits, type FileEdits, hasEdits } from './edit.ts';
 import { applyNameTemplate, checkNameTemplate, DEFAULT_NAME_TEMPLATE } from './names.ts';
@@ -16,15 +16,17 @@ import {
   toKubeconfigSet,
 } from './parse.ts';
 import { checkCurrentContextSplice } from './quick.ts';
+import { canonicalSources, recordedSources, staleEntries, unreadOf } from './stale.ts';
 import {
   type ChangeKind,
+  type HeldBackEntry,
   type KubeconfigChange,
   type KubeconfigPlan,
   type KubeconfigWrite,
   sourcesAfter,
 } from './types.ts';
 
-export type { ChangeKind, KubeconfigChange, KubeconfigPlan, KubeconfigWrite };
+export type { ChangeKind, HeldBackEntry, KubeconfigChange, KubeconfigPlan, KubeconfigWrite };
 export { sourcesAfter };
 
 export interface PlanKubeconfigInput {
@@ -39,6 +41,12 @@ export interface PlanKubeconfigInput {
    * select, so unticking one never deletes it.
    */
   keep?: readonly string[];
+  /**
+   * The sources whose fresh, successful list `clusters` reflects (default: every source). An
+   * entry of kubezt whose cluster is not in `clusters` is removed only when every source it was
+   * recorded from is among these: a source that was not read cannot say the cluster is gone.
+   */
+  consulted?: readonly ClusterSource[];
 }
 
 /** Keys of each entry kubezt manages; other keys of an owned entry are kept as they are. */
@@ -56,8 +64,8 @@ interface Target {
   inner: Partial<Record<EntryKind, Obj>>;
 }
 
-function extensionFor(clusterName: string): Obj {
-  return { name: KUBEZT_EXTENSION, extension: { managed: true, cluster: clusterName } };
+function extensionFor(clusterName: string, sources: readonly string[]): Obj {
+  return { name: KUBEZT_EXTENSION, extension: { managed: true, cluster: clusterName, sources: [...sources] } };
 }
 
 const EXEC_V1 = 'client.authentication.k8s.io/v1';
@@ -172,6 +180,8 @@ export function planKubeconfig(input: PlanKubeconfigInput): KubeconfigPlan {
   const nameOwner = new Map<string, string>();
   const targets: Target[] = [];
   const defaultIndex = set.defaultFileIndex;
+  const consulted = new Set<string>(input.consulted ?? CLUSTER_SOURCES);
+  const recorded = recordedSources(set);
   for (const kept of input.keep ?? []) {
     keptOwners.add(kept);
     for (const kind of ENTRY_KINDS) wanted[kind].add(applyNameTemplate(template, kept));
@@ -200,7 +210,10 @@ export function planKubeconfig(input: PlanKubeconfigInput): KubeconfigPlan {
       for (const kind of ENTRY_KINDS) wanted[kind].add(name);
       continue;
     }
-    const ext = extensionFor(entry.name);
+    // A source not read now may still list this cluster: what it recorded before is kept.
+    const previous = recorded.get(entry.name);
+    const unread = previous === undefined ? [] : unreadOf(previous, consulted);
+    const ext = extensionFor(entry.name, canonicalSources([...entry.sources, ...unread]));
     const cluster: Obj = { server };
     if (entry.certificateAuthorityData) cluster['certificate-authority-data'] = entry.certificateAuthorityData;
     if (entry.tlsServerName) cluster['tls-server-name'] = entry.tlsServerName;
@@ -256,17 +269,7 @@ export function planKubeconfig(input: PlanKubeconfigInput): KubeconfigPlan {
     changes.push(change);
   }
 
-  // Stale owned entries: clusters gone from every source.
-  const stale: ParsedEntry[] = [];
-  for (const file of set.files) {
-    for (const kind of ENTRY_KINDS) {
-      for (const entry of file.lists[kind].entries) {
-        if (!entry.owned || wanted[kind].has(entry.name)) continue;
-        if (entry.ownerCluster !== undefined && keptOwners.has(entry.ownerCluster)) continue;
-        stale.push(entry);
-      }
-    }
-  }
+  const { stale, heldBack } = staleEntries(set, wanted, keptOwners, recorded, consulted);
   // A cluster or user that a remaining context still names is kept, so no context is left dangling.
   const staleSet = new Set(stale);
   const referenced: Record<'cluster' | 'user', Set<string>> = { cluster: new Set(), user: new Set() };
@@ -322,6 +325,7 @@ export function planKubeconfig(input: PlanKubeconfigInput): KubeconfigPlan {
   const writes = writesFor(set, edits);
   const plan: KubeconfigPlan = { files: sourcesOf(set), writes, changes, warnings };
   if (currentContextWarning) plan.currentContextWarning = currentContextWarning;
+  if (heldBack.length > 0) plan.heldBack = heldBack;
   verifyPlan(set, plan, targets);
   return plan;
 }

@@ -62,6 +62,20 @@ export interface KubeconfigPlan {
   warnings: string[];
   /** For `use`: the merged current-context before and after, and the file that gets it. */
   currentContext?: { from: string; to: string; file: string };
+  /**
+   * kubezt's entries that no source listed but that stay, because a source they came from was not
+   * read in this run (see PlanKubeconfigInput.consulted): one per cluster, with its context name
+   * when it has one, and the sources that were not read.
+   */
+  heldBack?: HeldBackEntry[];
+}
+
+export interface HeldBackEntry {
+  /** The ClusterEntry name recorded in kubezt's extension (or the entry name when none is). */
+  cluster: string;
+  context?: string;
+  /** Sources it came from (all of them when kubezt did not record any) that were not read. */
+  unread: string[];
 }
 
 /** The KUBECONFIG files as they will be after `writes`. */

@@ -38,6 +38,9 @@ export type TunnelHealth = 'healthy' | 'degraded' | 'down' | 'inactive';
 
 export type ClusterSource = 'catalog' | 'cloudflare';
 
+/** Every source kubezt reads clusters from, in the order it records them. */
+export const CLUSTER_SOURCES: readonly ClusterSource[] = ['catalog', 'cloudflare'];
+
 /** What Cloudflare discovery knows about a cluster (absent for catalog-only clusters). */
 export interface CloudflareInfo {
   tunnelId: string;

@@ -1,4 +1,5 @@
 export { APP_NAME, configDirFor } from './paths.ts';
+export { PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, preparePrivateFolder, writePrivateFile } from './private-files.ts';
 export {
   confSchemaParts,
   contextNameFor,

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
 import { UserError } from '../errors.ts';
+import { preparePrivateFolder, settingsFolderError } from './private-files.ts';
 import {
   confSchemaParts,
   type Settings,
@@ -61,12 +62,16 @@ export interface SettingsRecovery {
 }
 
 /**
- * Checks `<configDir>/settings.json` and, when it is not valid JSON or breaks the schema, moves
+ * Makes sure the settings folder exists, owner-only (see preparePrivateFolder: a new folder is
+ * created 0700, kubezt's own existing one tightened to 0700); throws `settings-invalid` when it
+ * cannot be used. Then checks `<configDir>/settings.json` and, when it is not valid JSON or breaks the schema, moves
  * it aside to `settings.json.corrupt-<UTC timestamp>` so that nothing is lost and the next start
  * begins from defaults. Returns undefined when the file is fine or absent.
  * Throws `settings-invalid` when the file cannot be read or moved (then it stays where it is).
  */
 export function recoverSettingsFile(opts: { configDir: string; now?: () => Date }): SettingsRecovery | undefined {
+  // First of all, so that conf and electron-store never create it with the usual 0755.
+  preparePrivateFolder(opts.configDir, SETTINGS_FILE_NAME);
   const file = settingsFilePath(opts.configDir);
   let text: string;
   try {
@@ -198,13 +203,7 @@ export function openSettings(opts: { configDir: string; now?: () => Date }): {
     conf = new Conf<Record<string, unknown>>(cliConfOptions(opts.configDir));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code) {
-      throw new UserError(
-        'settings-invalid',
-        `The settings folder ${opts.configDir} cannot be used (${code}); check its permissions or set KUBEZT_CONFIG_DIR to a writable folder.`,
-        { cause: e },
-      );
-    }
+    if (code) throw settingsFolderError(opts.configDir, code, e);
     // The file changed between the check and conf's own read: report it, never reset it.
     throw new UserError(
       'settings-invalid',

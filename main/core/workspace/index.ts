@@ -2,6 +2,7 @@ import { UserError } from '../errors.ts';
 import type { ProcessRunner } from '../process/runner.ts';
 import type { ResolvedToken, SecretStore } from '../secrets/index.ts';
 import { configDirFor, openSettings, type Settings, type SettingsStore } from '../settings/index.ts';
+import { type CloudflareBaseUrl, resolveCloudflareBaseUrl } from './base-url.ts';
 
 /**
  * Where everything lives for one run of the CLI or the app, resolved once from the environment
@@ -24,6 +25,8 @@ export interface WorkspaceEnv {
    * default: conf in the config folder resolved from the environment.
    */
   settings?: { configDir: string; store: SettingsStore; warning?: string };
+  /** Where a sentence for the user goes at once (the CLI: stderr), e.g. an unusual API URL. */
+  warn?: (sentence: string) => void;
 }
 
 export interface Workspace {
@@ -35,7 +38,11 @@ export interface Workspace {
   read(): Settings;
   catalogPath(): string | undefined;
   accountId(): string | undefined;
-  /** CLOUDFLARE_BASE_URL: the SDK's own variable, used by the demo and tests. */
+  /**
+   * CLOUDFLARE_BASE_URL (the SDK's own variable, used by the demo and tests) once it is known to
+   * be a place the token may go (see base-url.ts); undefined for Cloudflare's API. Throws a
+   * `bad-input` UserError otherwise. Warns (once) when it is not Cloudflare's API.
+   */
   cloudflareBaseUrl(): string | undefined;
   secretStore(): Promise<SecretStore>;
   /** The token from CLOUDFLARE_API_TOKEN or the keychain; undefined when there is none. */
@@ -48,6 +55,14 @@ export function openWorkspace(base: WorkspaceEnv): Workspace {
   const opened = base.settings ?? openedSettings(base);
   const { configDir, store } = opened;
   let secretStore: Promise<SecretStore> | undefined;
+  let baseUrl: CloudflareBaseUrl | undefined;
+  const cloudflareBaseUrl = () => {
+    if (!baseUrl) {
+      baseUrl = resolveCloudflareBaseUrl(base.env);
+      if (baseUrl.warning) base.warn?.(baseUrl.warning);
+    }
+    return baseUrl.url;
+  };
   const getSecretStore = () => {
     secretStore ??= base.secretStore ? base.secretStore() : defaultSecretStore(base);
     return secretStore;
@@ -60,7 +75,7 @@ export function openWorkspace(base: WorkspaceEnv): Workspace {
     read: () => store.read(),
     catalogPath: () => nonEmpty(base.env.KUBEZT_CATALOG) ?? store.read().catalogPath,
     accountId: () => nonEmpty(base.env.CLOUDFLARE_ACCOUNT_ID) ?? store.read().accountId,
-    cloudflareBaseUrl: () => nonEmpty(base.env.CLOUDFLARE_BASE_URL),
+    cloudflareBaseUrl,
     secretStore: getSecretStore,
     async token() {
       const { resolveToken } = await import('../secrets/resolve.ts');

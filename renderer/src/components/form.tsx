@@ -52,26 +52,46 @@ export function TextField({
   );
 }
 
-/** A path box with a "Choose…" button that opens main's file dialog. */
+/**
+ * A read-only path with a button that opens main's file dialog: file paths come only from main's
+ * own dialogs (the IPC contract refuses a path typed in a page), so the box only shows the choice.
+ */
 export function PathInput(props: {
   id: string;
   value: string;
-  onChange: (value: string) => void;
   onChoose: () => void;
+  chooseLabel?: string;
+  /** Shown only while a path is set. */
+  onClear?: () => void;
+  clearLabel?: string;
+  clearAriaLabel?: string;
   placeholder?: string;
+  describedBy?: string;
 }) {
   return (
     <>
-      <TextInput
+      <input
         id={props.id}
         type="text"
+        className="input mono"
         value={props.value}
-        onChange={props.onChange}
+        readOnly
         {...(props.placeholder ? { placeholder: props.placeholder } : {})}
+        {...(props.describedBy ? { 'aria-describedby': props.describedBy } : {})}
       />
       <button type="button" className="button" onClick={props.onChoose}>
-        Choose…
+        {props.chooseLabel ?? 'Choose…'}
       </button>
+      {props.onClear && props.value && (
+        <button
+          type="button"
+          className="button"
+          onClick={props.onClear}
+          {...(props.clearAriaLabel ? { 'aria-label': props.clearAriaLabel } : {})}
+        >
+          {props.clearLabel ?? 'Clear'}
+        </button>
+      )}
     </>
   );
 }

@@ -44,15 +44,18 @@ function formOf(s: SettingsValues): Form {
   };
 }
 
-/** Only what changed, with empty text meaning "clear this setting". */
+type PathKey = 'catalogPath' | 'kubeconfigPath';
+const PATH_LABEL: Record<PathKey, string> = { catalogPath: 'Team catalog file', kubeconfigPath: 'Kubeconfig file' };
+
+/**
+ * Only what changed, with empty text meaning "clear this setting". File paths are not in it:
+ * main sets them from its own dialogs (see usePathChoice).
+ */
 function patchOf(before: Form, after: Form): SettingsPatchRequest {
   const patch: SettingsPatchRequest = {};
-  const text = (k: 'accountId' | 'catalogPath' | 'kubeconfigPath') => {
-    if (before[k] !== after[k]) patch[k] = after[k].trim() === '' ? null : after[k].trim();
-  };
-  text('accountId');
-  text('catalogPath');
-  text('kubeconfigPath');
+  if (before.accountId !== after.accountId) {
+    patch.accountId = after.accountId.trim() === '' ? null : after.accountId.trim();
+  }
   if (before.contextNameTemplate !== after.contextNameTemplate) {
     patch.contextNameTemplate = after.contextNameTemplate.trim() === '' ? null : after.contextNameTemplate.trim();
   }
@@ -219,18 +222,34 @@ function PreferencesForm(props: {
     }
   };
 
+  /** A path main stored (chosen in its dialog, or cleared): saved already, so both copies change. */
+  const pathStored = (key: PathKey, value: string) => {
+    setSaved((f) => ({ ...f, [key]: value }));
+    set(key, value);
+    setNotice(value ? `${PATH_LABEL[key]} set.` : `${PATH_LABEL[key]}: back to the default.`);
+    props.onSaved();
+  };
+  const paths = {
+    choose(key: PathKey) {
+      props.onError(null);
+      const chosen = key === 'catalogPath' ? api.chooseCatalogFile() : api.chooseKubeconfigFile();
+      chosen.then(
+        (r) => r.path && pathStored(key, r.path),
+        (e) => props.onError(errorOf(e)),
+      );
+    },
+    clear(key: PathKey) {
+      props.onError(null);
+      api.setSettings({ [key]: null }).then(
+        () => pathStored(key, ''),
+        (e) => props.onError(errorOf(e)),
+      );
+    },
+  };
+
   return (
     <form onSubmit={(e) => void submit(e)} className="settings-form">
-      <PreferenceFields
-        form={form}
-        set={set}
-        onChooseCatalog={() =>
-          void api.chooseCatalogFile().then(
-            (r) => r.path && set('catalogPath', r.path),
-            (e) => props.onError(errorOf(e)),
-          )
-        }
-      />
+      <PreferenceFields form={form} set={set} paths={paths} />
       <InlineError error={props.error} />
       <div className="wizard-actions">
         <p className="live-line small" role="status" aria-live="polite">
@@ -248,7 +267,7 @@ function PreferencesForm(props: {
 function PreferenceFields(props: {
   form: Form;
   set: <K extends keyof Form>(key: K, value: Form[K]) => void;
-  onChooseCatalog: () => void;
+  paths: { choose(key: PathKey): void; clear(key: PathKey): void };
 }) {
   const { form, set } = props;
   return (
@@ -264,19 +283,40 @@ function PreferenceFields(props: {
           <PathInput
             id="s-catalog"
             value={form.catalogPath}
-            onChange={(v) => set('catalogPath', v)}
-            onChoose={props.onChooseCatalog}
+            placeholder="none"
+            describedBy="s-paths-help"
+            onChoose={() => props.paths.choose('catalogPath')}
+            chooseLabel="Choose catalog…"
+            onClear={() => props.paths.clear('catalogPath')}
+            clearAriaLabel="Clear the team catalog file"
           />
         </div>
       </Field>
-      <TextField
+      <Field
         id="s-kubeconfig"
         label="Kubeconfig file"
-        help="Leave empty to write where kubectl reads from."
-        value={form.kubeconfigPath}
-        onChange={(v) => set('kubeconfigPath', v)}
-        placeholder="empty: where kubectl looks (KUBECONFIG, else ~/.kube/config)"
-      />
+        help={
+          <>
+            Empty: kubezt writes where kubectl reads from.
+            <span id="s-paths-help" className="block">
+              Files are picked in a file dialog and saved at once.
+            </span>
+          </>
+        }
+      >
+        <div className="field-row">
+          <PathInput
+            id="s-kubeconfig"
+            value={form.kubeconfigPath}
+            placeholder="where kubectl looks (KUBECONFIG, else ~/.kube/config)"
+            describedBy="s-kubeconfig-help s-paths-help"
+            onChoose={() => props.paths.choose('kubeconfigPath')}
+            chooseLabel="Choose kubeconfig…"
+            onClear={() => props.paths.clear('kubeconfigPath')}
+            clearLabel="Use default"
+          />
+        </div>
+      </Field>
       <TextField
         id="s-template"
         label="Context name"

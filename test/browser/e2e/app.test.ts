@@ -47,6 +47,8 @@ interface Session {
   world: AppWorld;
   services: AppServices;
   record: ReturnType<typeof recordingHost>['record'];
+  /** What main's file dialogs answer (null: cancelled). */
+  dialogs: ReturnType<typeof recordingHost>['answers'];
   /** Every event the services sent to the page, serialised (to search for secrets). */
   events: string[];
   app?: OpenedApp;
@@ -72,12 +74,12 @@ async function start(opts: AppWorldOptions & { setUp?: boolean } = {}): Promise<
       () => {},
     );
   }
-  const { host, record } = recordingHost();
+  const { host, record, answers } = recordingHost();
   // Background checks are started by WARP changes and the page here, not by the 60 s timer.
   const services = createAppServices(world.core, host, { log: () => {}, setTimer: () => () => {} });
   const events: string[] = [];
   services.onEvent((e) => events.push(JSON.stringify(e)));
-  session = { world, services, record, events };
+  session = { world, services, record, dialogs: answers, events };
   // As main does at launch: follow WARP, load the list, run a first check.
   await services.start();
   return session;
@@ -224,7 +226,15 @@ describe('the app on the real core, against the simulator', () => {
     await page.getByRole('heading', { level: 2, name: 'Sources' }).waitFor();
     expect(await page.getByLabel(/Cloudflare account discovery/).isChecked()).toBe(true);
     await page.getByLabel(/Team catalog file/).check();
-    await page.getByLabel('Catalog file', { exact: true }).fill(catalog);
+    // The path comes from main's file dialog, never from the page.
+    expect(await page.getByLabel('Catalog file', { exact: true }).getAttribute('readonly')).not.toBeNull();
+    s.dialogs.open = catalog;
+    await page.getByRole('button', { name: 'Choose…' }).click();
+    await page.waitForFunction(
+      (path) => (document.getElementById('catalog-path') as HTMLInputElement | null)?.value === path,
+      catalog,
+    );
+    expect(s.record.dialogs).toEqual([{ kind: 'open', title: 'Choose the team catalog file' }]);
     await expectAccessibleScreens(page, 'setup-sources');
     await page.getByRole('button', { name: 'Discover clusters' }).click();
 

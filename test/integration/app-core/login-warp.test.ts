@@ -67,6 +67,32 @@ describe('login and logout', () => {
     expect(w.settings.read().accountId).toBeUndefined();
   });
 
+  it('checks the account id as the CLI does, before anything is sent, and never echoes it', async () => {
+    const w = await open({ cloudflare: 'none' });
+    const token = w.sim.cloudflare.token;
+    // What a user pastes into the wrong field: the token itself, or something near an account id.
+    for (const wanted of [token.slice(0, 40), 'f'.repeat(31), `${'f'.repeat(31)}g`, 'prod_account-1']) {
+      const e = await w.core.login(token, wanted).catch((err: Error) => err);
+      expect(e).toMatchObject({
+        code: 'bad-input',
+        message:
+          'The Cloudflare account id must be 32 hexadecimal characters: copy it from the Zero Trust dashboard URL and enter it under "Account id" and sign in again.',
+      });
+      expect((e as Error).message).not.toContain(wanted);
+    }
+    expect(w.sim.cloudflare.requests).toEqual([]);
+    expect(w.secrets.stored).toEqual([]);
+    expect(w.settings.read().accountId).toBeUndefined();
+
+    // A well-formed id the token cannot use is named by its form, not echoed either.
+    const unknown = 'a'.repeat(32);
+    const e = await w.core.login(token, unknown).catch((err: Error) => err);
+    expect(e).toMatchObject({ code: 'bad-input' });
+    expect((e as Error).message).toMatch(/^The token has no access to the account id you entered; it can use /);
+    expect((e as Error).message).not.toContain(unknown);
+    expect(w.secrets.stored).toEqual([]);
+  });
+
   it('reports a token from CLOUDFLARE_API_TOKEN as such', async () => {
     const w = await open();
     expect(await w.core.loginStatus()).toEqual({

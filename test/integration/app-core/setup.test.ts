@@ -5,7 +5,8 @@
  * unticked clusters keep their entries, and stale ones are removed only after a complete read.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SetupInput } from '../../../ipc/contract.ts';
@@ -182,6 +183,24 @@ describe('previewSetup and applySetup', () => {
     expect(w.kubeconfig()).toBe(full);
     await w.core.applySetup(both(w, ['prod-us', 'prod-eu', 'dev']), () => {});
     expect(await kubectl(w, 'config', 'get-contexts', '-o', 'name')).not.toContain('zt-staging');
+  });
+
+  it('when Cloudflare fails with no cache, goes on with the catalog and keeps Cloudflare contexts, saying so', async () => {
+    const w = await open();
+    await w.core.applySetup(both(w, ['prod-us', 'prod-eu', 'staging', 'dev']), () => {});
+    const full = w.kubeconfig();
+    rmSync(join(w.sim.configDir, 'discovery-cache.json'));
+    w.sim.cloudflare.setFaults([{ status: 503 }]);
+
+    const preview = await w.core.previewSetup(both(w, null), () => {});
+    expect(preview.changes.filter((c) => c.action === 'removed')).toEqual([]);
+    expect(preview.diff).toBe('');
+    expect(preview.warnings).toContain(
+      'Cloudflare was not consulted (discovery failed and there is no cached list); its 4 contexts were kept: zt-prod-us, zt-prod-eu, zt-staging, zt-dev.',
+    );
+    const applied = await w.core.applySetup(both(w, []), () => {});
+    expect(applied.changes.filter((c) => c.action === 'removed')).toEqual([]);
+    expect(w.kubeconfig()).toBe(full);
   });
 
   it('says how to fix a source that cannot be used, and writes nothing', async () => {

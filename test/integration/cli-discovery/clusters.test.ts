@@ -10,7 +10,7 @@ import { findSecretIn } from '../../../main/core/secrets/index.ts';
 import { openWorkspace } from '../../../main/core/workspace/index.ts';
 import { seedFromClusters } from '../../../sim/cloudflare/index.ts';
 import { runCli } from '../../helpers/cli.ts';
-import { CATALOG_USER_TOKEN, parseJson, startWorld, type World } from './world.ts';
+import { afterBaseUrlWarning, CATALOG_USER_TOKEN, parseJson, startWorld, type World } from './world.ts';
 
 /**
  * `kubezt clusters` in-process (real files, the real SDK against the fake Cloudflare API on
@@ -234,7 +234,9 @@ describe('the discovery cache', () => {
     const bare = await runCli(['clusters'], { env: w.env({ KUBEZT_CATALOG: undefined }) });
     expect(bare.code).toBe(2);
     expect(bare.stdout).toBe('');
-    expect(bare.stderr).toMatch(/^kubezt: The Cloudflare API could not be reached while .* then try again\.\n$/);
+    expect(afterBaseUrlWarning(w, bare.stderr)).toMatch(
+      /^kubezt: The Cloudflare API could not be reached while .* then try again\.\n$/,
+    );
   });
 });
 
@@ -247,17 +249,17 @@ describe('bad tokens and missing permissions', () => {
     const first = await runCli(['clusters', '--json'], { env: w.env({ CLOUDFLARE_API_TOKEN: wrong }) });
     expect(first.code).toBe(2);
     expect(first.stdout).toBe('');
-    expect(first.stderr).toBe(message);
+    expect(afterBaseUrlWarning(w, first.stderr)).toBe(message);
 
     // A cache does not hide a rejected token: it is not a network problem.
     expect((await runCli(['clusters'], { env: w.env() })).code).toBe(0);
     const refresh = await runCli(['clusters', '--json', '--refresh'], { env: w.env({ CLOUDFLARE_API_TOKEN: wrong }) });
     expect(refresh.code).toBe(2);
-    expect(refresh.stderr).toBe(message);
+    expect(afterBaseUrlWarning(w, refresh.stderr)).toBe(message);
     await ageCache(w, 2 * 3600_000);
     const old = await runCli(['clusters'], { env: w.env({ CLOUDFLARE_API_TOKEN: wrong }) });
     expect(old.code).toBe(2);
-    expect(old.stderr).toBe(message);
+    expect(afterBaseUrlWarning(w, old.stderr)).toBe(message);
 
     const outputs = [first, refresh, old].flatMap((r) => [r.stdout, r.stderr]);
     expect(await findSecretIn([...outputs, { path: w.root }], wrong)).toEqual([]);
@@ -268,7 +270,9 @@ describe('bad tokens and missing permissions', () => {
     const r = await runCli(['clusters', '--json'], { env: w.env() });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^kubezt: The Cloudflare API token lacks the "Cloudflare Tunnel Read" permission/);
+    expect(afterBaseUrlWarning(w, r.stderr)).toMatch(
+      /^kubezt: The Cloudflare API token lacks the "Cloudflare Tunnel Read" permission/,
+    );
     expect(existsSync(cachePath(w))).toBe(false);
 
     w.api.setLacking(['Zero Trust Read']);
@@ -330,7 +334,7 @@ describe('configuration', () => {
     const env = w.env({ CLOUDFLARE_API_TOKEN: undefined });
     const bare = await runCli(['clusters'], { env: { ...env, KUBEZT_CATALOG: undefined } });
     expect(bare.code).toBe(2);
-    expect(bare.stderr).toMatch(
+    expect(afterBaseUrlWarning(w, bare.stderr)).toMatch(
       /^kubezt: The OS keychain, .* is unavailable: .*or set CLOUDFLARE_API_TOKEN instead\.\n$/,
     );
 

@@ -8,7 +8,7 @@ import { nodeProcessRunner } from '../../../main/core/process/runner.ts';
 import { findSecretIn, KeyringSecretStore, type LeakSource } from '../../../main/core/secrets/index.ts';
 import { settingsFilePath } from '../../../main/core/settings/index.ts';
 import { runCli } from '../../helpers/cli.ts';
-import { parseJson, startWorld, type World, worldSeed } from './world.ts';
+import { afterBaseUrlWarning, parseJson, startWorld, type World, worldSeed } from './world.ts';
 
 /**
  * `kubezt login` / `logout` and what follows, in real child processes
@@ -146,7 +146,7 @@ describe('kubezt login: input checks (no keychain needed)', () => {
       stdin: `${wrong}\n`,
     });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(
+    expect(afterBaseUrlWarning(world, r.stderr)).toBe(
       'kubezt: The Cloudflare API token is invalid or expired: create a new token (Account → Cloudflare Tunnel Read, Zero Trust Read) and run kubezt login.\n',
     );
     expect(await savedAccountId(world)).toBeUndefined();
@@ -162,7 +162,7 @@ describe('kubezt login: input checks (no keychain needed)', () => {
       stdin: world.api.token,
     });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(
+    expect(afterBaseUrlWarning(world, r.stderr)).toBe(
       `kubezt: The token can use 2 Cloudflare accounts, Example Corp (${world.api.accountId}), ${sandbox?.name} (${sandbox?.id}): run kubezt login again with --account-id ID to choose one; nothing was saved.\n`,
     );
     expect(await savedAccountId(world)).toBeUndefined();
@@ -205,7 +205,9 @@ describe('kubezt login: input checks (no keychain needed)', () => {
       stdin: world.api.token,
     });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^kubezt: The OS keychain, .* is unavailable: .*or set CLOUDFLARE_API_TOKEN instead\.\n$/);
+    expect(afterBaseUrlWarning(world, r.stderr)).toMatch(
+      /^kubezt: The OS keychain, .* is unavailable: .*or set CLOUDFLARE_API_TOKEN instead\.\n$/,
+    );
     expect(await savedAccountId(world)).toBeUndefined();
     expect(await findSecretIn([r.stdout, r.stderr], world.api.token)).toEqual([]);
   });
@@ -292,7 +294,7 @@ describe('kubezt login, clusters, logout on the real Secret Service', () => {
 
     const after = await kubezt(w, ['clusters'], { env: childEnv(w, { KUBEZT_CATALOG: undefined }) });
     expect(after.code).toBe(2);
-    expect(after.stderr).toBe(
+    expect(afterBaseUrlWarning(w, after.stderr)).toBe(
       `kubezt: Cloudflare account ${w.api.accountId} is selected but no API token is available: run "kubezt login" or set CLOUDFLARE_API_TOKEN, or set KUBEZT_CATALOG to a team catalog file.\n`,
     );
   });

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClustersJson } from '../../../main/core/inventory/index.ts';
+import { expect } from 'vitest';
 import type { FakeCloudflareApi, StartCloudflareApiOptions } from '../../../sim/cloudflare/index.ts';
 import { seedFromClusters, startCloudflareApi } from '../../../sim/cloudflare/index.ts';
 
@@ -92,4 +93,16 @@ export async function startWorld(
 
 export function parseJson(stdout: string): ClustersJson {
   return JSON.parse(stdout) as ClustersJson;
+}
+
+/** What kubezt prints first whenever CLOUDFLARE_BASE_URL points at the fake API. */
+export function baseUrlWarning(w: World): string {
+  return `kubezt: warning: CLOUDFLARE_BASE_URL points kubezt at ${w.api.baseUrl} instead of Cloudflare's API (https://api.cloudflare.com/client/v4): your Cloudflare API token is sent there.\n`;
+}
+
+/** `stderr` after its first line, which must be the base URL warning. */
+export function afterBaseUrlWarning(w: World, stderr: string): string {
+  const warning = baseUrlWarning(w);
+  expect(stderr.slice(0, warning.length)).toBe(warning);
+  return stderr.slice(warning.length);
 }

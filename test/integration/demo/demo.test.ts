@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -67,6 +67,27 @@ describe('kubezt demo', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(existsSync(dir as string)).toBe(false);
+  });
+
+  it('writes the --write-env file (it holds the token) for its owner only, also over an existing file', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'kubezt-demo-test-'));
+    const fresh = join(work, 'fresh.env');
+    const existing = join(work, 'existing.env');
+    writeFileSync(existing, 'export OLD=1\n', { mode: 0o644 });
+    chmodSync(existing, 0o644);
+    for (const envFile of [fresh, existing]) {
+      child = spawn(NODE, ['bin/kubezt.js', 'demo', '--clusters', '1', '--write-env', envFile], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      await waitForOutput(child, 'Ctrl-C stops the demo');
+      expect(statSync(envFile).mode & 0o777, envFile).toBe(0o600);
+      expect(readFileSync(envFile, 'utf8')).toMatch(/^export CLOUDFLARE_API_TOKEN=/m);
+      expect(readFileSync(envFile, 'utf8')).not.toContain('OLD=1');
+      const exited = new Promise<number | null>((r) => child?.once('exit', (code) => r(code)));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    }
+    rmSync(work, { recursive: true, force: true });
   });
 
   it('rejects a bad --clusters with exit 2', async () => {

@@ -196,4 +196,22 @@ describe('mergeSources', () => {
     expect(clusters[0]).not.toHaveProperty('tlsServerName');
     expect(clusters[0]?.cloudflare?.tunnelId).toBe('tunnel-prod-us');
   });
+
+  it('says catalog clusters wait for Cloudflare, not that Cloudflare lacks them, when it was not read', () => {
+    const entries = [
+      catalog('prod-us'),
+      catalog('staging'),
+      catalog('edge', { server: 'https://198.51.100.120:6443' }),
+    ];
+    const unread = mergeSources(entries, [], { discoveryRead: false });
+    expect(unread.clusters.map((c) => c.name)).toEqual(['edge']);
+    expect(unread.warnings).toEqual([
+      'Catalog clusters prod-us, staging have no server and take their addresses from Cloudflare discovery, which was not read: they are left out of this list.',
+    ]);
+    expect(mergeSources([catalog('prod-us')], [], { discoveryRead: false }).warnings).toEqual([
+      'Catalog cluster prod-us has no server and takes its address from Cloudflare discovery, which was not read: it is left out of this list.',
+    ]);
+    // Read, and without them: that is something to fix.
+    expect(mergeSources(entries, []).warnings).toHaveLength(2);
+  });
 });

@@ -1,4 +1,4 @@
-import { isUserError } from '../../errors.ts';
+import { isUserError, UserError } from '../../errors.ts';
 import type { CloudflareApiOptions } from './api.ts';
 import type { CloudflareAccount } from './discover.ts';
 
@@ -14,6 +14,20 @@ export type AccountChoice =
   | { kind: 'none' }
   /** Several accounts and none asked for: the user must pick. */
   | { kind: 'several'; accounts: readonly CloudflareAccount[] };
+
+/**
+ * Rejects anything that is not a Cloudflare account id (32 hexadecimal characters), before it is
+ * sent, stored or shown. Never echoes the value: a token pasted into the account id field would
+ * end up in the message. `fix` says where to give it again (the CLI's flag, the app's field).
+ */
+export function checkAccountId(accountId: string, fix = 'run kubezt login --account-id ID'): void {
+  if (!/^[0-9a-f]{32}$/i.test(accountId)) {
+    throw new UserError(
+      'bad-input',
+      `The Cloudflare account id must be 32 hexadecimal characters: copy it from the Zero Trust dashboard URL and ${fix}.`,
+    );
+  }
+}
 
 /**
  * The accounts the token can use; null when the token may not list accounts but an account id

@@ -17,7 +17,11 @@ import type { AbstractPage } from 'cloudflare/core/pagination';
 import type { ErrorCode } from '../../errors.ts';
 import { UserError } from '../../errors.ts';
 
-export const DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4';
+import { CLOUDFLARE_API_URL, resolveCloudflareBaseUrl } from '../../workspace/base-url.ts';
+
+export { checkAccountId } from './accounts.ts';
+
+export const DEFAULT_BASE_URL = CLOUDFLARE_API_URL;
 
 export type DiscoveryStep =
   | 'verify'
@@ -47,7 +51,10 @@ export type DiscoveryProgress =
 
 export interface CloudflareApiOptions {
   token: string;
-  /** `CLOUDFLARE_BASE_URL`; the public API when omitted (core never reads the environment itself). */
+  /**
+   * The API's base URL; the public API when omitted (core never reads the environment itself).
+   * Give only what Workspace.cloudflareBaseUrl() returns: it checks where the token may go.
+   */
   baseURL?: string;
   /** E.g. Electron's `net.fetch`, so the OS trust store and proxy apply. */
   fetch?: typeof fetch;
@@ -132,19 +139,9 @@ export function checkToken(token: string): void {
   }
 }
 
-export function checkAccountId(accountId: string): void {
-  // Never echo it: a token pasted into the account id field would end up in the message.
-  if (!/^[0-9a-f]{32}$/i.test(accountId)) {
-    throw new UserError(
-      'bad-input',
-      'The Cloudflare account id must be 32 hexadecimal characters: copy it from the Zero Trust dashboard URL and run kubezt login --account-id ID.',
-    );
-  }
-}
-
 /**
  * The SDK's own environment variables, read by the caller (CLI, app) and passed in: core never
- * reads the environment itself.
+ * reads the environment itself. Throws when CLOUDFLARE_BASE_URL is not a place the token may go.
  */
 export function cloudflareOptionsFromEnv(env: Record<string, string | undefined>): {
   token?: string;
@@ -157,7 +154,8 @@ export function cloudflareOptionsFromEnv(env: Record<string, string | undefined>
   };
   const token = pick('CLOUDFLARE_API_TOKEN');
   const accountId = pick('CLOUDFLARE_ACCOUNT_ID');
-  const baseURL = pick('CLOUDFLARE_BASE_URL');
+  // Checked like every base URL: the token goes only where resolveCloudflareBaseUrl allows.
+  const { url: baseURL } = resolveCloudflareBaseUrl(env);
   return { ...(token ? { token } : {}), ...(accountId ? { accountId } : {}), ...(baseURL ? { baseURL } : {}) };
 }
 

@@ -47,11 +47,16 @@ export function SourcesStep(props: {
             <PathInput
               id="catalog-path"
               value={choice.catalogPath}
-              onChange={(catalogPath) => onChange({ catalogPath })}
               onChoose={props.onChooseCatalog}
-              placeholder="/path/to/clusters.yaml"
+              placeholder="choose a file"
+              describedBy="catalog-path-help"
             />
           </div>
+        )}
+        {choice.useCatalog && (
+          <p id="catalog-path-help" className="muted small">
+            Picked in a file dialog; the dashboard then lists its clusters too.
+          </p>
         )}
       </fieldset>
       <InlineError error={props.error} />

@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ClustersJson } from '../../../main/core/inventory/index.ts';
 import { expect } from 'vitest';
+import type { ClustersJson } from '../../../main/core/inventory/index.ts';
 import type { FakeCloudflareApi, StartCloudflareApiOptions } from '../../../sim/cloudflare/index.ts';
 import { seedFromClusters, startCloudflareApi } from '../../../sim/cloudflare/index.ts';
 

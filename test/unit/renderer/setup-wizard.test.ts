@@ -467,7 +467,7 @@ describe('setup wizard states', () => {
     let html = w.html();
     expect(heading(html)).toBe('Review changes');
     expect(text(html)).toContain(
-      `kubezt will change ${KUBECONFIG} exactly like this (a .bak of the current file is kept):`,
+      `kubezt will change ${KUBECONFIG} exactly like this (a backup of the current file is kept in kubezt’s settings folder):`,
     );
     expect(html).toContain('<section class="diff" aria-label="Kubeconfig diff" tabindex="0">');
     expect(html).toContain('<span class="diff-line diff-add"><span class="sr-only">added: </span>+- name: zt-prod-us');

@@ -91,12 +91,35 @@ export function loadKubeconfigData(source: KubeconfigSource): { data: unknown } 
   if (bytes === null) return { data: null };
   const simple = readBlockYaml(bytes);
   if (simple) return { data: simple.data };
-  if (bytes.includes('<<') || bytes.includes('\0') || bytes.charCodeAt(0) === 0xfeff) return null;
+  const events = plainEvents(bytes);
+  if (!events) return null;
   try {
-    return { data: load(bytes, { schema: YAML11_SCHEMA, filename: source.path }) };
+    return { data: constructFromEvents(events, { source: bytes, schema: YAML11_SCHEMA })[0] ?? null };
   } catch {
     return null;
   }
+}
+
+/**
+ * js-yaml's events for one document without aliases; null for anything else. Aliases go to the
+ * full parser, which bounds their expansion as kubectl does: js-yaml would share the aliased
+ * object, and walking the data would visit it once per alias, without bound.
+ */
+function plainEvents(bytes: string): Event[] | null {
+  // Merge keys, NULs and a BOM are rare enough to leave to the full parser.
+  if (bytes.includes('<<') || bytes.includes('\0') || bytes.charCodeAt(0) === 0xfeff) return null;
+  let events: Event[];
+  try {
+    events = parseEvents(bytes, {});
+  } catch {
+    return null;
+  }
+  let documents = 0;
+  for (const e of events) {
+    if (e.type === EVENT_ID.ALIAS) return null;
+    if (e.type === EVENT_ID.DOCUMENT && ++documents > 1) return null;
+  }
+  return events;
 }
 
 /** Reads one file the fast way; null when the full parser must decide. */
@@ -106,15 +129,11 @@ export function quickReadKubeconfig(source: KubeconfigSource): QuickKubeconfigFi
   if (bytes === null) return base;
   const simple = readKubeconfigWithoutYamlLibrary(source);
   if (simple) return simple;
-  // Merge keys, NULs and a BOM are rare enough to leave to the full parser.
-  if (bytes.includes('<<') || bytes.includes('\0') || bytes.charCodeAt(0) === 0xfeff) return null;
-  let events: Event[];
+  const events = plainEvents(bytes);
+  if (!events) return null;
   let data: unknown;
   try {
-    events = parseEvents(bytes, {});
-    if (events.filter((e) => e.type === EVENT_ID.DOCUMENT).length > 1) return null;
-    const docs = constructFromEvents(events, { source: bytes, schema: YAML11_SCHEMA });
-    data = docs[0];
+    data = constructFromEvents(events, { source: bytes, schema: YAML11_SCHEMA })[0];
   } catch {
     return null;
   }

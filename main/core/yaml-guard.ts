@@ -40,6 +40,8 @@ export interface YamlDocIndex {
   holdsAlias(node: Node): boolean;
   /** Offset of the first key that repeats an earlier key of its mapping. */
   duplicateKeyOffset: number | undefined;
+  /** Offsets of every such key, in document order. */
+  duplicateKeyOffsets: readonly number[];
   /** The first alias problem, in document order; readers must not follow aliases when set. */
   aliasProblem: YamlDocProblem | undefined;
   /** Work done: nodes entered. Linear in the document; tests assert on it. */
@@ -107,7 +109,7 @@ class Indexer {
   readonly open = new Set<Node>();
   /** Merge keys and the sequences of a `<<: [*a, *b]`: go-yaml does not decode these nodes themselves. */
   readonly uncounted = new Set<Node>();
-  duplicateKeyOffset: number | undefined;
+  readonly duplicateKeyOffsets: number[] = [];
   aliasProblem: YamlDocProblem | undefined;
   visited = 0;
   decodeCount = 1; // the document node
@@ -202,10 +204,7 @@ class Indexer {
       const v = key.value;
       // The library compares keys with ===, under which NaN equals nothing; a Set says it equals NaN.
       if (typeof v === 'number' && Number.isNaN(v)) continue;
-      if (seen.has(v)) {
-        const offset = offsetOf(key);
-        if (this.duplicateKeyOffset === undefined || offset < this.duplicateKeyOffset) this.duplicateKeyOffset = offset;
-      }
+      if (seen.has(v)) this.duplicateKeyOffsets.push(offsetOf(key));
       seen.add(v);
     }
   }
@@ -271,7 +270,12 @@ export function indexYamlDocument(doc: Document, opts: YamlGuardOptions): YamlDo
   return {
     target: (alias) => targets.get(alias),
     holdsAlias: (node) => withAlias.has(node),
-    duplicateKeyOffset: indexer.duplicateKeyOffset,
+    // Not Math.min(...offsets): a spread of a million arguments overflows the stack.
+    duplicateKeyOffset: indexer.duplicateKeyOffsets.reduce<number | undefined>(
+      (a, b) => (a === undefined || b < a ? b : a),
+      undefined,
+    ),
+    duplicateKeyOffsets: indexer.duplicateKeyOffsets,
     aliasProblem: indexer.aliasProblem,
     visited: indexer.visited,
     aliasedSize: indexer.aliasedSize,

@@ -141,15 +141,24 @@ interface RawDefaults {
 export function parseCatalog(text: string, file: string, opts: ParseCatalogOptions): ClusterEntry[] {
   if (text.length > LIMITS.catalog) throw tooLarge(file, LIMITS.catalog);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter,
-    // Every scalar stays a string, so types are decided here (and `no`/`on`/`0x10` never surprise).
-    schema: 'failsafe',
-    // Both cost quadratic time on hostile input (every key compared with every other; each error
-    // copying its whole line): indexYamlDocument finds duplicate keys, lineCounter places errors.
-    uniqueKeys: false,
-    prettyErrors: false,
-  });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, {
+      lineCounter,
+      // Every scalar stays a string, so types are decided here (and `no`/`on`/`0x10` never surprise).
+      schema: 'failsafe',
+      // Both cost quadratic time on hostile input (every key compared with every other; each error
+      // copying its whole line): indexYamlDocument finds duplicate keys, lineCounter places errors.
+      uniqueKeys: false,
+      prettyErrors: false,
+    });
+  } catch (e) {
+    // The parser recurses per level of nesting and can run out of stack (`a: a: a: ...`).
+    if (!(e instanceof RangeError)) throw e;
+    throw new CatalogError(file, [
+      { line: 1, message: `${oneLine(file)} line 1: lists and mappings nest too deeply to read; flatten them.` },
+    ]);
+  }
   const index = indexYamlDocument(doc, CATALOG_GUARD);
   const reader = new CatalogReader(doc, index, lineCounter, file, dirname(file), opts);
   const entries = reader.read();

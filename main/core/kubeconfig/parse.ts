@@ -250,7 +250,15 @@ export function parseKubeconfigFile(source: KubeconfigSource, fileIndex: number)
   // uniqueKeys and pretty errors are off: both cost quadratic time on hostile input (every key
   // compared with every other; each error copying its whole line). indexYamlDocument finds the
   // duplicate keys; invalidKubeconfig places the error.
-  const doc = parseDocument(src, { version: '1.1', keepSourceTokens: true, uniqueKeys: false, prettyErrors: false });
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(src, { version: '1.1', keepSourceTokens: true, uniqueKeys: false, prettyErrors: false });
+  } catch (e) {
+    // The library's parser recurses per level of nesting (`a: a: a: ...` on one line) and can
+    // run out of stack before its composer, which reports that as RESOURCE_EXHAUSTION.
+    if (!(e instanceof RangeError)) throw e;
+    throw fail({ offset: undefined, reason: 'its lists and mappings nest too deeply to read', fix: 'fix the YAML' });
+  }
   const index = indexKubeconfigDocument(doc);
   const error = doc.errors[0];
   const duplicate = index.duplicateKeyOffset;

@@ -115,11 +115,42 @@ function plainEvents(bytes: string): Event[] | null {
     return null;
   }
   let documents = 0;
+  // Open collections: whether each is a mapping, and how many items (keys and values) it holds.
+  const open: { mapping: boolean; items: number }[] = [];
   for (const e of events) {
     if (e.type === EVENT_ID.ALIAS) return null;
-    if (e.type === EVENT_ID.DOCUMENT && ++documents > 1) return null;
+    if (e.type === EVENT_ID.POP) {
+      open.pop();
+      const parent = open.at(-1);
+      if (parent) parent.items++;
+      continue;
+    }
+    if (e.type === EVENT_ID.DOCUMENT) {
+      if (++documents > 1) return null;
+      open.push({ mapping: false, items: 0 });
+      continue;
+    }
+    const parent = open.at(-1);
+    if (parent?.mapping && parent.items % 2 === 0 && !isShortKey(bytes, e)) return null;
+    if (e.type === EVENT_ID.SCALAR) {
+      if (parent) parent.items++;
+    } else {
+      open.push({ mapping: e.type === EVENT_ID.MAPPING, items: 0 });
+    }
   }
   return events;
+}
+
+/**
+ * A key kubectl reads as js-yaml does: a scalar whose ':' comes well within YAML's 1,024-character
+ * limit on implicit keys, which js-yaml does not enforce and go-yaml (kubectl) does.
+ */
+function isShortKey(src: string, e: Event): boolean {
+  if (e.type !== EVENT_ID.SCALAR || e.valueStart < 0) return false;
+  const starts = [e.valueStart, e.anchorStart, e.tagStart].filter((n) => n >= 0);
+  let end = e.valueEnd + (e.style === 2 || e.style === 3 ? 1 : 0);
+  while (end < src.length && end - e.valueStart < 1000 && (src[end] === ' ' || src[end] === '\t')) end++;
+  return end - Math.min(...starts) < 1000;
 }
 
 /** Reads one file the fast way; null when the full parser must decide. */

@@ -22,6 +22,7 @@ import {
   unwrap,
 } from '../../ipc/contract.ts';
 import { isUserError } from '../core/errors.ts';
+import { oneLine } from '../core/message-text.ts';
 import { redactSecrets } from '../core/secrets/redact.ts';
 import type { SettingsPatch } from '../core/settings/schema.ts';
 import type { AppHost, CoreServices, Fleet } from './core-services.ts';
@@ -344,7 +345,8 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
         ok: false,
         error: {
           code: 'invalid-request',
-          message: truncate(`The ${name} request is invalid (${where}${issue?.message ?? 'malformed'}).`),
+          // oneLine: zod quotes unknown keys as sent, control characters included.
+          message: truncate(oneLine(`The ${name} request is invalid (${where}${issue?.message ?? 'malformed'}).`)),
         },
       };
     }

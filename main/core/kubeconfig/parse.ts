@@ -186,9 +186,26 @@ function mapGet(map: YAMLMap, key: string): { pair: Pair; value: unknown } | und
   return undefined;
 }
 
-/** The value under `key`, following an alias; undefined when absent. */
+/**
+ * The value under `key` as kubectl reads it, following aliases and `<<` merge keys; undefined
+ * when absent. go-yaml v2 applies a mapping's pairs in order, a merge writing the merged keys
+ * over the mapping (a merged list from its last mapping to its first): the last to set it wins.
+ * Bounded: merges nest no deeper than the document (yaml-guard.ts caps it).
+ */
 export function getNode(doc: Document.Parsed, map: YAMLMap, key: string): unknown {
-  return deref(doc, mapGet(map, key)?.value);
+  for (let i = map.items.length - 1; i >= 0; i--) {
+    const pair = map.items[i] as Pair;
+    if (!isScalar(pair.key)) continue;
+    if (pair.key.value === key) return deref(doc, pair.value);
+    if (typeof pair.key.value !== 'symbol') continue;
+    const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+    for (const source of sources) {
+      const merged = deref(doc, source);
+      const found = isMap(merged) ? getNode(doc, merged, key) : undefined;
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
 
 export function getString(doc: Document.Parsed, map: YAMLMap, key: string): string {

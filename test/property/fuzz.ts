@@ -2,11 +2,11 @@ import path from 'node:path';
 import fc from 'fast-check';
 
 /**
- * How the property tests run. `npm test` (CI) uses a fixed seed, a modest number of runs and a
- * time budget per property, so a run is reproducible and bounded. `npm run test:fuzz` (or
- * `node scripts/fuzz.ts --runs N --seed S`) sets these variables to run longer, with a random
- * seed unless one is given; a failure prints its seed and path, which replay it:
- * `KUBEZT_FUZZ_SEED=S KUBEZT_FUZZ_PATH=P npx vitest run --project node test/property/x.test.ts`.
+ * How the property tests run. `npm test` (CI) uses a fixed seed, each property's own number of
+ * runs and a time budget per property, so a run is reproducible and bounded. `npm run test:fuzz`
+ * (or `node scripts/fuzz.ts --runs N --seed S`) sets these variables to run longer, with a
+ * random seed unless one is given; a failure prints its seed and path, which replay it:
+ * `node scripts/fuzz.ts --seed S --path P test/property/x.test.ts`.
  */
 const env = process.env;
 const int = (name: string): number | undefined => {
@@ -16,8 +16,8 @@ const int = (name: string): number | undefined => {
 
 export const FUZZ = {
   seed: int('KUBEZT_FUZZ_SEED') ?? 11_2024,
-  /** Multiplies every property's own run count (1 in CI). */
-  scale: int('KUBEZT_FUZZ_SCALE') ?? 1,
+  /** Runs of every property; unset in CI, where each property runs its own count. */
+  runs: int('KUBEZT_FUZZ_RUNS'),
   /** Per property, in ms: past it the property stops with the runs done so far. */
   timeLimitMs: int('KUBEZT_FUZZ_TIME_MS') ?? 15_000,
   path: env.KUBEZT_FUZZ_PATH,
@@ -27,7 +27,7 @@ export const FUZZ = {
 export function fuzzParams<T>(runs: number): fc.Parameters<T> {
   return {
     seed: FUZZ.seed,
-    numRuns: Math.max(1, runs * FUZZ.scale),
+    numRuns: Math.max(1, FUZZ.runs ?? runs),
     plugins: [fc.interruptAfterTimeLimit(FUZZ.timeLimitMs)],
     ...(FUZZ.path ? { path: FUZZ.path } : {}),
   };

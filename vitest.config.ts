@@ -9,7 +9,12 @@ export default defineConfig({
       {
         test: {
           name: 'node',
-          include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/electron/**/*.test.ts'],
+          include: [
+            'test/unit/**/*.test.ts',
+            'test/integration/**/*.test.ts',
+            'test/electron/**/*.test.ts',
+            'test/property/**/*.test.ts',
+          ],
           environment: 'node',
           globalSetup: ['test/helpers/build-cli-once.ts'],
           testTimeout: 30_000,

@@ -22,6 +22,7 @@ import {
 } from '../../ipc/contract.ts';
 import { checkAccountId } from '../core/discovery/cloudflare/accounts.ts';
 import { isUserError, UserError } from '../core/errors.ts';
+import { oneLine } from '../core/message-text.ts';
 import { redactSecrets } from '../core/secrets/redact.ts';
 import { writePrivateFile } from '../core/settings/private-files.ts';
 import type { SettingsPatch } from '../core/settings/schema.ts';
@@ -375,7 +376,8 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
         ok: false,
         error: {
           code: 'invalid-request',
-          message: truncate(`The ${name} request is invalid (${where}${issue?.message ?? 'malformed'}).`),
+          // oneLine: zod quotes unknown keys as sent, control characters included.
+          message: truncate(oneLine(`The ${name} request is invalid (${where}${issue?.message ?? 'malformed'}).`)),
         },
       };
     }

@@ -1,21 +1,13 @@
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { readFile as fsReadFile } from 'node:fs/promises';
 import { isIP, isIPv4 } from 'node:net';
 import { dirname, resolve as resolvePath } from 'node:path';
-import {
-  type Document,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  parseDocument,
-  type YAMLMap,
-} from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
 import { UserError } from '../errors.ts';
+import { oneLine, shown } from '../message-text.ts';
 import { type ClusterEntry, type ExecSpec, serverUrl, type UserSpec } from '../model/cluster.ts';
+import { FileTooLarge, formatBytes, LIMITS, readTextCapped } from '../read-capped.ts';
+import { indexYamlDocument, type YamlDocIndex } from '../yaml-guard.ts';
+import { aliasIssue, CATALOG_GUARD, pemBlocks, tooLarge } from './catalog-limits.ts';
 
 /**
  * The team catalog (SPEC: Cluster discovery → Catalog file). Parsing is strict on purpose: a
@@ -105,11 +97,12 @@ export interface LoadCatalogOptions {
 
 /** Reads and parses a catalog file; relative paths inside it are resolved against its folder. */
 export async function loadCatalog(path: string, opts: LoadCatalogOptions = {}): Promise<ClusterEntry[]> {
-  const readFile = opts.readFile ?? ((p: string) => fsReadFile(p, 'utf8'));
+  const readFile = opts.readFile ?? (async (p: string) => readTextCapped(p, LIMITS.catalog));
   let text: string;
   try {
     text = await readFile(path);
   } catch (e) {
+    if (e instanceof FileTooLarge) throw tooLarge(path, e.limit);
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       throw new UserError(
@@ -124,7 +117,9 @@ export async function loadCatalog(path: string, opts: LoadCatalogOptions = {}): 
       { cause: e },
     );
   }
-  return parseCatalog(text, path, { readCaFile: opts.readCaFile ?? ((p) => readFileSync(p, 'utf8')) });
+  return parseCatalog(text, path, {
+    readCaFile: opts.readCaFile ?? ((p) => readTextCapped(p, LIMITS.credentialFile)),
+  });
 }
 
 interface Where {
@@ -144,15 +139,28 @@ interface RawDefaults {
 
 /** Pure: catalog text in, cluster entries out, or a CatalogError naming file, line and key. */
 export function parseCatalog(text: string, file: string, opts: ParseCatalogOptions): ClusterEntry[] {
+  if (text.length > LIMITS.catalog) throw tooLarge(file, LIMITS.catalog);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter,
-    // Every scalar stays a string, so types are decided here (and `no`/`on`/`0x10` never surprise).
-    schema: 'failsafe',
-    uniqueKeys: true,
-    prettyErrors: true,
-  });
-  const reader = new CatalogReader(doc, lineCounter, file, dirname(file), opts);
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, {
+      lineCounter,
+      // Every scalar stays a string, so types are decided here (and `no`/`on`/`0x10` never surprise).
+      schema: 'failsafe',
+      // Both cost quadratic time on hostile input (every key compared with every other; each error
+      // copying its whole line): indexYamlDocument finds duplicate keys, lineCounter places errors.
+      uniqueKeys: false,
+      prettyErrors: false,
+    });
+  } catch (e) {
+    // The parser recurses per level of nesting and can run out of stack (`a: a: a: ...`).
+    if (!(e instanceof RangeError)) throw e;
+    throw new CatalogError(file, [
+      { line: 1, message: `${oneLine(file)} line 1: lists and mappings nest too deeply to read; flatten them.` },
+    ]);
+  }
+  const index = indexYamlDocument(doc, CATALOG_GUARD);
+  const reader = new CatalogReader(doc, index, lineCounter, file, dirname(file), opts);
   const entries = reader.read();
   if (reader.issues.length > 0) {
     // Found in walking order (a key before the checks of its siblings); people read top-down.
@@ -166,14 +174,25 @@ export function parseCatalog(text: string, file: string, opts: ParseCatalogOptio
 
 class CatalogReader {
   readonly issues: CatalogIssue[] = [];
-  readonly doc: Document;
+  readonly doc: ReturnType<typeof parseDocument>;
+  readonly index: YamlDocIndex;
   readonly lineCounter: LineCounter;
   readonly file: string;
   readonly baseDir: string;
   readonly opts: ParseCatalogOptions;
+  /** One read per CA file, however many clusters (or aliases of one) name it. */
+  readonly caFiles = new Map<string, { pem: string } | { error: unknown }>();
 
-  constructor(doc: Document, lineCounter: LineCounter, file: string, baseDir: string, opts: ParseCatalogOptions) {
+  constructor(
+    doc: ReturnType<typeof parseDocument>,
+    index: YamlDocIndex,
+    lineCounter: LineCounter,
+    file: string,
+    baseDir: string,
+    opts: ParseCatalogOptions,
+  ) {
     this.doc = doc;
+    this.index = index;
     this.lineCounter = lineCounter;
     this.file = file;
     this.baseDir = baseDir;
@@ -181,21 +200,30 @@ class CatalogReader {
   }
 
   read(): ClusterEntry[] {
-    const yamlProblems = [...this.doc.errors, ...this.doc.warnings];
+    const yamlProblems: { pos: number; code: string; message: string }[] = [
+      ...this.doc.errors,
+      ...this.doc.warnings,
+    ].map((e) => ({ pos: e.pos[0], code: e.code, message: e.message }));
+    for (const pos of this.index.duplicateKeyOffsets) {
+      yamlProblems.push({ pos, code: 'DUPLICATE_KEY', message: 'Map keys must be unique' });
+    }
     if (yamlProblems.length > 0) {
       for (const e of yamlProblems) {
-        const line = e.linePos?.[0]?.line ?? 1;
-        const what =
-          e.message
-            .split(/ at line \d+/)[0]
-            ?.replace(/\s+/g, ' ')
-            .trim() ?? e.code;
+        const line = this.lineCounter.linePos(Math.max(0, e.pos)).line;
+        const what = e.message.replace(/\s+/g, ' ').trim() || e.code;
         const problem =
           e.code === 'MULTIPLE_DOCS'
             ? 'the catalog must be a single YAML document; remove the extra "---"'
-            : `the YAML does not parse (${lowerFirst(what)}); fix the syntax there`;
-        this.issues.push({ line, message: `${this.file} line ${line}: ${problem}.` });
+            : e.code === 'RESOURCE_EXHAUSTION'
+              ? 'lists and mappings nest too deeply to read; flatten them'
+              : `the YAML does not parse (${lowerFirst(what)}); fix the syntax there`;
+        this.issues.push({ line, message: oneLine(`${this.file} line ${line}: ${problem}.`) });
       }
+      return [];
+    }
+    const aliasProblem = this.index.aliasProblem;
+    if (aliasProblem) {
+      this.issueAt(aliasProblem.offset, undefined, aliasIssue(aliasProblem));
       return [];
     }
     const root = this.resolve(this.doc.contents as Node | null);
@@ -260,9 +288,14 @@ class CatalogReader {
       return undefined;
     }
     const startLine = this.lineOf(node);
+    // Worked out once: a cluster with many unknown keys would otherwise scan its keys once per key.
+    let late: Where | undefined;
     const keys = this.keysOf(node, CLUSTER_KEYS, { in: `in the cluster on line ${startLine}` }, () => {
-      const name = namePeek(node);
-      return name ? { in: `in cluster "${name}"` } : { in: `in the cluster on line ${startLine}` };
+      if (!late) {
+        const name = namePeek(node);
+        late = name ? { in: `in cluster "${shown(name)}"` } : { in: `in the cluster on line ${startLine}` };
+      }
+      return late;
     });
     const nameNode = keys.get('name');
     let name: string | undefined;
@@ -362,7 +395,7 @@ class CatalogReader {
       this.issue(
         pair.value,
         'name',
-        `cluster name "${name}" may only use lower-case letters, digits and "-"${suggestion ? `; try "${suggestion}"` : ''}`,
+        `cluster name "${shown(name)}" may only use lower-case letters, digits and "-"${suggestion ? `; try "${shown(suggestion)}"` : ''}`,
       );
       return undefined;
     }
@@ -383,9 +416,11 @@ class CatalogReader {
     const raw = this.readString(pair, where);
     if (raw === undefined) return undefined;
     const bad = (why: string) => {
-      this.issue(pair.value, 'server', `server "${raw}" ${where.in} ${why}`);
+      this.issue(pair.value, 'server', `server "${shown(raw)}" ${where.in} ${why}`);
       return undefined;
     };
+    // The URL pattern below backtracks quadratically when its final $ cannot match (a line break).
+    if (/[\r\n\u2028\u2029]/.test(raw)) return bad('is not a URL; write it as https://IP:port');
     const authority = raw.replace(/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//, '').split(/[/?#]/)[0] ?? '';
     if (authority.includes('@')) {
       // Not echoed: the part before "@" is a user name and maybe a password.
@@ -404,26 +439,26 @@ class CatalogReader {
       return bad('is not a URL; write it as https://IP:port');
     }
     const [, scheme = '', host = '', portText, path = '', query, fragment] = m;
-    if (scheme.toLowerCase() !== 'https') return bad(`must use https://, not ${scheme}://`);
+    if (scheme.toLowerCase() !== 'https') return bad(`must use https://, not ${shown(scheme)}://`);
     if (query !== undefined || fragment !== undefined)
       return bad('must not have a query or fragment; write it as https://IP:port');
     if (portText?.includes(':')) return bad('must put an IPv6 address in brackets, e.g. https://[2001:db8::1]:6443');
     if (portText === undefined || portText === '')
       return bad('has no port; write it as https://IP:port, e.g. port 6443');
     const port = parsePortText(portText);
-    if (port === undefined) return bad(`has an invalid port "${portText}"; use a number from 1 to 65535`);
+    if (port === undefined) return bad(`has an invalid port "${shown(portText)}"; use a number from 1 to 65535`);
     const normalizedPath = path === '/' ? '' : path;
     if (host.startsWith('[')) {
       const inner = host.slice(1, -1);
-      if (isIP(inner) !== 6 || inner.includes('%')) return bad(`has an invalid IPv6 address "${inner}"`);
+      if (isIP(inner) !== 6 || inner.includes('%')) return bad(`has an invalid IPv6 address "${shown(inner)}"`);
       const ip = canonicalIp(inner);
       return { server: serverUrl(ip, port) + normalizedPath, ip, port };
     }
     if (host === '') return bad('has no host; write it as https://IP:port');
     if (isIPv4(host)) return { server: serverUrl(host, port) + normalizedPath, ip: host, port };
-    if (/^[0-9.]+$/.test(host)) return bad(`has an invalid IPv4 address "${host}"`);
+    if (/^[0-9.]+$/.test(host)) return bad(`has an invalid IPv4 address "${shown(host)}"`);
     if (host.includes(':')) return bad('must put an IPv6 address in brackets, e.g. https://[2001:db8::1]:6443');
-    if (!HOSTNAME_RE.test(host)) return bad(`has an invalid host name "${host}"`);
+    if (!HOSTNAME_RE.test(host)) return bad(`has an invalid host name "${shown(host)}"`);
     return { server: `https://${host.toLowerCase()}:${port}${normalizedPath}`, port };
   }
 
@@ -433,7 +468,11 @@ class CatalogReader {
     const bare = raw.startsWith('[') && raw.endsWith(']') ? raw.slice(1, -1) : raw;
     const family = isIP(bare);
     if (family === 0 || bare.includes('%')) {
-      this.issue(pair.value, 'ip', `ip "${raw}" ${where.in} is not an IPv4 or IPv6 address, e.g. 198.51.100.101`);
+      this.issue(
+        pair.value,
+        'ip',
+        `ip "${shown(raw)}" ${where.in} is not an IPv4 or IPv6 address, e.g. 198.51.100.101`,
+      );
       return undefined;
     }
     return canonicalIp(bare);
@@ -455,7 +494,7 @@ class CatalogReader {
       this.issue(
         pair.value ?? pair.key,
         'port',
-        `port ${where.in} must be a whole number from 1 to 65535${text !== undefined ? `, not "${text}"` : ''}`,
+        `port ${where.in} must be a whole number from 1 to 65535${text !== undefined ? `, not "${shown(text)}"` : ''}`,
       );
     }
     return port;
@@ -487,21 +526,36 @@ class CatalogReader {
     const raw = this.readString(pair, where);
     if (raw === undefined) return undefined;
     const path = resolvePath(this.baseDir, raw);
-    let pem: string;
-    try {
-      pem = this.opts.readCaFile(path);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    let read = this.caFiles.get(path);
+    if (!read) {
+      try {
+        read = { pem: this.opts.readCaFile(path) };
+      } catch (error) {
+        read = { error };
+      }
+      this.caFiles.set(path, read);
+    }
+    if ('error' in read) {
+      const e = read.error;
+      const code =
+        e instanceof FileTooLarge
+          ? `larger than ${formatBytes(e.limit)}`
+          : ((e as NodeJS.ErrnoException).code ?? (e as Error).message);
       this.issue(
         pair.value,
         'certificateAuthority',
-        `certificateAuthority file ${path} ${where.in} cannot be read (${code}); fix the path (relative paths start at the catalog's folder)`,
+        `certificateAuthority file ${shown(path)} ${where.in} cannot be read (${code}); fix the path (relative paths start at the catalog's folder)`,
       );
       return undefined;
     }
+    const pem = read.pem;
     const problem = pemProblem(pem);
     if (problem) {
-      this.issue(pair.value, 'certificateAuthority', `certificateAuthority file ${path} ${where.in} holds ${problem}`);
+      this.issue(
+        pair.value,
+        'certificateAuthority',
+        `certificateAuthority file ${shown(path)} ${where.in} holds ${problem}`,
+      );
       return undefined;
     }
     return Buffer.from(pem, 'utf8').toString('base64');
@@ -514,7 +568,7 @@ class CatalogReader {
       this.issue(
         pair.value,
         'tlsServerName',
-        `tlsServerName "${raw}" ${where.in} is not a host name; use a name from the server certificate, e.g. kubernetes.default.svc`,
+        `tlsServerName "${shown(raw)}" ${where.in} is not a host name; use a name from the server certificate, e.g. kubernetes.default.svc`,
       );
       return undefined;
     }
@@ -528,7 +582,7 @@ class CatalogReader {
       this.issue(
         pair.value,
         'namespace',
-        `namespace "${raw}" ${where.in} is not a valid Kubernetes namespace (lower-case letters, digits and "-", at most 63)`,
+        `namespace "${shown(raw)}" ${where.in} is not a valid Kubernetes namespace (lower-case letters, digits and "-", at most 63)`,
       );
       return undefined;
     }
@@ -635,7 +689,7 @@ class CatalogReader {
         this.issue(
           apiPair.value,
           'apiVersion',
-          `apiVersion "${v}" ${where.in} is not supported; use ${EXEC_API_VERSIONS.join(' or ')}`,
+          `apiVersion "${shown(v)}" ${where.in} is not supported; use ${EXEC_API_VERSIONS.join(' or ')}`,
         );
       } else if (v !== undefined) {
         apiVersion = v;
@@ -691,7 +745,7 @@ class CatalogReader {
           // Env values often hold secrets: never echo them; an empty value is legitimate.
           const value = this.readString(v, envWhere, { secret: true, allowEmpty: true });
           if (name !== undefined && !ENV_NAME_RE.test(name)) {
-            this.issue(n.value, 'name', `env name "${name}" ${where.in} is not a valid variable name`);
+            this.issue(n.value, 'name', `env name "${shown(name)}" ${where.in} is not a valid variable name`);
             continue;
           }
           if (name !== undefined && value !== undefined) env.push({ name, value });
@@ -710,7 +764,7 @@ class CatalogReader {
           this.issue(
             modePair.value,
             'interactiveMode',
-            `interactiveMode "${mode}" ${where.in} must be one of ${INTERACTIVE_MODES.join(', ')}`,
+            `interactiveMode "${shown(mode)}" ${where.in} must be one of ${INTERACTIVE_MODES.join(', ')}`,
           );
         }
       }
@@ -751,8 +805,8 @@ class CatalogReader {
           keyNode,
           key,
           hint
-            ? `unknown key "${key}" ${w.in}; did you mean "${hint}"?`
-            : `unknown key "${key}" ${w.in}; allowed keys are ${allowed.join(', ')}`,
+            ? `unknown key "${shown(key)}" ${w.in}; did you mean "${hint}"?`
+            : `unknown key "${shown(key)}" ${w.in}; allowed keys are ${allowed.join(', ')}`,
         );
         continue;
       }
@@ -786,7 +840,7 @@ class CatalogReader {
       return undefined;
     }
     if (node.tag !== undefined && node.tag !== STR_TAG) {
-      this.issue(raw, keyName, `"${keyName}" ${where.in} has the tag ${node.tag}; remove the tag`);
+      this.issue(raw, keyName, `"${keyName}" ${where.in} has the tag ${shown(node.tag)}; remove the tag`);
       return undefined;
     }
     const value = String(node.value);
@@ -813,7 +867,8 @@ class CatalogReader {
   }
 
   resolve(node: Node | null | undefined): Node | null {
-    if (node && isAlias(node)) return (node.resolve(this.doc) as Node | undefined) ?? null;
+    // The index, not node.resolve(doc): that walks the whole document on every call.
+    if (node && isAlias(node)) return this.index.target(node) ?? null;
     return node ?? null;
   }
 
@@ -823,9 +878,14 @@ class CatalogReader {
   }
 
   issue(node: Node | null | undefined, key: string | undefined, problem: string): void {
-    const line = this.lineOf(node);
+    this.issueAt(node?.range?.[0], key, problem);
+  }
+
+  issueAt(offset: number | undefined, key: string | undefined, problem: string): void {
+    const line = offset === undefined ? 1 : this.lineCounter.linePos(offset).line;
     const end = /[?.]$/.test(problem) ? '' : '.';
-    const issue: CatalogIssue = { line, message: `${this.file} line ${line}: ${problem}${end}` };
+    // oneLine: whatever the file holds, the message stays one line.
+    const issue: CatalogIssue = { line, message: oneLine(`${this.file} line ${line}: ${problem}${end}`) };
     if (key !== undefined) issue.key = key;
     this.issues.push(issue);
   }
@@ -865,8 +925,8 @@ function canonicalIp(ip: string): string {
 /** Why a PEM bundle is not a usable CA bundle, or undefined when it is. */
 function pemProblem(pem: string): string | undefined {
   if (/PRIVATE KEY-----/.test(pem)) return 'a private key; only the CA certificate belongs here, so remove the key';
-  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
-  if (!blocks)
+  const blocks = pemBlocks(pem);
+  if (blocks.length === 0)
     return 'no PEM certificate ("-----BEGIN CERTIFICATE-----"); convert a DER file with "openssl x509 -inform der"';
   for (const block of blocks) {
     try {

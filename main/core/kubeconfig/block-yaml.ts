@@ -32,6 +32,10 @@ interface Line {
 }
 
 class NotSimple extends Error {}
+
+// Nesting the block reader follows (recursively); deeper files go to js-yaml. kubeconfigs nest
+// about eight levels.
+const MAX_DEPTH = 64;
 const notSimple = (): never => {
   throw new NotSimple();
 };
@@ -136,8 +140,15 @@ function scalarValue(text: string): unknown {
   return notSimple();
 }
 
+/** Offset of the first ':' in src[from, end), or -1: a search that never runs past the line. */
+function colonIn(src: string, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (src.charCodeAt(i) === 58) return i;
+  return -1;
+}
+
 class Reader {
   private i = 0;
+  private depth = 0;
   readonly rootValueTokens = new Map<string, { start: number; end: number }>();
   private readonly src: string;
   private readonly lines: Line[];
@@ -160,13 +171,14 @@ class Reader {
 
   /** A block mapping whose keys start at `indent`; the current line may begin mid-line (after `- `). */
   private mapping(indent: number, root = false): Record<string, unknown> {
+    if (++this.depth > MAX_DEPTH) notSimple();
     const out: Record<string, unknown> = {};
     while (this.i < this.lines.length) {
       const line = this.lines[this.i] as Line;
       if (line.indent < indent) break;
       if (line.indent > indent || this.isSequenceItem(line)) notSimple();
-      const colon = this.src.indexOf(':', line.start);
-      if (colon < 0 || colon >= line.end) notSimple();
+      const colon = colonIn(this.src, line.start, line.end);
+      if (colon < 0) notSimple();
       const key = this.src.slice(line.start, colon);
       const after = this.src[colon + 1];
       if (
@@ -190,6 +202,7 @@ class Reader {
         out[key] = this.nested(indent);
       }
     }
+    this.depth--;
     return out;
   }
 
@@ -205,6 +218,7 @@ class Reader {
   }
 
   private sequence(indent: number): unknown[] {
+    if (++this.depth > MAX_DEPTH) notSimple();
     const out: unknown[] = [];
     while (this.i < this.lines.length) {
       const line = this.lines[this.i] as Line;
@@ -222,12 +236,9 @@ class Reader {
         continue;
       }
       if (this.isSequenceItem({ indent: 0, start: at, end: line.end })) notSimple();
-      const colon = this.src.indexOf(':', at);
+      const colon = colonIn(this.src, at, line.end);
       const isKey =
-        colon > at &&
-        colon < line.end &&
-        (colon + 1 === line.end || this.src[colon + 1] === ' ') &&
-        !`"'`.includes(this.src[at] as string);
+        colon > at && (colon + 1 === line.end || this.src[colon + 1] === ' ') && !`"'`.includes(this.src[at] as string);
       if (isKey) {
         // `- key: value`: a mapping whose keys line up with this first one.
         const column = indent + (at - line.start);
@@ -240,6 +251,7 @@ class Reader {
         this.noContinuation(indent);
       }
     }
+    this.depth--;
     return out;
   }
 

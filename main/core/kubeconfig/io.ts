@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
-import { access, readFile } from './fs-now.ts';
+import { FileTooLarge, formatBytes, LIMITS, readFileCapped } from '../read-capped.ts';
+import { access } from './fs-now.ts';
 
 export interface ResolveKubeconfigFilesInput {
   /** `--kubeconfig` or the kubeconfig setting: that one file, nothing else. */
@@ -41,8 +42,14 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 export async function readKubeconfigBytes(path: string): Promise<string | null> {
   let buf: Buffer;
   try {
-    buf = await readFile(path);
+    buf = readFileCapped(path, LIMITS.kubeconfig);
   } catch (e) {
+    if (e instanceof FileTooLarge) {
+      throw new UserError(
+        'kubeconfig-invalid',
+        `The kubeconfig ${path} is larger than ${formatBytes(e.limit)}, kubezt's limit; split it into several files listed in KUBECONFIG (kubezt did not change it).`,
+      );
+    }
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
     if (code === 'EISDIR') {

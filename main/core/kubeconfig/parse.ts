@@ -12,6 +12,8 @@ import {
   type YAMLSeq,
 } from 'yaml';
 import { UserError } from '../errors.ts';
+import { oneLine, shown } from '../message-text.ts';
+import { aliasProblem, deref, indexKubeconfigDocument } from './doc-index.ts';
 import {
   BASE64,
   CONFIG,
@@ -25,6 +27,7 @@ import {
 } from './types.ts';
 import { linePos } from './yaml-text.ts';
 
+export { deref, toData } from './doc-index.ts';
 export { defaultFileIndex, ENTRY_KINDS, type EntryKind, KUBEZT_EXTENSION, type KubeconfigSource, LIST_KEY };
 
 /**
@@ -98,7 +101,9 @@ export function invalidKubeconfig(path: string, src: string, problem: Problem): 
         })();
   return new UserError(
     'kubeconfig-invalid',
-    `Cannot use the kubeconfig ${path}: ${problem.reason}${where}; ${problem.fix} (kubezt did not change the file).`,
+    oneLine(
+      `Cannot use the kubeconfig ${path}: ${problem.reason}${where}; ${problem.fix} (kubezt did not change the file).`,
+    ),
   );
 }
 
@@ -128,10 +133,21 @@ function describe(node: unknown, showValue = true): string {
   return 'not a string';
 }
 
-function checkShape(doc: Document.Parsed, node: unknown, shape: Shape, path: string): void {
+/** Aliased nodes already found to fit a shape: each is checked once per shape, however often it is aliased. */
+type Checked = Map<Shape, Set<unknown>>;
+
+function checkShape(doc: Document.Parsed, node: unknown, shape: Shape, path: string, checked: Checked): void {
   if (node === null || node === undefined) return;
   if (isAlias(node)) {
-    checkShape(doc, node.resolve(doc), shape, path);
+    const target = deref(doc, node);
+    let fits = checked.get(shape);
+    if (!fits) {
+      fits = new Set();
+      checked.set(shape, fits);
+    }
+    if (fits.has(target)) return;
+    checkShape(doc, target, shape, path, checked);
+    fits.add(target);
     return;
   }
   const n = node as Node;
@@ -145,7 +161,7 @@ function checkShape(doc: Document.Parsed, node: unknown, shape: Shape, path: str
     if (s === undefined) {
       // A user's field may be a credential (a numeric token): name its type, never its value.
       if (/^users\[\d+\]\.user[.[]/.test(path)) throw fail(`must be a string but is ${describe(n, false)}`, 'quote it');
-      throw fail(`must be a string but is ${describe(n)}`, `quote it ("${String(n.source ?? n.value)}")`);
+      throw fail(`must be a string but is ${describe(n)}`, `quote it ("${shown(String(n.source ?? n.value))}")`);
     }
     if (shape === 'bytes' && s !== null && !BASE64.test(s.replace(/[\r\n]/g, ''))) {
       throw fail('is not valid base64', 'replace it with the base64 of the PEM data');
@@ -159,7 +175,7 @@ function checkShape(doc: Document.Parsed, node: unknown, shape: Shape, path: str
   if ('list' in shape) {
     if (!isSeq(n)) throw fail(`must be a list but is ${describe(n)}`);
     n.items.forEach((item, i) => {
-      checkShape(doc, item, shape.list, `${path}[${i}]`);
+      checkShape(doc, item, shape.list, `${path}[${i}]`, checked);
     });
     return;
   }
@@ -168,7 +184,7 @@ function checkShape(doc: Document.Parsed, node: unknown, shape: Shape, path: str
     const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
     if (key === undefined) continue;
     const child = 'map' in shape ? shape.map : shape.fields[key];
-    if (child) checkShape(doc, pair.value, child, path === '' ? key : `${path}.${key}`);
+    if (child) checkShape(doc, pair.value, child, path === '' ? key : `${path}.${shown(key, 60)}`, checked);
   }
 }
 
@@ -179,10 +195,26 @@ function mapGet(map: YAMLMap, key: string): { pair: Pair; value: unknown } | und
   return undefined;
 }
 
-/** The value under `key`, following an alias; undefined when absent. */
+/**
+ * The value under `key` as kubectl reads it, following aliases and `<<` merge keys; undefined
+ * when absent. go-yaml v2 applies a mapping's pairs in order, a merge writing the merged keys
+ * over the mapping (a merged list from its last mapping to its first): the last to set it wins.
+ * Bounded: merges nest no deeper than the document (yaml-guard.ts caps it).
+ */
 export function getNode(doc: Document.Parsed, map: YAMLMap, key: string): unknown {
-  const found = mapGet(map, key)?.value;
-  return isAlias(found) ? found.resolve(doc) : found;
+  for (let i = map.items.length - 1; i >= 0; i--) {
+    const pair = map.items[i] as Pair;
+    if (!isScalar(pair.key)) continue;
+    if (pair.key.value === key) return deref(doc, pair.value);
+    if (typeof pair.key.value !== 'symbol') continue;
+    const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+    for (const source of sources) {
+      const merged = deref(doc, source);
+      const found = isMap(merged) ? getNode(doc, merged, key) : undefined;
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
 
 export function getString(doc: Document.Parsed, map: YAMLMap, key: string): string {
@@ -253,8 +285,24 @@ export function parseKubeconfigFile(source: KubeconfigSource, fileIndex: number)
   const fail = (problem: Problem) => invalidKubeconfig(path, src, problem);
   if (src.includes('\0'))
     throw fail({ offset: src.indexOf('\0'), reason: 'it contains a NUL byte', fix: 'restore it from a backup' });
-  const doc = parseDocument(src, { version: '1.1', keepSourceTokens: true, uniqueKeys: true, prettyErrors: true });
+  // uniqueKeys and pretty errors are off: both cost quadratic time on hostile input (every key
+  // compared with every other; each error copying its whole line). indexYamlDocument finds the
+  // duplicate keys; invalidKubeconfig places the error.
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(src, { version: '1.1', keepSourceTokens: true, uniqueKeys: false, prettyErrors: false });
+  } catch (e) {
+    // The library's parser recurses per level of nesting (`a: a: a: ...` on one line) and can
+    // run out of stack before its composer, which reports that as RESOURCE_EXHAUSTION.
+    if (!(e instanceof RangeError)) throw e;
+    throw fail({ offset: undefined, reason: 'its lists and mappings nest too deeply to read', fix: 'fix the YAML' });
+  }
+  const index = indexKubeconfigDocument(doc);
   const error = doc.errors[0];
+  const duplicate = index.duplicateKeyOffset;
+  if (duplicate !== undefined && (!error || duplicate < error.pos[0])) {
+    throw fail({ offset: duplicate, reason: 'a key appears twice in the same mapping', fix: 'fix the YAML' });
+  }
   if (error) {
     if (error.code === 'MULTIPLE_DOCS') {
       throw fail({
@@ -264,9 +312,12 @@ export function parseKubeconfigFile(source: KubeconfigSource, fileIndex: number)
       });
     }
     const reason =
-      error.code === 'DUPLICATE_KEY' ? 'a key appears twice in the same mapping' : `${firstLine(error.message)}`;
+      error.code === 'RESOURCE_EXHAUSTION'
+        ? 'its lists and mappings nest too deeply to read'
+        : `${firstLine(error.message)}`;
     throw fail({ offset: error.pos[0], reason, fix: 'fix the YAML' });
   }
+  if (index.aliasProblem) throw fail(aliasProblem(index.aliasProblem));
   base.doc = doc;
   const contents = doc.contents;
   if (contents === null || (isScalar(contents) && contents.value === null)) return base;
@@ -280,7 +331,7 @@ export function parseKubeconfigFile(source: KubeconfigSource, fileIndex: number)
   const root = contents as YAMLMap;
   base.root = root;
   try {
-    checkShape(doc, root, CONFIG, '');
+    checkShape(doc, root, CONFIG, '', new Map());
   } catch (e) {
     if (e instanceof InvalidKubeconfig) throw fail(e.problem);
     throw e;
@@ -289,7 +340,7 @@ export function parseKubeconfigFile(source: KubeconfigSource, fileIndex: number)
   if (kind !== '' && kind !== 'Config') {
     throw fail({
       offset: (getNode(doc, root, 'kind') as Node).range?.[0],
-      reason: `it is of kind "${kind}", not a kubeconfig (kind: Config)`,
+      reason: `it is of kind "${shown(kind)}", not a kubeconfig (kind: Config)`,
       fix: 'point kubezt at a kubeconfig file',
     });
   }
@@ -297,7 +348,7 @@ export function parseKubeconfigFile(source: KubeconfigSource, fileIndex: number)
   if (apiVersion !== '' && apiVersion !== 'v1') {
     throw fail({
       offset: (getNode(doc, root, 'apiVersion') as Node).range?.[0],
-      reason: `its apiVersion is "${apiVersion}" and kubectl only reads v1`,
+      reason: `its apiVersion is "${shown(apiVersion)}" and kubectl only reads v1`,
       fix: 'set apiVersion: v1',
     });
   }
@@ -306,12 +357,12 @@ export function parseKubeconfigFile(source: KubeconfigSource, fileIndex: number)
     if (!found) continue;
     const list: ParsedList = base.lists[kind];
     list.pair = found.pair;
-    const value = isAlias(found.value) ? found.value.resolve(doc) : found.value;
+    const value = deref(doc, found.value);
     if (!isSeq(value)) continue;
     list.seq = value;
     const seen = new Map<string, number>();
     value.items.forEach((raw, index) => {
-      const item = isAlias(raw) ? raw.resolve(doc) : raw;
+      const item = deref(doc, raw);
       if (!isMap(item)) return;
       const name = getString(doc, item, 'name');
       const innerNode = getNode(doc, item, kind);
@@ -321,7 +372,7 @@ export function parseKubeconfigFile(source: KubeconfigSource, fileIndex: number)
       if (previous !== undefined) {
         throw fail({
           offset,
-          reason: `the ${kind} "${name}" is defined twice (also at line ${linePos(src, previous).line}) and kubectl refuses that`,
+          reason: `the ${kind} "${shown(name)}" is defined twice (also at line ${linePos(src, previous).line}) and kubectl refuses that`,
           fix: 'remove one of them',
         });
       }

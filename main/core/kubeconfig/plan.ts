@@ -13,6 +13,7 @@ import {
   type ParsedEntry,
   parseKubeconfigSet,
   sourcesOf,
+  toData,
   toKubeconfigSet,
 } from './parse.ts';
 import { checkCurrentContextSplice } from './quick.ts';
@@ -127,7 +128,7 @@ function managedView(kind: EntryKind, inner: Obj): string {
 function entryJs(set: KubeconfigSet, entry: ParsedEntry): Obj {
   const doc = set.files[entry.fileIndex]?.doc;
   if (!doc) throw new Error('kubezt lost the document of a kubeconfig entry');
-  return (entry.item.toJS(doc) ?? {}) as Obj;
+  return (toData(doc, entry.item) ?? {}) as Obj;
 }
 
 function innerJs(set: KubeconfigSet, entry: ParsedEntry): Obj {

@@ -91,12 +91,66 @@ export function loadKubeconfigData(source: KubeconfigSource): { data: unknown } 
   if (bytes === null) return { data: null };
   const simple = readBlockYaml(bytes);
   if (simple) return { data: simple.data };
-  if (bytes.includes('<<') || bytes.includes('\0') || bytes.charCodeAt(0) === 0xfeff) return null;
+  const events = plainEvents(bytes);
+  if (!events) return null;
   try {
-    return { data: load(bytes, { schema: YAML11_SCHEMA, filename: source.path }) };
+    return { data: constructFromEvents(events, { source: bytes, schema: YAML11_SCHEMA })[0] ?? null };
   } catch {
     return null;
   }
+}
+
+/**
+ * js-yaml's events for one document without aliases; null for anything else. Aliases go to the
+ * full parser, which bounds their expansion as kubectl does: js-yaml would share the aliased
+ * object, and walking the data would visit it once per alias, without bound.
+ */
+function plainEvents(bytes: string): Event[] | null {
+  // Merge keys, NULs and a BOM are rare enough to leave to the full parser.
+  if (bytes.includes('<<') || bytes.includes('\0') || bytes.charCodeAt(0) === 0xfeff) return null;
+  let events: Event[];
+  try {
+    events = parseEvents(bytes, {});
+  } catch {
+    return null;
+  }
+  let documents = 0;
+  // Open collections: whether each is a mapping, and how many items (keys and values) it holds.
+  const open: { mapping: boolean; items: number }[] = [];
+  for (const e of events) {
+    if (e.type === EVENT_ID.ALIAS) return null;
+    if (e.type === EVENT_ID.POP) {
+      open.pop();
+      const parent = open.at(-1);
+      if (parent) parent.items++;
+      continue;
+    }
+    if (e.type === EVENT_ID.DOCUMENT) {
+      if (++documents > 1) return null;
+      open.push({ mapping: false, items: 0 });
+      continue;
+    }
+    const parent = open.at(-1);
+    if (parent?.mapping && parent.items % 2 === 0 && !isShortKey(bytes, e)) return null;
+    if (e.type === EVENT_ID.SCALAR) {
+      if (parent) parent.items++;
+    } else {
+      open.push({ mapping: e.type === EVENT_ID.MAPPING, items: 0 });
+    }
+  }
+  return events;
+}
+
+/**
+ * A key kubectl reads as js-yaml does: a scalar whose ':' comes well within YAML's 1,024-character
+ * limit on implicit keys, which js-yaml does not enforce and go-yaml (kubectl) does.
+ */
+function isShortKey(src: string, e: Event): boolean {
+  if (e.type !== EVENT_ID.SCALAR || e.valueStart < 0) return false;
+  const starts = [e.valueStart, e.anchorStart, e.tagStart].filter((n) => n >= 0);
+  let end = e.valueEnd + (e.style === 2 || e.style === 3 ? 1 : 0);
+  while (end < src.length && end - e.valueStart < 1000 && (src[end] === ' ' || src[end] === '\t')) end++;
+  return end - Math.min(...starts) < 1000;
 }
 
 /** Reads one file the fast way; null when the full parser must decide. */
@@ -106,15 +160,11 @@ export function quickReadKubeconfig(source: KubeconfigSource): QuickKubeconfigFi
   if (bytes === null) return base;
   const simple = readKubeconfigWithoutYamlLibrary(source);
   if (simple) return simple;
-  // Merge keys, NULs and a BOM are rare enough to leave to the full parser.
-  if (bytes.includes('<<') || bytes.includes('\0') || bytes.charCodeAt(0) === 0xfeff) return null;
-  let events: Event[];
+  const events = plainEvents(bytes);
+  if (!events) return null;
   let data: unknown;
   try {
-    events = parseEvents(bytes, {});
-    if (events.filter((e) => e.type === EVENT_ID.DOCUMENT).length > 1) return null;
-    const docs = constructFromEvents(events, { source: bytes, schema: YAML11_SCHEMA });
-    data = docs[0];
+    data = constructFromEvents(events, { source: bytes, schema: YAML11_SCHEMA })[0];
   } catch {
     return null;
   }

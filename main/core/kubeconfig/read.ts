@@ -1,7 +1,15 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { type Document, isMap, type YAMLMap } from 'yaml';
+import { type Document, isMap, isScalar, type YAMLMap } from 'yaml';
 import type { ExecSpec } from '../model/cluster.ts';
-import { getString, type KubeconfigSet, type KubeconfigSource, type ParsedEntry, toKubeconfigSet } from './parse.ts';
+import {
+  getNode,
+  getString,
+  type KubeconfigSet,
+  type KubeconfigSource,
+  type ParsedEntry,
+  toData,
+  toKubeconfigSet,
+} from './parse.ts';
 
 /**
  * The merged kubeconfig as kubectl sees it (first file wins for a name), as plain data for
@@ -70,9 +78,9 @@ function optional<T extends object, K extends string, V>(obj: T, key: K, value: 
 }
 
 function execOf(doc: Document.Parsed, inner: YAMLMap, file: string): ExecSpec | undefined {
-  const raw = inner.get('exec', true);
+  const raw = getNode(doc, inner, 'exec');
   if (!isMap(raw)) return undefined;
-  const e = raw.toJS(doc) as Record<string, unknown> | null;
+  const e = toData(doc, raw) as Record<string, unknown> | null;
   if (!e || typeof e !== 'object') return undefined;
   const command = typeof e.command === 'string' ? e.command : '';
   // kubectl resolves a relative command only when it has a path separator (./bin/x, not aws).
@@ -116,7 +124,8 @@ export function readMergedKubeconfig(files: readonly KubeconfigSource[] | Kubeco
     optional(c, 'certificateAuthority', localPath(file, get('certificate-authority')));
     optional(c, 'tlsServerName', get('tls-server-name'));
     optional(c, 'proxyUrl', get('proxy-url'));
-    if (e.inner?.get('insecure-skip-tls-verify') === true) c.insecureSkipTlsVerify = true;
+    const skipVerify = e.inner ? getNode(doc, e.inner, 'insecure-skip-tls-verify') : undefined;
+    if (isScalar(skipVerify) && skipVerify.value === true) c.insecureSkipTlsVerify = true;
     clusters.push(c);
   }
   const users: MergedUser[] = [];
@@ -134,7 +143,7 @@ export function readMergedKubeconfig(files: readonly KubeconfigSource[] | Kubeco
     optional(u, 'password', get('password'));
     if (e.inner) {
       optional(u, 'exec', execOf(doc, e.inner, file));
-      const ap = e.inner.get('auth-provider', true);
+      const ap = getNode(doc, e.inner, 'auth-provider');
       if (isMap(ap)) optional(u, 'authProvider', getString(doc, ap, 'name'));
     }
     users.push(u);

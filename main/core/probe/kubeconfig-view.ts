@@ -1,9 +1,9 @@
-import { readFile as fsReadFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { loadKubeconfigData } from '../kubeconfig/quick.ts';
 import { acceptedByKubectl, isObj, ownerOf, str } from '../kubeconfig/quick-file.ts';
 import type { KubeconfigSource } from '../kubeconfig/types.ts';
 import type { ExecSpec } from '../model/cluster.ts';
+import { FileTooLarge, formatBytes, LIMITS, readTextCapped } from '../read-capped.ts';
 import type { ProbeCredentials, ProbeTarget } from './types.ts';
 
 /**
@@ -166,16 +166,26 @@ export async function targetsFromMergedKubeconfig(
   contexts: readonly string[],
   opts: { readFile?: (path: string) => Promise<string> } = {},
 ): Promise<{ targets: ProbeTarget[]; problems: TargetProblem[] }> {
-  const read = opts.readFile ?? ((p: string) => fsReadFile(p, 'utf8'));
+  // Capped: a tokenFile or CA path may name /dev/zero or a huge file; that is a problem, not a hang.
+  const read = opts.readFile ?? (async (p: string) => readTextCapped(p, LIMITS.credentialFile));
   const targets: ProbeTarget[] = [];
   const problems: TargetProblem[] = [];
+  // First of each name wins, as kubectl's merge; Maps keep a check of every context linear.
+  const byName = <T extends { name: string }>(items: readonly T[]) => {
+    const map = new Map<string, T>();
+    for (const item of items) if (!map.has(item.name)) map.set(item.name, item);
+    return map;
+  };
+  const contextsByName = byName(merged.contexts);
+  const clustersByName = byName(merged.clusters);
+  const usersByName = byName(merged.users);
   for (const name of contexts) {
-    const ctx = merged.contexts.find((c) => c.name === name);
+    const ctx = contextsByName.get(name);
     if (!ctx) {
       problems.push({ context: name, message: `There is no context named "${name}" in the kubeconfig.` });
       continue;
     }
-    const cluster = merged.clusters.find((c) => c.name === ctx.cluster);
+    const cluster = clustersByName.get(ctx.cluster);
     if (!cluster?.server) {
       problems.push({
         context: name,
@@ -189,7 +199,7 @@ export async function targetsFromMergedKubeconfig(
         (cluster.certificateAuthority
           ? Buffer.from(await read(cluster.certificateAuthority)).toString('base64')
           : undefined);
-      const user = merged.users.find((u) => u.name === ctx.user);
+      const user = usersByName.get(ctx.user);
       targets.push({
         name,
         server: cluster.server,
@@ -203,9 +213,11 @@ export async function targetsFromMergedKubeconfig(
       problems.push({
         context: name,
         message:
-          err.code && err.path
-            ? `Context "${name}" refers to ${err.path}, which cannot be read (${err.code}).`
-            : `Context "${name}": ${err.message}`,
+          e instanceof FileTooLarge
+            ? `Context "${name}" refers to ${e.path}, which is larger than ${formatBytes(e.limit)}; point it at the right file.`
+            : err.code && err.path
+              ? `Context "${name}" refers to ${err.path}, which cannot be read (${err.code}).`
+              : `Context "${name}": ${err.message}`,
       });
     }
   }

@@ -61,8 +61,14 @@ export function parseMacRoute(stdout: string, stderr: string, command = 'route -
   const raw = `${stdout}${stderr ? `\n${stderr}` : ''}`.trim();
   const fields: Record<string, string> = {};
   for (const line of cleanText(stdout).split('\n')) {
-    const m = /^\s*([a-z ]+):\s*(.*)$/i.exec(line);
-    if (m?.[1]) fields[m[1].trim().toLowerCase()] = (m[2] ?? '').trim();
+    // `  key: value`, as /^\s*([a-z ]+):\s*(.*)$/i reads it; that pattern's overlapping \s* and
+    // [a-z ]+ make a long run of spaces quadratic.
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    const key = line.slice(0, colon).trimStart();
+    const value = line.slice(colon + 1).replace(/^\s+/, '');
+    if (!/^[a-z ]+$/i.test(key) || /[\r\u2028\u2029]/.test(value)) continue;
+    fields[key.trim().toLowerCase()] = value.trim();
   }
   const iface = fields.interface || null;
   const flags = fields.flags ?? '';

@@ -13,13 +13,28 @@ import type { SplitTunnelConfig, SplitTunnelEntry, SplitTunnelMode } from './typ
  * Returns null when no mode can be read (the caller then tries the next command).
  */
 
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+
+/**
+ * `VALUE` or `VALUE (description)`: what /^(\S+)(?:\s+\((.*)\))?\s*$/ reads, without the
+ * backtracking that costs it quadratic time on a line of many ')'.
+ */
+function valueAndDescription(trimmed: string): { value: string; description?: string } {
+  const value = /^\S+/.exec(trimmed)?.[0] ?? '';
+  const rest = trimmed.slice(value.length).trimStart();
+  const inner = rest.trimEnd();
+  if (inner.length >= 2 && inner.startsWith('(') && inner.endsWith(')') && !LINE_BREAK.test(inner)) {
+    return { value, description: inner.slice(1, -1) };
+  }
+  return { value };
+}
+
 function entryOf(text: string): SplitTunnelEntry | null {
   const trimmed = text.trim().replace(/,$/, '');
   if (!trimmed || trimmed === '...' || trimmed === '…') return null;
-  const m = /^(\S+)(?:\s+\((.*)\))?\s*$/.exec(trimmed);
-  const value = m?.[1] ?? trimmed.split(/\s+/)[0] ?? '';
+  const { value, description: raw } = valueAndDescription(trimmed);
   if (!value) return null;
-  const description = m?.[2]?.trim();
+  const description = raw?.trim();
   const kind = parseCidr(value) ? 'cidr' : 'host';
   // Hosts are `*.corp.example` or names; anything else (stray words) is not an entry.
   if (kind === 'host' && !/^[*a-z0-9][a-z0-9.*-]*$/i.test(value)) return null;
@@ -57,10 +72,43 @@ function listAfter(lines: string[], start: number): SplitTunnelEntry[] {
   return entries;
 }
 
+/**
+ * The text between the first '[' and the last ']' of one line, as /\[(.*)\]/ finds it (its
+ * backtracking is quadratic on a line of '['); null when there is no such pair.
+ */
+function bracketed(text: string): string | null {
+  for (const line of text.split(LINE_BREAK)) {
+    const open = line.indexOf('[');
+    const close = line.lastIndexOf(']');
+    if (open >= 0 && close > open) return line.slice(open + 1, close);
+  }
+  return null;
+}
+
+/** Whether a line ends in `:` or `: [...]`, as /:\s*(?:\[.*\])?\s*$/ tests it, in linear time. */
+function endsWithColon(line: string): boolean {
+  const t = line.trimEnd();
+  if (t.endsWith(':')) return true;
+  if (!t.endsWith(']')) return false;
+  // A '[' on the last line of t, with only whitespace between it and a ':' before it.
+  const lastBreak = Math.max(
+    t.lastIndexOf('\n'),
+    t.lastIndexOf('\r'),
+    t.lastIndexOf('\u2028'),
+    t.lastIndexOf('\u2029'),
+  );
+  for (let open = t.indexOf('[', lastBreak + 1); open >= 0; open = t.indexOf('[', open + 1)) {
+    let i = open - 1;
+    while (i >= 0 && /\s/.test(t.charAt(i))) i--;
+    if (t.charAt(i) === ':') return true;
+  }
+  return false;
+}
+
 function inlineList(rest: string): SplitTunnelEntry[] | null {
-  const m = /\[(.*)\]/.exec(rest);
-  if (!m) return null;
-  return (m[1] ?? '')
+  const inner = bracketed(rest);
+  if (inner === null) return null;
+  return inner
     .split(',')
     .map((s) => entryOf(s))
     .filter((e): e is SplitTunnelEntry => e !== null);
@@ -91,7 +139,7 @@ export function parseTunnelIpList(text: string): SplitTunnelConfig | null {
     const line = lines[i] ?? '';
     if (!line.trim() || isIndented(line)) continue;
     const mode = modeOfHeader(line);
-    if (!mode || !/:\s*(?:\[.*\])?\s*$/.test(line)) continue;
+    if (!mode || !endsWithColon(line)) continue;
     const entries = inlineList(line) ?? listAfter(lines, i + 1).filter((e) => e.kind === 'cidr');
     return { mode, entries, source: 'tunnel ip list' };
   }

@@ -157,8 +157,10 @@ export function parseStatusText(stdout: string, stderr = ''): WarpCliReading {
     return UNKNOWN;
   }
   const value = (last[1] ?? '').trim();
-  // `Disconnected. Reason: Manual Disconnection` (one line) or `Connected` alone.
-  const inline = /^([A-Za-z]+)\s*[.,:;]?\s*(?:Reason:\s*(.+))?$/i.exec(value);
+  // `Disconnected. Reason: Manual Disconnection` (one line) or `Connected` alone. The punctuation
+  // is its own optional group: `\s*[.,:;]?\s*` could split a run of spaces in quadratically many
+  // ways before failing.
+  const inline = /^([A-Za-z]+)(?:\s*[.,:;])?\s*(?:Reason:\s*(.+))?$/i.exec(value);
   const statusWord = inline?.[1] ?? /^([A-Za-z]+)/.exec(value)?.[1] ?? null;
   const reasonLine = /^[ \t]*Reason[ \t]*:[ \t]*(.+)$/im.exec(text)?.[1]?.trim();
   const networkLine = /^[ \t]*Network[ \t]*:[ \t]*(.+)$/im.exec(text)?.[1]?.trim();

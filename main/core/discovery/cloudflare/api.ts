@@ -372,7 +372,7 @@ export async function allPages<Item>(
   first: () => PromiseLike<AbstractPage<Item>>,
 ): Promise<{ items: Item[]; pages: number }> {
   let page = await withPolicy(ctx, step, async () => first());
-  const items = [...page.getPaginatedItems()];
+  const items = [...pageItems(page, step)];
   let pages = 1;
   ctx.progress({ type: 'page', step, page: pages, items: items.length });
   while (page.hasNextPage()) {
@@ -384,11 +384,26 @@ export async function allPages<Item>(
     }
     const current = page;
     page = await withPolicy(ctx, step, () => current.getNextPage());
-    items.push(...page.getPaginatedItems());
+    for (const item of pageItems(page, step)) items.push(item);
     pages += 1;
     ctx.progress({ type: 'page', step, page: pages, items: items.length });
   }
   return { items, pages };
+}
+
+/**
+ * A page's items. The SDK takes `result` as it comes; a list answer whose `result` is not a list
+ * is an answer kubezt cannot read, never an empty list (which would read as "no clusters").
+ */
+function pageItems<Item>(page: AbstractPage<Item>, step: DiscoveryStep): Item[] {
+  const items: unknown = page.getPaginatedItems();
+  if (!Array.isArray(items)) {
+    throw new UserError(
+      'cloudflare-unavailable',
+      `Cloudflare answered with something that is not a list while ${STEP_WHAT[step]}: try again later, and report it if it persists.`,
+    );
+  }
+  return items;
 }
 
 export function isAborted(e: unknown): boolean {

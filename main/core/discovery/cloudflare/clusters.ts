@@ -5,6 +5,7 @@
 import type { CloudflareTunnel } from 'cloudflare/resources/shared';
 import type { Teamnet } from 'cloudflare/resources/zero-trust/networks/routes/routes';
 import type { VirtualNetwork } from 'cloudflare/resources/zero-trust/networks/virtual-networks';
+import { shown } from '../../message-text.ts';
 import type { ClusterEntry, TunnelHealth } from '../../model/cluster.ts';
 import { serverUrl } from '../../model/cluster.ts';
 import { compareIps, isSingleHost, parseCidr } from './ip.ts';
@@ -12,7 +13,7 @@ import { compareIps, isSingleHost, parseCidr } from './ip.ts';
 export const KUBERNETES_API_PORT = 6443;
 const KUBERNETES_COMMENT = /kubernetes|k8s/i;
 const KUBERNETES_LIST_NAME = /kubernetes/i;
-const FAMILY_SUFFIX = /\s*\((?:IPv4|IPv6)\)\s*$/i;
+const FAMILY_SUFFIX = /\((?:IPv4|IPv6)\)$/i;
 /** Words that describe every API server, so they never tell two API servers of a tunnel apart. */
 const GENERIC_WORDS = new Set([
   'kubernetes',
@@ -46,7 +47,10 @@ export function clusterNameFromTunnel(tunnelName: string): string {
 
 /** Route comment without its " (IPv4)"/" (IPv6)" suffix. */
 export function baseComment(comment: string | undefined): string {
-  return (comment ?? '').replace(FAMILY_SUFFIX, '').trim();
+  // Trimmed first: /\s*\(IPv4\)\s*$/ would try every space of a long run, quadratic.
+  const text = (comment ?? '').trimEnd();
+  const suffix = FAMILY_SUFFIX.exec(text);
+  return (suffix ? text.slice(0, suffix.index) : text).trim();
 }
 
 /**
@@ -140,7 +144,7 @@ export function buildClusters(input: BuildClustersInput): BuildClustersOutput {
     if (group.v4.length > 1 || group.v6.length > 1) {
       const networks = [...group.v4, ...group.v6].map((h) => h.route.network).join(', ');
       warnings.push(
-        `Routes ${networks} on tunnel ${displayTunnel} share the comment "${group.comment}", so kubezt cannot tell which IPv4 and IPv6 belong to the same API server: give each API server its own route comment.`,
+        `Routes ${shown(networks, 400)} on tunnel ${shown(displayTunnel)} share the comment "${shown(group.comment)}", so kubezt cannot tell which IPv4 and IPv6 belong to the same API server: give each API server its own route comment.`,
       );
     }
     const count = Math.max(group.v4.length, group.v6.length);
@@ -157,13 +161,18 @@ export function buildClusters(input: BuildClustersInput): BuildClustersOutput {
   for (const d of drafts) perTunnel.set(d.tunnelId, (perTunnel.get(d.tunnelId) ?? 0) + 1);
 
   const taken = new Set<string>();
+  // The next suffix to try per wanted name: many tunnels of one name would otherwise each try
+  // -2, -3... from the start, quadratic in their number.
+  const nextSuffix = new Map<string, number>();
   const clusters: ClusterEntry[] = [];
   for (const d of drafts) {
     const base = clusterNameFromTunnel(d.tunnelName);
     const slug = (perTunnel.get(d.tunnelId) ?? 0) > 1 ? distinguishingSlug(d.comment, base) : '';
     const wanted = slug ? `${base}-${slug}` : base;
     let name = wanted;
-    for (let n = 2; taken.has(name); n++) name = `${wanted}-${n}`;
+    let n = nextSuffix.get(wanted) ?? 2;
+    for (; taken.has(name); n++) name = `${wanted}-${n}`;
+    nextSuffix.set(wanted, n);
     taken.add(name);
 
     const tunnel = tunnels.get(d.tunnelId);
@@ -171,7 +180,7 @@ export function buildClusters(input: BuildClustersInput): BuildClustersOutput {
     if (!tunnel) {
       tunnelHealth = 'inactive';
       warnings.push(
-        `Tunnel ${d.tunnelName} (routes of cluster ${name}) is not among the account's Cloudflare Tunnels, so its health is unknown: check it in the Zero Trust dashboard.`,
+        `Tunnel ${shown(d.tunnelName)} (routes of cluster ${shown(name)}) is not among the account's Cloudflare Tunnels, so its health is unknown: check it in the Zero Trust dashboard.`,
       );
     }
     const ips = d.hosts.map((h) => h.ip);

@@ -15,6 +15,15 @@ import { allPages, callContext, checkAccountId, createClient, isAborted, withPol
 import { buildClusters, KUBERNETES_LIST_NAME } from './clusters.ts';
 import type { GatewayAuditEntry, GatewayListContents } from './gateway.ts';
 import { auditGateway, doNotInspectRules, listKey, parseTraffic } from './gateway.ts';
+import {
+  cleanGatewayItemPages,
+  cleanGatewayLists,
+  cleanGatewayRules,
+  cleanRoutes,
+  cleanSplitTunnelEntries,
+  cleanTunnels,
+  cleanVirtualNetworks,
+} from './sanitize.ts';
 
 export interface DiscoverOptions extends CloudflareApiOptions {
   accountId: string;
@@ -46,14 +55,8 @@ export interface DiscoveryResult {
   pages: Partial<Record<DiscoveryStep, number>>;
 }
 
-function flattenItems(items: readonly (GatewayItem | GatewayItem[])[]): GatewayItem[] {
-  // The items endpoint answers either `[{value}]` (SDK v7's type) or `[[{value}]]` (the older,
-  // still-seen shape); accept both.
-  return items.flatMap((item) => (Array.isArray(item) ? item : [item]));
-}
-
-function splitEntries(entries: readonly (SplitTunnelExclude | SplitTunnelInclude)[]): SplitTunnelEntry[] {
-  return entries.map((e) => ({
+function splitEntries(raw: readonly (SplitTunnelExclude | SplitTunnelInclude)[]): SplitTunnelEntry[] {
+  return cleanSplitTunnelEntries(raw).map((e) => ({
     ...('address' in e && e.address ? { address: e.address } : {}),
     ...('host' in e && e.host ? { host: e.host } : {}),
     ...(e.description ? { description: e.description } : {}),
@@ -120,8 +123,10 @@ export async function discoverFromCloudflare(opts: DiscoverOptions): Promise<Dis
   checkAccountId(opts.accountId);
   const client = createClient(opts);
   const warnings: string[] = [];
+  const seen = new Set<string>();
   const warn = (w: string) => {
-    if (!warnings.includes(w)) warnings.push(w);
+    if (!seen.has(w)) warnings.push(w);
+    seen.add(w);
   };
   const base = callContext(opts, { accountId: opts.accountId, warn });
   base.verify = tokenVerifier(client);
@@ -132,7 +137,7 @@ export async function discoverFromCloudflare(opts: DiscoverOptions): Promise<Dis
   try {
     return await together(base, async (ctx) => {
       const req = ctx.signal ? { signal: ctx.signal } : undefined;
-      const [tunnels, routes, vnets, lists, rules, splitTunnel] = await Promise.all([
+      const [tunnelPages, routePages, vnetPages, listPages, rulePages, splitTunnel] = await Promise.all([
         allPages<CloudflareTunnel>(ctx, 'tunnels', () =>
           client.zeroTrust.tunnels.cloudflared.list({ account_id, is_deleted: false, per_page }, req),
         ),
@@ -148,18 +153,24 @@ export async function discoverFromCloudflare(opts: DiscoverOptions): Promise<Dis
         allPages<GatewayRule>(ctx, 'gateway-rules', () => client.zeroTrust.gateway.rules.list({ account_id }, req)),
         readSplitTunnel(client, ctx, account_id),
       ]);
-      pages.tunnels = tunnels.pages;
-      pages.routes = routes.pages;
-      pages['virtual-networks'] = vnets.pages;
-      pages['gateway-lists'] = lists.pages;
-      pages['gateway-rules'] = rules.pages;
+      pages.tunnels = tunnelPages.pages;
+      pages.routes = routePages.pages;
+      pages['virtual-networks'] = vnetPages.pages;
+      pages['gateway-lists'] = listPages.pages;
+      pages['gateway-rules'] = rulePages.pages;
+      // Typed by the SDK, checked by nobody: every item is checked here (sanitize.ts).
+      const tunnels = cleanTunnels(tunnelPages.items);
+      const routes = cleanRoutes(routePages.items);
+      const vnets = cleanVirtualNetworks(vnetPages.items);
+      const lists = cleanGatewayLists(listPages.items);
+      const rules = cleanGatewayRules(rulePages.items);
 
       // Items only of the lists that matter: Kubernetes-named lists (detection) and lists that a
       // Do Not Inspect policy references (audit).
       const referenced = new Set(
-        doNotInspectRules(rules.items).flatMap((r) => parseTraffic(r.traffic).listRefs.map(listKey)),
+        doNotInspectRules(rules).flatMap((r) => parseTraffic(r.traffic).listRefs.map(listKey)),
       );
-      const wanted = lists.items.filter(
+      const wanted = lists.filter(
         (l) => l.id && l.type === 'IP' && (KUBERNETES_LIST_NAME.test(l.name ?? '') || referenced.has(listKey(l.id))),
       );
       const contents: (GatewayListContents & { kubernetes: boolean })[] = [];
@@ -175,7 +186,7 @@ export async function discoverFromCloudflare(opts: DiscoverOptions): Promise<Dis
             client.zeroTrust.gateway.lists.items.list(listId, { account_id, per_page }, req),
           );
           itemPages += fetched.pages;
-          items = flattenItems(fetched.items);
+          items = cleanGatewayItemPages(fetched.items);
         }
         contents.push({
           id: listId,
@@ -187,20 +198,26 @@ export async function discoverFromCloudflare(opts: DiscoverOptions): Promise<Dis
       if (wanted.length > 0) pages['gateway-list-items'] = itemPages;
 
       const built = buildClusters({
-        routes: routes.items,
-        tunnels: tunnels.items,
-        virtualNetworks: vnets.items,
+        routes,
+        tunnels,
+        virtualNetworks: vnets,
         kubernetesListValues: contents.filter((c) => c.kubernetes).flatMap((c) => c.values),
       });
       built.warnings.forEach(warn);
 
       const gatewayAudit = auditGateway(
         built.clusters.flatMap((c) => c.ips.map((ip) => ({ cluster: c.name, ip }))),
-        rules.items,
+        rules,
         contents,
       );
+      const auditOf = new Map<string, GatewayAuditEntry[]>();
+      for (const a of gatewayAudit) {
+        const list = auditOf.get(a.cluster);
+        if (list) list.push(a);
+        else auditOf.set(a.cluster, [a]);
+      }
       const clusters = built.clusters.map((c) => {
-        const entries = gatewayAudit.filter((a) => a.cluster === c.name);
+        const entries = auditOf.get(c.name) ?? [];
         const doNotInspect = entries.length > 0 && entries.every((a) => a.doNotInspect);
         if (!doNotInspect) {
           const uncovered = entries.filter((a) => !a.doNotInspect).map((a) => a.ip);

@@ -25,9 +25,16 @@ const DST_IP_FIELDS = new Set(['http.conn.dst_ip']);
 
 class ParseError extends Error {}
 
+/**
+ * Nesting (parentheses, `not`, function calls) the parser follows; deeper is unreadable, so
+ * unknown. Operator chains (`a or b or c...`) are loops, not nesting, at any length.
+ */
+const MAX_NESTING = 200;
+
 class Parser {
   readonly #text: string;
   #pos = 0;
+  #depth = 0;
 
   constructor(text: string) {
     this.#text = text;
@@ -76,13 +83,20 @@ class Parser {
   }
 
   #not(): Node {
-    if (this.#eat('not', '!')) return { kind: 'not', operand: this.#not() };
+    if (this.#eat('not', '!')) return { kind: 'not', operand: this.#nested(() => this.#not()) };
     return this.#primary();
+  }
+
+  #nested<T>(parse: () => T): T {
+    if (++this.#depth > MAX_NESTING) throw new ParseError('nested too deeply');
+    const node = parse();
+    this.#depth--;
+    return node;
   }
 
   #primary(): Node {
     if (this.#eat('(')) {
-      const inner = this.#or();
+      const inner = this.#nested(() => this.#or());
       if (!this.#eat(')')) throw new ParseError('missing )');
       return inner;
     }
@@ -90,8 +104,8 @@ class Parser {
     if (this.#eat('(')) {
       // Function call: any(...)/all(...) wrap a condition on an array field; other functions
       // (lower, ends_with...) take values, so what they say about the IP is unknown.
-      const inner = this.#or();
-      while (this.#eat(',')) this.#or();
+      const inner = this.#nested(() => this.#or());
+      while (this.#eat(',')) this.#nested(() => this.#or());
       if (!this.#eat(')')) throw new ParseError('missing ) after function arguments');
       return name === 'any' || name === 'all' ? inner : this.#comparisonTail({ kind: 'other' });
     }
@@ -215,7 +229,43 @@ export function listKey(id: string): string {
   return id.replaceAll('-', '').toLowerCase();
 }
 
-function evaluate(node: Node, ip: string, lists: ReadonlyMap<string, IpSet>): Truth {
+type Binary = Extract<Node, { left: Node }>;
+const isBinary = (n: Node): n is Binary => n.kind === 'and' || n.kind === 'or' || n.kind === 'xor';
+
+/**
+ * Operator chains parse into left-deep trees as long as the chain (`a or b or c...`): their left
+ * spine is walked in a loop, so only real nesting (at most MAX_NESTING) costs stack.
+ */
+function evaluate(root: Node, ip: string, lists: ReadonlyMap<string, IpSet>): Truth {
+  const spine: Binary[] = [];
+  let node = root;
+  while (isBinary(node)) {
+    spine.push(node);
+    node = node.left;
+  }
+  let value = evaluateLeaf(node, ip, lists);
+  for (let i = spine.length - 1; i >= 0; i--) {
+    const n = spine[i] as Binary;
+    value = combine(n.kind, value, evaluate(n.right, ip, lists));
+  }
+  return value;
+}
+
+function combine(kind: Binary['kind'], l: Truth, r: Truth): Truth {
+  switch (kind) {
+    case 'and':
+      if (l === 'no' || r === 'no') return 'no';
+      return l === 'yes' && r === 'yes' ? 'yes' : 'unknown';
+    case 'or':
+      if (l === 'yes' || r === 'yes') return 'yes';
+      return l === 'no' && r === 'no' ? 'no' : 'unknown';
+    case 'xor':
+      if (l === 'unknown' || r === 'unknown') return 'unknown';
+      return l !== r ? 'yes' : 'no';
+  }
+}
+
+function evaluateLeaf(node: Exclude<Node, Binary>, ip: string, lists: ReadonlyMap<string, IpSet>): Truth {
   switch (node.kind) {
     case 'other':
       return 'unknown';
@@ -232,33 +282,16 @@ function evaluate(node: Node, ip: string, lists: ReadonlyMap<string, IpSet>): Tr
       const v = evaluate(node.operand, ip, lists);
       return v === 'unknown' ? v : v === 'yes' ? 'no' : 'yes';
     }
-    case 'and': {
-      const l = evaluate(node.left, ip, lists);
-      const r = evaluate(node.right, ip, lists);
-      if (l === 'no' || r === 'no') return 'no';
-      return l === 'yes' && r === 'yes' ? 'yes' : 'unknown';
-    }
-    case 'or': {
-      const l = evaluate(node.left, ip, lists);
-      const r = evaluate(node.right, ip, lists);
-      if (l === 'yes' || r === 'yes') return 'yes';
-      return l === 'no' && r === 'no' ? 'no' : 'unknown';
-    }
-    case 'xor': {
-      const l = evaluate(node.left, ip, lists);
-      const r = evaluate(node.right, ip, lists);
-      if (l === 'unknown' || r === 'unknown') return 'unknown';
-      return l !== r ? 'yes' : 'no';
-    }
   }
 }
 
-function collectListRefs(node: Node, out: string[]): void {
-  if (node.kind === 'ip-in-list') out.push(node.listRef);
-  else if (node.kind === 'not') collectListRefs(node.operand, out);
-  else if (node.kind === 'and' || node.kind === 'or' || node.kind === 'xor') {
-    collectListRefs(node.left, out);
-    collectListRefs(node.right, out);
+/** List references in document order, with an explicit stack (chains are as deep as they are long). */
+function collectListRefs(root: Node, out: string[]): void {
+  const stack: Node[] = [root];
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    if (node.kind === 'ip-in-list') out.push(node.listRef);
+    else if (node.kind === 'not') stack.push(node.operand);
+    else if (isBinary(node)) stack.push(node.right, node.left);
   }
 }
 
@@ -341,10 +374,15 @@ export function auditGateway(
 /** Whether an undecided rule names the IP at all (directly or via a list), so it is worth reporting. */
 function mentions(traffic: ParsedTraffic, ip: string, lists: ReadonlyMap<string, IpSet>, text: string): boolean {
   if (traffic.listRefs.some((r) => lists.get(listKey(r))?.has(ip))) return true;
-  for (const m of text.matchAll(/\{([^}]*)\}/g)) {
+  // Each `{...}` set, as /\{([^}]*)\}/g finds them, with indexOf: that pattern rescans to the end
+  // from every '{' that has no '}' after it.
+  for (let open = text.indexOf('{'); open >= 0; ) {
+    const close = text.indexOf('}', open + 1);
+    if (close < 0) break;
     const set = new IpSet();
-    for (const v of (m[1] ?? '').split(/[\s,]+/)) if (v) set.add(v.replace(/^"(.*)"$/, '$1'));
+    for (const v of text.slice(open + 1, close).split(/[\s,]+/)) if (v) set.add(v.replace(/^"(.*)"$/, '$1'));
     if (set.has(ip)) return true;
+    open = text.indexOf('{', close + 1);
   }
   return false;
 }

@@ -1,10 +1,11 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import type {
-  Environment,
-  IpcError,
-  LoginStatus,
-  SettingsPatchRequest,
-  SettingsValues,
+import {
+  BACKGROUND_EXEC_PLUGINS_LABEL,
+  type Environment,
+  type IpcError,
+  type LoginStatus,
+  type SettingsPatchRequest,
+  type SettingsValues,
 } from '../../../ipc/contract.ts';
 import { useApi } from '../App.tsx';
 import { errorOf } from '../api.ts';
@@ -26,6 +27,7 @@ interface Form {
   warpDisconnect: boolean;
   contextUnreachable: boolean;
   launchAtLogin: boolean;
+  backgroundExecPlugins: boolean;
 }
 
 function formOf(s: SettingsValues): Form {
@@ -38,6 +40,7 @@ function formOf(s: SettingsValues): Form {
     warpDisconnect: s.notifications.warpDisconnect,
     contextUnreachable: s.notifications.contextUnreachable,
     launchAtLogin: s.launchAtLogin,
+    backgroundExecPlugins: s.backgroundExecPlugins,
   };
 }
 
@@ -63,6 +66,9 @@ function patchOf(before: Form, after: Form): SettingsPatchRequest {
   }
   if (Object.keys(notifications).length > 0) patch.notifications = notifications;
   if (before.launchAtLogin !== after.launchAtLogin) patch.launchAtLogin = after.launchAtLogin;
+  if (before.backgroundExecPlugins !== after.backgroundExecPlugins) {
+    patch.backgroundExecPlugins = after.backgroundExecPlugins;
+  }
   return patch;
 }
 
@@ -314,6 +320,21 @@ export function SettingsView() {
               />
               <span>Start kubezt when I log in</span>
             </label>
+            <div className="field">
+              <label className="check">
+                <input
+                  type="checkbox"
+                  checked={form.backgroundExecPlugins}
+                  onChange={(e) => set('backgroundExecPlugins', e.target.checked)}
+                  aria-describedby="s-exec-help"
+                />
+                <span>{BACKGROUND_EXEC_PLUGINS_LABEL}</span>
+              </label>
+              <p id="s-exec-help" className="muted small">
+                Off: the checks kubezt runs on its own skip contexts whose credentials come from a plugin (which may
+                open a browser to sign in). "Check now" and diagnostics always run them.
+              </p>
+            </div>
             <InlineError error={saveError} />
             <div className="wizard-actions">
               <p className="live-line small" role="status" aria-live="polite">

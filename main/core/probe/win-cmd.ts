@@ -125,7 +125,11 @@ async function lookPathWindows(
   exists: (path: string) => Promise<boolean>,
 ): Promise<string> {
   if (extname(command) !== '') return command;
-  const exts = (env.PATHEXT ?? env.Pathext ?? '.COM;.EXE;.BAT;.CMD').split(';').filter((e) => e.startsWith('.'));
+  const exts = (env.PATHEXT ?? env.Pathext ?? '.COM;.EXE;.BAT;.CMD')
+    .split(';')
+    .filter((e) => e.startsWith('.'))
+    // Go lowercases them too; Windows file names ignore case anyway.
+    .map((e) => e.toLowerCase());
   const withSeparator = /[\\/]/.test(command);
   const dirs = withSeparator ? [''] : (env.Path ?? env.PATH ?? '').split(';').filter(Boolean);
   for (const dir of dirs) {

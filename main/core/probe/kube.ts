@@ -1,5 +1,6 @@
 import { access, mkdir, readdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
+import { devNull } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import tls from 'node:tls';
 import type { ProcessRunner } from '../process/runner.ts';
@@ -249,7 +250,13 @@ export async function detectKubectlClient(
   kubectlPath: string,
   env: Record<string, string | undefined>,
 ): Promise<KubectlClientInfo | null> {
-  const r = await runner.run(kubectlPath, ['version', '--client', '-o', 'json'], { timeoutMs: 10_000, env });
+  // No kubeconfig: Google Cloud SDK's kubectl (a dispatcher) otherwise asks the current context's
+  // server for its version, credentials and all, to choose a kubectl.1.N, even for --client. The
+  // client's own version needs no cluster, and a check must not contact one it was not asked to.
+  const r = await runner.run(kubectlPath, ['version', '--client', '-o', 'json'], {
+    timeoutMs: 10_000,
+    env: { ...env, KUBECONFIG: devNull },
+  });
   if (r.code !== 0) return null;
   let v: { clientVersion?: { major?: string; minor?: string; gitVersion?: string } };
   try {

@@ -230,6 +230,12 @@ describe('events and state', () => {
     // Even when the start-up check is still running, a WARP change gets a check of its own.
     await rechecked;
     expect(standIn.calls.filter((c) => c.method === 'check').length).toBe(checksBefore + 1);
+    // Periodic checks say so: the core runs exec plugins for them only when the settings allow it.
+    expect(standIn.calls.filter((c) => c.method === 'check').map((c) => c.args[1])).toEqual(
+      Array(checksBefore + 1).fill({ background: true }),
+    );
+    await services.call('check', {});
+    expect(standIn.calls.filter((c) => c.method === 'check').at(-1)?.args[1]).toEqual({ background: false });
     services.stop();
     expect(standIn.warpSubscribers).toBe(0);
   });

@@ -146,6 +146,21 @@ describe('request dispatch', () => {
     expect(view.settings.refreshIntervalSec).toBe(300);
     expect(view.file).toBe(path.join(work, 'config', 'settings.json'));
   });
+
+  it('turns exec plugins in background checks on and off (off by default), and takes only true or false', async () => {
+    const { services, standIn } = setup();
+    expect((await services.call('getSettings', undefined)).settings.backgroundExecPlugins).toBe(false);
+    const on = await services.call('setSettings', { backgroundExecPlugins: true });
+    expect(on.settings.backgroundExecPlugins).toBe(true);
+    expect(standIn.settings.read().backgroundExecPlugins).toBe(true);
+    expect(await services.handle('setSettings', { backgroundExecPlugins: 'yes' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-request' },
+    });
+    expect((await services.call('setSettings', { backgroundExecPlugins: false })).settings.backgroundExecPlugins).toBe(
+      false,
+    );
+  });
 });
 
 describe('events and state', () => {

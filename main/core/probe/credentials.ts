@@ -93,16 +93,17 @@ export async function loadCredentials(target: ProbeTarget, opts: LoadOptions): P
       return { certPem, keyPem };
     }
     case 'exec':
-      return opts.pool.credentials({ ...execRequestOf(target), ...execEnvironment(opts) });
+      return opts.pool.credentials({ ...execRequestOf(target, opts.env), ...execEnvironment(opts) });
   }
 }
 
 /** What identifies an exec context's plugin run (and its remembered credentials). */
-export function execRequestOf(target: ProbeTarget) {
+export function execRequestOf(target: ProbeTarget, env: Pick<ProbeEnvironment, 'platform'>) {
   const c = target.credentials;
   if (c.kind !== 'exec') throw new Error(`${target.name} has no exec plugin`);
   return {
     exec: c.exec,
+    platform: env.platform ?? process.platform,
     ...(c.baseDir ? { baseDir: c.baseDir } : {}),
     cluster: {
       server: target.server,
@@ -116,7 +117,6 @@ function execEnvironment(opts: LoadOptions) {
   return {
     runner: opts.env.runner,
     env: opts.env.env ?? process.env,
-    platform: opts.env.platform ?? process.platform,
     terminal: opts.env.terminal === true,
     timeoutMs: opts.timeoutMs,
     ...(opts.signal ? { signal: opts.signal } : {}),

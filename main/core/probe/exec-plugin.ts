@@ -1,4 +1,4 @@
-import { isAbsolute, join } from 'node:path';
+import path from 'node:path';
 import type { ExecSpec } from '../model/cluster.ts';
 import type { ProcessRunner } from '../process/runner.ts';
 import type { WireCredentials } from './kube.ts';
@@ -51,10 +51,14 @@ interface RunOptions {
   platform?: NodeJS.Platform;
 }
 
-/** The command as kubectl runs it: a relative path with a separator is resolved against the kubeconfig's folder. */
-function resolvedCommand(exec: ExecSpec, baseDir: string | undefined): string {
-  return baseDir && !isAbsolute(exec.command) && /[\\/]/.test(exec.command)
-    ? join(baseDir, exec.command)
+/**
+ * The command as kubectl runs it: a relative path with a separator is resolved against the
+ * kubeconfig's folder, with the path rules of the platform it runs on (C:\x is absolute on Windows).
+ */
+function resolvedCommand(exec: ExecSpec, baseDir: string | undefined, platform: NodeJS.Platform): string {
+  const paths = platform === 'win32' ? path.win32 : path.posix;
+  return baseDir && !paths.isAbsolute(exec.command) && /[\\/]/.test(exec.command)
+    ? paths.join(baseDir, exec.command)
     : exec.command;
 }
 
@@ -87,7 +91,8 @@ function execInfo(exec: ExecSpec, interactive: boolean, cluster: ClusterInfo | u
  * support would do.
  */
 export async function runExecPlugin(exec: ExecSpec, opts: RunOptions): Promise<ExecOutcome> {
-  const command = resolvedCommand(exec, opts.baseDir);
+  const platform = opts.platform ?? process.platform;
+  const command = resolvedCommand(exec, opts.baseDir, platform);
   const interactive = opts.interactive === true;
   const env: Record<string, string | undefined> = {
     ...opts.env,
@@ -96,7 +101,7 @@ export async function runExecPlugin(exec: ExecSpec, opts: RunOptions): Promise<E
   for (const e of exec.env ?? []) env[e.name] = e.value;
   let plan: Awaited<ReturnType<typeof planSpawn>>;
   try {
-    plan = await planSpawn(command, exec.args ?? [], { platform: opts.platform ?? process.platform, env });
+    plan = await planSpawn(command, exec.args ?? [], { platform, env });
   } catch (e) {
     if (!(e instanceof UnsafeArgumentError)) throw e;
     throw new ExecPluginError(
@@ -177,7 +182,7 @@ export interface ExecRequest extends Omit<RunOptions, 'interactive'> {
 export interface ExecPluginPool {
   credentials(request: ExecRequest): Promise<WireCredentials>;
   /** The server refused these credentials: the next request for this config runs the plugin again. */
-  forget(request: Pick<ExecRequest, 'exec' | 'baseDir' | 'cluster'>, creds: WireCredentials): void;
+  forget(request: Pick<ExecRequest, 'exec' | 'baseDir' | 'cluster' | 'platform'>, creds: WireCredentials): void;
   /** Plugins running, waiting for a slot, and configs remembered. */
   state(): { running: number; waiting: number; cached: number };
   /** Called after every change of `state()`. */
@@ -185,11 +190,11 @@ export interface ExecPluginPool {
 }
 
 /** The identity client-go caches by: command, arguments, environment, API version (and the cluster it is told about). */
-function identity(request: Pick<ExecRequest, 'exec' | 'baseDir' | 'cluster'>): string {
+function identity(request: Pick<ExecRequest, 'exec' | 'baseDir' | 'cluster' | 'platform'>): string {
   const { exec } = request;
   return JSON.stringify([
     exec.apiVersion,
-    resolvedCommand(exec, request.baseDir),
+    resolvedCommand(exec, request.baseDir, request.platform ?? process.platform),
     exec.args ?? [],
     exec.env ?? [],
     exec.provideClusterInfo ? (request.cluster ?? null) : null,

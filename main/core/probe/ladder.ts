@@ -351,7 +351,7 @@ export async function probeCluster(
   /** The server refused a plugin's credentials: the next check runs the plugin again (client-go does the same). */
   const forgetRefused = () => {
     if (target.credentials.kind !== 'exec' || !credsTask) return;
-    credsTask.then((creds) => run.execPlugins.forget(execRequestOf(target), creds)).catch(() => {});
+    credsTask.then((creds) => run.execPlugins.forget(execRequestOf(target, env), creds)).catch(() => {});
   };
 
   // Started at once and together; reported below in ladder order.

@@ -179,10 +179,14 @@ const since = (started: number) => Math.round((performance.now() - started) * 10
  *
  * Steps are reported in ladder order, and every step after a failure is `skip`; the work itself
  * overlaps where that is safe: TCP and TLS start while WARP and the route are being read (a bare
- * connection carries no credential), an exec plugin runs during the TLS handshake, the API
- * requests (made by @kubernetes/client-node, see kube-api.ts) reuse the judged TLS connection, and
- * /version and selfsubjectreviews go out together (over HTTP/2 on that connection, or over a spare
- * HTTP/1.1 connection opened beside it). No credential is sent before the tls step has passed.
+ * connection carries no credential), the API requests (made by @kubernetes/client-node, see
+ * kube-api.ts) reuse the judged TLS connection, and /version and selfsubjectreviews go out
+ * together (over HTTP/2 on that connection, or over a spare HTTP/1.1 connection opened beside it).
+ *
+ * Credentials wait for the tls step: no credential file is read, no exec plugin runs and nothing
+ * is sent before it has passed, and a Gateway-intercepted connection never passes. Some are not
+ * sent at all (a cluster with no kubeconfig context, a plugin this check may not run; see
+ * credentials.ts): the ladder then stops at an unauthenticated GET /version and skips auth.
  */
 export async function probeCluster(
   target: ProbeTarget,

@@ -12,6 +12,8 @@ import { z } from 'zod';
 import type { ErrorCode } from '../main/core/errors.ts';
 import { SettingsSchema } from '../main/core/settings/schema.ts';
 
+export { BACKGROUND_EXEC_PLUGINS_LABEL } from '../main/core/settings/schema.ts';
+
 // ---------------------------------------------------------------------------------------------
 // Building blocks
 
@@ -246,6 +248,7 @@ export const SettingsPatchSchema = z.strictObject({
     .strictObject({ warpDisconnect: z.boolean().optional(), contextUnreachable: z.boolean().optional() })
     .optional(),
   launchAtLogin: z.boolean().optional(),
+  backgroundExecPlugins: z.boolean().optional(),
 });
 export type SettingsPatchRequest = z.infer<typeof SettingsPatchSchema>;
 

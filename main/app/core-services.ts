@@ -38,9 +38,14 @@ export interface CoreServices {
   /**
    * Runs the probe ladder for the named clusters (every known cluster when undefined), with the
    * core's concurrency bound, calling `onResult` as each cluster finishes. Throws `not-found` for
-   * an unknown name.
+   * an unknown name. `background`: a periodic check nobody asked for, which runs exec credential
+   * plugins only when the settings allow it.
    */
-  check(names: readonly string[] | undefined, onResult: ResultListener): Promise<ProbeResult[]>;
+  check(
+    names: readonly string[] | undefined,
+    onResult: ResultListener,
+    opts?: { background?: boolean },
+  ): Promise<ProbeResult[]>;
   /** The full ladder with remedies; results stream through `onResult` as for `check`. */
   diagnose(names: readonly string[] | undefined, onResult: ResultListener): Promise<Omit<DiagnosticsReport, 'runId'>>;
   /** The report as Markdown (for a support ticket) or as the stable JSON form. */

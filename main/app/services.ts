@@ -203,7 +203,7 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
       const report = await core.diagnose(names, onResult);
       return { runId, results: report.results, report };
     }
-    return { runId, results: await core.check(names, onResult) };
+    return { runId, results: await core.check(names, onResult, { background: kind === 'background' }) };
   }
 
   async function diagnose(names: readonly string[] | undefined): Promise<DiagnosticsReport> {

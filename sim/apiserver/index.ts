@@ -5,6 +5,7 @@ export type {
   ApiServerFarm,
   ApiServerFarmOptions,
   FakeApiServer,
+  FakeHandshakeRecord,
   FakeRequestRecord,
   FakeServerSpec,
   FakeServerStats,

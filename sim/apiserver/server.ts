@@ -12,6 +12,7 @@ import {
 } from './pki.ts';
 import type {
   FakeApiServer,
+  FakeHandshakeRecord,
   FakeRequestRecord,
   FakeServerSpec,
   FakeServerStats,
@@ -94,6 +95,14 @@ const SSR_PATH = '/apis/authentication.k8s.io/v1/selfsubjectreviews';
 
 type Caller = { kind: 'user'; user: UserInfo } | { kind: 'anonymous' } | { kind: 'invalid' };
 
+/** The CN of the certificate the client presented on this connection, if any. */
+function clientCnOf(socket: tls.TLSSocket): string | null {
+  const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : null;
+  if (!peer || Object.keys(peer).length === 0) return null;
+  const cn = peer.subject?.CN;
+  return (Array.isArray(cn) ? cn[0] : cn) ?? '';
+}
+
 export async function startFakeApiServer(
   spec: FakeServerSpec,
   binding: Binding,
@@ -112,6 +121,7 @@ export async function startFakeApiServer(
   let latencyMs = spec.latencyMs ?? 0;
   const stats: FakeServerStats = { connections: 0, requests: 0 };
   const requestLog: FakeRequestRecord[] = [];
+  const handshakeLog: FakeHandshakeRecord[] = [];
   /** Accept order of each open connection, by the client's address and port (what a TLS socket still knows). */
   const connectionIds = new Map<string, number>();
   const peerOf = (s: net.Socket) => `${s.remoteAddress}:${s.remotePort}`;
@@ -148,7 +158,14 @@ export async function startFakeApiServer(
           minVersion: 'TLSv1.2',
           ALPNProtocols: ['http/1.1'],
         });
-        s.on('secureConnection', (tlsSocket) => httpServer.emit('connection', tlsSocket));
+        s.on('secureConnection', (tlsSocket) => {
+          handshakeLog.push({
+            connection: connectionIds.get(peerOf(tlsSocket)) ?? 0,
+            presented: which,
+            clientCertificate: clientCnOf(tlsSocket),
+          });
+          httpServer.emit('connection', tlsSocket);
+        });
         s.on('tlsClientError', (_e, tlsSocket) => tlsSocket.destroy());
         return s;
       });
@@ -221,6 +238,8 @@ export async function startFakeApiServer(
       path: new URL(req.url ?? '/', 'https://x').pathname,
       userAgent: req.headers['user-agent'] ?? '',
       connection: connectionIds.get(peerOf(req.socket)) ?? 0,
+      authorization: req.headers.authorization !== undefined,
+      clientCertificate: clientCnOf(req.socket as tls.TLSSocket),
     });
     await delay(latencyMs + (fault.kind === 'slow' ? fault.delayMs : 0));
     if (res.destroyed) return;
@@ -437,6 +456,7 @@ export async function startFakeApiServer(
     fault: () => fault,
     stats: () => ({ ...stats }),
     requestLog: () => requestLog.map((r) => ({ ...r })),
+    handshakeLog: () => handshakeLog.map((h) => ({ ...h })),
     issueClientCert: (user, groups, opts): Promise<IssuedCredentials> =>
       issueClientCertificate(cas.client, user, groups, opts),
     async setFault(input) {

@@ -87,6 +87,20 @@ export interface FakeRequestRecord {
   userAgent: string;
   /** The TCP connection that carried it: 1 for the first this server accepted, 2 for the next… */
   connection: number;
+  /** An Authorization header came with it (its value is never recorded). */
+  authorization: boolean;
+  /** The CN of the client certificate its connection presented; null without one. */
+  clientCertificate: string | null;
+}
+
+/** One TLS handshake the server completed, whatever came after it. */
+export interface FakeHandshakeRecord {
+  /** The TCP connection, numbered as in FakeRequestRecord. */
+  connection: number;
+  /** Which certificate the server presented: its own, a Gateway-like one, or an unknown CA's. */
+  presented: 'genuine' | 'intercepted' | 'unknown-ca';
+  /** The CN of the client certificate the client sent in this handshake; null without one. */
+  clientCertificate: string | null;
 }
 
 export interface FakeApiServer {
@@ -109,6 +123,8 @@ export interface FakeApiServer {
   stats(): FakeServerStats;
   /** Every request received since start, oldest first. */
   requestLog(): FakeRequestRecord[];
+  /** Every TLS handshake completed since start, oldest first. */
+  handshakeLog(): FakeHandshakeRecord[];
   /** Client certificate accepted by this server (CN = user, O = groups). */
   issueClientCert(user: string, groups?: string[], opts?: { expired?: boolean }): Promise<IssuedCredentials>;
 }

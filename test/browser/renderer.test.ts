@@ -186,11 +186,15 @@ describe('renderer in Chromium', () => {
 
       await page.getByLabel('Check every (seconds)').fill('120');
       await page.getByLabel('Start kubezt when I log in').check();
+      const plugins = page.getByLabel('Run credential plugins in background checks');
+      expect(await plugins.isChecked()).toBe(false);
+      await plugins.check();
       await page.getByRole('button', { name: 'Save settings' }).click();
       await page.getByText('Settings saved.').waitFor();
       const onDisk = JSON.parse(readFileSync(path.join(configDir, 'settings.json'), 'utf8'));
       expect(onDisk.refreshIntervalSec).toBe(120);
       expect(onDisk.launchAtLogin).toBe(true);
+      expect(onDisk.backgroundExecPlugins).toBe(true);
       expect(record.launchAtLogin).toEqual([true]);
 
       // An invalid value is refused by the core's schema, the page says which setting, the file stays.

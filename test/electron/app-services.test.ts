@@ -148,6 +148,21 @@ describe('request dispatch', () => {
     expect(view.settings.refreshIntervalSec).toBe(300);
     expect(view.file).toBe(path.join(work, 'config', 'settings.json'));
   });
+
+  it('turns exec plugins in background checks on and off (off by default), and takes only true or false', async () => {
+    const { services, standIn } = setup();
+    expect((await services.call('getSettings', undefined)).settings.backgroundExecPlugins).toBe(false);
+    const on = await services.call('setSettings', { backgroundExecPlugins: true });
+    expect(on.settings.backgroundExecPlugins).toBe(true);
+    expect(standIn.settings.read().backgroundExecPlugins).toBe(true);
+    expect(await services.handle('setSettings', { backgroundExecPlugins: 'yes' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-request' },
+    });
+    expect((await services.call('setSettings', { backgroundExecPlugins: false })).settings.backgroundExecPlugins).toBe(
+      false,
+    );
+  });
 });
 
 describe('events and state', () => {
@@ -232,6 +247,12 @@ describe('events and state', () => {
     // Even when the start-up check is still running, a WARP change gets a check of its own.
     await rechecked;
     expect(standIn.calls.filter((c) => c.method === 'check').length).toBe(checksBefore + 1);
+    // Periodic checks say so: the core runs exec plugins for them only when the settings allow it.
+    expect(standIn.calls.filter((c) => c.method === 'check').map((c) => c.args[1])).toEqual(
+      Array(checksBefore + 1).fill({ background: true }),
+    );
+    await services.call('check', {});
+    expect(standIn.calls.filter((c) => c.method === 'check').at(-1)?.args[1]).toEqual({ background: false });
     services.stop();
     expect(standIn.warpSubscribers).toBe(0);
   });

@@ -94,8 +94,8 @@ export function createStandInCore(configDir: string) {
       return fleet();
     },
     refresh: async () => fleet(),
-    check: async (names, onResult) => {
-      calls.push({ method: 'check', args: [names] });
+    check: async (names, onResult, opts) => {
+      calls.push({ method: 'check', args: [names, opts ?? {}] });
       return probe(names, onResult);
     },
     diagnose: async (names, onResult) => ({

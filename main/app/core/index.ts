@@ -17,6 +17,7 @@ import {
 import { UserError } from '../../core/errors.ts';
 import { loadInventory } from '../../core/inventory/load.ts';
 import { switchKubeconfigContext } from '../../core/kubeconfig/switch.ts';
+import { createExecPluginPool } from '../../core/probe/exec-plugin.ts';
 import { detectKubectlClient } from '../../core/probe/kube.ts';
 import { warpEnvFromProcess } from '../../core/warp/env.ts';
 import { toWarpStateView } from '../../core/warp/view.ts';
@@ -43,11 +44,13 @@ export function createRealCore(ctx: RealCoreContext): RealCore {
   const warpEnv = warpEnvFromProcess(ctx.env, ctx.platform, ctx.runner, env.fetch, { now: env.now });
   const warp = createWarpFeed(warpEnv, { ...ctx.warpWatch, now: env.now });
   const reports = new Map<string, { report: CoreReport; secrets: string[] }>();
+  // For the app's lifetime, so periodic checks reuse what a plugin returned until it expires.
+  const execPlugins = createExecPluginPool();
 
-  async function probe(names: readonly string[] | undefined, onResult: ResultListener) {
+  async function probe(names: readonly string[] | undefined, onResult: ResultListener, background = false) {
     const snapshot = await snapshotFleet(env, await cachedInventory(env));
     const plan = await planProbes(env, snapshot, names);
-    return { plan, run: await runProbes(env, plan, onResult) };
+    return { plan, run: await runProbes(env, plan, onResult, { execPlugins, background }) };
   }
 
   return {
@@ -75,7 +78,7 @@ export function createRealCore(ctx: RealCoreContext): RealCore {
       }
     },
 
-    check: async (names, onResult) => (await probe(names, onResult)).run.results,
+    check: async (names, onResult, opts) => (await probe(names, onResult, opts?.background === true)).run.results,
 
     async diagnose(names, onResult) {
       const { plan, run } = await probe(names, onResult);

@@ -9,13 +9,13 @@ import { redactText, redactValue, secretsOf } from '../../core/diagnostics/redac
 import { type ClusterDiagnosis, diagnose } from '../../core/diagnostics/verdict.ts';
 import { isUserError, UserError } from '../../core/errors.ts';
 import { closeMatches } from '../../core/kubeconfig/names.ts';
-import type { MergedKubeconfig } from '../../core/kubeconfig/read.ts';
-import { type ClusterEntry, serverUrl } from '../../core/model/cluster.ts';
+import type { ExecPluginPool } from '../../core/probe/exec-plugin.ts';
 import { streamFleet } from '../../core/probe/fleet.ts';
 import { detectKubectlClient } from '../../core/probe/kube.ts';
 import { targetFromClusterEntry, targetsFromMergedKubeconfig } from '../../core/probe/targets.ts';
 import type { KubectlClientInfo, ProbeTarget, StepResult } from '../../core/probe/types.ts';
 import { createFleetWarpView } from '../../core/probe/warp.ts';
+import { BACKGROUND_EXEC_PLUGINS_LABEL } from '../../core/settings/schema.ts';
 import { warpEnvFromProcess } from '../../core/warp/env.ts';
 import type { WarpState as WarpDetection } from '../../core/warp/types.ts';
 import type { CoreEnv } from './context.ts';
@@ -62,6 +62,11 @@ export async function planProbes(
   return { planned, secrets };
 }
 
+/**
+ * What to probe for one cluster. Only a kubeconfig context is probed with credentials (its own,
+ * as kubectl would send them). A cluster with no context is probed without any, whatever its
+ * inventory entry says about a user: the user has not chosen to send credentials there yet.
+ */
 async function planOne(snapshot: FleetSnapshot, member: FleetMember): Promise<PlannedProbe> {
   const name = member.view.name;
   const named = (target: ProbeTarget): PlannedProbe => ({ member, target: { ...target, name } });
@@ -74,50 +79,11 @@ async function planOne(snapshot: FleetSnapshot, member: FleetMember): Promise<Pl
   const entry = member.entry;
   if (!entry) return { member, problem: `Cluster "${name}" has no kubeconfig context and no server address.` };
   try {
-    const existing = entry.user?.kind === 'existing' ? await existingUserTarget(snapshot.merged, entry) : undefined;
-    if (existing) return named(existing);
-    const fromCatalog = entry.sources.includes('catalog') && snapshot.catalogDir !== undefined;
-    return named(await targetFromClusterEntry(entry, fromCatalog ? { baseDir: snapshot.catalogDir } : {}));
+    return named(targetFromClusterEntry(entry));
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
     if (isUserError(e)) return { member, problem: e.message };
-    if (err.code && err.path)
-      return { member, problem: `Cluster "${name}" refers to ${err.path}, which cannot be read (${err.code}).` };
     throw e;
   }
-}
-
-/**
- * A cluster that is not set up yet but whose catalog entry names a user already in the
- * kubeconfig: probed with that user's credentials, resolved exactly as for a context.
- */
-async function existingUserTarget(
-  merged: MergedKubeconfig | null,
-  entry: ClusterEntry,
-): Promise<ProbeTarget | undefined> {
-  if (entry.user?.kind !== 'existing' || !merged) return undefined;
-  const userName = entry.user.name;
-  const user = merged.users.find((u) => u.name === userName);
-  const ip = entry.ips[0];
-  const server = entry.server ?? (ip !== undefined ? serverUrl(ip, entry.port) : undefined);
-  if (!user || !server) return undefined;
-  const cluster = `kubezt-probe:${entry.name}`;
-  const { targets } = await targetsFromMergedKubeconfig(
-    {
-      contexts: [{ name: entry.name, cluster, user: userName, file: user.file }],
-      clusters: [
-        {
-          name: cluster,
-          server,
-          ...(entry.certificateAuthorityData ? { certificateAuthorityData: entry.certificateAuthorityData } : {}),
-          ...(entry.tlsServerName ? { tlsServerName: entry.tlsServerName } : {}),
-        },
-      ],
-      users: [user],
-    },
-    [entry.name],
-  );
-  return targets[0];
 }
 
 export interface ProbeRunResult {
@@ -134,12 +100,32 @@ export interface ProbeRunResult {
  * finishes; clusters that cannot be probed are reported first. WARP and the kubectl client are
  * read once for the run.
  */
+export interface ProbeRunOptions {
+  /** Exec plugins and what they returned, kept across runs (in memory). */
+  execPlugins: ExecPluginPool;
+  /**
+   * A periodic check, nobody pressed a button: exec plugins run only when the user allowed it in
+   * Settings (an OIDC plugin may open a browser window). A check or diagnosis the user asks for
+   * runs them.
+   */
+  background?: boolean;
+}
+
+/** The sentence an exec context's auth step shows when a background check does not run its plugin. */
+export const BACKGROUND_PLUGINS_OFF = {
+  run: false,
+  detail: 'Exec credential plugins are not run by background checks, so this context was checked without credentials.',
+  remedy: `Turn on "${BACKGROUND_EXEC_PLUGINS_LABEL}" in Settings, or press "Check now".`,
+} as const;
+
 export async function runProbes(
   env: CoreEnv,
   plan: ProbePlan,
   onResult: (result: ProbeResult) => void,
+  opts: ProbeRunOptions,
 ): Promise<ProbeRunResult> {
   const { ctx } = env;
+  const pluginsOff = opts.background === true && !ctx.settings.read().backgroundExecPlugins;
   const warp = createFleetWarpView(warpEnvFromProcess(ctx.env, ctx.platform, ctx.runner, env.fetch));
   const probed = plan.planned.filter((p): p is PlannedProbe & { target: ProbeTarget } => p.target !== undefined);
   warp.prefetchRoutes(probed.map((p) => new URL(p.target.server).hostname.replace(/^\[|\]$/g, '')));
@@ -162,7 +148,17 @@ export async function runProbes(
   for await (const ladder of streamFleet(
     probed.map((p) => p.target),
     {
-      env: { runner: ctx.runner, warp, kubectlClient: () => kubectl, env: ctx.env },
+      env: {
+        runner: ctx.runner,
+        warp,
+        kubectlClient: () => kubectl,
+        env: ctx.env,
+        platform: ctx.platform,
+        execPlugins: opts.execPlugins,
+        // The app has no terminal: a plugin that insists on one is skipped, as client-go would.
+        terminal: false,
+        ...(pluginsOff ? { execPolicy: BACKGROUND_PLUGINS_OFF } : {}),
+      },
       ...(ctx.probe?.concurrency !== undefined ? { concurrency: ctx.probe.concurrency } : {}),
       ...(ctx.probe?.stepTimeoutMs !== undefined ? { stepTimeoutMs: ctx.probe.stepTimeoutMs } : {}),
     },
@@ -230,7 +226,8 @@ export function toProbeResult(d: ClusterDiagnosis, kubectl: KubectlClientInfo | 
     status: s.status,
     durationMs: s.status === 'skip' ? null : round(s.durationMs),
     detail: clip(s.detail, 2_000),
-    remedy: s.remedy && (s.status === 'fail' || s.status === 'warn') ? clip(s.remedy, 2_000) : null,
+    // A skipped step may carry one too: why no credentials were sent, and how to send them.
+    remedy: s.remedy && s.status !== 'ok' ? clip(s.remedy, 2_000) : null,
     code: stepCode(s, d),
   }));
   return {

@@ -266,7 +266,15 @@ export async function runFleet(
   const results = streamFleet(
     plan.clusters.map((c) => c.target),
     {
-      env: { runner: ctx.runner, warp, kubectlClient: () => kubectl, env: ctx.env },
+      env: {
+        runner: ctx.runner,
+        warp,
+        kubectlClient: () => kubectl,
+        env: ctx.env,
+        platform: ctx.platform,
+        // client-go's test: a plugin may be interactive (and gets stdin) when stdin is a terminal.
+        terminal: ctx.stdin.isTTY === true,
+      },
       concurrency: opts.concurrency,
       stepTimeoutMs: opts.stepTimeoutMs,
       signal: stop.signal,

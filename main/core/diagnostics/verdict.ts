@@ -161,5 +161,16 @@ export function diagnose(
   const version = ladder.steps.find((s) => s.step === 'version');
   const who = typeof auth?.data?.username === 'string' ? ` as ${auth.data.username}` : '';
   const gitVersion = typeof version?.data?.gitVersion === 'string' ? ` (Kubernetes ${version.data.gitVersion})` : '';
+  if (auth?.status === 'skip' && auth.remedy) {
+    // No credentials were sent on purpose (not set up, plugin not run): reachable, nothing more known.
+    return {
+      ...base,
+      verdict: 'ok',
+      severity: 'ok',
+      summary: `Reachable${gitVersion}; ${auth.detail.charAt(0).toLowerCase()}${auth.detail.slice(1)}`,
+      remedy: auth.remedy,
+      notes,
+    };
+  }
   return { ...base, verdict: 'ok', severity: 'ok', summary: `Reachable${gitVersion}; signed in${who}.`, notes };
 }

@@ -1,15 +1,21 @@
 export { DeadlineError, withDeadline } from './deadline.ts';
+export {
+  createExecPluginPool,
+  DEFAULT_MAX_RUNNING_PLUGINS,
+  ExecPluginError,
+  type ExecPluginPool,
+  interactiveDecision,
+  runExecPlugin,
+} from './exec-plugin.ts';
 export { checkFleet, DEFAULT_CONCURRENCY, type FleetOptions, SPARE_CONNECTIONS_PER_CPU, streamFleet } from './fleet.ts';
 export { isCloudflareGatewayName } from './gateway.ts';
 export {
   createKubeClient,
   detectKubectlClient,
-  ExecPluginError,
   type KubeClient,
   KubeHttpError,
   openSpareConnection,
   preloadKubeApi,
-  runExecPlugin,
 } from './kube.ts';
 export {
   type MergedKubeconfigView,
@@ -22,3 +28,4 @@ export type { CertificateSummary, TlsFacts } from './network.ts';
 export { targetFromClusterEntry, targetsFromKubeconfig } from './targets.ts';
 export * from './types.ts';
 export { createFleetWarpView, type FleetWarpView } from './warp.ts';
+export { batchCommandLine, planSpawn, quoteForCmd, UnsafeArgumentError } from './win-cmd.ts';

@@ -56,6 +56,8 @@ export interface KubeApiConnections {
   max: number;
   /** The server's IP when already resolved (spares new connections a second lookup for names). */
   ip?: string;
+  /** The fingerprint a new connection's server certificate must have (the one the ladder judged). */
+  pin?: string;
 }
 
 const BODY_LIMIT = 4096;
@@ -104,14 +106,17 @@ export function kubeConfigFor(target: ProbeTarget, creds: WireCredentials): Kube
  * A new connection as client-node would open it for this context: the TLS options it derives
  * from the KubeConfig (`createDispatcherOptions`: CA, client certificate, tls-server-name,
  * insecure-skip-tls-verify). It is handed over only once the handshake has verified the chain
- * and the name (tls-server-name, else the server's host), so no request is written before.
+ * and the name (tls-server-name, else the server's host), and shown the certificate the ladder
+ * judged (`pin`: a chain that verifies is not enough, since a Gateway CA may be among the
+ * trusted ones), so no request is written before.
  */
 function connectVerified(
   kc: KubeConfig,
   url: URL,
-  ip: string | undefined,
+  connections: Pick<KubeApiConnections, 'ip' | 'pin'>,
   opened: Set<tls.TLSSocket>,
 ): Promise<tls.TLSSocket> {
+  const { ip, pin } = connections;
   const cluster = kc.getCurrentCluster();
   const user = kc.getCurrentUser();
   const ca = bufferFromFileOrString(cluster?.caFile, cluster?.caData);
@@ -139,6 +144,11 @@ function connectVerified(
     socket.once('close', () => opened.delete(socket));
     socket.once('secureConnect', () => {
       socket.removeListener('error', reject);
+      if (pin && socket.getPeerX509Certificate()?.fingerprint256 !== pin) {
+        socket.destroy();
+        reject(new Error('the server presented another certificate than the one the TLS check judged'));
+        return;
+      }
       resolve(socket);
     });
     socket.once('error', reject);
@@ -199,7 +209,7 @@ function connectionTransport(kc: KubeConfig, url: URL, connections: KubeApiConne
   ).createConnection = (_options, done) => {
     connections
       .take()
-      .then((socket) => socket ?? connectVerified(kc, url, connections.ip, opened))
+      .then((socket) => socket ?? connectVerified(kc, url, connections, opened))
       .then(
         (socket) => {
           socket.on('error', () => {});

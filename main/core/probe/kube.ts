@@ -1,8 +1,8 @@
 import { access, mkdir, readdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { delimiter, dirname, isAbsolute, join } from 'node:path';
+import { devNull } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import tls from 'node:tls';
-import type { ExecSpec } from '../model/cluster.ts';
 import type { ProcessRunner } from '../process/runner.ts';
 import type { KubectlClientInfo, ProbeTarget } from './types.ts';
 
@@ -11,94 +11,6 @@ export interface WireCredentials {
   token?: string;
   certPem?: string;
   keyPem?: string;
-}
-
-export class ExecPluginError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ExecPluginError';
-  }
-}
-
-/**
- * Runs a client-go credential plugin as kubectl does (KUBERNETES_EXEC_INFO, relative commands
- * resolved against the kubeconfig's folder) but through the ProcessRunner, so a plugin that
- * hangs (waiting for a browser login, say) is killed at the step's deadline instead of holding
- * the probe forever, which @kubernetes/client-node's own exec support would do.
- */
-export async function runExecPlugin(
-  exec: ExecSpec,
-  opts: {
-    runner: ProcessRunner;
-    timeoutMs: number;
-    env: Record<string, string | undefined>;
-    baseDir?: string;
-    cluster?: { server: string; certificateAuthorityData?: string; tlsServerName?: string };
-  },
-): Promise<WireCredentials> {
-  const command =
-    opts.baseDir && !isAbsolute(exec.command) && /[\\/]/.test(exec.command)
-      ? join(opts.baseDir, exec.command)
-      : exec.command;
-  const execInfo = {
-    apiVersion: exec.apiVersion,
-    kind: 'ExecCredential',
-    spec: {
-      interactive: false,
-      ...(exec.provideClusterInfo && opts.cluster
-        ? {
-            cluster: {
-              server: opts.cluster.server,
-              ...(opts.cluster.certificateAuthorityData
-                ? { 'certificate-authority-data': opts.cluster.certificateAuthorityData }
-                : {}),
-              ...(opts.cluster.tlsServerName ? { 'tls-server-name': opts.cluster.tlsServerName } : {}),
-            },
-          }
-        : {}),
-    },
-  };
-  const env: Record<string, string | undefined> = { ...opts.env, KUBERNETES_EXEC_INFO: JSON.stringify(execInfo) };
-  for (const e of exec.env ?? []) env[e.name] = e.value;
-  const r = await opts.runner.run(command, exec.args ?? [], { timeoutMs: opts.timeoutMs, env });
-  const hint = exec.installHint ? ` ${exec.installHint.trim()}` : '';
-  if (r.spawnError)
-    throw new ExecPluginError(`The exec credential plugin "${command}" could not start (${r.spawnError}).${hint}`);
-  if (r.timedOut) {
-    throw new ExecPluginError(
-      `The exec credential plugin "${command}" gave no credentials within ${opts.timeoutMs} ms (it may be waiting for an interactive login).`,
-    );
-  }
-  if (r.code !== 0) {
-    const why = r.stderr.trim().split('\n').at(-1) ?? '';
-    throw new ExecPluginError(
-      `The exec credential plugin "${command}" failed with exit code ${r.code}${why ? `: ${why}` : ''}.`,
-    );
-  }
-  let parsed: {
-    kind?: unknown;
-    status?: { token?: unknown; clientCertificateData?: unknown; clientKeyData?: unknown };
-  };
-  try {
-    parsed = JSON.parse(r.stdout);
-  } catch {
-    throw new ExecPluginError(
-      `The exec credential plugin "${command}" printed something that is not an ExecCredential JSON object.`,
-    );
-  }
-  const s = parsed?.status;
-  const creds: WireCredentials = {};
-  if (typeof s?.token === 'string' && s.token) creds.token = s.token;
-  if (typeof s?.clientCertificateData === 'string' && typeof s.clientKeyData === 'string') {
-    creds.certPem = s.clientCertificateData;
-    creds.keyPem = s.clientKeyData;
-  }
-  if (parsed?.kind !== 'ExecCredential' || (!creds.token && !creds.certPem)) {
-    throw new ExecPluginError(
-      `The exec credential plugin "${command}" returned no token or client certificate in its ExecCredential status.`,
-    );
-  }
-  return creds;
 }
 
 export interface VersionAnswer {
@@ -156,6 +68,11 @@ export interface KubeClientOptions {
   spare?: { connection: SpareConnection; fingerprint256: string };
   /** The server's IP when already resolved (avoids a second lookup for names). */
   ip?: string;
+  /**
+   * The SHA-256 fingerprint of the certificate the ladder judged: a connection the client opens
+   * itself is used only if its server presents this one too.
+   */
+  pin?: string;
 }
 
 export interface SpareConnection {
@@ -229,7 +146,8 @@ export function createKubeClient(
   let given = h2 ? undefined : judged;
   let spare = !h2 && opts.spare && !opts.spare.connection.socket.destroyed ? opts.spare : undefined;
   const handedOver = [judged, spare?.connection.socket];
-  const max = spare ? 2 : 1;
+  // Two at once only with two connections in hand: a client opening its own would pay a handshake.
+  const max = spare && given ? 2 : 1;
   let closed = false;
 
   const take = async (): Promise<tls.TLSSocket | null> => {
@@ -257,6 +175,7 @@ export function createKubeClient(
       max,
       ...(h2 ? { http2: h2 } : {}),
       ...(opts.ip ? { ip: opts.ip } : {}),
+      ...(opts.pin ? { pin: opts.pin } : {}),
     });
     if (closed) c.close().catch(() => {});
     else loaded = c;
@@ -331,7 +250,13 @@ export async function detectKubectlClient(
   kubectlPath: string,
   env: Record<string, string | undefined>,
 ): Promise<KubectlClientInfo | null> {
-  const r = await runner.run(kubectlPath, ['version', '--client', '-o', 'json'], { timeoutMs: 10_000, env });
+  // No kubeconfig: Google Cloud SDK's kubectl (a dispatcher) otherwise asks the current context's
+  // server for its version, credentials and all, to choose a kubectl.1.N, even for --client. The
+  // client's own version needs no cluster, and a check must not contact one it was not asked to.
+  const r = await runner.run(kubectlPath, ['version', '--client', '-o', 'json'], {
+    timeoutMs: 10_000,
+    env: { ...env, KUBECONFIG: devNull },
+  });
   if (r.code !== 0) return null;
   let v: { clientVersion?: { major?: string; minor?: string; gitVersion?: string } };
   try {

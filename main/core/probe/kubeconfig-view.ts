@@ -4,7 +4,7 @@ import { acceptedByKubectl, isObj, ownerOf, str } from '../kubeconfig/quick-file
 import type { KubeconfigSource } from '../kubeconfig/types.ts';
 import type { ExecSpec } from '../model/cluster.ts';
 import { FileTooLarge, formatBytes, LIMITS, readTextCapped } from '../read-capped.ts';
-import type { ProbeCredentials, ProbeTarget } from './types.ts';
+import type { PemSource, ProbeCredentials, ProbeTarget } from './types.ts';
 
 /**
  * The merged kubeconfig as the probe needs it: kubectl's view of every KUBECONFIG file (first file
@@ -153,9 +153,10 @@ export interface TargetProblem {
 }
 
 /**
- * Probe targets for contexts of the merged kubeconfig. Credentials are read as kubectl reads
- * them: token before tokenFile, `*-data` before files, then exec. A context that cannot be
- * resolved is a problem (one sentence), not an exception.
+ * Probe targets for contexts of the merged kubeconfig. Credentials are chosen as kubectl chooses
+ * them: token before tokenFile, then a client certificate (`*-data` before files), then exec; a
+ * credential file is named, not read (the ladder reads it once TLS has passed). A context that
+ * cannot be resolved is a problem (one sentence), not an exception.
  */
 export async function targetsFromMergedKubeconfig(
   merged: {
@@ -206,7 +207,7 @@ export async function targetsFromMergedKubeconfig(
         ...(caData ? { certificateAuthorityData: caData } : {}),
         ...(cluster.tlsServerName ? { tlsServerName: cluster.tlsServerName } : {}),
         ...(cluster.insecureSkipTlsVerify ? { insecureSkipTlsVerify: true } : {}),
-        credentials: user ? await mergedCredentials(user, read, dirname(ctx.file)) : { kind: 'none' },
+        credentials: user ? mergedCredentials(user, dirname(ctx.file)) : { kind: 'none' },
       });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
@@ -224,24 +225,21 @@ export async function targetsFromMergedKubeconfig(
   return { targets, problems };
 }
 
-async function mergedCredentials(
-  user: MergedKubeconfigView['users'][number],
-  read: (p: string) => Promise<string>,
-  baseDir: string,
-): Promise<ProbeCredentials> {
-  const token = user.token ?? (user.tokenFile ? (await read(user.tokenFile)).trim() : undefined);
-  if (token) return { kind: 'token', token };
-  const certPem = user.clientCertificateData
-    ? Buffer.from(user.clientCertificateData, 'base64').toString('utf8')
-    : user.clientCertificate
-      ? await read(user.clientCertificate)
-      : undefined;
-  const keyPem = user.clientKeyData
-    ? Buffer.from(user.clientKeyData, 'base64').toString('utf8')
-    : user.clientKey
-      ? await read(user.clientKey)
-      : undefined;
-  if (certPem && keyPem) return { kind: 'clientCertificate', certPem, keyPem };
+function mergedCredentials(user: MergedKubeconfigView['users'][number], baseDir: string): ProbeCredentials {
+  if (user.token) return { kind: 'token', token: user.token };
+  if (user.tokenFile) return { kind: 'tokenFile', tokenFile: user.tokenFile };
+  const cert = pemSource(user.clientCertificateData, user.clientCertificate);
+  const key = pemSource(user.clientKeyData, user.clientKey);
+  if (cert && key) {
+    return 'pem' in cert && 'pem' in key
+      ? { kind: 'clientCertificate', certPem: cert.pem, keyPem: key.pem }
+      : { kind: 'clientCertificateFiles', cert, key };
+  }
   if (user.exec?.command) return { kind: 'exec', exec: user.exec, baseDir };
   return { kind: 'none' };
+}
+
+function pemSource(data: string | undefined, file: string | undefined): PemSource | undefined {
+  if (data) return { pem: Buffer.from(data, 'base64').toString('utf8') };
+  return file ? { file } : undefined;
 }

@@ -4,18 +4,25 @@ import { isIP } from 'node:net';
 import type tls from 'node:tls';
 import { createSecureContext } from 'node:tls';
 import { execPluginName } from '../model/cluster.ts';
+import {
+  CredentialFileError,
+  execRequestOf,
+  loadCredentials,
+  presentsClientCertificate,
+  type Withheld,
+  withheldCredentials,
+} from './credentials.ts';
 import { DeadlineError, withDeadline } from './deadline.ts';
+import { createExecPluginPool, ExecPluginError, type ExecPluginPool } from './exec-plugin.ts';
 import { isCloudflareGatewayName } from './gateway.ts';
 import {
   createKubeClient,
   describeKubeError,
   detectKubectlClient,
-  ExecPluginError,
   type KubeClient,
   minorOf,
   openSpareConnection,
   preloadKubeApi,
-  runExecPlugin,
   type SpareConnection,
   type WireCredentials,
 } from './kube.ts';
@@ -48,6 +55,8 @@ export interface ProbeRun {
    * whose clusters share a CA would otherwise build hundreds.
    */
   secureContext(material: { ca?: string; cert?: string; key?: string; trustNone?: boolean }): tls.SecureContext;
+  /** The environment's pool, else one for this run: a plugin config asked for by several ladders runs once. */
+  execPlugins: ExecPluginPool;
 }
 
 export function createProbeRun(env: ProbeEnvironment): ProbeRun {
@@ -56,6 +65,7 @@ export function createProbeRun(env: ProbeEnvironment): ProbeRun {
   const contexts = new Map<string, tls.SecureContext>();
   return {
     env,
+    execPlugins: env.execPlugins ?? createExecPluginPool(),
     secureContext({ ca, cert, key, trustNone }) {
       const id = `${trustNone ? '-' : (ca ?? '')}\0${cert ?? ''}\0${key ?? ''}`;
       let context = contexts.get(id);
@@ -120,6 +130,13 @@ function parseServer(server: string): { host: string; port: number } | null {
   }
 }
 
+/** Whether the requests may go over the connection the tls step judged: not when they need a client certificate. */
+function sendsOnJudgedConnection(target: ProbeTarget): boolean {
+  const kind = target.credentials.kind;
+  // An exec plugin's answer is unknown until it runs, and may be a certificate.
+  return kind !== 'clientCertificate' && kind !== 'clientCertificateFiles' && kind !== 'exec';
+}
+
 const hostPort = (ip: string, port: number) => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
 
 function cnOf(dn: string): string {
@@ -130,10 +147,13 @@ function credentialsRemedy(target: ProbeTarget): string {
   const c = target.credentials;
   switch (c.kind) {
     case 'none':
+    case 'notSetUp':
       return 'The context has no credentials: give its user a token, a client certificate or an exec plugin (kubezt setup writes one).';
     case 'token':
+    case 'tokenFile':
       return 'The token was rejected (expired, revoked or meant for another cluster): replace it with a fresh one.';
     case 'clientCertificate':
+    case 'clientCertificateFiles':
       return "The client certificate was rejected (expired, or not signed by this cluster's client CA): get a new one from the cluster's admin.";
     case 'exec':
       // The plugin by name only: its arguments and environment often hold a client secret.
@@ -161,10 +181,14 @@ const since = (started: number) => Math.round((performance.now() - started) * 10
  *
  * Steps are reported in ladder order, and every step after a failure is `skip`; the work itself
  * overlaps where that is safe: TCP and TLS start while WARP and the route are being read (a bare
- * connection carries no credential), an exec plugin runs during the TLS handshake, the API
- * requests (made by @kubernetes/client-node, see kube-api.ts) reuse the judged TLS connection, and
- * /version and selfsubjectreviews go out together (over HTTP/2 on that connection, or over a spare
- * HTTP/1.1 connection opened beside it). No credential is sent before the tls step has passed.
+ * connection carries no credential), the API requests (made by @kubernetes/client-node, see
+ * kube-api.ts) reuse the judged TLS connection, and /version and selfsubjectreviews go out
+ * together (over HTTP/2 on that connection, or over a spare HTTP/1.1 connection opened beside it).
+ *
+ * Credentials wait for the tls step: no credential file is read, no exec plugin runs and nothing
+ * is sent before it has passed, and a Gateway-intercepted connection never passes. Some are not
+ * sent at all (a cluster with no kubeconfig context, a plugin this check may not run; see
+ * credentials.ts): the ladder then stops at an unauthenticated GET /version and skips auth.
  */
 export async function probeCluster(
   target: ProbeTarget,
@@ -198,11 +222,8 @@ export async function probeCluster(
   const caPem = target.certificateAuthorityData
     ? Buffer.from(target.certificateAuthorityData, 'base64').toString('utf8')
     : undefined;
-  const contextFor = (c: { certPem?: string; keyPem?: string }) =>
-    run.secureContext({
-      ...(caPem ? { ca: caPem } : {}),
-      ...(c.certPem && c.keyPem ? { cert: c.certPem, key: c.keyPem } : {}),
-    });
+  /** Credentials this check does not send, and why (the auth step says so). */
+  const withheld: Withheld | null = withheldCredentials(target, env);
 
   // Aborted when the ladder ends or a step fails (or the caller aborts): stops the work that ran
   // ahead of the report.
@@ -267,47 +288,76 @@ export async function probeCluster(
     return resolving;
   };
 
-  /** Credentials as they go on the wire; an exec plugin runs once, started as soon as TCP connects. */
+  /**
+   * Credentials as they go on the wire: files are read and an exec plugin runs only here, and
+   * this is first called once the tls step has passed (by the version step).
+   */
   let credsTask: Promise<WireCredentials> | undefined;
   const credentials = (): Promise<WireCredentials> => {
-    credsTask ??= (async () => {
-      const c = target.credentials;
-      if (c.kind === 'token') return { token: c.token };
-      if (c.kind === 'clientCertificate') return { certPem: c.certPem, keyPem: c.keyPem };
-      if (c.kind !== 'exec') return {};
-      return runExecPlugin(c.exec, {
-        runner: env.runner,
-        timeoutMs: Math.max(1, Math.min(stepTimeoutMs, endBy - performance.now()) - 50),
-        env: env.env ?? process.env,
-        ...(c.baseDir ? { baseDir: c.baseDir } : {}),
-        cluster: {
-          server: target.server,
-          ...(target.certificateAuthorityData ? { certificateAuthorityData: target.certificateAuthorityData } : {}),
-          ...(target.tlsServerName ? { tlsServerName: target.tlsServerName } : {}),
-        },
-      });
-    })();
+    credsTask ??= withheld
+      ? Promise.resolve({})
+      : loadCredentials(target, {
+          pool: run.execPlugins,
+          env,
+          timeoutMs: Math.max(1, Math.min(stepTimeoutMs, endBy - performance.now()) - 50),
+          signal: ladder.signal,
+        });
     credsTask.catch(() => {});
     return credsTask;
   };
 
-  /** The API client over the judged connection; made once, for both requests. */
+  /**
+   * The API client, made once for both requests, on connections that present the certificate the
+   * tls step judged.
+   *
+   * Without a client certificate, the judged connection itself carries the requests (and the
+   * spare beside it, once it proves to present the same certificate).
+   *
+   * With one, the judged connection cannot: a client certificate goes out inside the TLS
+   * handshake, and Node judges the server only once the handshake is over, so the tls step
+   * handshakes without it. The requests go over a second connection that presents the
+   * certificate, opened only now that the server has been judged, and used only if its server
+   * shows the very certificate (SHA-256 fingerprint) the tls step judged; otherwise it is dropped
+   * before a byte of HTTP is written, and a connection the client opens itself must match too.
+   * What a server swapped in between the two handshakes could get is the client certificate,
+   * which is public, and a signature over that one handshake's transcript, which no other
+   * connection accepts; never the private key, a token or a request. (kubectl verifies the chain
+   * during its single handshake, before its certificate goes out; Node offers no hook for that.)
+   * Only contexts with a client certificate pay for the second handshake.
+   */
   const client = (): Promise<KubeClient> => {
     kubeTask ??= credentials().then((creds) => {
-      // A certificate from an exec plugin was not in the judged handshake: new connections carry it.
-      const reuse = !(target.credentials.kind === 'exec' && creds.certPem);
-      const given = reuse && tlsSocket && !tlsSocket.destroyed ? tlsSocket : undefined;
-      const extra = reuse && given && judgedFingerprint && spare && !spare.socket.destroyed ? spare : undefined;
-      tlsSocket = undefined;
-      spare = undefined;
+      const pin = judgedFingerprint;
+      let given: tls.TLSSocket | undefined;
+      let extra: SpareConnection | undefined;
+      if (presentsClientCertificate(creds) && ip && pin) {
+        extra = openSpareConnection(
+          target,
+          ip,
+          run.secureContext({ cert: creds.certPem, key: creds.keyPem, trustNone: true }),
+        );
+        keep(extra.socket);
+      } else if (!presentsClientCertificate(creds)) {
+        given = tlsSocket && !tlsSocket.destroyed ? tlsSocket : undefined;
+        extra = given && pin && spare && !spare.socket.destroyed ? spare : undefined;
+        tlsSocket = undefined;
+        spare = undefined;
+      }
       return createKubeClient(target, creds, {
         ...(given ? { socket: given } : {}),
-        ...(extra && judgedFingerprint ? { spare: { connection: extra, fingerprint256: judgedFingerprint } } : {}),
+        ...(extra && pin ? { spare: { connection: extra, fingerprint256: pin } } : {}),
+        ...(pin ? { pin } : {}),
         ...(ip ? { ip } : {}),
       });
     });
     kubeTask.catch(() => {});
     return kubeTask;
+  };
+
+  /** The server refused a plugin's credentials: the next check runs the plugin again (client-go does the same). */
+  const forgetRefused = () => {
+    if (target.credentials.kind !== 'exec' || !credsTask) return;
+    credsTask.then((creds) => run.execPlugins.forget(execRequestOf(target, env), creds)).catch(() => {});
   };
 
   // Started at once and together; reported below in ladder order.
@@ -479,21 +529,18 @@ export async function probeCluster(
   );
   const tlsTask = tcpTask.then((tcp) => {
     if (!tcp || tcp.outcome.status === 'fail' || ladder.signal.aborted) return null;
-    const c = target.credentials;
-    if (c.kind === 'exec') credentials();
-    else if (opts.parallelRequests !== false && ip) {
+    if (opts.parallelRequests !== false && ip && sendsOnJudgedConnection(target)) {
       // Beside the connection being judged, so /version and selfsubjectreviews can go out
-      // together over HTTP/1.1. It verifies the server on its own before a request is written.
-      // Its certificate is compared with the judged one, not verified: an empty trust store spares
-      // Node building the peer certificate for a name check nobody needs.
-      const material = c.kind === 'clientCertificate' ? { cert: c.certPem, key: c.keyPem } : {};
-      spare = openSpareConnection(target, ip, run.secureContext({ ...material, trustNone: true }));
+      // together over HTTP/1.1. It carries no client certificate, and no request is written on it
+      // before it presents the judged certificate. Its certificate is compared with the judged one,
+      // not verified: an empty trust store spares Node building the peer certificate for a name
+      // check nobody needs.
+      spare = openSpareConnection(target, ip, run.secureContext({ trustNone: true }));
       keep(spare.socket);
     }
     return runStep(
       async (signal) => {
         const s = socket as net.Socket;
-        const c = target.credentials;
         const servername = target.tlsServerName ?? (isIP(host) ? undefined : host);
         const ca = target.certificateAuthorityData
           ? Buffer.from(target.certificateAuthorityData, 'base64').toString('utf8')
@@ -504,7 +551,8 @@ export async function probeCluster(
         try {
           const r = await handshakeTls(s, {
             ...(servername ? { servername } : {}),
-            secureContext: contextFor(c.kind === 'clientCertificate' ? c : {}),
+            // Never a client certificate here: see `client` above.
+            secureContext: run.secureContext(caPem ? { ca: caPem } : {}),
             signal,
           });
           facts = r.facts;
@@ -531,13 +579,12 @@ export async function probeCluster(
         );
         const address = ip ?? host;
         if (gateway) {
+          // A failure even when the chain verifies (the Gateway CA added to the context's
+          // certificate-authority-data) or is not checked: Gateway decrypts what is sent, so no
+          // credential may follow.
           const detail = `The certificate for ${address} was issued by "${cnOf(issuer)}": Cloudflare Gateway is decrypting the connection (TLS inspection), so the API server's own certificate never arrives.`;
           const remedy = `Add a Gateway HTTP policy with the Do Not Inspect action for ${address} (the API server's IP), then check again.`;
-          return facts.chainVerified && !mismatch
-            ? warn('intercepted', detail, remedy, data)
-            : insecure
-              ? warn('intercepted', detail, remedy, data)
-              : fail('intercepted', detail, remedy, data);
+          return fail('intercepted', detail, remedy, data);
         }
         if (!facts.chainVerified && !insecure) {
           const against = ca
@@ -608,6 +655,9 @@ export async function probeCluster(
                 : 'Run the credential plugin by hand to see what it needs (often a fresh login), then check again.',
             );
           }
+          if (e instanceof CredentialFileError) {
+            return fail('credentials-failed', e.message, 'Fix the path in the kubeconfig, or make the file readable.');
+          }
           throw e;
         }
         let v: Awaited<ReturnType<KubeClient['version']>>;
@@ -617,7 +667,15 @@ export async function probeCluster(
         } catch (e) {
           if (signal.aborted) throw new DeadlineError(budget);
           const f = describeKubeError(e);
+          if (withheld && f.kind === 'status' && (f.status === 401 || f.status === 403)) {
+            return ok(
+              'anonymous-refused',
+              `The server answered, but does not let anonymous requests read /version (HTTP ${f.status}), so its version was not read.`,
+              { status: f.status },
+            );
+          }
           if (f.kind === 'status' && f.status === 401) {
+            forgetRefused();
             return fail(
               'unauthorized',
               'The server rejected the credentials (401 Unauthorized) on GET /version.',
@@ -698,6 +756,8 @@ export async function probeCluster(
     );
     const auth = runStep(
       async (signal, budget) => {
+        if (withheld)
+          return { status: 'skip', reason: withheld.reason, detail: withheld.detail, remedy: withheld.remedy };
         let kube: KubeClient;
         try {
           kube = await client();
@@ -716,6 +776,7 @@ export async function probeCluster(
           if (signal.aborted) throw new DeadlineError(budget);
           const f = describeKubeError(e);
           if (f.status === 401) {
+            forgetRefused();
             return fail(
               'unauthorized',
               'The server rejected the credentials (401 Unauthorized): they are missing, expired or revoked.',

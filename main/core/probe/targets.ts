@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { UserError } from '../errors.ts';
 import { type ClusterEntry, type ExecSpec, serverUrl } from '../model/cluster.ts';
 import type { TargetProblem } from './kubeconfig-view.ts';
-import type { ProbeCredentials, ProbeTarget } from './types.ts';
+import type { PemSource, ProbeCredentials, ProbeTarget } from './types.ts';
 
 export {
   type MergedKubeconfigView,
@@ -27,8 +27,9 @@ function named(list: unknown, key: string): Map<string, Obj> {
 
 /**
  * Resolves kubeconfig contexts into probe targets the way kubectl reads them: file references
- * relative to the kubeconfig's folder, `*-data` fields preferred over files, tokens from
- * `tokenFile`. A context that cannot be resolved becomes a problem, not an exception; a file that
+ * relative to the kubeconfig's folder, `*-data` fields preferred over files. Credential files
+ * (tokenFile, client certificate and key) are named, not read: the ladder reads them once TLS
+ * has passed. A context that cannot be resolved becomes a problem, not an exception; a file that
  * is not a kubeconfig at all is a UserError.
  */
 export async function targetsFromKubeconfig(
@@ -79,7 +80,7 @@ export async function targetsFromKubeconfig(
       let caData = str(cluster['certificate-authority-data']);
       const caFile = str(cluster['certificate-authority']);
       if (!caData && caFile) caData = Buffer.from(await read(abs(caFile))).toString('base64');
-      const credentials = await resolveUser(ctx.user, users, read, abs, base);
+      const credentials = resolveUser(ctx.user, users, abs, base);
       targets.push({
         name,
         server: str(cluster.server) as string,
@@ -104,34 +105,31 @@ export async function targetsFromKubeconfig(
   return { targets, problems, ...(current ? { currentContext: current } : {}) };
 }
 
-async function resolveUser(
+function resolveUser(
   userRef: unknown,
   users: Map<string, Obj>,
-  read: (p: string) => Promise<string>,
   abs: (p: string) => string,
   base: string,
-): Promise<ProbeCredentials> {
+): ProbeCredentials {
   const name = str(userRef);
   const user = name ? users.get(name) : undefined;
   if (!user) return { kind: 'none' };
-  const token =
-    str(user.token) ?? (str(user.tokenFile) ? (await read(abs(str(user.tokenFile) as string))).trim() : undefined);
+  const token = str(user.token);
   if (token) return { kind: 'token', token };
-  const certData = str(user['client-certificate-data']);
-  const keyData = str(user['client-key-data']);
-  const certPem = certData
-    ? Buffer.from(certData, 'base64').toString('utf8')
-    : str(user['client-certificate'])
-      ? await read(abs(str(user['client-certificate']) as string))
-      : undefined;
-  const keyPem = keyData
-    ? Buffer.from(keyData, 'base64').toString('utf8')
-    : str(user['client-key'])
-      ? await read(abs(str(user['client-key']) as string))
-      : undefined;
-  if (certPem && keyPem) return { kind: 'clientCertificate', certPem, keyPem };
+  const tokenFile = str(user.tokenFile);
+  if (tokenFile) return { kind: 'tokenFile', tokenFile: abs(tokenFile) };
+  const pem = (data: string | undefined, file: string | undefined): PemSource | undefined =>
+    data ? { pem: Buffer.from(data, 'base64').toString('utf8') } : file ? { file: abs(file) } : undefined;
+  const cert = pem(str(user['client-certificate-data']), str(user['client-certificate']));
+  const key = pem(str(user['client-key-data']), str(user['client-key']));
+  if (cert && key) {
+    return 'pem' in cert && 'pem' in key
+      ? { kind: 'clientCertificate', certPem: cert.pem, keyPem: key.pem }
+      : { kind: 'clientCertificateFiles', cert, key };
+  }
   if (isObj(user.exec) && str(user.exec.command)) {
     const e = user.exec;
+    const mode = e.interactiveMode;
     const exec: ExecSpec = {
       apiVersion: str(e.apiVersion) ?? 'client.authentication.k8s.io/v1',
       command: str(e.command) as string,
@@ -139,6 +137,7 @@ async function resolveUser(
       ...(Array.isArray(e.env)
         ? { env: e.env.filter(isObj).map((x) => ({ name: String(x.name ?? ''), value: String(x.value ?? '') })) }
         : {}),
+      ...(mode === 'Never' || mode === 'IfAvailable' || mode === 'Always' ? { interactiveMode: mode } : {}),
       ...(e.provideClusterInfo === true ? { provideClusterInfo: true } : {}),
       ...(str(e.installHint) ? { installHint: str(e.installHint) } : {}),
     };
@@ -148,37 +147,19 @@ async function resolveUser(
 }
 
 /**
- * A probe target straight from a ClusterEntry (catalog or discovery), before anything is in a
- * kubeconfig: the app's "check before setup". Relative paths are resolved against `baseDir`
- * (the catalog's folder); a `existing` user is looked up by the caller, so it probes without
- * credentials here.
+ * A probe target straight from a ClusterEntry (catalog or discovery) that has no kubeconfig
+ * context: the app's "check before setup". It carries no credentials, whatever the entry's
+ * `user` says: only a context the user set up is probed with credentials.
  */
-export async function targetFromClusterEntry(
-  entry: ClusterEntry,
-  opts: { readFile?: (path: string) => Promise<string>; baseDir?: string; name?: string } = {},
-): Promise<ProbeTarget> {
-  const read = opts.readFile ?? ((p: string) => fsReadFile(p, 'utf8'));
-  const abs = (p: string) => (isAbsolute(p) || !opts.baseDir ? p : resolve(opts.baseDir, p));
+export function targetFromClusterEntry(entry: ClusterEntry, opts: { name?: string } = {}): ProbeTarget {
   const ip = entry.ips[0];
   const server = entry.server ?? (ip ? serverUrl(ip, entry.port) : undefined);
   if (!server) throw new UserError('bad-input', `Cluster "${entry.name}" has no server URL and no IP to probe.`);
-  const u = entry.user;
-  let credentials: ProbeCredentials = { kind: 'none' };
-  if (u?.kind === 'token') credentials = { kind: 'token', token: u.token };
-  else if (u?.kind === 'tokenFile') credentials = { kind: 'token', token: (await read(abs(u.tokenFile))).trim() };
-  else if (u?.kind === 'clientCertificate') {
-    credentials = {
-      kind: 'clientCertificate',
-      certPem: await read(abs(u.clientCertificate)),
-      keyPem: await read(abs(u.clientKey)),
-    };
-  } else if (u?.kind === 'exec')
-    credentials = { kind: 'exec', exec: u.exec, ...(opts.baseDir ? { baseDir: opts.baseDir } : {}) };
   return {
     name: opts.name ?? entry.name,
     server,
     ...(entry.certificateAuthorityData ? { certificateAuthorityData: entry.certificateAuthorityData } : {}),
     ...(entry.tlsServerName ? { tlsServerName: entry.tlsServerName } : {}),
-    credentials,
+    credentials: { kind: 'notSetUp' },
   };
 }

@@ -1,5 +1,6 @@
 import type { ExecSpec } from '../model/cluster.ts';
 import type { ProcessRunner } from '../process/runner.ts';
+import type { ExecPluginPool } from './exec-plugin.ts';
 
 export type StepName = 'warp' | 'route' | 'tcp' | 'tls' | 'version' | 'auth';
 export const STEP_ORDER: readonly StepName[] = ['warp', 'route', 'tcp', 'tls', 'version', 'auth'];
@@ -47,6 +48,12 @@ export type StepReason =
   | 'not-supported'
   | 'http-error'
   | 'http-timeout'
+  // version without credentials: the server answered but keeps /version from anonymous requests
+  | 'anonymous-refused'
+  // auth: credentials deliberately not sent
+  | 'not-set-up'
+  | 'plugins-off'
+  | 'interactive-required'
   // any step
   | 'not-checked'
   | 'skipped'
@@ -80,11 +87,28 @@ export interface ProbeResult {
   ok: boolean;
 }
 
-/** Credentials of a context, already read from files (paths resolved by the caller). */
+/** A PEM given in the kubeconfig (`*-data`), or a file the ladder reads only once TLS has passed. */
+export type PemSource = { pem: string } | { file: string };
+
+/**
+ * Credentials of a context. What sits in a file is named, not read: the ladder reads it (and runs
+ * an exec plugin) only after the tls step has judged the server, so a cluster that fails TLS
+ * never costs a file read, a plugin run or a credential.
+ */
 export type ProbeCredentials =
   | { kind: 'none' }
+  /**
+   * A cluster with no kubeconfig context (a catalog or discovery entry not set up): probed
+   * without credentials, up to an unauthenticated GET /version. What the inventory says about
+   * its user is never used: the user did not choose to send it there.
+   */
+  | { kind: 'notSetUp' }
   | { kind: 'token'; token: string }
+  /** Absolute path of a `tokenFile`. */
+  | { kind: 'tokenFile'; tokenFile: string }
   | { kind: 'clientCertificate'; certPem: string; keyPem: string }
+  /** A client certificate and key of which at least one is in a file (absolute paths). */
+  | { kind: 'clientCertificateFiles'; cert: PemSource; key: PemSource }
   /** `baseDir`: the kubeconfig's folder, against which a relative command path is resolved (as kubectl does). */
   | { kind: 'exec'; exec: ExecSpec; baseDir?: string };
 
@@ -134,6 +158,26 @@ export interface ProbeEnvironment {
   kubectlClient?: () => Promise<KubectlClientInfo | null>;
   /** Environment for exec plugins and PATH lookups (default: process.env). */
   env?: Record<string, string | undefined>;
+  /**
+   * Runs exec credential plugins, remembers what they return until it expires, and bounds how
+   * many run at once. Default: one per `createProbeRun`; the app keeps one for its lifetime so
+   * periodic checks reuse credentials.
+   */
+  execPlugins?: ExecPluginPool;
+  /**
+   * Whether exec plugins may run at all (default: yes). When not, an exec context is probed
+   * without credentials and its auth step is skipped with this sentence and remedy.
+   */
+  execPolicy?: { run: true } | { run: false; detail: string; remedy: string };
+  /**
+   * Standard input is a terminal (the CLI in a shell; never the app). client-go's rule: only then
+   * may a plugin be interactive, and `interactiveMode: Always` needs it. Default false.
+   */
+  terminal?: boolean;
+  /** Where plugins are spawned (`.cmd`/`.bat` go through cmd.exe on win32). Default process.platform. */
+  platform?: NodeJS.Platform;
+  /** Reads token, certificate and key files once TLS has passed (default fs.readFile, UTF-8). */
+  readFile?: (path: string) => Promise<string>;
 }
 
 export interface ProbeOptions {

@@ -20,6 +20,14 @@ export interface RunOptions {
    * it, a run ends when the pipes close.
    */
   closingMarker?: string;
+  /**
+   * The child shares this process's stdin and stderr (a terminal, for a credential plugin that
+   * prompts) and stays in this process's group, so a terminal it reads from is its controlling
+   * one; stdout is still captured and `input` is ignored.
+   */
+  interactive?: boolean;
+  /** Windows only: the arguments are passed exactly as given (a command line built for cmd.exe). */
+  windowsVerbatimArguments?: boolean;
 }
 
 export interface RunResult {
@@ -55,10 +63,11 @@ export const nodeProcessRunner: ProcessRunner = {
         child = spawn(command, [...args], {
           cwd: options.cwd,
           env: options.env ? stripUndefined(options.env) : process.env,
-          stdio: ['pipe', 'pipe', 'pipe'],
+          stdio: options.interactive ? ['inherit', 'pipe', 'inherit'] : ['pipe', 'pipe', 'pipe'],
           // Own process group, so a timeout kills grandchildren too (a shell wrapper's sleep).
-          detached: process.platform !== 'win32',
+          detached: process.platform !== 'win32' && !options.interactive,
           windowsHide: true,
+          ...(options.windowsVerbatimArguments ? { windowsVerbatimArguments: true } : {}),
         });
       } catch (e) {
         resolve({
@@ -132,6 +141,7 @@ function unrefPipe(stream: Readable | null): void {
 
 function killTree(child: ChildProcess): void {
   try {
+    // An interactive child has no group of its own: the kill below throws and kills it alone.
     if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
     else child.kill('SIGKILL');
   } catch {

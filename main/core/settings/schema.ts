@@ -23,7 +23,15 @@ export const SETTINGS_HELP = {
   'notifications.warpDisconnect': 'true or false',
   'notifications.contextUnreachable': 'true or false',
   launchAtLogin: 'true or false',
+  backgroundExecPlugins: 'true or false',
 } as const;
+
+/**
+ * The Settings toggle that lets the app's periodic checks run exec credential plugins. Off by
+ * default: a plugin may open a browser window (OIDC) or prompt, which nobody expects from a check
+ * they did not ask for. The remedy of a check that skipped a plugin names it.
+ */
+export const BACKGROUND_EXEC_PLUGINS_LABEL = 'Run credential plugins in background checks';
 
 export const DEFAULT_CONTEXT_NAME_TEMPLATE = 'zt-{name}';
 export const DEFAULT_REFRESH_INTERVAL_SEC = 60;
@@ -57,6 +65,7 @@ export const SettingsSchema = z.looseObject({
     .prefault({})
     .describe(SETTINGS_HELP.notifications),
   launchAtLogin: z.boolean().default(false).describe(SETTINGS_HELP.launchAtLogin),
+  backgroundExecPlugins: z.boolean().default(false).describe(SETTINGS_HELP.backgroundExecPlugins),
 });
 
 /** Settings as read: every default filled in. */

@@ -102,6 +102,8 @@ export function CheckField(props: {
   onChange: (checked: boolean) => void;
   disabled?: boolean;
   id?: string;
+  /** The id of a help line read with the box. */
+  describedBy?: string;
   children: ReactNode;
 }) {
   return (
@@ -112,6 +114,7 @@ export function CheckField(props: {
         checked={props.checked}
         disabled={props.disabled}
         onChange={(e) => props.onChange(e.target.checked)}
+        {...(props.describedBy ? { 'aria-describedby': props.describedBy } : {})}
       />
       <span>{props.children}</span>
     </label>

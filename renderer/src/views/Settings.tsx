@@ -1,11 +1,12 @@
 import { type FormEvent, useState } from 'react';
-import type {
-  Environment,
-  IpcError,
-  LoginStatus,
-  SettingsPatchRequest,
-  SettingsValues,
-  SettingsView as StoredSettings,
+import {
+  BACKGROUND_EXEC_PLUGINS_LABEL,
+  type Environment,
+  type IpcError,
+  type LoginStatus,
+  type SettingsPatchRequest,
+  type SettingsValues,
+  type SettingsView as StoredSettings,
 } from '../../../ipc/contract.ts';
 import { errorOf, useApi } from '../api.ts';
 import { ErrorState, InlineError } from '../components/common.tsx';
@@ -29,6 +30,7 @@ interface Form {
   warpDisconnect: boolean;
   contextUnreachable: boolean;
   launchAtLogin: boolean;
+  backgroundExecPlugins: boolean;
 }
 
 function formOf(s: SettingsValues): Form {
@@ -41,6 +43,7 @@ function formOf(s: SettingsValues): Form {
     warpDisconnect: s.notifications.warpDisconnect,
     contextUnreachable: s.notifications.contextUnreachable,
     launchAtLogin: s.launchAtLogin,
+    backgroundExecPlugins: s.backgroundExecPlugins,
   };
 }
 
@@ -69,6 +72,9 @@ function patchOf(before: Form, after: Form): SettingsPatchRequest {
   }
   if (Object.keys(notifications).length > 0) patch.notifications = notifications;
   if (before.launchAtLogin !== after.launchAtLogin) patch.launchAtLogin = after.launchAtLogin;
+  if (before.backgroundExecPlugins !== after.backgroundExecPlugins) {
+    patch.backgroundExecPlugins = after.backgroundExecPlugins;
+  }
   return patch;
 }
 
@@ -351,6 +357,19 @@ function PreferenceFields(props: {
       <CheckField checked={form.launchAtLogin} onChange={(v) => set('launchAtLogin', v)}>
         Start kubezt when I log in
       </CheckField>
+      <div className="field">
+        <CheckField
+          checked={form.backgroundExecPlugins}
+          onChange={(v) => set('backgroundExecPlugins', v)}
+          describedBy="s-exec-help"
+        >
+          {BACKGROUND_EXEC_PLUGINS_LABEL}
+        </CheckField>
+        <p id="s-exec-help" className="muted small">
+          Off: the checks kubezt runs on its own skip contexts whose credentials come from a plugin (which may open a
+          browser to sign in). "Check now" and diagnostics always run them.
+        </p>
+      </div>
     </>
   );
 }

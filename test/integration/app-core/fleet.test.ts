@@ -158,12 +158,19 @@ describe('check and diagnose', () => {
     });
   });
 
-  it('checks clusters that are not set up yet with what the inventory knows', async () => {
+  it('checks clusters that are not set up yet with what the inventory knows, and no credentials', async () => {
     const w = await open();
     await w.core.refresh(() => {});
     const [prod] = await w.core.check(['prod-us'], () => {});
-    // The catalog's CA and token, before any kubeconfig context exists.
+    // The catalog's CA and address, before any kubeconfig context exists; its token is not sent.
     expect(prod).toMatchObject({ cluster: 'prod-us', reachability: 'reachable', verdict: 'ok' });
+    expect(prod?.steps.find((s) => s.name === 'auth')).toMatchObject({ status: 'skip' });
+    expect(
+      w.sim.farm
+        .server('prod-us')
+        .requestLog()
+        .filter((q) => q.authorization),
+    ).toEqual([]);
   });
 
   it('follows WARP: disconnected, every cluster says so', async () => {

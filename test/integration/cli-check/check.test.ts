@@ -384,3 +384,38 @@ describe('an API server that speaks HTTP/2 (as kube-apiserver does)', () => {
     }
   });
 });
+
+describe('exec plugins in kubezt check', () => {
+  it('does not run a plugin that must have a terminal when stdin is not one, and says so', async () => {
+    const server = world.farm.server('exec');
+    const log = join(world.root, 'always.log');
+    const plugin = join(world.root, 'bin', 'always-plugin');
+    await writeFile(
+      plugin,
+      `#!/bin/sh\necho ran >> '${log}'\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}\\n' "$1"\n`,
+    );
+    await chmod(plugin, 0o755);
+    const kubeconfig = join(world.root, 'always-config');
+    const doc = buildKubeconfig([
+      { server, name: 'needs-terminal', user: { exec: { command: plugin, args: [EXEC_TOKEN] } } },
+    ]).replace('interactiveMode: Never', 'interactiveMode: Always');
+    expect(doc).toContain('interactiveMode: Always');
+    await writeFile(kubeconfig, doc, { mode: 0o600 });
+    const seen = server.requestLog().length;
+    const r = await cli(['check', '--json', '--kubeconfig', kubeconfig, 'needs-terminal']);
+    expect(r.code, r.stderr).toBe(0);
+    const [checked] = (JSON.parse(r.stdout) as CheckJson).clusters;
+    expect(checked?.steps.find((s) => s.step === 'auth')).toMatchObject({
+      status: 'skip',
+      reason: 'interactive-required',
+      remedy: expect.stringContaining('in a terminal'),
+    });
+    await expect(readFile(log, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(
+      server
+        .requestLog()
+        .slice(seen)
+        .filter((q) => q.authorization),
+    ).toEqual([]);
+  });
+});

@@ -1,11 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http2 from 'node:http2';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeCluster } from '../../../main/core/probe/index.ts';
 import { createKubeClient, detectKubectlClient, KubeHttpError } from '../../../main/core/probe/kube.ts';
 import { nodeProcessRunner } from '../../../main/core/process/runner.ts';
-import { type ApiServerFarm, startApiServerFarm } from '../../../sim/apiserver/index.ts';
+import { type ApiServerFarm, buildKubeconfig, startApiServerFarm } from '../../../sim/apiserver/index.ts';
 import { createCertificateAuthority, issueServerCertificate } from '../../../sim/apiserver/pki.ts';
 import { env, statuses, stepOf, targetFor } from './helpers.ts';
 
@@ -213,6 +214,24 @@ describe('local kubectl detection', () => {
     if (info?.gitVersion.includes('dispatcher')) {
       // Google Cloud SDK's kubectl ships kubectl.1.N binaries beside the dispatcher.
       expect(info.dispatcherMinors?.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("contacts no cluster to learn it, not even the current context's (a gcloud dispatcher would)", async () => {
+    const server = farm.server('k');
+    const dir = await mkdtemp(join(tmpdir(), 'kubezt-kubectl-'));
+    try {
+      const kubeconfig = join(dir, 'config');
+      await writeFile(kubeconfig, buildKubeconfig([{ server }]), { mode: 0o600 });
+      const seen = server.requestLog().length;
+      const info = await detectKubectlClient(nodeProcessRunner, '/usr/bin/kubectl', {
+        ...process.env,
+        KUBECONFIG: kubeconfig,
+      });
+      expect(info?.gitVersion).toMatch(/^v1\./);
+      expect(server.requestLog().slice(seen)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

@@ -52,10 +52,18 @@ describe('kubeconfig contexts as probe targets', () => {
     const { targets, problems, currentContext } = await targetsFromKubeconfig(await readFile(path, 'utf8'), { path });
     expect(problems).toEqual([]);
     expect(currentContext).toBe('b');
-    expect(targets.map((t) => [t.name, t.credentials.kind])).toEqual([
-      ['a', 'token'],
-      ['b', 'clientCertificate'],
-      ['c', 'token'],
+    // Files are named, not read: the ladder reads them once TLS has passed.
+    expect(targets.map((t) => [t.name, t.credentials])).toEqual([
+      ['a', { kind: 'tokenFile', tokenFile: join(dir, 'creds', 'a.token') }],
+      [
+        'b',
+        {
+          kind: 'clientCertificateFiles',
+          cert: { file: join(dir, 'creds', 'erin.crt') },
+          key: { file: join(dir, 'creds', 'erin.key') },
+        },
+      ],
+      ['c', { kind: 'token', token: farm.server('c').token }],
     ]);
     const results = await checkFleet(targets, { env: env() });
     expect(results.map((r) => [r.name, r.ok])).toEqual([
@@ -66,17 +74,23 @@ describe('kubeconfig contexts as probe targets', () => {
     expect(results[1]?.steps.find((s) => s.step === 'auth')?.data).toMatchObject({ username: 'erin' });
   });
 
-  it('reports contexts it cannot resolve as problems, one sentence each', async () => {
+  it('reports contexts it cannot resolve as problems, one sentence each, and unreadable credential files at the ladder', async () => {
     const path = join(dir, 'broken');
     const text = buildKubeconfig([
       { server: farm.server('a'), user: { clientCertificate: 'missing.crt', clientKey: 'missing.key' } },
     ]);
     const { targets, problems } = await targetsFromKubeconfig(text, { path, contexts: ['a', 'nope'] });
-    expect(targets).toEqual([]);
-    expect(problems).toEqual([
-      { context: 'a', message: `Context "a" refers to ${join(dir, 'missing.crt')}, which cannot be read (ENOENT).` },
-      { context: 'nope', message: `There is no context named "nope" in ${path}.` },
-    ]);
+    expect(problems).toEqual([{ context: 'nope', message: `There is no context named "nope" in ${path}.` }]);
+    expect(targets.map((t) => t.name)).toEqual(['a']);
+    // The certificate files are read once TLS has passed, and their absence is the version step's failure.
+    const [result] = await checkFleet(targets, { env: env() });
+    const version = result?.steps.find((s) => s.step === 'version');
+    expect(version).toMatchObject({
+      status: 'fail',
+      reason: 'credentials-failed',
+      detail: `The client certificate file ${join(dir, 'missing.crt')} of context "a" cannot be read (ENOENT).`,
+    });
+    expect(result?.steps.find((s) => s.step === 'tls')?.status).toBe('ok');
   });
 
   it('rejects a file that is not a kubeconfig with a UserError', async () => {

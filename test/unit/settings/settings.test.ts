@@ -38,6 +38,8 @@ describe('schema', () => {
       refreshIntervalSec: 60,
       notifications: { warpDisconnect: true, contextUnreachable: true },
       launchAtLogin: false,
+      // Off: an exec plugin (OIDC) may open a browser, which a check nobody asked for must not do.
+      backgroundExecPlugins: false,
     });
   });
 
@@ -46,6 +48,7 @@ describe('schema', () => {
     expect(Object.keys(schema).sort()).toEqual(
       [
         'accountId',
+        'backgroundExecPlugins',
         'catalogPath',
         'contextNameTemplate',
         'kubeconfigPath',

@@ -16,10 +16,19 @@ const PATTERNS: RegExp[] = [
 ];
 
 export function redactText(text: string, secrets: readonly string[] = []): string {
+  return redactOrdered(text, ordered(secrets));
+}
+
+/** Longest first, so a secret containing another is removed whole. */
+function ordered(secrets: readonly string[]): string[] {
+  return secrets.filter((x) => x.length >= 4).sort((a, b) => b.length - a.length);
+}
+
+function redactOrdered(text: string, secrets: readonly string[]): string {
   let out = text;
-  // Longest first, so a secret containing another is removed whole.
-  for (const s of [...secrets].filter((x) => x.length >= 4).sort((a, b) => b.length - a.length)) {
-    out = out.split(s).join(REDACTED);
+  for (const s of secrets) {
+    // A text rarely holds a secret: looking costs nothing, splitting copies the text.
+    if (out.includes(s)) out = out.split(s).join(REDACTED);
   }
   out = out.replace(PATTERNS[0] as RegExp, REDACTED);
   out = out.replace(PATTERNS[1] as RegExp, (_m, scheme: string) => `${scheme} ${REDACTED}`);
@@ -30,11 +39,15 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
 
 /** Deep copy with every string redacted (keys kept). */
 export function redactValue<T>(value: T, secrets: readonly string[] = []): T {
-  if (typeof value === 'string') return redactText(value, secrets) as T;
-  if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets)) as T;
+  return redactCopy(value, ordered(secrets));
+}
+
+function redactCopy<T>(value: T, secrets: readonly string[]): T {
+  if (typeof value === 'string') return redactOrdered(value, secrets) as T;
+  if (Array.isArray(value)) return value.map((v) => redactCopy(v, secrets)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redactValue(v, secrets);
+    for (const [k, v] of Object.entries(value)) out[k] = redactCopy(v, secrets);
     return out as T;
   }
   return value;

@@ -13,6 +13,7 @@ import { constants, PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import { createRealCore } from '../../main/app/core/index.ts';
 import { createAppServices } from '../../main/app/services.ts';
+import { applyAppV8Flags } from '../../main/app/v8-flags.ts';
 import { UserError } from '../../main/core/errors.ts';
 import { nodeProcessRunner } from '../../main/core/process/runner.ts';
 import { openSettings } from '../../main/core/settings/store.ts';
@@ -24,8 +25,12 @@ export interface SoakAppConfig {
   minutes: number;
   sampleSec: number;
   refreshIntervalSec: number;
+  /** Apply main/app/v8-flags.ts as main/electron does (false: measure without them). */
+  applyAppFlags: boolean;
   /** Where to write a sampling allocation profile (every allocation, collected or not). */
   allocationProfile?: string;
+  /** Where to write a heap snapshot at the end (what the heap after GC is made of). */
+  heapSnapshot?: string;
 }
 
 export interface SoakSample {
@@ -65,6 +70,9 @@ const config = JSON.parse(process.env.KUBEZT_SOAK_CONFIG ?? 'null') as SoakAppCo
 if (!config) throw new Error('bench/soak/app.ts is started by bench/soak/run.ts (KUBEZT_SOAK_CONFIG is missing).');
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('bench/soak/app.ts needs --expose-gc.');
+// After the static imports, as in the app's bundle: there the npm packages it imports are
+// evaluated before its own first module applies the flags (client-node loads later, lazily).
+if (config.applyAppFlags) applyAppV8Flags();
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 const emit = (line: unknown) => process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -235,4 +243,5 @@ if (profiler && config.allocationProfile) {
   const { profile } = await profiler.post('HeapProfiler.stopSampling');
   writeFileSync(config.allocationProfile, JSON.stringify(profile));
 }
+if (config.heapSnapshot) v8.writeHeapSnapshot(config.heapSnapshot);
 emit({ done: { checksDone, warpChanges, notifications, flags: process.execArgv } });

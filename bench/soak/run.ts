@@ -10,15 +10,16 @@
 //
 // This process runs the simulator (Cloudflare API, API server farm, fake WARP) and, before the
 // app starts, the real `kubezt setup --yes`, so the app finds a set-up kubeconfig as a user's tray
-// does after login. The app runs with --expose-gc plus the V8 flags the Electron app ships
-// (APP_JS_FLAGS), so the figures are those of what ships.
+// does after login. The app runs with --expose-gc and applies the V8 flags the Electron app ships
+// (main/app/v8-flags.ts) the way the app does, so the figures are those of what ships.
+// `--no-app-flags` leaves them out, `--js-flags "…"` adds command-line flags (both to compare).
 import { execFile, spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { APP_JS_FLAGS } from '../../main/app/v8-flags.ts';
+import { APP_V8_FLAGS } from '../../main/app/v8-flags.ts';
 import { settingsJsonSchema } from '../../main/core/settings/schema.ts';
 import { startSimulator } from '../../sim/environment.ts';
 import type { SoakAppConfig, SoakSample } from './app.ts';
@@ -29,14 +30,17 @@ const NODE = join(ROOT, 'node_modules', '.bin', 'node');
 const RESULTS = join(ROOT, 'bench', 'results');
 
 const { values } = parseArgs({
+  allowNegative: true,
   options: {
     minutes: { type: 'string', default: '10' },
     clusters: { type: 'string', default: '100' },
     'sample-sec': { type: 'string', default: '30' },
     'flap-sec': { type: 'string', default: '30' },
     'warmup-sec': { type: 'string', default: '60' },
-    'js-flags': { type: 'string' },
+    'js-flags': { type: 'string', default: '' },
+    'app-flags': { type: 'boolean', default: true },
     'allocation-profile': { type: 'string' },
+    'heap-snapshot': { type: 'string' },
   },
 });
 const minutes = Number(values.minutes);
@@ -44,8 +48,8 @@ const clusters = Number(values.clusters);
 const sampleSec = Number(values['sample-sec']);
 const flapSec = Number(values['flap-sec']);
 const warmupSec = Number(values['warmup-sec']);
-// Experiments only: the figures that count are those with the shipped flags.
-const jsFlags = values['js-flags'] ?? APP_JS_FLAGS;
+// Experiments only: the figures that count are those with the shipped flags alone.
+const appFlags = values['app-flags'] ? APP_V8_FLAGS : [];
 for (const [name, v] of Object.entries({ minutes, clusters, sampleSec, flapSec, warmupSec })) {
   if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number, got ${String(v)}.`);
 }
@@ -75,9 +79,11 @@ try {
     minutes,
     sampleSec,
     refreshIntervalSec,
+    applyAppFlags: values['app-flags'],
     ...(values['allocation-profile'] ? { allocationProfile: resolve(values['allocation-profile']) } : {}),
+    ...(values['heap-snapshot'] ? { heapSnapshot: resolve(values['heap-snapshot']) } : {}),
   };
-  const execArgv = ['--expose-gc', ...jsFlags.split(/\s+/).filter(Boolean)];
+  const execArgv = ['--expose-gc', ...values['js-flags'].split(/\s+/).filter(Boolean)];
   const app = spawn(NODE, [...execArgv, join(import.meta.dirname, 'app.ts')], {
     env: { ...env, KUBEZT_SOAK_CONFIG: JSON.stringify(appConfig) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -101,7 +107,7 @@ try {
 
   console.log(
     `Soak: ${clusters} simulated clusters, checks every ${refreshIntervalSec} s, WARP flips every ${flapSec} s, ` +
-      `${minutes} min; app flags: ${execArgv.join(' ')}; ${cpus().length} CPUs, load ${loadavg()[0]?.toFixed(2)}`,
+      `${minutes} min; app V8 flags: ${appFlags.join(' ') || 'none'}; node ${execArgv.join(' ')}; ${cpus().length} CPUs, load ${loadavg()[0]?.toFixed(2)}`,
   );
   console.log(
     '   t(s)  RSS MB  peak MB  heap-after-GC MB  heap committed MB (new/old)  RSS: V8 pages/other anon/files  fds  sockets  timers  checks',
@@ -148,7 +154,8 @@ try {
     flapSec,
     sampleSec,
     warmupSec,
-    appFlags: execArgv,
+    appV8Flags: appFlags,
+    nodeFlags: execArgv,
     cpus: cpus().length,
     loadAtEnd: loadavg(),
     appLogLines: appErrors,

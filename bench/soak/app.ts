@@ -234,8 +234,9 @@ await services.start();
 emit({ sample: sample() });
 const sampler = setInterval(() => emit({ sample: sample() }), config.sampleSec * 1000);
 await new Promise((resolve) => setTimeout(resolve, config.minutes * 60_000 - (performance.now() - started)));
-clearInterval(sampler);
+// Taken with the soak's own timers still running, as every other sample was.
 emit({ sample: sample() });
+clearInterval(sampler);
 clearInterval(peakTimer);
 services.stop();
 await core.close();

@@ -25,8 +25,11 @@ export interface SoakFigures {
   fds: [number, number];
   sockets: [number, number];
   timers: [number, number];
-  fdGrowth: number;
-  timerGrowth: number;
+  /**
+   * The resting level (lowest value, between checks) in the second half after warm-up minus the
+   * first half's: a leak raises it, a check in flight at sampling time does not.
+   */
+  restingGrowth: { fds: number; sockets: number; timers: number };
   checksDone: number;
   warpChanges: number;
   /** CPU seconds of the app per background check, after warm-up. */
@@ -58,6 +61,12 @@ function slopePerHour(points: { atSec: number; v: number }[]): number {
   return den === 0 ? 0 : (num / den) * 3600;
 }
 
+function restingGrowth(samples: readonly SoakSample[], value: (s: SoakSample) => number): number {
+  const half = Math.ceil(samples.length / 2);
+  const low = (xs: readonly SoakSample[]) => Math.min(...xs.map(value));
+  return low(samples.slice(half)) - low(samples.slice(0, half));
+}
+
 export function summarize(
   samples: readonly SoakSample[],
   opts: { warmupSec: number; clusters: number; minutes: number },
@@ -87,8 +96,11 @@ export function summarize(
     fds: range(after.map((s) => s.fds)),
     sockets: range(after.map((s) => s.sockets)),
     timers: range(after.map((s) => s.timers)),
-    fdGrowth: last.fds - first.fds,
-    timerGrowth: last.timers - first.timers,
+    restingGrowth: {
+      fds: restingGrowth(after, (s) => s.fds),
+      sockets: restingGrowth(after, (s) => s.sockets),
+      timers: restingGrowth(after, (s) => s.timers),
+    },
     checksDone: last.checksDone,
     warpChanges: last.warpChanges,
     cpuSecPerCheck: r2((last.cpuSec - first.cpuSec) / Math.max(1, last.checksDone - first.checksDone)),
@@ -110,7 +122,7 @@ export function summarize(
     `  RSS plateau ${figures.rssPlateauMb} MB (median), peak ${figures.rssPeakMb} MB   target < ${TARGET_PLATEAU_MB} MB at 100 clusters: ${mark(plateauOk)}`,
     `  heap after GC ${figures.heapAfterGcAtWarmupMb} → ${figures.heapAfterGcAtEndMb} MB; V8 heap committed up to ${figures.heapCommittedMaxMb} MB (new space ${figures.newSpaceCommittedMaxMb}, old space ${figures.oldSpaceCommittedMaxMb})`,
     `  CPU ${figures.cpuSecPerCheck} s per check; V8 collections ${figures.gcAfterWarmup.minor} young, ${figures.gcAfterWarmup.major} full, ${figures.gcAfterWarmup.msPerCheck} ms per check`,
-    `  fds ${figures.fds.join('–')} (end − start ${figures.fdGrowth}), sockets ${figures.sockets.join('–')}, timers ${figures.timers.join('–')} (end − start ${figures.timerGrowth})`,
+    `  fds ${figures.fds.join('–')}, sockets ${figures.sockets.join('–')}, timers ${figures.timers.join('–')}; resting level, second half − first half: fds ${figures.restingGrowth.fds}, sockets ${figures.restingGrowth.sockets}, timers ${figures.restingGrowth.timers}`,
   ];
   if (opts.clusters !== 100) lines.push(`  (the plateau target is for 100 clusters; this run had ${opts.clusters})`);
   return { figures, lines };

@@ -1,10 +1,10 @@
 /**
  * The merged kubeconfig for the app's background checks, parsed again only when a file's bytes
  * change. Parsing keeps every YAML source token (the engine edits files in place), which costs
- * about 260 times the file's size in short-lived objects: 37 MB for a 100-cluster kubeconfig,
- * on every check, is what made V8 grow its young generation to the maximum and keep it there.
- * Reading the bytes and comparing them costs one string of the file's size, and the comparison
- * is exact, whatever the file system's timestamps.
+ * about 260 times the file's size in short-lived objects: 37 MB for a 100-cluster kubeconfig on
+ * every check, the largest source of garbage in the soak benchmark (bench/soak). Reading the
+ * bytes and comparing them costs one string of the file's size, and the comparison is exact,
+ * whatever the file system's timestamps.
  */
 import {
   loadKubeconfig,

@@ -2,6 +2,9 @@
  * The app's entry: the only module that imports Electron's runtime. It hands the real APIs to
  * the glue (glue.ts), reads the login shell's environment, and builds the services.
  */
+// First: the V8 flags that keep the tray's memory down (bench/soak). Not --js-flags through
+// app.commandLine.appendSwitch: that switch reaches only renderers once the main process runs.
+import './v8-flags-first.ts';
 import os from 'node:os';
 import path from 'node:path';
 import {

@@ -13,6 +13,7 @@ import type { ProcessRunner } from '../../core/process/runner.ts';
 import type { SecretStore } from '../../core/secrets/store.ts';
 import type { SettingsStore } from '../../core/settings/store.ts';
 import { openWorkspace, type Workspace } from '../../core/workspace/index.ts';
+import { createKubeconfigMemo, type KubeconfigMemo } from './kubeconfig-memo.ts';
 
 export type FetchLike = (input: string | Request, init?: RequestInit) => Promise<Response>;
 
@@ -54,6 +55,8 @@ export interface CoreEnv {
   /** `ctx.fetch` as the standard signature the SDK and the WARP trace expect. */
   readonly fetch: typeof fetch;
   readonly workspace: Workspace;
+  /** The merged kubeconfig of the last read, kept while the files' bytes stay the same. */
+  readonly kubeconfigMemo: KubeconfigMemo;
   kubeconfig(): Environment['kubeconfig'];
   nameTemplate(): string;
   /** Absolute path of the catalog the settings or KUBEZT_CATALOG name, if any. */
@@ -90,6 +93,7 @@ export function createCoreEnv(ctx: RealCoreContext): CoreEnv {
     log,
     fetch: standardFetch,
     workspace,
+    kubeconfigMemo: createKubeconfigMemo(),
     kubeconfig() {
       // kubectl's order with kubezt's setting in the --kubeconfig flag's place, as the CLI does.
       const setting = ctx.settings.read().kubeconfigPath?.trim();

@@ -9,17 +9,11 @@ import { type ClusterView, ClusterViewSchema } from '../../../ipc/contract.ts';
 import { readCachedInventory } from '../../core/diagnostics/inventory.ts';
 import { isUserError } from '../../core/errors.ts';
 import type { Inventory } from '../../core/inventory/load.ts';
-import {
-  applyNameTemplate,
-  loadKubeconfig,
-  type MergedContext,
-  type MergedKubeconfig,
-  readMergedKubeconfig,
-} from '../../core/kubeconfig/index.ts';
+import { applyNameTemplate, type MergedContext, type MergedKubeconfig } from '../../core/kubeconfig/index.ts';
 import { type ClusterEntry, serverUrl } from '../../core/model/cluster.ts';
-import { kubeconfigUserSecrets } from '../../core/secrets/user-fields.ts';
 import type { Fleet } from '../core-services.ts';
 import type { CoreEnv } from './context.ts';
+import type { KubeconfigMemo } from './kubeconfig-memo.ts';
 
 /** One row of the fleet with what probing and setup need behind it. */
 export interface FleetMember {
@@ -90,13 +84,13 @@ export function inventorySource(inv: Inventory): InventorySource {
  * read (the list still shows).
  */
 export async function readKubeconfigForFleet(
+  memo: KubeconfigMemo,
   paths: readonly string[],
   warnings: string[],
 ): Promise<{ merged: MergedKubeconfig | null; secrets: string[] }> {
   try {
-    const set = await loadKubeconfig(paths);
-    const secrets = kubeconfigUserSecrets(set.files.map((f) => ({ path: f.path, bytes: f.bytes })));
-    return { merged: readMergedKubeconfig(set), secrets };
+    const { merged, secrets } = await memo.read(paths);
+    return { merged, secrets: [...secrets] };
   } catch (e) {
     if (!isUserError(e)) throw e;
     warnings.push(e.message);
@@ -135,7 +129,7 @@ export async function snapshotFleet(env: CoreEnv, source: InventorySource): Prom
   const warnings = [...source.warnings];
   if (env.ctx.settingsWarning) warnings.unshift(env.ctx.settingsWarning);
   const { paths } = env.kubeconfig();
-  const { merged, secrets: kubeconfigSecrets } = await readKubeconfigForFleet(paths, warnings);
+  const { merged, secrets: kubeconfigSecrets } = await readKubeconfigForFleet(env.kubeconfigMemo, paths, warnings);
   const template = env.nameTemplate();
   const current = merged?.currentContext || null;
   const members: FleetMember[] = [];

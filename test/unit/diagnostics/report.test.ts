@@ -5,6 +5,7 @@ import {
   diagnose,
   REDACTED,
   redactText,
+  redactValue,
   renderReportJson,
   renderReportMarkdown,
   secretsOf,
@@ -112,6 +113,24 @@ describe('redaction', () => {
     expect(out).not.toContain(JWT);
     expect(out).not.toContain('MIGHAgEA');
     expect(out).toContain(`Bearer ${REDACTED}`);
+  });
+
+  it('redacts every string of a value, a secret that holds another whole, without touching the list', () => {
+    const inner = 'sk-0123456789';
+    const outer = `${inner}-and-more-of-it`;
+    const secrets = [inner, outer, 'abc'];
+    const value = {
+      summary: `sent ${outer} and ${inner}`,
+      steps: [{ detail: `token ${inner}`, durationMs: 12, code: null }],
+      nested: { deeper: [outer, 'abc is too short to be a secret'] },
+    };
+    expect(redactValue(value, secrets)).toEqual({
+      summary: `sent ${REDACTED} and ${REDACTED}`,
+      steps: [{ detail: `token ${REDACTED}`, durationMs: 12, code: null }],
+      nested: { deeper: [REDACTED, 'abc is too short to be a secret'] },
+    });
+    expect(secrets).toEqual([inner, outer, 'abc']);
+    expect(value.summary).toBe(`sent ${outer} and ${inner}`);
   });
 
   it('leaves ordinary diagnostics alone', () => {

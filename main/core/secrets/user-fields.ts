@@ -21,9 +21,10 @@ import { MIN_REDACTED_LENGTH } from './redact.ts';
  *   (`token`, `client-certificate-data`, `client-key-data`) are credentials.
  * - `username`, `as`, `as-uid`, `as-groups[*]`: who the user is or impersonates, as kubectl
  *   itself prints them; `password` and `as-user-extra` are not on the list.
- * - `extensions[*].name`, and `managed` and `cluster` inside an extension: the marker kubezt
- *   writes on its own users (which cluster it wrote the user for). Other extension fields are
- *   credentials like anything else.
+ * - `extensions[*].name`, and `managed`, `cluster` and `sources[*]` inside an extension: the
+ *   marker kubezt writes on its own users (which cluster it wrote the user for, and which cluster
+ *   sources listed it). Other extension fields are credentials like anything else: redacting the
+ *   marker would turn words such as "cloudflare" into secrets and blank them out of remedies.
  *
  * Only a scalar in exactly one of those places is shown: a list or mapping where a scalar is
  * expected, a value reached through an alias or merge key, and anything in a users entry besides
@@ -49,6 +50,7 @@ const PUBLIC_USER_FIELDS: readonly PathPattern[] = [
   ['extensions', ANY_INDEX, 'name'],
   ['extensions', ANY_INDEX, 'extension', 'managed'],
   ['extensions', ANY_INDEX, 'extension', 'cluster'],
+  ['extensions', ANY_INDEX, 'extension', 'sources', ANY_INDEX],
 ];
 
 /** Keys (strings) and sequence indexes (numbers) from a user's `user:` mapping down to a value. */

@@ -73,7 +73,7 @@ users:
       - {name: AZURE_CLIENT_SECRET, value: env-secret-4}
     extensions:
     - name: kubezt
-      extension: {managed: true, cluster: prod-us}
+      extension: {managed: true, cluster: prod-us, sources: [catalog, cloudflare]}
 contexts:
 - name: c
   context: {cluster: c, user: admin-user}

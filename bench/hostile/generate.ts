@@ -57,7 +57,12 @@ export const REFUSED_46K = { users: 1000, groups: 400, pad: 150 } as const;
 /** Nested lists of aliases, each level `fan` copies of the one before: `fan ** depth` leaves. */
 export function billionLaughs(depth: number, fan: number, top = ''): string {
   const lines = [`l0: &l0 [${Array(fan).fill('lol').join(', ')}]`];
-  for (let i = 1; i <= depth; i++) lines.push(`l${i}: &l${i} [${Array(fan).fill(`*l${i - 1}`).join(', ')}]`);
+  for (let i = 1; i <= depth; i++)
+    lines.push(
+      `l${i}: &l${i} [${Array(fan)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]`,
+    );
   return `${top}${lines.join('\n')}\n`;
 }
 

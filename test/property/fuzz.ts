@@ -19,7 +19,7 @@ export const FUZZ = {
   /** Runs of every property; unset in CI, where each property runs its own count. */
   runs: int('KUBEZT_FUZZ_RUNS'),
   /** Per property, in ms: past it the property stops with the runs done so far. */
-  timeLimitMs: int('KUBEZT_FUZZ_TIME_MS') ?? 15_000,
+  timeLimitMs: int('KUBEZT_FUZZ_TIME_MS') ?? 10_000,
   path: env.KUBEZT_FUZZ_PATH,
 };
 

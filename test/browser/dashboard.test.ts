@@ -11,9 +11,9 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeResult } from '../../ipc/contract.ts';
-import type { CoreServices, ResultListener } from '../../main/app/core-services.ts';
+import type { DomainPort, ResultListener } from '../../main/app/ports.ts';
 import { createAppServices } from '../../main/app/services.ts';
-import { clusterView, createStandInCore, probeResult, warpState } from '../electron/stand-in-core.ts';
+import { clusterView, createStandInDomain, probeResult, warpState } from '../electron/stand-in-domain.ts';
 import {
   describeViolations,
   launchChromium,
@@ -75,7 +75,7 @@ function intercepted(cluster: string): ProbeResult {
 
 /** A core whose check results are held until the test releases them, one cluster at a time. */
 function gatedFleet(name: string) {
-  const standIn = createStandInCore(path.join(work, name));
+  const standIn = createStandInDomain(path.join(work, name));
   standIn.pushWarp(warpState('connected'));
   standIn.state.clusters = [
     clusterView('prod-us', { sources: ['cloudflare', 'catalog'] }),
@@ -102,7 +102,7 @@ function gatedFleet(name: string) {
       }),
     );
   };
-  const core: CoreServices = {
+  const core: DomainPort = {
     ...standIn.core,
     check,
     diagnose: async (names, onResult) => ({

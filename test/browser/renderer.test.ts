@@ -13,8 +13,8 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_NAMES, REQUEST_NAMES, subscriptionMethod, type WarpState } from '../../ipc/contract.ts';
-import { backupList } from '../../main/app/core/index.ts';
-import type { CoreServices } from '../../main/app/core-services.ts';
+import { backupList } from '../../main/app/adapters/index.ts';
+import type { DomainPort } from '../../main/app/ports.ts';
 import { createAppServices } from '../../main/app/services.ts';
 import { UserError } from '../../main/core/errors.ts';
 import { nodeProcessRunner } from '../../main/core/process/runner.ts';
@@ -63,7 +63,7 @@ const unknownWarp: WarpState = {
 };
 
 /** A fresh install: no clusters discovered yet, not logged in, real settings in a temp folder. */
-function freshInstall(name: string, overrides: Partial<CoreServices> = {}) {
+function freshInstall(name: string, overrides: Partial<DomainPort> = {}) {
   const configDir = path.join(work, name);
   const kubeconfig = path.join(work, name, 'kube', 'config');
   const { store } = openSettings({ configDir });

@@ -1,11 +1,11 @@
 /**
- * A CoreServices for the glue and service-layer tests, whose answers the test sets: the glue
+ * A DomainPort for the glue and service-layer tests, whose answers the test sets: the glue
  * and the service layer are what is under test here, not the core (the core has its own tests,
  * and the end-to-end browser tests run the real one). Settings are REAL (core/settings over conf
  * in a temp folder); WARP states are pushed by the test like the core's watcher pushes them.
  */
 import type { ClusterView, ProbeResult, WarpState } from '../../ipc/contract.ts';
-import type { CoreServices, Fleet, ResultListener } from '../../main/app/core-services.ts';
+import type { DomainPort, Fleet, ResultListener } from '../../main/app/ports.ts';
 import { UserError } from '../../main/core/errors.ts';
 import { openSettings } from '../../main/core/settings/store.ts';
 
@@ -61,7 +61,7 @@ export function probeResult(cluster: string, reachability: ProbeResult['reachabi
   };
 }
 
-export function createStandInCore(configDir: string) {
+export function createStandInDomain(configDir: string) {
   let warp = warpState('unknown');
   const warpListeners = new Set<(s: WarpState) => void>();
   const calls: { method: string; args: unknown[] }[] = [];
@@ -88,7 +88,7 @@ export function createStandInCore(configDir: string) {
     return out;
   };
   const { store } = openSettings({ configDir });
-  const core: CoreServices = {
+  const core: DomainPort = {
     listClusters: async () => {
       calls.push({ method: 'listClusters', args: [] });
       return fleet();

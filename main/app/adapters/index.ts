@@ -1,7 +1,7 @@
 /**
- * The app's CoreServices on the real core (main/core): the same inventory, kubeconfig engine,
+ * The app's DomainPort on the real domain code (main/core): the same inventory, kubeconfig engine,
  * probes, diagnostics, WARP detector, Cloudflare discovery and secret store as the CLI, with
- * everything environmental injected (RealCoreContext). Plain Node: main/electron passes
+ * everything environmental injected (DomainAdapterContext). Plain Node: main/electron passes
  * Electron's net.fetch and stores; the tests pass the simulator's.
  */
 import { access, constants } from 'node:fs/promises';
@@ -21,17 +21,17 @@ import { createExecPluginPool } from '../../core/probe/exec-plugin.ts';
 import { detectKubectlClient } from '../../core/probe/kube.ts';
 import { warpEnvFromProcess } from '../../core/warp/env.ts';
 import { toWarpStateView } from '../../core/warp/view.ts';
-import type { CoreServices, Fleet, ProgressListener, ResultListener } from '../core-services.ts';
-import { type CoreEnv, createCoreEnv, type RealCoreContext } from './context.ts';
+import type { DomainPort, Fleet, ProgressListener, ResultListener } from '../ports.ts';
+import { type CoreEnv, createCoreEnv, type DomainAdapterContext } from './context.ts';
 import { cachedInventory, inventorySource, snapshotFleet } from './fleet.ts';
 import { login, loginStatus, logout } from './login.ts';
 import { planProbes, runProbes } from './probes.ts';
 import { applySetup, describeCloudflareProgress, previewSetup } from './setup.ts';
 import { createWarpFeed, unknownWarpState } from './warp.ts';
 
-export type { RealCoreContext } from './context.ts';
+export type { DomainAdapterContext } from './context.ts';
 
-export interface RealCore extends CoreServices {
+export interface DomainAdapter extends DomainPort {
   /** Stops the WARP watcher and waits for its children (app quit, end of a test). */
   close(): Promise<void>;
 }
@@ -39,7 +39,7 @@ export interface RealCore extends CoreServices {
 /** Reports kept for rendering: the service layer renders the last one (copy, save, export). */
 const KEPT_REPORTS = 8;
 
-export function createRealCore(ctx: RealCoreContext): RealCore {
+export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
   const env = createCoreEnv(ctx);
   const warpEnv = warpEnvFromProcess(ctx.env, ctx.platform, ctx.runner, env.fetch, { now: env.now });
   const warp = createWarpFeed(warpEnv, { ...ctx.warpWatch, now: env.now });

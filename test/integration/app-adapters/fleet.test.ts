@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProbeResult } from '../../../ipc/contract.ts';
 import { ProbeResultSchema } from '../../../ipc/contract.ts';
-import { createRealCore } from '../../../main/app/core/index.ts';
+import { createDomainAdapter } from '../../../main/app/adapters/index.ts';
 import { nodeProcessRunner } from '../../../main/core/process/runner.ts';
 import { type AppWorld, type AppWorldOptions, startAppWorld } from './world.ts';
 
@@ -65,7 +65,7 @@ describe('listClusters and refresh', () => {
 
     // A new app start (another core on the same folders) lists the cached discovery, offline.
     const requests = w.sim.cloudflare.requests.length;
-    const restarted = createRealCore({
+    const restarted = createDomainAdapter({
       env: w.env,
       platform: process.platform,
       homeDir: w.home,
@@ -98,7 +98,7 @@ describe('listClusters and refresh', () => {
     ]);
     // Without the catalog and with no account, only the kubeconfig tells what kubezt set up.
     w.settings.update({ catalogPath: undefined });
-    const bare = createRealCore({
+    const bare = createDomainAdapter({
       env: { PATH: w.env.PATH as string, HOME: w.home, KUBECONFIG: w.sim.kubeconfigPath },
       platform: process.platform,
       homeDir: w.home,

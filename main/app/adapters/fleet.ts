@@ -18,7 +18,7 @@ import {
 } from '../../core/kubeconfig/index.ts';
 import { type ClusterEntry, serverUrl } from '../../core/model/cluster.ts';
 import { kubeconfigUserSecrets } from '../../core/secrets/user-fields.ts';
-import type { Fleet } from '../core-services.ts';
+import type { Fleet } from '../ports.ts';
 import type { CoreEnv } from './context.ts';
 
 /** One row of the fleet with what probing and setup need behind it. */

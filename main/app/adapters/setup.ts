@@ -40,7 +40,7 @@ import type { MergedKubeconfig } from '../../core/kubeconfig/read.ts';
 import { type ClusterEntry, serverUrl } from '../../core/model/cluster.ts';
 import { fetchPresentedChain, readableName } from '../../core/trust/first-use.ts';
 import type { Workspace } from '../../core/workspace/index.ts';
-import type { ProgressListener } from '../core-services.ts';
+import type { ProgressListener } from '../ports.ts';
 import type { CoreEnv } from './context.ts';
 import { clip } from './fleet.ts';
 

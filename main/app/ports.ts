@@ -1,10 +1,11 @@
 /**
- * What the app's service layer needs from the core (main/core), and what it needs from its host
- * (Electron, or a test harness). Both are interfaces so the service layer stays plain Node and
- * can be driven in tests; main/app/core/ implements `CoreServices` with the real core modules.
+ * The ports of the app's service layer: what it needs from the domain (main/core, through
+ * main/usecases) and what it needs from its host (Electron, or a test harness). Both are
+ * interfaces so the service layer stays plain Node and can be driven in tests; main/app/adapters/
+ * implements `DomainPort` with the real domain modules.
  *
- * CoreServices speaks the IPC contract's data shapes (ipc/contract.ts): the adapter from the
- * core's own types (ClusterEntry, probe ladders, WARP signals) to these shapes lives with that
+ * DomainPort speaks the IPC contract's data shapes (ipc/contract.ts): the adapter from the
+ * domain's own types (ClusterEntry, probe ladders, WARP signals) to these shapes lives with that
  * implementation, so that what crosses the bridge is decided in exactly one place.
  */
 import type {
@@ -30,7 +31,7 @@ export type Fleet = Omit<ClusterList, 'lastResults'>;
 export type ProgressListener = (progress: DiscoveryProgress) => void;
 export type ResultListener = (result: ProbeResult) => void;
 
-export interface CoreServices {
+export interface DomainPort {
   /** Clusters known now: the discovery cache merged with the catalog, with kubeconfig status. No network. */
   listClusters(): Promise<Fleet>;
   /** Re-runs discovery (Cloudflare API + catalog), updates the cache, and returns the new list. */

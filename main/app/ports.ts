@@ -11,17 +11,17 @@
 import type {
   BackupList,
   ClusterList,
-  DiagnosticsReport,
+  DiagnosticsReportView,
   DiscoveryProgress,
   Environment,
   LoginStatus,
-  ProbeResult,
+  ProbeResultView,
   ReportFormat,
   SetupInput,
   SetupPreview,
   SetupResult,
   UseContextResult,
-  WarpState,
+  WarpStateView,
 } from '../../ipc/contract.ts';
 import type { SettingsStore } from '../core/settings/store.ts';
 
@@ -29,7 +29,7 @@ import type { SettingsStore } from '../core/settings/store.ts';
 export type Fleet = Omit<ClusterList, 'lastResults'>;
 
 export type ProgressListener = (progress: DiscoveryProgress) => void;
-export type ResultListener = (result: ProbeResult) => void;
+export type ResultListener = (result: ProbeResultView) => void;
 
 export interface DomainPort {
   /** Clusters known now: the discovery cache merged with the catalog, with kubeconfig status. No network. */
@@ -46,11 +46,14 @@ export interface DomainPort {
     names: readonly string[] | undefined,
     onResult: ResultListener,
     opts?: { background?: boolean },
-  ): Promise<ProbeResult[]>;
+  ): Promise<ProbeResultView[]>;
   /** The full ladder with remedies; results stream through `onResult` as for `check`. */
-  diagnose(names: readonly string[] | undefined, onResult: ResultListener): Promise<Omit<DiagnosticsReport, 'runId'>>;
+  diagnose(
+    names: readonly string[] | undefined,
+    onResult: ResultListener,
+  ): Promise<Omit<DiagnosticsReportView, 'runId'>>;
   /** The report as Markdown (for a support ticket) or as the stable JSON form. */
-  renderReport(report: DiagnosticsReport, format: ReportFormat): string;
+  renderReport(report: DiagnosticsReportView, format: ReportFormat): string;
   /**
    * Discovers from the chosen sources, fetches certificates where no CA is known, and computes the
    * exact kubeconfig change for the selected clusters. Writes nothing.
@@ -71,9 +74,9 @@ export interface DomainPort {
   logout(): Promise<LoginStatus>;
   readonly warp: {
     /** The latest state (`unknown` before the first signal). */
-    current(): WarpState;
+    current(): WarpStateView;
     /** Debounced state changes; returns the cleanup. */
-    subscribe(listener: (state: WarpState) => void): () => void;
+    subscribe(listener: (state: WarpStateView) => void): () => void;
   };
   /** Which kubeconfig files are in use and where new entries go. */
   kubeconfigInfo(): Promise<Environment['kubeconfig']>;

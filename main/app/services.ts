@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import {
   type ClusterList,
-  type DiagnosticsReport,
+  type DiagnosticsReportView,
   type Envelope,
   type EventName,
   type EventOf,
   events,
   type IpcError,
   isRequestName,
-  type ProbeResult,
   type ProbeResultEvent,
+  type ProbeResultView,
   type ReportFormat,
   type RequestName,
   type RequestOf,
@@ -99,7 +99,7 @@ export function createAppServices(domain: DomainPort, host: AppHost, options: Ap
     fromCache: false,
     warnings: [],
   };
-  let lastReport: DiagnosticsReport | undefined;
+  let lastReport: DiagnosticsReportView | undefined;
   let refreshing: Promise<Fleet> | undefined;
   let backgroundCheck: Promise<unknown> | undefined;
   let cancelTimer: (() => void) | undefined;
@@ -183,7 +183,7 @@ export function createAppServices(domain: DomainPort, host: AppHost, options: Ap
     return list;
   }
 
-  function addResult(result: ProbeResult, event: Omit<ProbeResultEvent, 'result'>): void {
+  function addResult(result: ProbeResultView, event: Omit<ProbeResultEvent, 'result'>): void {
     transition((s) => ({ ...s, results: { ...s.results, [result.cluster]: result } }));
     emit('probeResult', { ...event, result });
   }
@@ -191,11 +191,11 @@ export function createAppServices(domain: DomainPort, host: AppHost, options: Ap
   async function runProbes(
     kind: 'check' | 'diagnose' | 'background',
     names: readonly string[] | undefined,
-  ): Promise<{ runId: string; results: ProbeResult[]; report?: Omit<DiagnosticsReport, 'runId'> }> {
+  ): Promise<{ runId: string; results: ProbeResultView[]; report?: Omit<DiagnosticsReportView, 'runId'> }> {
     const runId = newRunId();
     const total = names?.length ?? state.clusters.length;
     let finished = 0;
-    const onResult = (result: ProbeResult) => {
+    const onResult = (result: ProbeResultView) => {
       finished += 1;
       addResult(result, { runId, origin: kind, remaining: Math.max(0, total - finished) });
     };
@@ -206,7 +206,7 @@ export function createAppServices(domain: DomainPort, host: AppHost, options: Ap
     return { runId, results: await domain.check(names, onResult, { background: kind === 'background' }) };
   }
 
-  async function diagnose(names: readonly string[] | undefined): Promise<DiagnosticsReport> {
+  async function diagnose(names: readonly string[] | undefined): Promise<DiagnosticsReportView> {
     const { runId, report } = await runProbes('diagnose', names);
     if (!report) throw new Error('diagnose returned no report');
     lastReport = { ...report, runId };

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProbeResult } from '../../ipc/contract.ts';
+import type { ProbeResultView } from '../../ipc/contract.ts';
 import type { DomainPort, ResultListener } from '../../main/app/ports.ts';
 import { createAppServices } from '../../main/app/services.ts';
 import { clusterView, createStandInDomain, probeResult, warpState } from '../electron/stand-in-domain.ts';
@@ -41,7 +41,7 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-function intercepted(cluster: string): ProbeResult {
+function intercepted(cluster: string): ProbeResultView {
   return {
     cluster,
     reachability: 'unreachable',
@@ -83,7 +83,7 @@ function gatedFleet(name: string) {
     clusterView('lab', { tunnel: { name: 'k8s-lab', health: 'degraded' } }),
   ];
   standIn.state.currentContext = 'zt-prod-us';
-  const results: Record<string, ProbeResult> = {
+  const results: Record<string, ProbeResultView> = {
     'prod-us': probeResult('prod-us', 'reachable', 18),
     'payments-eu': { ...probeResult('payments-eu', 'reachable', 7.4), skew: null, serverVersion: 'v1.29.0' },
     lab: intercepted('lab'),
@@ -96,7 +96,7 @@ function gatedFleet(name: string) {
     return Promise.all(
       wanted.map(async (n) => {
         await waiting.get(n);
-        const r = results[n] as ProbeResult;
+        const r = results[n] as ProbeResultView;
         onResult(r);
         return r;
       }),

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_NAMES, REQUEST_NAMES, subscriptionMethod, type WarpState } from '../../ipc/contract.ts';
+import { EVENT_NAMES, REQUEST_NAMES, subscriptionMethod, type WarpStateView } from '../../ipc/contract.ts';
 import { backupList } from '../../main/app/adapters/index.ts';
 import type { DomainPort } from '../../main/app/ports.ts';
 import { createAppServices } from '../../main/app/services.ts';
@@ -54,7 +54,7 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-const unknownWarp: WarpState = {
+const unknownWarp: WarpStateView = {
   status: 'unknown',
   gatewayOn: null,
   reason: null,

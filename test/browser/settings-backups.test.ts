@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WarpState } from '../../ipc/contract.ts';
+import type { WarpStateView } from '../../ipc/contract.ts';
 import { backupList } from '../../main/app/adapters/index.ts';
 import type { DomainPort } from '../../main/app/ports.ts';
 import { createAppServices } from '../../main/app/services.ts';
@@ -42,7 +42,7 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-const unknownWarp: WarpState = {
+const unknownWarp: WarpStateView = {
   status: 'unknown',
   gatewayOn: null,
   reason: null,

@@ -6,11 +6,11 @@
  */
 import { access, constants } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
-import type { BackupList, DiagnosticsReport, Environment, ReportFormat } from '../../../ipc/contract.ts';
+import type { BackupList, DiagnosticsReportView, Environment, ReportFormat } from '../../../ipc/contract.ts';
 import { reportEnvironment } from '../../core/diagnostics/environment.ts';
 import {
   buildReport,
-  type DiagnosticsReport as CoreReport,
+  type DiagnosticsReport,
   renderReportJson,
   renderReportMarkdown,
 } from '../../core/diagnostics/report.ts';
@@ -43,7 +43,7 @@ export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
   const env = createCoreEnv(ctx);
   const warpEnv = warpEnvFromProcess(ctx.env, ctx.platform, ctx.runner, env.fetch, { now: env.now });
   const warp = createWarpFeed(warpEnv, { ...ctx.warpWatch, now: env.now });
-  const reports = new Map<string, { report: CoreReport; secrets: string[] }>();
+  const reports = new Map<string, { report: DiagnosticsReport; secrets: string[] }>();
   // For the app's lifetime, so periodic checks reuse what a plugin returned until it expires.
   const execPlugins = createExecPluginPool();
 
@@ -102,7 +102,7 @@ export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
       };
     },
 
-    renderReport(report: DiagnosticsReport, format: ReportFormat): string {
+    renderReport(report: DiagnosticsReportView, format: ReportFormat): string {
       const kept = reports.get(report.generatedAt);
       if (!kept) {
         throw new UserError('not-found', 'That diagnostics report is no longer kept; run the diagnostics again.');

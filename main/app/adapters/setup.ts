@@ -18,7 +18,7 @@ import type {
   SetupResult,
 } from '../../../ipc/contract.ts';
 import { ClusterViewSchema } from '../../../ipc/contract.ts';
-import type { DiscoveryProgress as CloudflareProgress } from '../../core/discovery/cloudflare/api.ts';
+import type { CloudflareProgress } from '../../core/discovery/cloudflare/api.ts';
 import { UserError } from '../../core/errors.ts';
 import { DISCOVERY_STEP_LABEL } from '../../core/inventory/format.ts';
 import { type Inventory, loadInventory } from '../../core/inventory/load.ts';

@@ -9,7 +9,7 @@ import type { CachedDiscovery } from '../discovery/cache.ts';
 import { DEFAULT_CACHE_MAX_AGE_MS, readDiscoveryCache, writeDiscoveryCache } from '../discovery/cache.ts';
 import { loadCatalog } from '../discovery/catalog.ts';
 import type {
-  DiscoveryProgress,
+  CloudflareProgress,
   DiscoveryResult,
   GatewayAuditEntry,
   SplitTunnelLists,
@@ -70,7 +70,7 @@ export interface Inventory {
 export interface LoadInventoryOptions {
   /** Fetch from Cloudflare even when the cache is young enough. */
   refresh: boolean;
-  onProgress?: (p: DiscoveryProgress) => void;
+  onProgress?: (p: CloudflareProgress) => void;
   /** A cache older than this is refreshed (default: the cache's own limit, 1 h). */
   maxAgeMs?: number;
   signal?: AbortSignal;

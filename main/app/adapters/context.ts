@@ -46,7 +46,7 @@ export interface DomainAdapterContext {
 }
 
 /** The resolved pieces every part of the domain adapter shares. */
-export interface CoreEnv {
+export interface AdapterEnv {
   readonly ctx: DomainAdapterContext;
   readonly cwd: string;
   readonly now: () => Date;
@@ -60,7 +60,7 @@ export interface CoreEnv {
   catalogPath(): string | undefined;
 }
 
-export function createCoreEnv(ctx: DomainAdapterContext): CoreEnv {
+export function createAdapterEnv(ctx: DomainAdapterContext): AdapterEnv {
   const cwd = ctx.cwd ?? ctx.homeDir;
   const now = ctx.now ?? (() => new Date());
   const log = ctx.log ?? (() => {});

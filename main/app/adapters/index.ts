@@ -7,13 +7,7 @@
 import { access, constants } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { BackupList, DiagnosticsReportView, Environment, ReportFormat } from '../../../ipc/contract.ts';
-import { reportEnvironment } from '../../core/diagnostics/environment.ts';
-import {
-  buildReport,
-  type DiagnosticsReport,
-  renderReportJson,
-  renderReportMarkdown,
-} from '../../core/diagnostics/report.ts';
+import { type DiagnosticsReport, renderReportJson, renderReportMarkdown } from '../../core/diagnostics/report.ts';
 import { UserError } from '../../core/errors.ts';
 import { loadInventory } from '../../core/inventory/load.ts';
 import { switchKubeconfigContext } from '../../core/kubeconfig/switch.ts';
@@ -21,8 +15,9 @@ import { createExecPluginPool } from '../../core/probe/exec-plugin.ts';
 import { detectKubectlClient } from '../../core/probe/kube.ts';
 import { warpEnvFromProcess } from '../../core/warp/env.ts';
 import { toWarpStateView } from '../../core/warp/view.ts';
+import { diagnosticsReport } from '../../usecases/diagnose.ts';
 import type { DomainPort, Fleet, ProgressListener, ResultListener } from '../ports.ts';
-import { type CoreEnv, createCoreEnv, type DomainAdapterContext } from './context.ts';
+import { type AdapterEnv, createAdapterEnv, type DomainAdapterContext } from './context.ts';
 import { cachedInventory, inventorySource, snapshotFleet } from './fleet.ts';
 import { login, loginStatus, logout } from './login.ts';
 import { planProbes, runProbes } from './probes.ts';
@@ -40,7 +35,7 @@ export interface DomainAdapter extends DomainPort {
 const KEPT_REPORTS = 8;
 
 export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
-  const env = createCoreEnv(ctx);
+  const env = createAdapterEnv(ctx);
   const warpEnv = warpEnvFromProcess(ctx.env, ctx.platform, ctx.runner, env.fetch, { now: env.now });
   const warp = createWarpFeed(warpEnv, { ...ctx.warpWatch, now: env.now });
   const reports = new Map<string, { report: DiagnosticsReport; secrets: string[] }>();
@@ -83,15 +78,7 @@ export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
     async diagnose(names, onResult) {
       const { plan, run } = await probe(names, onResult);
       const generatedAt = env.now();
-      const report = buildReport(
-        run.diagnoses,
-        reportEnvironment({
-          ...(ctx.appVersion ? { kubeztVersion: ctx.appVersion } : {}),
-          kubectl: run.kubectl,
-          warp: run.warp,
-        }),
-        { now: generatedAt },
-      );
+      const report = diagnosticsReport(run, { kubeztVersion: ctx.appVersion, now: generatedAt });
       reports.set(report.generatedAt, { report, secrets: plan.secrets });
       for (const key of [...reports.keys()].slice(0, Math.max(0, reports.size - KEPT_REPORTS))) reports.delete(key);
       return {
@@ -145,7 +132,7 @@ export async function backupList(configDir: string): Promise<BackupList> {
   return { folder, backups };
 }
 
-async function kubectlInfo(env: CoreEnv): Promise<Environment['kubectl']> {
+async function kubectlInfo(env: AdapterEnv): Promise<Environment['kubectl']> {
   const path = await findInPath('kubectl', env.ctx.env.PATH ?? '', env.ctx.platform);
   if (!path) return { path: null, version: null };
   const client = await detectKubectlClient(env.ctx.runner, path, env.ctx.env).catch(() => null);

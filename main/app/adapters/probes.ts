@@ -2,7 +2,7 @@
  * Checks and diagnostics for the app: which target to probe for each cluster (its kubezt context,
  * as kubectl would use it; before setup, what the inventory knows), one fleet run with the
  * core's concurrency bound and per-step deadlines, a verdict per cluster (core/diagnostics), and
- * the adapter from the core's ladder to the IPC contract's ProbeResultView.
+ * the adapter from the domain's ladder to the IPC contract's ProbeResultView.
  */
 import type { ProbeResultView, ProbeStep, StepNameView } from '../../../ipc/contract.ts';
 import { redactText, redactValue } from '../../core/diagnostics/redact.ts';
@@ -19,7 +19,7 @@ import { BACKGROUND_EXEC_PLUGINS_LABEL } from '../../core/settings/schema.ts';
 import { warpEnvFromProcess } from '../../core/warp/env.ts';
 import type { WarpDetection } from '../../core/warp/types.ts';
 import { fleetSecrets } from '../../usecases/fleet-secrets.ts';
-import type { CoreEnv } from './context.ts';
+import type { AdapterEnv } from './context.ts';
 import { clip, type FleetMember, type FleetSnapshot } from './fleet.ts';
 
 export interface PlannedProbe {
@@ -38,7 +38,7 @@ export interface ProbePlan {
 
 /** The named clusters (all when undefined); an unknown name is `not-found` with close matches. */
 export async function planProbes(
-  env: CoreEnv,
+  env: AdapterEnv,
   snapshot: FleetSnapshot,
   names: readonly string[] | undefined,
 ): Promise<ProbePlan> {
@@ -122,7 +122,7 @@ export const BACKGROUND_PLUGINS_OFF = {
 } as const;
 
 export async function runProbes(
-  env: CoreEnv,
+  env: AdapterEnv,
   plan: ProbePlan,
   onResult: (result: ProbeResultView) => void,
   opts: ProbeRunOptions,

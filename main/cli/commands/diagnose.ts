@@ -132,14 +132,11 @@ export const diagnoseCommand: Command = {
       ctx.stderr.write('kubezt: interrupted; nothing was written.\n');
       return 130;
     }
-    const { buildReport, renderReportJson, renderReportMarkdown, reportEnvironment } = await import(
-      '../../core/diagnostics/index.ts'
-    );
-    const report = buildReport(
-      fleet.diagnoses,
-      reportEnvironment({ kubeztVersion: pkg.version, kubectl: fleet.kubectl, warp: fleet.warp }),
-      { now: ctx.now() },
-    );
+    const [{ renderReportJson, renderReportMarkdown }, { diagnosticsReport }] = await Promise.all([
+      import('../../core/diagnostics/index.ts'),
+      import('../../usecases/diagnose.ts'),
+    ]);
+    const report = diagnosticsReport(fleet, { kubeztVersion: pkg.version, now: ctx.now() });
     const unhealthy = report.summary.fail > 0 || plan.problems.length > 0;
     if (reportPath) {
       await writeFile(reportPath, renderReportMarkdown(report, { secrets: plan.secrets }), { mode: 0o600 });

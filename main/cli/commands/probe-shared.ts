@@ -69,7 +69,7 @@ async function cachedInventory(ctx: CliContext): Promise<{
   const accountId = ctx.env.CLOUDFLARE_ACCOUNT_ID?.trim() || setting(ctx, 'accountId');
   if (!catalog && !accountId) return { entryFor: () => undefined, warnings: [] };
   try {
-    const { entryForContext, readCachedInventory } = await import('../../core/diagnostics/inventory.ts');
+    const { entryForContext, readCachedInventory } = await import('../../core/inventory/cached.ts');
     const inv = await readCachedInventory({
       cacheDir: configDirFor({ env: ctx.env, platform: ctx.platform, homeDir: ctx.homeDir, cwd: ctx.cwd }),
       ...(accountId ? { accountId } : {}),

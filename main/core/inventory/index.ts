@@ -1,3 +1,4 @@
+export { type CachedInventory, entryForContext, readCachedInventory } from './cached.ts';
 export { formatAge } from './format.ts';
 export { CLUSTERS_JSON_VERSION, type ClusterJson, type ClustersJson, toClustersJson } from './json.ts';
 export {

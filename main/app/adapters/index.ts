@@ -9,7 +9,7 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import type { BackupList, DiagnosticsReportView, Environment, ReportFormat } from '../../../ipc/contract.ts';
 import { type DiagnosticsReport, renderReportJson, renderReportMarkdown } from '../../core/diagnostics/report.ts';
 import { UserError } from '../../core/errors.ts';
-import { loadInventory } from '../../core/inventory/load.ts';
+import { hasSomeSource, loadInventory } from '../../core/inventory/load.ts';
 import { switchKubeconfigContext } from '../../core/kubeconfig/switch.ts';
 import { createExecPluginPool } from '../../core/probe/exec-plugin.ts';
 import { detectKubectlClient } from '../../core/probe/kube.ts';
@@ -58,7 +58,7 @@ export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
           refresh: true,
           onProgress: (p) => onProgress(describeCloudflareProgress(p)),
         });
-        if (inventory.catalog.status !== 'loaded' && inventory.cloudflare.status === 'not-configured') {
+        if (!hasSomeSource(inventory)) {
           throw new UserError(
             'not-logged-in',
             'No cluster source is set up: sign in to Cloudflare or choose a team catalog file in "Set up kubeconfig", then refresh.',

@@ -6,6 +6,7 @@ export {
   type CloudflareSourceState,
   type CloudflareSourceStatus,
   DEFAULT_CACHE_MAX_AGE_MS,
+  hasSomeSource,
   type Inventory,
   type LoadInventoryOptions,
   loadInventory,

@@ -44,7 +44,7 @@ export const WarpStateSchema = z.object({
   signals: z.array(z.object({ source: z.string().max(40), status: z.string().max(40), detail: shortText })).max(20),
   updatedAt: isoTime,
 });
-export type WarpState = z.infer<typeof WarpStateSchema>;
+export type WarpStateView = z.infer<typeof WarpStateSchema>;
 
 export const TunnelHealthSchema = z.enum(['healthy', 'degraded', 'down', 'inactive']);
 
@@ -67,8 +67,8 @@ export const ClusterViewSchema = z.object({
 export type ClusterView = z.infer<typeof ClusterViewSchema>;
 
 export const StepNameSchema = z.enum(['warp', 'route', 'tcp', 'tls', 'version', 'auth']);
-export type StepName = z.infer<typeof StepNameSchema>;
-export const STEP_ORDER: readonly StepName[] = StepNameSchema.options;
+export type StepNameView = z.infer<typeof StepNameSchema>;
+export const STEP_ORDER: readonly StepNameView[] = StepNameSchema.options;
 
 export const StepStatusSchema = z.enum(['ok', 'warn', 'fail', 'skip']);
 export type StepStatus = z.infer<typeof StepStatusSchema>;
@@ -113,7 +113,7 @@ export const ProbeResultSchema = z.object({
   remedy: shortText.nullable(),
   checkedAt: isoTime,
 });
-export type ProbeResult = z.infer<typeof ProbeResultSchema>;
+export type ProbeResultView = z.infer<typeof ProbeResultSchema>;
 
 export const ClusterListSchema = z.object({
   clusters: z.array(ClusterViewSchema).max(5_000),
@@ -139,7 +139,7 @@ export const DiagnosticsReportSchema = z.object({
   kubectlVersion: z.string().max(100).nullable(),
   results: z.array(ProbeResultSchema),
 });
-export type DiagnosticsReport = z.infer<typeof DiagnosticsReportSchema>;
+export type DiagnosticsReportView = z.infer<typeof DiagnosticsReportSchema>;
 
 export const SetupSourcesSchema = z.strictObject({
   cloudflare: z.boolean(),
@@ -512,7 +512,7 @@ export interface KubeztApi {
   listClusters(): Promise<ClusterList>;
   refresh(): Promise<ClusterList>;
   check(request?: { names?: string[] }): Promise<CheckResult>;
-  diagnose(request?: { names?: string[] }): Promise<DiagnosticsReport>;
+  diagnose(request?: { names?: string[] }): Promise<DiagnosticsReportView>;
   previewSetup(request: SetupInput): Promise<SetupPreview>;
   applySetup(request: SetupInput): Promise<SetupResult>;
   useContext(request: { name: string }): Promise<UseContextResult>;
@@ -522,7 +522,7 @@ export interface KubeztApi {
   /** The token goes to main (keychain); the answer never contains it. */
   login(request: LoginRequest): Promise<LoginStatus>;
   logout(): Promise<LoginStatus>;
-  getWarpState(): Promise<WarpState>;
+  getWarpState(): Promise<WarpStateView>;
   exportReport(request: { format: ReportFormat }): Promise<ExportedReport>;
   saveReport(request: { format: ReportFormat }): Promise<ResponseOf<'saveReport'>>;
   copyReport(request: { format: ReportFormat }): Promise<ResponseOf<'copyReport'>>;
@@ -532,7 +532,7 @@ export interface KubeztApi {
   getEnvironment(): Promise<Environment>;
   listBackups(): Promise<BackupList>;
 
-  onWarpState(listener: (state: WarpState) => void): Unsubscribe;
+  onWarpState(listener: (state: WarpStateView) => void): Unsubscribe;
   onProbeResult(listener: (event: ProbeResultEvent) => void): Unsubscribe;
   onDiscoveryProgress(listener: (event: DiscoveryProgress) => void): Unsubscribe;
   onClustersChanged(listener: (list: ClusterList) => void): Unsubscribe;

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
-import { createRealCore } from '../../main/app/core/index.ts';
+import { createDomainAdapter } from '../../main/app/adapters/index.ts';
 import { createAppServices } from '../../main/app/services.ts';
 import { applyAppV8Flags } from '../../main/app/v8-flags.ts';
 import { UserError } from '../../main/core/errors.ts';
@@ -118,7 +118,7 @@ const { store: settings } = openSettings({ configDir: config.configDir });
 settings.update({ refreshIntervalSec: config.refreshIntervalSec });
 const log = (message: string, error?: unknown) =>
   process.stderr.write(`kubezt: ${message} ${error instanceof Error ? error.message : (error ?? '')}\n`);
-const core = createRealCore({
+const core = createDomainAdapter({
   env: config.env,
   platform: process.platform,
   homeDir: config.homeDir,

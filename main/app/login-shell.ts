@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { ProcessRunner } from '../core/process/runner.ts';
-import type { LoginShellReport } from './core-services.ts';
+import type { LoginShellReport } from './ports.ts';
 
 /**
  * An app started from the Dock, Finder or a desktop launcher inherits a minimal environment: the

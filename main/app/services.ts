@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import {
   type ClusterList,
-  type DiagnosticsReport,
+  type DiagnosticsReportView,
   type Envelope,
   type EventName,
   type EventOf,
   events,
   type IpcError,
   isRequestName,
-  type ProbeResult,
   type ProbeResultEvent,
+  type ProbeResultView,
   type ReportFormat,
   type RequestName,
   type RequestOf,
@@ -26,8 +26,8 @@ import { oneLine } from '../core/message-text.ts';
 import { redactSecrets } from '../core/secrets/redact.ts';
 import { writePrivateFile } from '../core/settings/private-files.ts';
 import type { SettingsPatch } from '../core/settings/schema.ts';
-import type { AppHost, CoreServices, Fleet } from './core-services.ts';
 import { createNotifier } from './notifications.ts';
+import type { AppHost, DomainPort, Fleet } from './ports.ts';
 import { type AppState, initialState } from './state.ts';
 
 export type AppEvent = { [K in EventName]: { name: K; payload: EventOf<K> } }[EventName];
@@ -43,7 +43,7 @@ export interface AppServicesOptions {
 }
 
 /**
- * The app's services: every IPC request implemented on top of the core, plus the state the tray
+ * The app's services: every IPC request implemented on top of the domain, plus the state the tray
  * and the notifications are drawn from. Plain Node: the Electron glue, the browser tests and any
  * other host drive it through `handle` (validated, errors as data) and `onEvent`.
  */
@@ -77,7 +77,7 @@ type Handlers = {
 /** Room left in an error message for the bridge's 2,000-character limit. */
 const MAX_ERROR_MESSAGE = 1_900;
 
-export function createAppServices(core: CoreServices, host: AppHost, options: AppServicesOptions = {}): AppServices {
+export function createAppServices(domain: DomainPort, host: AppHost, options: AppServicesOptions = {}): AppServices {
   const now = options.now ?? (() => new Date());
   const setTimer =
     options.setTimer ??
@@ -99,7 +99,7 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
     fromCache: false,
     warnings: [],
   };
-  let lastReport: DiagnosticsReport | undefined;
+  let lastReport: DiagnosticsReportView | undefined;
   let refreshing: Promise<Fleet> | undefined;
   let backgroundCheck: Promise<unknown> | undefined;
   let cancelTimer: (() => void) | undefined;
@@ -129,7 +129,7 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
     state = change(prev);
     let notificationSettings: Parameters<typeof notifier.next>[2] | undefined;
     try {
-      notificationSettings = core.settings.read();
+      notificationSettings = domain.settings.read();
     } catch (e) {
       log('settings unreadable; notifications skipped', e);
     }
@@ -183,7 +183,7 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
     return list;
   }
 
-  function addResult(result: ProbeResult, event: Omit<ProbeResultEvent, 'result'>): void {
+  function addResult(result: ProbeResultView, event: Omit<ProbeResultEvent, 'result'>): void {
     transition((s) => ({ ...s, results: { ...s.results, [result.cluster]: result } }));
     emit('probeResult', { ...event, result });
   }
@@ -191,22 +191,22 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
   async function runProbes(
     kind: 'check' | 'diagnose' | 'background',
     names: readonly string[] | undefined,
-  ): Promise<{ runId: string; results: ProbeResult[]; report?: Omit<DiagnosticsReport, 'runId'> }> {
+  ): Promise<{ runId: string; results: ProbeResultView[]; report?: Omit<DiagnosticsReportView, 'runId'> }> {
     const runId = newRunId();
     const total = names?.length ?? state.clusters.length;
     let finished = 0;
-    const onResult = (result: ProbeResult) => {
+    const onResult = (result: ProbeResultView) => {
       finished += 1;
       addResult(result, { runId, origin: kind, remaining: Math.max(0, total - finished) });
     };
     if (kind === 'diagnose') {
-      const report = await core.diagnose(names, onResult);
+      const report = await domain.diagnose(names, onResult);
       return { runId, results: report.results, report };
     }
-    return { runId, results: await core.check(names, onResult, { background: kind === 'background' }) };
+    return { runId, results: await domain.check(names, onResult, { background: kind === 'background' }) };
   }
 
-  async function diagnose(names: readonly string[] | undefined): Promise<DiagnosticsReport> {
+  async function diagnose(names: readonly string[] | undefined): Promise<DiagnosticsReportView> {
     const { runId, report } = await runProbes('diagnose', names);
     if (!report) throw new Error('diagnose returned no report');
     lastReport = { ...report, runId };
@@ -218,12 +218,12 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
     return {
       format,
       fileName: reportFileName(report.generatedAt, format),
-      content: core.renderReport(report, format),
+      content: domain.renderReport(report, format),
     };
   }
 
   function refresh(): Promise<Fleet> {
-    refreshing ??= core
+    refreshing ??= domain
       .refresh((progress) => emit('discoveryProgress', progress))
       .finally(() => {
         refreshing = undefined;
@@ -256,7 +256,7 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
     if (stopped) return;
     let seconds: number;
     try {
-      seconds = core.settings.read().refreshIntervalSec;
+      seconds = domain.settings.read().refreshIntervalSec;
     } catch {
       seconds = 60;
     }
@@ -267,7 +267,7 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
   }
 
   const handlers: Handlers = {
-    listClusters: async () => setFleet(await core.listClusters()),
+    listClusters: async () => setFleet(await domain.listClusters()),
     refresh: async () => setFleet(await refresh()),
     check: async (request) => {
       const { runId, results } = await runProbes('check', request?.names);
@@ -276,31 +276,31 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
     diagnose: (request) => diagnose(request?.names),
     previewSetup: async (input) => {
       checkChosenCatalog(input.sources.catalogPath);
-      return core.previewSetup(input, (p) => emit('discoveryProgress', p));
+      return domain.previewSetup(input, (p) => emit('discoveryProgress', p));
     },
     applySetup: async (input) => {
       checkChosenCatalog(input.sources.catalogPath);
-      const result = await core.applySetup(input, (p) => emit('discoveryProgress', p));
-      setFleet(await core.listClusters());
+      const result = await domain.applySetup(input, (p) => emit('discoveryProgress', p));
+      setFleet(await domain.listClusters());
       return result;
     },
     useContext: async ({ name }) => {
-      const result = await core.useContext(name);
-      setFleet(await core.listClusters());
+      const result = await domain.useContext(name);
+      setFleet(await domain.listClusters());
       return result;
     },
-    getSettings: async () => ({ settings: core.settings.read(), file: core.settings.path }),
+    getSettings: async () => ({ settings: domain.settings.read(), file: domain.settings.path }),
     setSettings: async (patch) => {
       if (patch.accountId) checkAccountId(patch.accountId, 'enter it again');
       if (patch.launchAtLogin !== undefined) await host.setLaunchAtLogin(patch.launchAtLogin);
-      const settings = core.settings.update(toSettingsPatch(patch));
+      const settings = domain.settings.update(toSettingsPatch(patch));
       if (patch.refreshIntervalSec !== undefined) scheduleBackground();
-      return { settings, file: core.settings.path };
+      return { settings, file: domain.settings.path };
     },
-    getLoginStatus: () => core.loginStatus(),
-    login: ({ token, accountId }) => core.login(token, accountId),
-    logout: () => core.logout(),
-    getWarpState: async () => core.warp.current(),
+    getLoginStatus: () => domain.loginStatus(),
+    login: ({ token, accountId }) => domain.login(token, accountId),
+    logout: () => domain.logout(),
+    getWarpState: async () => domain.warp.current(),
     exportReport: ({ format }) => exportReport(format),
     saveReport: async ({ format }) => {
       const report = await exportReport(format);
@@ -321,7 +321,7 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
     },
     chooseCatalogFile: async () => {
       const path = await host.chooseOpenPath({ title: 'Choose the team catalog file', extensions: ['yaml', 'yml'] });
-      if (path !== null) core.settings.update({ catalogPath: path });
+      if (path !== null) domain.settings.update({ catalogPath: path });
       return { path };
     },
     chooseKubeconfigFile: async () => {
@@ -330,7 +330,7 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
         defaultName: '.kube/config',
         extensions: [],
       });
-      if (path !== null) core.settings.update({ kubeconfigPath: path });
+      if (path !== null) domain.settings.update({ kubeconfigPath: path });
       return { path };
     },
     openExternal: async ({ url }) => {
@@ -338,17 +338,17 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
       return { opened: true };
     },
     getEnvironment: async () => {
-      const [kubeconfig, kubectl] = await Promise.all([core.kubeconfigInfo(), core.kubectlInfo()]);
+      const [kubeconfig, kubectl] = await Promise.all([domain.kubeconfigInfo(), domain.kubectlInfo()]);
       return {
         kubeconfig,
         kubectl,
         loginShell: host.loginShell,
-        settingsFile: core.settings.path,
+        settingsFile: domain.settings.path,
         appVersion: host.appVersion,
         platform: host.platform,
       };
     },
-    listBackups: async () => (core.listBackups ? core.listBackups() : { folder: null, backups: [] }),
+    listBackups: async () => (domain.listBackups ? domain.listBackups() : { folder: null, backups: [] }),
   };
 
   /**
@@ -356,7 +356,7 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
    * is the catalogPath setting: a path typed into the page is never read.
    */
   function checkChosenCatalog(catalogPath: string | null): void {
-    if (catalogPath === null || catalogPath === core.settings.read().catalogPath) return;
+    if (catalogPath === null || catalogPath === domain.settings.read().catalogPath) return;
     throw new UserError(
       'bad-input',
       'Pick the catalog file with "Choose…": kubezt reads only a catalog chosen in its own file dialog.',
@@ -415,8 +415,8 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
     },
     async start() {
       stopped = false;
-      transition((s) => ({ ...s, warp: core.warp.current() }));
-      unsubscribeWarp = core.warp.subscribe((warp) => {
+      transition((s) => ({ ...s, warp: domain.warp.current() }));
+      unsubscribeWarp = domain.warp.subscribe((warp) => {
         const statusChanged = warp.status !== state.warp.status;
         transition((s) => ({ ...s, warp }));
         emit('warpState', warp);
@@ -424,12 +424,12 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
         if (statusChanged) runBackgroundCheck();
       });
       try {
-        if (core.settings.read().launchAtLogin) await host.setLaunchAtLogin(true);
+        if (domain.settings.read().launchAtLogin) await host.setLaunchAtLogin(true);
       } catch (e) {
         log('could not refresh the launch-at-login entry', e);
       }
       try {
-        setFleet(await core.listClusters());
+        setFleet(await domain.listClusters());
       } catch (e) {
         log('could not load the cluster list', e);
       }
@@ -446,7 +446,7 @@ export function createAppServices(core: CoreServices, host: AppHost, options: Ap
   };
 }
 
-/** IPC patches clear with null; the core's SettingsPatch clears with undefined. */
+/** IPC patches clear with null; the domain's SettingsPatch clears with undefined. */
 export function toSettingsPatch(patch: SettingsPatchRequest): SettingsPatch {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(patch)) {

@@ -1,21 +1,21 @@
-import type { ClusterView, ProbeResult, WarpState } from '../../ipc/contract.ts';
+import type { ClusterView, ProbeResultView, WarpStateView } from '../../ipc/contract.ts';
 
 /** What main knows right now; the tray, its menu and the notifications are functions of it. */
 export interface AppState {
-  warp: WarpState;
+  warp: WarpStateView;
   clusters: readonly ClusterView[];
   currentContext: string | null;
   /** Latest probe result per cluster name. */
-  results: Readonly<Record<string, ProbeResult>>;
+  results: Readonly<Record<string, ProbeResultView>>;
 }
 
-export const UNKNOWN_WARP: WarpState = Object.freeze({
+export const UNKNOWN_WARP: WarpStateView = Object.freeze({
   status: 'unknown',
   gatewayOn: null,
   reason: null,
   signals: [],
   updatedAt: new Date(0).toISOString(),
-}) as WarpState;
+}) as WarpStateView;
 
 export function initialState(): AppState {
   return { warp: UNKNOWN_WARP, clusters: [], currentContext: null, results: {} };

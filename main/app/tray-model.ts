@@ -1,4 +1,4 @@
-import type { ProbeResult, WarpStatus } from '../../ipc/contract.ts';
+import type { ProbeResultView, WarpStatus } from '../../ipc/contract.ts';
 import { type AppState, currentCluster, type TrayIconState, trayIconState } from './state.ts';
 
 /** What a tray menu item does when clicked; the Electron glue maps these to handlers. */
@@ -28,7 +28,7 @@ const WARP_LABEL: Record<WarpStatus, string> = {
 };
 
 /** Text marks: tray menus render no colour, and these read in every desktop's menu font. */
-export function statusMark(result: ProbeResult | undefined): string {
+export function statusMark(result: ProbeResultView | undefined): string {
   if (!result) return '…';
   switch (result.reachability) {
     case 'reachable':

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { type EventName, eventChannel, REQUEST_NAMES, requestChannel, type ViewName } from '../../ipc/contract.ts';
 import { autostartDir, launchCommand, setLinuxAutostart } from '../app/autostart.ts';
-import type { AppHost, LoginShellReport } from '../app/core-services.ts';
+import type { AppHost, LoginShellReport } from '../app/ports.ts';
 import { APP_SCHEME_PRIVILEGES, createRendererProtocolHandler } from '../app/renderer-protocol.ts';
 import {
   APP_SCHEME,

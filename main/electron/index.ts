@@ -28,7 +28,7 @@ import { createAppServices } from '../app/services.ts';
 import { nodeProcessRunner } from '../core/process/runner.ts';
 import { configDirFor } from '../core/settings/paths.ts';
 import type { ElectronApis } from './apis.ts';
-import { createAppCore, openAppSecrets, openAppSettings } from './core.ts';
+import { createElectronDomainAdapter, openAppSecrets, openAppSettings } from './domain-adapter.ts';
 import { type AppEnvironment, startKubeztApp } from './glue.ts';
 
 const apis: ElectronApis = {
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
       const configDir = configDirFor({ env, platform, homeDir });
       const settings = openAppSettings(configDir);
       if (settings.recovered) log(settings.recovered.error.message);
-      const core = await createAppCore({
+      const domain = await createElectronDomainAdapter({
         env,
         platform,
         homeDir,
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
         appVersion: app.getVersion(),
         kubeconfigFromLoginShell: loginShell.kubeconfigFromShell,
       });
-      return createAppServices(core, host, { log });
+      return createAppServices(domain, host, { log });
     },
   });
 }

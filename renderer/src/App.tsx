@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { KubeztApi, ViewName, WarpState } from '../../ipc/contract.ts';
+import type { KubeztApi, ViewName, WarpStateView } from '../../ipc/contract.ts';
 import { ApiContext, useApi } from './api.ts';
 import { WarpBanner } from './components/WarpBanner.tsx';
 import { WarpPill } from './components/WarpPill.tsx';
@@ -53,7 +53,7 @@ export function App({ api }: { api: KubeztApi | undefined }) {
 function Shell() {
   const api = useApi();
   const [route, setRoute] = useState<Route>(() => parseRoute(window.location.hash));
-  const [warp, setWarp] = useState<WarpState | null>(null);
+  const [warp, setWarp] = useState<WarpStateView | null>(null);
   const mainRef = useRef<HTMLElement>(null);
 
   const navigate = useCallback<Navigate>((next) => {

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProbeResult } from '../../ipc/contract.ts';
-import type { CoreServices, ResultListener } from '../../main/app/core-services.ts';
+import type { ProbeResultView } from '../../ipc/contract.ts';
+import type { DomainPort, ResultListener } from '../../main/app/ports.ts';
 import { createAppServices } from '../../main/app/services.ts';
-import { clusterView, createStandInCore, probeResult, warpState } from '../electron/stand-in-core.ts';
+import { clusterView, createStandInDomain, probeResult, warpState } from '../electron/stand-in-domain.ts';
 import {
   describeViolations,
   launchChromium,
@@ -41,7 +41,7 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-function intercepted(cluster: string): ProbeResult {
+function intercepted(cluster: string): ProbeResultView {
   return {
     cluster,
     reachability: 'unreachable',
@@ -75,7 +75,7 @@ function intercepted(cluster: string): ProbeResult {
 
 /** A core whose check results are held until the test releases them, one cluster at a time. */
 function gatedFleet(name: string) {
-  const standIn = createStandInCore(path.join(work, name));
+  const standIn = createStandInDomain(path.join(work, name));
   standIn.pushWarp(warpState('connected'));
   standIn.state.clusters = [
     clusterView('prod-us', { sources: ['cloudflare', 'catalog'] }),
@@ -83,7 +83,7 @@ function gatedFleet(name: string) {
     clusterView('lab', { tunnel: { name: 'k8s-lab', health: 'degraded' } }),
   ];
   standIn.state.currentContext = 'zt-prod-us';
-  const results: Record<string, ProbeResult> = {
+  const results: Record<string, ProbeResultView> = {
     'prod-us': probeResult('prod-us', 'reachable', 18),
     'payments-eu': { ...probeResult('payments-eu', 'reachable', 7.4), skew: null, serverVersion: 'v1.29.0' },
     lab: intercepted('lab'),
@@ -96,13 +96,13 @@ function gatedFleet(name: string) {
     return Promise.all(
       wanted.map(async (n) => {
         await waiting.get(n);
-        const r = results[n] as ProbeResult;
+        const r = results[n] as ProbeResultView;
         onResult(r);
         return r;
       }),
     );
   };
-  const core: CoreServices = {
+  const core: DomainPort = {
     ...standIn.core,
     check,
     diagnose: async (names, onResult) => ({

@@ -11,10 +11,10 @@ import fc from 'fast-check';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SetupCandidate } from '../../ipc/contract.ts';
-import type { CoreServices } from '../../main/app/core-services.ts';
+import type { DomainPort } from '../../main/app/ports.ts';
 import { createAppServices } from '../../main/app/services.ts';
 import { planDiff, planKubeconfig } from '../../main/core/kubeconfig/index.ts';
-import { createStandInCore } from '../electron/stand-in-core.ts';
+import { createStandInDomain } from '../electron/stand-in-domain.ts';
 import { launchChromium, openApp, recordingHost, requireBuild, serveRenderer } from '../helpers/browser.ts';
 import { clusterSet } from '../unit/kubeconfig/helpers.ts';
 import { plantedShape, plantKubeconfig } from '../unit/redaction/planted.ts';
@@ -64,8 +64,8 @@ describe('the setup diff in the app', () => {
         ),
       )
       .join('');
-    const standIn = createStandInCore(path.join(work, 'core'));
-    const core: CoreServices = {
+    const standIn = createStandInDomain(path.join(work, 'core'));
+    const core: DomainPort = {
       ...standIn.core,
       loginStatus: async () => ({ loggedIn: true, accountId: 'acc-1', source: 'keychain' }),
       previewSetup: async () => ({

@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_NAMES, REQUEST_NAMES, subscriptionMethod, type WarpState } from '../../ipc/contract.ts';
-import { backupList } from '../../main/app/core/index.ts';
-import type { CoreServices } from '../../main/app/core-services.ts';
+import { EVENT_NAMES, REQUEST_NAMES, subscriptionMethod, type WarpStateView } from '../../ipc/contract.ts';
+import { backupList } from '../../main/app/adapters/index.ts';
+import type { DomainPort } from '../../main/app/ports.ts';
 import { createAppServices } from '../../main/app/services.ts';
 import { UserError } from '../../main/core/errors.ts';
 import { nodeProcessRunner } from '../../main/core/process/runner.ts';
@@ -54,7 +54,7 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-const unknownWarp: WarpState = {
+const unknownWarp: WarpStateView = {
   status: 'unknown',
   gatewayOn: null,
   reason: null,
@@ -63,7 +63,7 @@ const unknownWarp: WarpState = {
 };
 
 /** A fresh install: no clusters discovered yet, not logged in, real settings in a temp folder. */
-function freshInstall(name: string, overrides: Partial<CoreServices> = {}) {
+function freshInstall(name: string, overrides: Partial<DomainPort> = {}) {
   const configDir = path.join(work, name);
   const kubeconfig = path.join(work, name, 'kube', 'config');
   const { store } = openSettings({ configDir });

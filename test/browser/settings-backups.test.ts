@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WarpState } from '../../ipc/contract.ts';
-import { backupList } from '../../main/app/core/index.ts';
-import type { CoreServices } from '../../main/app/core-services.ts';
+import type { WarpStateView } from '../../ipc/contract.ts';
+import { backupList } from '../../main/app/adapters/index.ts';
+import type { DomainPort } from '../../main/app/ports.ts';
 import { createAppServices } from '../../main/app/services.ts';
 import { backupDirFor, setupKubeconfig } from '../../main/core/kubeconfig/index.ts';
 import { openSettings } from '../../main/core/settings/store.ts';
@@ -42,7 +42,7 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-const unknownWarp: WarpState = {
+const unknownWarp: WarpStateView = {
   status: 'unknown',
   gatewayOn: null,
   reason: null,
@@ -50,7 +50,7 @@ const unknownWarp: WarpState = {
   updatedAt: new Date(0).toISOString(),
 };
 
-function app(name: string, overrides: Partial<CoreServices> = {}) {
+function app(name: string, overrides: Partial<DomainPort> = {}) {
   const configDir = path.join(work, name);
   const kubeconfig = path.join(configDir, 'kube', 'config');
   mkdirSync(path.dirname(kubeconfig), { recursive: true });
@@ -117,7 +117,7 @@ describe('Settings: kubeconfig backups', () => {
     await opened.close();
 
     const without = createAppServices(
-      { ...coreFrom({}), listBackups: undefined } as unknown as CoreServices,
+      { ...coreFrom({}), listBackups: undefined } as unknown as DomainPort,
       recordingHost().host,
       { log: () => {} },
     );

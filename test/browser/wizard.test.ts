@@ -11,9 +11,9 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Change, SetupCandidate, SetupInput } from '../../ipc/contract.ts';
-import type { CoreServices } from '../../main/app/core-services.ts';
+import type { DomainPort } from '../../main/app/ports.ts';
 import { createAppServices } from '../../main/app/services.ts';
-import { createStandInCore } from '../electron/stand-in-core.ts';
+import { createStandInDomain } from '../electron/stand-in-domain.ts';
 import {
   describeViolations,
   launchChromium,
@@ -90,7 +90,7 @@ const candidates: SetupCandidate[] = [
 ];
 
 function wizardCore(name: string) {
-  const standIn = createStandInCore(path.join(work, name));
+  const standIn = createStandInDomain(path.join(work, name));
   const kubeconfig = path.join(work, name, 'kube', 'config');
   const seen = { tokens: [] as string[], previews: [] as SetupInput[], applied: [] as SetupInput[] };
   const changesFor = (input: SetupInput): Change[] =>
@@ -101,7 +101,7 @@ function wizardCore(name: string) {
         { action: 'added', kind: 'context', name: `zt-${n}`, file: kubeconfig, message: `added context zt-${n}` },
       ]);
   let loggedIn = false;
-  const core: CoreServices = {
+  const core: DomainPort = {
     ...standIn.core,
     loginStatus: async () =>
       loggedIn

@@ -11,7 +11,7 @@ import { CONTENT_SECURITY_POLICY_HEADER } from '../../main/app/security.ts';
 import { createAppServices } from '../../main/app/services.ts';
 import { type AppEnvironment, startKubeztApp } from '../../main/electron/glue.ts';
 import { createFakeElectron } from './fake-electron.ts';
-import { createStandInCore } from './stand-in-core.ts';
+import { createStandInDomain } from './stand-in-domain.ts';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const BUILT_RENDERER = path.join(REPO_ROOT, 'out', 'renderer');
@@ -35,7 +35,7 @@ function environment(work: string): AppEnvironment {
 
 async function start(opts: { singleInstance?: boolean; renderer?: string } = {}) {
   const electron = createFakeElectron({ platform: 'linux', singleInstance: opts.singleInstance ?? true });
-  const standIn = createStandInCore(path.join(work, 'config'));
+  const standIn = createStandInDomain(path.join(work, 'config'));
   const running = await startKubeztApp(electron.apis, {
     platform: 'linux',
     homeDir: path.join(work, 'home'),

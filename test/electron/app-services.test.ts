@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DiscoveryProgress } from '../../ipc/contract.ts';
-import type { CoreServices, Fleet } from '../../main/app/core-services.ts';
+import type { DomainPort, Fleet } from '../../main/app/ports.ts';
 import { type AppEvent, createAppServices, reportFileName } from '../../main/app/services.ts';
 import { UserError } from '../../main/core/errors.ts';
-import { clusterView, createStandInCore, probeResult, warpState } from './stand-in-core.ts';
+import { clusterView, createStandInDomain, probeResult, warpState } from './stand-in-domain.ts';
 
 const TOKEN = 'cf-Zk3T9qYw7Rm2Lp8Vx4Nb6Hj1Gd5Sa0Ue';
 
@@ -42,9 +42,9 @@ function host() {
   };
 }
 
-function setup(override: (core: CoreServices) => Partial<CoreServices> = () => ({})) {
-  const standIn = createStandInCore(path.join(work, 'config'));
-  const core = { ...standIn.core, ...override(standIn.core) } as CoreServices;
+function setup(override: (core: DomainPort) => Partial<DomainPort> = () => ({})) {
+  const standIn = createStandInDomain(path.join(work, 'config'));
+  const core = { ...standIn.core, ...override(standIn.core) } as DomainPort;
   const logs: string[] = [];
   const timers: number[] = [];
   let now = 1_000_000;

@@ -13,7 +13,7 @@ import { APP_INDEX_URL } from '../../main/app/security.ts';
 import { createAppServices } from '../../main/app/services.ts';
 import { startKubeztApp } from '../../main/electron/glue.ts';
 import { createFakeElectron, topFrame } from './fake-electron.ts';
-import { clusterView, createStandInCore } from './stand-in-core.ts';
+import { clusterView, createStandInDomain } from './stand-in-domain.ts';
 
 let work: string;
 beforeEach(() => {
@@ -25,7 +25,7 @@ afterEach(() => {
 
 async function start() {
   const electron = createFakeElectron({ platform: 'linux' });
-  const standIn = createStandInCore(path.join(work, 'config'));
+  const standIn = createStandInDomain(path.join(work, 'config'));
   await startKubeztApp(electron.apis, {
     platform: 'linux',
     homeDir: path.join(work, 'home'),

@@ -9,7 +9,7 @@ import { type AppServices, createAppServices } from '../../main/app/services.ts'
 import type { AppState } from '../../main/app/state.ts';
 import { startKubeztApp } from '../../main/electron/glue.ts';
 import { childFrame, createFakeElectron, FakeEvent, type FakeMenu, type FakeTray, topFrame } from './fake-electron.ts';
-import { clusterView, createStandInCore, probeResult, warpState } from './stand-in-core.ts';
+import { clusterView, createStandInDomain, probeResult, warpState } from './stand-in-domain.ts';
 
 const ASSETS_TRAY = path.resolve(import.meta.dirname, '../../assets/tray');
 
@@ -24,7 +24,7 @@ afterEach(() => {
 async function start(opts: { platform?: NodeJS.Platform; singleInstance?: boolean; isPackaged?: boolean } = {}) {
   const platform = opts.platform ?? 'linux';
   const electron = createFakeElectron({ ...opts, platform });
-  const standIn = createStandInCore(path.join(work, 'config'));
+  const standIn = createStandInDomain(path.join(work, 'config'));
   let services: AppServices | undefined;
   const running = await startKubeztApp(electron.apis, {
     platform,

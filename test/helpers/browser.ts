@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { eventChannel, REQUEST_NAMES, requestChannel } from '../../ipc/contract.ts';
-import type { AppHost, CoreServices, LoginShellReport } from '../../main/app/core-services.ts';
+import type { AppHost, DomainPort, LoginShellReport } from '../../main/app/ports.ts';
 import { createRendererProtocolHandler } from '../../main/app/renderer-protocol.ts';
 import { APP_HOST, APP_SCHEME } from '../../main/app/security.ts';
 import type { AppServices } from '../../main/app/services.ts';
@@ -272,15 +272,15 @@ export function recordingHost(
 }
 
 /**
- * A CoreServices whose every member is the given one, and otherwise fails loudly. The real core
+ * A DomainPort whose every member is the given one, and otherwise fails loudly. The real core
  * (main/core) replaces these in the end-to-end tests once it is wired (see the report).
  */
-export function coreFrom(members: Partial<CoreServices>): CoreServices {
-  return new Proxy(members as CoreServices, {
+export function coreFrom(members: Partial<DomainPort>): DomainPort {
+  return new Proxy(members as DomainPort, {
     get(target, key: string | symbol) {
-      if (key in target) return target[key as keyof CoreServices];
+      if (key in target) return target[key as keyof DomainPort];
       if (typeof key === 'symbol' || key === 'then') return undefined;
-      return () => Promise.reject(new Error(`CoreServices.${key} is not provided in this test`));
+      return () => Promise.reject(new Error(`DomainPort.${key} is not provided in this test`));
     },
   });
 }

@@ -13,7 +13,7 @@ import {
   toIpcError,
 } from '../../ipc/contract.ts';
 import { createAppServices } from '../../main/app/services.ts';
-import { createStandInCore } from '../electron/stand-in-core.ts';
+import { createStandInDomain } from '../electron/stand-in-domain.ts';
 import { fuzzParams, PROPERTY_TIMEOUT_MS } from './fuzz.ts';
 
 /**
@@ -50,7 +50,7 @@ const payload = fc.oneof(
 describe('IPC payloads from a hostile renderer', () => {
   const work = mkdtempSync(path.join(tmpdir(), 'kubezt-ipc-prop-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
-  const standIn = createStandInCore(path.join(work, 'config'));
+  const standIn = createStandInDomain(path.join(work, 'config'));
   const services = createAppServices(
     standIn.core,
     {

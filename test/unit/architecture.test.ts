@@ -100,3 +100,89 @@ describe('architecture', () => {
       ).toBe(false);
   });
 });
+
+/** Every module specifier a source imports or re-exports, statically or dynamically. */
+function specifiersOf(text: string): string[] {
+  const code = withoutCommentLines(text);
+  return [...code.matchAll(/\b(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)].map((m) => m[1] as string);
+}
+
+/** Repo-relative targets (forward slashes) of a file's relative imports; bare specifiers as they are. */
+function importsOf(rel: string): { local: string[]; bare: string[] } {
+  const local: string[] = [];
+  const bare: string[] = [];
+  for (const spec of specifiersOf(readFileSync(path.join(ROOT, rel), 'utf8'))) {
+    if (spec.startsWith('.'))
+      local.push(
+        path
+          .relative(ROOT, path.resolve(ROOT, path.dirname(rel), spec))
+          .split(path.sep)
+          .join('/'),
+      );
+    else bare.push(spec);
+  }
+  return { local, bare };
+}
+
+function filesUnder(dir: string): string[] {
+  return sources(path.join(ROOT, dir)).map((file) => path.relative(ROOT, file).split(path.sep).join('/'));
+}
+
+/** The imports of the files under `from` that land in any of `forbidden` (folders), as "file -> target". */
+function crossings(from: string, forbidden: readonly string[]): string[] {
+  return filesUnder(from).flatMap((rel) =>
+    importsOf(rel)
+      .local.filter((target) => forbidden.some((dir) => target.startsWith(`${dir}/`)))
+      .map((target) => `${rel} -> ${target}`),
+  );
+}
+
+const ELECTRON_BARE = /^electron(?:\/|$)|^electron-store$/;
+
+describe('layering', () => {
+  it('reads every form of import', () => {
+    const text = [
+      "import { a } from './a.ts';",
+      "import type { B } from '../b.ts';",
+      'import {\n  c,\n  d,\n} from "./c.ts";',
+      "export { e } from './e.ts';",
+      "import './side.css';",
+      "const f = await import('./f.ts');",
+      "// import { g } from './commented.ts';",
+    ].join('\n');
+    expect(specifiersOf(text)).toEqual(['./a.ts', '../b.ts', './c.ts', './e.ts', './side.css', './f.ts']);
+  });
+
+  it('the CLI and the app do not import each other', () => {
+    expect(crossings('main/cli', ['main/app', 'main/electron'])).toEqual([]);
+    expect(crossings('main/app', ['main/cli'])).toEqual([]);
+    expect(crossings('main/electron', ['main/cli'])).toEqual([]);
+    // The scan sees the imports it judges: both front ends do reach the use cases.
+    expect(crossings('main/cli', ['main/usecases']).length).toBeGreaterThan(0);
+    expect(crossings('main/app', ['main/usecases']).length).toBeGreaterThan(0);
+  });
+
+  it('the use cases import neither front end, nor electron', () => {
+    expect(crossings('main/usecases', ['main/cli', 'main/app', 'main/electron'])).toEqual([]);
+    expect(filesUnder('main/usecases').filter((rel) => importsOf(rel).bare.some((s) => ELECTRON_BARE.test(s)))).toEqual(
+      [],
+    );
+    expect(crossings('main/usecases', ['main/core']).length).toBeGreaterThan(0);
+  });
+
+  it('the domain imports none of the layers above it', () => {
+    expect(crossings('main/core', ['main/usecases', 'main/cli', 'main/app', 'main/electron'])).toEqual([]);
+  });
+
+  it('the renderer imports only the IPC contract, its own files and React', () => {
+    const outside = filesUnder('renderer').flatMap((rel) => {
+      const { local, bare } = importsOf(rel);
+      return [
+        ...local.filter((t) => !t.startsWith('renderer/') && t !== 'ipc/contract.ts'),
+        ...bare.filter((s) => !/^react(?:-dom)?(?:\/[\w/-]+)?$/.test(s)),
+      ].map((target) => `${rel} -> ${target}`);
+    });
+    expect(outside).toEqual([]);
+    expect(filesUnder('renderer').some((rel) => importsOf(rel).local.includes('ipc/contract.ts'))).toBe(true);
+  });
+});

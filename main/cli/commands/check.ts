@@ -8,7 +8,7 @@ import {
   checkedClusterJson,
   clusterLine,
   fleetFlags,
-  planFleet,
+  fleetPlanFor,
   plural,
   prepareFleet,
   progressLine,
@@ -112,7 +112,7 @@ export const checkCommand: Command = {
     // WARP and kubectl are asked while the kubeconfig is read.
     const prepared = prepareFleet(ctx);
     prepared.catch(() => {});
-    const plan = await planFleet(ctx, { kind: 'names', names: positionals, command: 'check' }, values.kubeconfig);
+    const plan = await fleetPlanFor(ctx, { kind: 'names', names: positionals, command: 'check' }, values.kubeconfig);
     const clean = (text: string) => redactText(text, plan.secrets);
     const width = Math.max(0, ...plan.clusters.map((c) => c.context.length));
     const progress = progressLine(ctx);

@@ -1,4 +1,4 @@
-import type { DiscoveryProgress } from '../../core/discovery/cloudflare/index.ts';
+import type { CloudflareProgress } from '../../core/discovery/cloudflare/index.ts';
 import { DISCOVERY_STEP_LABEL, formatAge } from '../../core/inventory/format.ts';
 import type { Inventory } from '../../core/inventory/index.ts';
 import { toClustersJson } from '../../core/inventory/json.ts';
@@ -52,7 +52,7 @@ export async function cliWorkspace(ctx: CliContext): Promise<Workspace> {
 }
 
 /** One status line on a terminal, rewritten in place; nothing at all when stderr is not a TTY. */
-function progressLine(ctx: CliContext): { onProgress?: (p: DiscoveryProgress) => void; done(): void } {
+function progressLine(ctx: CliContext): { onProgress?: (p: CloudflareProgress) => void; done(): void } {
   if (!ctx.stderr.isTTY) return { done() {} };
   let shown = false;
   return {

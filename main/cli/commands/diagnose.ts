@@ -6,7 +6,7 @@ import { redactText } from '../../core/diagnostics/redact.ts';
 import { UserError } from '../../core/errors.ts';
 import { type CliContext, type Command, parseCommandArgs } from '../command.ts';
 import { displayPath } from '../kubeconfig-paths.ts';
-import { fleetFlags, planFleet, plural, prepareFleet, progressLine, runFleet } from './probe-shared.ts';
+import { fleetFlags, fleetPlanFor, plural, prepareFleet, progressLine, runFleet } from './probe-shared.ts';
 
 const usage = `Usage: kubezt diagnose [NAME...] [--json] [--report FILE.md] [--timeout MS] [--concurrency N] [--kubeconfig PATH]
 
@@ -116,7 +116,7 @@ export const diagnoseCommand: Command = {
     // WARP and kubectl are asked while the kubeconfig is read.
     const prepared = prepareFleet(ctx);
     prepared.catch(() => {});
-    const plan = await planFleet(ctx, { kind: 'names', names: positionals, command: 'diagnose' }, values.kubeconfig);
+    const plan = await fleetPlanFor(ctx, { kind: 'names', names: positionals, command: 'diagnose' }, values.kubeconfig);
     const clean = (text: string) => redactText(text, plan.secrets);
     const progress = progressLine(ctx);
     const total = plan.clusters.length;
@@ -132,14 +132,11 @@ export const diagnoseCommand: Command = {
       ctx.stderr.write('kubezt: interrupted; nothing was written.\n');
       return 130;
     }
-    const { buildReport, renderReportJson, renderReportMarkdown, reportEnvironment } = await import(
-      '../../core/diagnostics/index.ts'
-    );
-    const report = buildReport(
-      fleet.diagnoses,
-      reportEnvironment({ kubeztVersion: pkg.version, kubectl: fleet.kubectl, warp: fleet.warp }),
-      { now: ctx.now() },
-    );
+    const [{ renderReportJson, renderReportMarkdown }, { diagnosticsReport }] = await Promise.all([
+      import('../../core/diagnostics/index.ts'),
+      import('../../usecases/diagnose.ts'),
+    ]);
+    const report = diagnosticsReport(fleet, { kubeztVersion: pkg.version, now: ctx.now() });
     const unhealthy = report.summary.fail > 0 || plan.problems.length > 0;
     if (reportPath) {
       await writeFile(reportPath, renderReportMarkdown(report, { secrets: plan.secrets }), { mode: 0o600 });

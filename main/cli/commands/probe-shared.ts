@@ -2,20 +2,11 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { ClusterDiagnosis, Severity, Verdict } from '../../core/diagnostics/index.ts';
 import { UserError } from '../../core/errors.ts';
-import type { KubeconfigSource } from '../../core/kubeconfig/types.ts';
 import type { ClusterEntry } from '../../core/model/cluster.ts';
-import type {
-  FleetWarpView,
-  KubectlClientInfo,
-  ProbeTarget,
-  StepName,
-  StepReason,
-  StepStatus,
-  TargetProblem,
-} from '../../core/probe/index.ts';
-import type { MergedKubeconfigView } from '../../core/probe/kubeconfig-view.ts';
+import type { FleetWarpView, KubectlClientInfo, StepName, StepReason, StepStatus } from '../../core/probe/index.ts';
 import { configDirFor } from '../../core/settings/paths.ts';
-import type { WarpState as WarpDetection } from '../../core/warp/index.ts';
+import type { WarpDetection } from '../../core/warp/index.ts';
+import type { FleetPlan, Selection } from '../../usecases/fleet-plan.ts';
 import type { CliContext } from '../command.ts';
 import { intOption } from '../command.ts';
 import { kubeconfigPathsFor } from '../kubeconfig-paths.ts';
@@ -26,112 +17,11 @@ import { kubeconfigPathsFor } from '../kubeconfig-paths.ts';
  * JSON shape of one checked cluster.
  */
 
-/** One context to probe. */
-export interface PlannedCluster {
-  /** The cluster's name: the inventory entry kubezt wrote the context for, else the context's cluster. */
-  name: string;
-  context: string;
-  /** Written by kubezt (carries the `kubezt` extension). */
-  managed: boolean;
-  /** The inventory entry kubezt wrote it for, when the context says so. */
-  sourceCluster?: string;
-  target: ProbeTarget;
-}
-
-export interface FleetPlan {
-  /** The kubeconfig files read, in KUBECONFIG order. */
-  files: string[];
-  /** kubectl's current-context; '' when unset. */
-  currentContext: string;
-  /** In the order asked for (NAME order, else kubeconfig order). */
-  clusters: PlannedCluster[];
-  /** Asked-for contexts that could not be resolved into something to probe. */
-  problems: TargetProblem[];
-  /** Every credential of the probed contexts, for redaction of everything printed. */
-  secrets: string[];
-}
-
-export type Selection =
-  /** The named contexts or clusters (as `kubezt use` resolves them); none named: every kubezt context. */
-  | { kind: 'names'; names: readonly string[]; command: string }
-  /** Every kubezt context plus the current context (`kubezt status`); empty is fine. */
-  | { kind: 'status' };
-
-/** Reads the kubeconfig and resolves the selection into probe targets; bad names are exit-2 errors. */
-export async function planFleet(ctx: CliContext, selection: Selection, kubeconfigFlag?: string): Promise<FleetPlan> {
-  const [{ readKubeconfigBytes }, { resolveContextIn }, { quickMergedKubeconfig, targetsFromMergedKubeconfig }] =
-    await Promise.all([
-      import('../../core/kubeconfig/io.ts'),
-      import('../../core/kubeconfig/contexts.ts'),
-      import('../../core/probe/kubeconfig-view.ts'),
-    ]);
-  const [{ secretsOf }, { kubeconfigUserSecrets }] = await Promise.all([
-    import('../../core/diagnostics/redact.ts'),
-    import('../../core/secrets/user-fields.ts'),
-  ]);
-  const files = kubeconfigPathsFor(ctx, kubeconfigFlag);
-  let sources: readonly KubeconfigSource[] = await Promise.all(
-    files.map(async (path) => ({ path, bytes: await readKubeconfigBytes(path) })),
-  );
-  // An empty file may be kubectl between truncating and rewriting: the engine waits that out.
-  let merged: MergedKubeconfigView | null = sources.some((s) => s.bytes === '') ? null : quickMergedKubeconfig(sources);
-  if (!merged) {
-    // The kubeconfig engine reads what the fast reader would not, and names exactly what is wrong.
-    const { loadKubeconfig, readMergedKubeconfig } = await import('../../core/kubeconfig/index.ts');
-    const set = await loadKubeconfig(files);
-    merged = readMergedKubeconfig(set);
-    // The bytes the engine read, which may be newer than the first read.
-    sources = set.files.map((f) => ({ path: f.path, bytes: f.bytes }));
-  }
-  const managed = merged.contexts.filter((c) => c.managed).map((c) => c.name);
-  let wanted: string[];
-  if (selection.kind === 'status') {
-    wanted = [...managed];
-    if (merged.currentContext && merged.contexts.some((c) => c.name === merged.currentContext)) {
-      if (!wanted.includes(merged.currentContext)) wanted.unshift(merged.currentContext);
-    }
-  } else if (selection.names.length > 0) {
-    const refs = merged.contexts.map((c) => ({
-      name: c.name,
-      cluster: c.cluster,
-      owned: c.managed,
-      ...(c.sourceCluster ? { ownerCluster: c.sourceCluster } : {}),
-    }));
-    wanted = [];
-    for (const name of selection.names) {
-      const context = resolveContextIn(refs, name, files.join(', '));
-      if (!wanted.includes(context)) wanted.push(context);
-    }
-  } else {
-    if (managed.length === 0) {
-      throw new UserError(
-        'not-found',
-        `No kubezt contexts are in ${files.join(', ')}: run "kubezt setup" to add your clusters, or name a context ("kubezt ${selection.command} NAME").`,
-      );
-    }
-    wanted = managed;
-  }
-  const { targets, problems } = await targetsFromMergedKubeconfig(merged, wanted);
-  const byName = new Map(targets.map((t) => [t.name, t]));
-  const clusters: PlannedCluster[] = [];
-  for (const context of wanted) {
-    const target = byName.get(context);
-    const c = merged.contexts.find((x) => x.name === context);
-    if (!target || !c) continue;
-    clusters.push({
-      name: c.sourceCluster ?? c.cluster,
-      context,
-      managed: c.managed,
-      ...(c.sourceCluster ? { sourceCluster: c.sourceCluster } : {}),
-      target,
-    });
-  }
-  // Every credential of every user in the files, not only of the contexts probed: a plugin or a
-  // server may echo any of them.
-  const secrets = [...secretsOf(targets), ...kubeconfigUserSecrets(sources)];
-  for (const u of merged.users) if (u.password) secrets.push(u.password);
-  if (ctx.env.CLOUDFLARE_API_TOKEN?.trim()) secrets.push(ctx.env.CLOUDFLARE_API_TOKEN.trim());
-  return { files, currentContext: merged.currentContext, clusters, problems, secrets };
+/** The fleet plan for a command's selection, from the kubeconfig files kubectl would read. */
+export async function fleetPlanFor(ctx: CliContext, selection: Selection, kubeconfigFlag?: string): Promise<FleetPlan> {
+  // Loaded on first use: `kubezt check --help` and the flag errors need none of the kubeconfig readers.
+  const { planFleet } = await import('../../usecases/fleet-plan.ts');
+  return planFleet({ files: kubeconfigPathsFor(ctx, kubeconfigFlag), selection, env: ctx.env });
 }
 
 /** --timeout and --concurrency, checked the same way by every probing command. */
@@ -179,7 +69,7 @@ async function cachedInventory(ctx: CliContext): Promise<{
   const accountId = ctx.env.CLOUDFLARE_ACCOUNT_ID?.trim() || setting(ctx, 'accountId');
   if (!catalog && !accountId) return { entryFor: () => undefined, warnings: [] };
   try {
-    const { entryForContext, readCachedInventory } = await import('../../core/diagnostics/inventory.ts');
+    const { entryForContext, readCachedInventory } = await import('../../core/inventory/cached.ts');
     const inv = await readCachedInventory({
       cacheDir: configDirFor({ env: ctx.env, platform: ctx.platform, homeDir: ctx.homeDir, cwd: ctx.cwd }),
       ...(accountId ? { accountId } : {}),

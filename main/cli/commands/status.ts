@@ -8,7 +8,7 @@ import {
   checkedClusterJson,
   clusterLine,
   fleetFlags,
-  planFleet,
+  fleetPlanFor,
   plural,
   prepareFleet,
   progressLine,
@@ -67,7 +67,7 @@ export const statusCommand: Command = {
     // WARP and kubectl are asked while the kubeconfig is read.
     const prepared = prepareFleet(ctx);
     prepared.catch(() => {});
-    const plan = await planFleet(ctx, { kind: 'status' }, values.kubeconfig);
+    const plan = await fleetPlanFor(ctx, { kind: 'status' }, values.kubeconfig);
     const clean = (text: string) => redactText(text, plan.secrets);
     const progress = progressLine(ctx);
     if (plan.clusters.length > 0) progress.show(`Checking ${plural(plan.clusters.length, 'cluster')}…`);

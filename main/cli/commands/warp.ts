@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { RouteVerdictResult, SplitTunnelConfig, WarpState } from '../../core/warp/index.ts';
+import type { RouteVerdictResult, SplitTunnelConfig, WarpDetection } from '../../core/warp/index.ts';
 import { type Command, parseCommandArgs, writeJson } from '../command.ts';
 import { kubeconfigPathsFor } from '../kubeconfig-paths.ts';
 
@@ -26,12 +26,12 @@ Exit codes: 0 the state was read (whatever it is; see "state"), 2 bad usage.
 
 export interface WarpJson {
   version: 1;
-  state: WarpState['state'];
+  state: WarpDetection['state'];
   gatewayOn: boolean | null;
   reason: string | null;
-  decidedBy: WarpState['decidedBy'];
+  decidedBy: WarpDetection['decidedBy'];
   checkedAt: string;
-  signals: WarpState['signals'];
+  signals: WarpDetection['signals'];
   splitTunnel: SplitTunnelConfig | null;
   routes: (Omit<RouteVerdictResult, 'route' | 'splitTunnel'> & { context?: string })[];
 }

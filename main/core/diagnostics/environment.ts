@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { KubectlClientInfo } from '../probe/types.ts';
-import type { WarpState as WarpDetection } from '../warp/types.ts';
+import type { WarpDetection } from '../warp/types.ts';
 import type { ReportEnvironment } from './report.ts';
 
 /**

@@ -1,5 +1,4 @@
 export { reportEnvironment } from './environment.ts';
-export { type CachedInventory, entryForContext, readCachedInventory } from './inventory.ts';
 export { REDACTED, redactText, redactValue, secretsOf } from './redact.ts';
 export {
   buildReport,

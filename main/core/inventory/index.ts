@@ -1,3 +1,4 @@
+export { type CachedInventory, entryForContext, readCachedInventory } from './cached.ts';
 export { formatAge } from './format.ts';
 export { CLUSTERS_JSON_VERSION, type ClusterJson, type ClustersJson, toClustersJson } from './json.ts';
 export {
@@ -5,6 +6,7 @@ export {
   type CloudflareSourceState,
   type CloudflareSourceStatus,
   DEFAULT_CACHE_MAX_AGE_MS,
+  hasSomeSource,
   type Inventory,
   type LoadInventoryOptions,
   loadInventory,

@@ -9,7 +9,7 @@ import type { CachedDiscovery } from '../discovery/cache.ts';
 import { DEFAULT_CACHE_MAX_AGE_MS, readDiscoveryCache, writeDiscoveryCache } from '../discovery/cache.ts';
 import { loadCatalog } from '../discovery/catalog.ts';
 import type {
-  DiscoveryProgress,
+  CloudflareProgress,
   DiscoveryResult,
   GatewayAuditEntry,
   SplitTunnelLists,
@@ -70,7 +70,7 @@ export interface Inventory {
 export interface LoadInventoryOptions {
   /** Fetch from Cloudflare even when the cache is young enough. */
   refresh: boolean;
-  onProgress?: (p: DiscoveryProgress) => void;
+  onProgress?: (p: CloudflareProgress) => void;
   /** A cache older than this is refreshed (default: the cache's own limit, 1 h). */
   maxAgeMs?: number;
   signal?: AbortSignal;
@@ -255,12 +255,17 @@ function renameAudit(audit: GatewayAuditEntry[], clusters: ClusterEntry[]): Gate
   return audit.map((a) => ({ ...a, cluster: byIp.get(a.ip) ?? a.cluster }));
 }
 
+/** A catalog was read, or Cloudflare is set up (whether or not it answered this time). */
+export function hasSomeSource(inv: Inventory): boolean {
+  return inv.catalog.status === 'loaded' || inv.cloudflare.status !== 'not-configured';
+}
+
 /**
  * For commands that cannot do anything without a cluster source: one sentence saying how to
  * configure one (exit 2).
  */
 export function requireSomeSource(inv: Inventory): void {
-  if (inv.catalog.status === 'loaded' || inv.cloudflare.status !== 'not-configured') return;
+  if (hasSomeSource(inv)) return;
   const how =
     inv.cloudflare.missing === 'account'
       ? 'CLOUDFLARE_API_TOKEN is set but no account is selected: run "kubezt login --account-id ID" or set CLOUDFLARE_ACCOUNT_ID, or set KUBEZT_CATALOG to a team catalog file.'

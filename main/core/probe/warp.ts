@@ -8,7 +8,7 @@ import {
   readSplitTunnel,
   routeVerdict,
   type SplitTunnelConfig,
-  type WarpState as WarpDetection,
+  type WarpDetection,
   type WarpEnv,
   warpInterfaceName,
 } from '../warp/index.ts';

@@ -9,9 +9,9 @@ import type {
   TraceSignal,
   WarpCliReading,
   WarpCliSignal,
+  WarpDetection,
   WarpEnv,
   WarpSignal,
-  WarpState,
 } from './types.ts';
 
 export const DEFAULT_SIGNAL_TIMEOUT_MS = 4_000;
@@ -223,7 +223,7 @@ export function combineSignals(
   iface: InterfaceSignal,
   trace: TraceSignal | null,
   now: Date,
-): WarpState {
+): WarpDetection {
   const signals: WarpSignal[] = [cli, iface, ...(trace ? [trace] : [])];
   const gatewayOn =
     trace?.gateway === 'on' ? true : trace && (trace.warp === 'on' || trace.warp === 'plus') ? false : null;
@@ -255,7 +255,7 @@ export function combineSignals(
 }
 
 /** One verdict from every signal; never throws, every signal has a hard timeout. */
-export async function detectWarp(env: WarpEnv): Promise<WarpState> {
+export async function detectWarp(env: WarpEnv): Promise<WarpDetection> {
   const [cli, trace] = await Promise.all([readWarpCli(env), readTrace(env)]);
   return combineSignals(cli, readInterface(env), trace, env.now?.() ?? new Date());
 }

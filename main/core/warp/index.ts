@@ -36,10 +36,10 @@ export type {
   TraceSignal,
   WarpCliReading,
   WarpCliSignal,
+  WarpDetection,
   WarpEnv,
   WarpSignal,
   WarpSignalSource,
-  WarpState,
   WarpStatus,
 } from './types.ts';
 export { createWarpView, toWarpStateView, type WarpView } from './view.ts';

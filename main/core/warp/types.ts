@@ -62,7 +62,7 @@ export interface TraceSignal {
 
 export type WarpSignal = WarpCliSignal | InterfaceSignal | TraceSignal;
 
-export interface WarpState {
+export interface WarpDetection {
   state: WarpStatus;
   /**
    * Gateway filtering seen on the trace; null when no signal could tell (no trace, or the trace

@@ -1,6 +1,6 @@
 import { detectWarp, readSplitTunnel } from './detect.ts';
 import { checkRoute } from './route.ts';
-import type { RouteVerdict, SplitTunnelConfig, WarpEnv, WarpState, WarpStatus } from './types.ts';
+import type { RouteVerdict, SplitTunnelConfig, WarpDetection, WarpEnv, WarpStatus } from './types.ts';
 
 /** The shape the probe engine consumes (main/core/probe's WarpView). */
 export interface WarpView {
@@ -43,10 +43,10 @@ export function createWarpView(env: WarpEnv, opts: { cacheMs?: number } = {}): W
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /**
- * The IPC contract's WarpState (`status`, `gatewayOn`, `reason`, `signals[{source,status,detail}]`,
+ * The IPC contract's WarpStateView (`status`, `gatewayOn`, `reason`, `signals[{source,status,detail}]`,
  * `updatedAt`), without importing it: core stays independent of the app's contract.
  */
-export function toWarpStateView(s: WarpState): {
+export function toWarpStateView(s: WarpDetection): {
   status: WarpStatus;
   gatewayOn: boolean | null;
   reason: string | null;

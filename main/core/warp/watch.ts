@@ -1,6 +1,6 @@
 import { detectWarp } from './detect.ts';
 import { isDaemonDownText, isStatusLine } from './parse-status.ts';
-import type { WarpEnv, WarpState } from './types.ts';
+import type { WarpDetection, WarpEnv } from './types.ts';
 
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -19,7 +19,7 @@ const realTimers: Timers = {
 
 export interface WatchWarpOptions {
   /** Called with the first state, then on every change of state, gatewayOn or reason. */
-  onChange(state: WarpState): void;
+  onChange(state: WarpDetection): void;
   /** Quiet time after a status line before re-checking, so flapping yields one event (default 300 ms). */
   debounceMs?: number;
   /** First poll interval when `warp-cli -l status` is not available (default 5 s), doubled while nothing changes. */
@@ -30,12 +30,12 @@ export interface WatchWarpOptions {
   listen?: boolean;
   timers?: Timers;
   /** Default detectWarp; tests substitute it to drive the loop. */
-  detect?: (env: WarpEnv) => Promise<WarpState>;
+  detect?: (env: WarpEnv) => Promise<WarpDetection>;
 }
 
 export interface WarpWatcher {
   /** The latest state, null before the first check finishes. */
-  current(): WarpState | null;
+  current(): WarpDetection | null;
   /** How changes are noticed right now. */
   mode(): 'listen' | 'poll' | 'stopped';
   /** Re-check now (debounced like a status line). */
@@ -46,7 +46,7 @@ export interface WarpWatcher {
 
 const MAX_LISTEN_RESTARTS = 5;
 
-function changeKey(s: WarpState): string {
+function changeKey(s: WarpDetection): string {
   return JSON.stringify([s.state, s.gatewayOn, s.reason]);
 }
 
@@ -65,7 +65,7 @@ export function watchWarp(env: WarpEnv, opts: WatchWarpOptions): WarpWatcher {
 
   let stopped = false;
   let mode: 'listen' | 'poll' = 'poll';
-  let current: WarpState | null = null;
+  let current: WarpDetection | null = null;
   let debounceTimer: unknown = null;
   let pollTimer: unknown = null;
   let restartTimer: unknown = null;
@@ -80,7 +80,7 @@ export function watchWarp(env: WarpEnv, opts: WatchWarpOptions): WarpWatcher {
     if (h !== null) timers.clearTimeout(h);
   };
 
-  const emit = (s: WarpState) => {
+  const emit = (s: WarpDetection) => {
     try {
       opts.onChange(s);
     } catch {
@@ -98,7 +98,7 @@ export function watchWarp(env: WarpEnv, opts: WatchWarpOptions): WarpWatcher {
       let changed = false;
       do {
         again = false;
-        let next: WarpState;
+        let next: WarpDetection;
         try {
           next = await detect(env);
         } catch (e) {

@@ -1,4 +1,4 @@
-import type { WarpState } from '../../../ipc/contract.ts';
+import type { WarpStateView } from '../../../ipc/contract.ts';
 import { useApi } from '../api.ts';
 
 const WARP_DOCS = 'https://developers.cloudflare.com/cloudflare-one/connections/connect-devices/warp/';
@@ -8,7 +8,7 @@ const WARP_DOCS = 'https://developers.cloudflare.com/cloudflare-one/connections/
  * below would fail for the same reason. The space is not reserved (it is an alert, meant to move
  * things), but it only appears on a state change, never while rows stream in.
  */
-export function WarpBanner({ warp }: { warp: WarpState | null }) {
+export function WarpBanner({ warp }: { warp: WarpStateView | null }) {
   const api = useApi();
   if (!warp || (warp.status !== 'disconnected' && warp.status !== 'unavailable' && warp.status !== 'connecting')) {
     return null;

@@ -1,4 +1,4 @@
-import type { WarpState, WarpStatus } from '../../../ipc/contract.ts';
+import type { WarpStateView, WarpStatus } from '../../../ipc/contract.ts';
 
 const LABEL: Record<WarpStatus, string> = {
   connected: 'WARP connected',
@@ -9,7 +9,7 @@ const LABEL: Record<WarpStatus, string> = {
 };
 
 /** The WARP state in the top bar; a status region so changes are announced politely. */
-export function WarpPill({ warp }: { warp: WarpState | null }) {
+export function WarpPill({ warp }: { warp: WarpStateView | null }) {
   const status: WarpStatus = warp?.status ?? 'unknown';
   const gateway = warp?.status === 'connected' && warp.gatewayOn ? ' · Gateway on' : '';
   return (

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { IpcError, ProbeResult, StepStatus } from '../../../ipc/contract.ts';
+import type { IpcError, ProbeResultView, StepStatus } from '../../../ipc/contract.ts';
 
 export function formatLatency(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
@@ -19,7 +19,7 @@ export function formatTime(iso: string | null): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
-type Reach = ProbeResult['reachability'] | 'checking' | 'unknown';
+type Reach = ProbeResultView['reachability'] | 'checking' | 'unknown';
 
 const REACH_LABEL: Record<Reach, string> = {
   reachable: 'Reachable',

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ClusterList, ClusterView, DiscoveryProgress, ProbeResult } from '../../../ipc/contract.ts';
+import type { ClusterList, ClusterView, DiscoveryProgress, ProbeResultView } from '../../../ipc/contract.ts';
 import type { Navigate } from '../App.tsx';
 import { errorOf, useApi } from '../api.ts';
 import { EmptyState, ErrorState, formatLatency, formatTime, ReachMark } from '../components/common.tsx';
 import { type Async, useAsync } from '../useAsync.ts';
 
-function byName(results: readonly ProbeResult[]): Record<string, ProbeResult> {
+function byName(results: readonly ProbeResultView[]): Record<string, ProbeResultView> {
   return Object.fromEntries(results.map((r) => [r.cluster, r]));
 }
 
@@ -111,7 +111,7 @@ function ListFacts({ list }: { list: ClusterList }) {
  */
 function useClusters() {
   const api = useApi();
-  const [results, setResults] = useState<Record<string, ProbeResult>>({});
+  const [results, setResults] = useState<Record<string, ProbeResultView>>({});
   const [checking, setChecking] = useState<ReadonlySet<string>>(new Set());
   const [progress, setProgress] = useState<DiscoveryProgress | null>(null);
   const [busy, setBusy] = useState<'refresh' | 'check' | null>(null);
@@ -205,7 +205,7 @@ function useClusters() {
 
 function ClusterTable(props: {
   list: ClusterList | null;
-  results: Record<string, ProbeResult>;
+  results: Record<string, ProbeResultView>;
   checking: ReadonlySet<string>;
   onUse: (cluster: ClusterView) => void;
   onDiagnose: (cluster: ClusterView) => void;
@@ -262,7 +262,7 @@ function ClusterTable(props: {
 
 function ClusterRow(props: {
   cluster: ClusterView;
-  result: ProbeResult | undefined;
+  result: ProbeResultView | undefined;
   checking: boolean;
   onUse: () => void;
   onDiagnose: () => void;
@@ -331,7 +331,7 @@ function ClusterRow(props: {
   );
 }
 
-function VersionCell({ result }: { result: ProbeResult | undefined }) {
+function VersionCell({ result }: { result: ProbeResultView | undefined }) {
   if (!result?.serverVersion) return <span className="muted">—</span>;
   const skew = result.skew;
   return (

@@ -1,18 +1,18 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import {
-  type DiagnosticsReport,
+  type DiagnosticsReportView,
   type IpcError,
-  type ProbeResult,
+  type ProbeResultView,
   type ProbeStep,
   STEP_ORDER,
-  type StepName,
+  type StepNameView,
 } from '../../../ipc/contract.ts';
 import type { Navigate } from '../App.tsx';
 import { errorOf, useApi } from '../api.ts';
 import { EmptyState, ErrorState, formatDuration, formatTime, StepIcon } from '../components/common.tsx';
 import { failure, loaded, useAsync } from '../useAsync.ts';
 
-const STEP_LABEL: Record<StepName, string> = {
+const STEP_LABEL: Record<StepNameView, string> = {
   warp: 'WARP',
   route: 'Route via WARP',
   tcp: 'TCP connect',
@@ -117,8 +117,8 @@ function useDiagnostics(cluster: string | undefined) {
   const api = useApi();
   const list = useAsync(async (a) => (await a.listClusters()).clusters.map((c) => c.name));
   const names = loaded(list.state) ?? null;
-  const [results, setResults] = useState<Record<string, ProbeResult>>({});
-  const [report, setReport] = useState<DiagnosticsReport | null>(null);
+  const [results, setResults] = useState<Record<string, ProbeResultView>>({});
+  const [report, setReport] = useState<DiagnosticsReportView | null>(null);
   const [running, setRunning] = useState(false);
   const [runError, setRunError] = useState<IpcError | null>(null);
   const [notice, setNotice] = useState('');
@@ -179,7 +179,7 @@ function useDiagnostics(cluster: string | undefined) {
   return { names, listError: failure(list.state), results, report, running, runError, notice, run, copy, save };
 }
 
-function LadderCard({ name, result }: { name: string; result: ProbeResult | undefined }) {
+function LadderCard({ name, result }: { name: string; result: ProbeResultView | undefined }) {
   const headingId = `ladder-${name || 'loading'}`;
   if (!result) {
     return (
@@ -225,7 +225,7 @@ function LadderCard({ name, result }: { name: string; result: ProbeResult | unde
   );
 }
 
-function LadderStep({ name, step, failing }: { name: StepName; step: ProbeStep | undefined; failing: boolean }) {
+function LadderStep({ name, step, failing }: { name: StepNameView; step: ProbeStep | undefined; failing: boolean }) {
   if (!step) {
     return (
       <li className="ladder-step ladder-skip">

@@ -1,7 +1,7 @@
 /**
  * End to end: the BUILT renderer and preload in Debian's Chromium, `window.kubezt` routed through
  * `exposeBinding` to the app's service layer (createAppServices) on the REAL core
- * (createRealCore) in this process, against the simulator: the fake Cloudflare API, API servers
+ * (createDomainAdapter) in this process, against the simulator: the fake Cloudflare API, API servers
  * with real TLS on loopback IPs (the 4th, "dev", behind Gateway TLS inspection), and the fake
  * WARP client. The core gets the simulator's environment, never this process's.
  *
@@ -25,7 +25,7 @@ import {
   requireBuild,
   serveRenderer,
 } from '../../helpers/browser.ts';
-import { type AppWorld, type AppWorldOptions, startAppWorld, withoutCa } from '../../integration/app-core/world.ts';
+import { type AppWorld, type AppWorldOptions, startAppWorld, withoutCa } from '../../integration/app-adapters/world.ts';
 
 const exec = promisify(execFile);
 const ALL = ['prod-us', 'prod-eu', 'staging', 'dev'];

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DISCOVERY_CACHE_FILE } from '../../../main/core/discovery/cache.ts';
-import type { DiscoveryProgress } from '../../../main/core/discovery/cloudflare/index.ts';
+import type { CloudflareProgress } from '../../../main/core/discovery/cloudflare/index.ts';
 import { loadInventory } from '../../../main/core/inventory/index.ts';
 import { nodeProcessRunner } from '../../../main/core/process/runner.ts';
 import { findSecretIn } from '../../../main/core/secrets/index.ts';
@@ -383,7 +383,7 @@ describe('loadInventory (the core API the app uses)', () => {
       now: () => new Date(),
       fetch: viaWorkspace,
     });
-    const progress: DiscoveryProgress[] = [];
+    const progress: CloudflareProgress[] = [];
     const inv = await loadInventory(ws, { refresh: true, onProgress: (p) => progress.push(p) });
 
     expect(seen.length).toBeGreaterThan(0);

@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type {
+  CloudflareProgress,
   DiscoverOptions,
-  DiscoveryProgress,
   DiscoveryResult,
 } from '../../../main/core/discovery/cloudflare/index.ts';
 import {
@@ -104,7 +104,7 @@ describe('discoverFromCloudflare with the real SDK against the fake API', () => 
 
   it('walks every page of routes and tunnels until the empty page', async () => {
     const api = await start(FOUR, { seedOpts: { fillerRoutes: 45 } });
-    const progress: DiscoveryProgress[] = [];
+    const progress: CloudflareProgress[] = [];
     const result = await discoverFromCloudflare(optionsFor(api, { pageSize: 10, onProgress: (p) => progress.push(p) }));
     const routePages = api.requests.filter((r) => r.endpoint === 'routes');
     // 45 fillers + 6 cluster routes + 4 wide routes (+3 deleted, filtered out): 55 live routes.
@@ -294,7 +294,7 @@ describe('discoverFromCloudflare when Cloudflare says no', () => {
   it('429: waits for Retry-After, says so, and succeeds', async () => {
     const api = await start(FOUR, { faults: [{ endpoint: 'routes', status: 429, retryAfter: 3, times: 2 }] });
     const { sleep, slept } = recordingSleep();
-    const progress: DiscoveryProgress[] = [];
+    const progress: CloudflareProgress[] = [];
     const result = await discoverFromCloudflare(optionsFor(api, { sleep, onProgress: (p) => progress.push(p) }));
     expect(result.clusters).toHaveLength(4);
     expect(slept).toEqual([3000, 3000]);
@@ -337,7 +337,7 @@ describe('discoverFromCloudflare when Cloudflare says no', () => {
   it('5xx: retried, then succeeds', async () => {
     const api = await start(FOUR, { faults: [{ endpoint: 'routes', status: 503, times: 2 }] });
     const { sleep, slept } = recordingSleep();
-    const progress: DiscoveryProgress[] = [];
+    const progress: CloudflareProgress[] = [];
     const result = await discoverFromCloudflare(
       optionsFor(api, { sleep, retries: 2, onProgress: (p) => progress.push(p) }),
     );
@@ -379,7 +379,7 @@ describe('discoverFromCloudflare when Cloudflare says no', () => {
   it('a slow API hits the timeout: retried with a bound, then cloudflare-unavailable', async () => {
     const api = await start(FOUR, { faults: [{ endpoint: 'routes', delayMs: 30_000 }] });
     const { sleep } = recordingSleep();
-    const progress: DiscoveryProgress[] = [];
+    const progress: CloudflareProgress[] = [];
     const e = await discoveryError(
       optionsFor(api, { sleep, timeoutMs: 150, retries: 1, onProgress: (p) => progress.push(p) }),
     );

@@ -15,7 +15,7 @@ import { type AppServices, createAppServices } from '../../../main/app/services.
 import { findSecretIn } from '../../../main/core/secrets/leaks.ts';
 import { runCli } from '../../helpers/cli.ts';
 import { type PlantedKubeconfig, plantedShape, plantKubeconfig, propertyRuns } from '../../unit/redaction/planted.ts';
-import { type AppWorld, startAppWorld } from '../app-core/world.ts';
+import { type AppWorld, startAppWorld } from '../app-adapters/world.ts';
 
 const RUNS = propertyRuns(6, 40_000, 120_000);
 let world: AppWorld;

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { nodeProcessRunner } from '../../../main/core/process/runner.ts';
-import { type WarpEnv, type WarpState, warpEnvFromProcess } from '../../../main/core/warp/index.ts';
+import { type WarpDetection, type WarpEnv, warpEnvFromProcess } from '../../../main/core/warp/index.ts';
 import type { FakeWarp } from '../../../sim/warp/index.ts';
 
 /** A WarpEnv pointed at the fake (KUBEZT_WARP_CLI, KUBEZT_TRACE_URL, KUBEZT_WARP_INTERFACE=lo). */
@@ -29,11 +29,11 @@ export function fakeProcesses(fake: FakeWarp): number[] {
 
 /** Resolves with the first state the predicate accepts (from a watcher's onChange). */
 export function eventRecorder() {
-  const seen: WarpState[] = [];
-  const waiters: { accept: (s: WarpState) => boolean; resolve: (s: WarpState) => void }[] = [];
+  const seen: WarpDetection[] = [];
+  const waiters: { accept: (s: WarpDetection) => boolean; resolve: (s: WarpDetection) => void }[] = [];
   return {
     seen,
-    onChange(s: WarpState) {
+    onChange(s: WarpDetection) {
       seen.push(s);
       for (const w of [...waiters]) {
         if (w.accept(s)) {
@@ -42,7 +42,7 @@ export function eventRecorder() {
         }
       }
     },
-    next(accept: (s: WarpState) => boolean): Promise<WarpState> {
+    next(accept: (s: WarpDetection) => boolean): Promise<WarpDetection> {
       const already = seen.find(accept);
       if (already) return Promise.resolve(already);
       return new Promise((resolve) => waiters.push({ accept, resolve }));

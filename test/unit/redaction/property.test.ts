@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProbeResultSchema, SetupPreviewSchema } from '../../../ipc/contract.ts';
-import { toProbeResult } from '../../../main/app/core/probes.ts';
+import { toProbeResult } from '../../../main/app/adapters/probes.ts';
 import {
   buildReport,
   diagnose,

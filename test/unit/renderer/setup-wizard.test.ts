@@ -24,7 +24,7 @@ import {
   type SetupPreview,
   type SetupResult,
 } from '../../../ipc/contract.ts';
-import type { CoreServices } from '../../../main/app/core-services.ts';
+import type { DomainPort } from '../../../main/app/ports.ts';
 import { createAppServices } from '../../../main/app/services.ts';
 import { UserError } from '../../../main/core/errors.ts';
 import { errorOf } from '../../../renderer/src/api.ts';
@@ -32,7 +32,7 @@ import { type Async, loaded } from '../../../renderer/src/useAsync.ts';
 import { SetupWizard } from '../../../renderer/src/views/Setup.tsx';
 import { createWizardActions } from '../../../renderer/src/views/setup/useSetupWizard.ts';
 import { initialWizardState, type WizardState, wizardReducer } from '../../../renderer/src/views/setup/wizard.ts';
-import { createStandInCore } from '../../electron/stand-in-core.ts';
+import { createStandInDomain } from '../../electron/stand-in-domain.ts';
 import { recordingHost } from '../../helpers/browser.ts';
 
 const TOKEN = 'cfut_Wz8qPn3RkT7mYv2LxB5cJd9HsG4fA6eN';
@@ -124,13 +124,13 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 let n = 0;
 /** `window.kubezt` as the preload builds it, over the service layer instead of Electron's IPC. */
-function apiOver(overrides: Partial<CoreServices>): {
+function apiOver(overrides: Partial<DomainPort>): {
   api: KubeztApi;
   seen: { tokens: string[]; inputs: SetupInput[] };
 } {
-  const standIn = createStandInCore(path.join(work, `run-${++n}`));
+  const standIn = createStandInDomain(path.join(work, `run-${++n}`));
   const seen = { tokens: [] as string[], inputs: [] as SetupInput[] };
-  const core: CoreServices = {
+  const core: DomainPort = {
     ...standIn.core,
     login: async (token, accountId) => {
       seen.tokens.push(token);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nodeProcessRunner } from '../../../main/core/process/runner.ts';
-import type { LineStreamer, Timers, WarpEnv, WarpState, WarpStatus } from '../../../main/core/warp/index.ts';
+import type { LineStreamer, Timers, WarpDetection, WarpEnv, WarpStatus } from '../../../main/core/warp/index.ts';
 import { watchWarp } from '../../../main/core/warp/index.ts';
 
 /** Timers that fire only when the test says so. */
@@ -66,7 +66,7 @@ function scriptedDetect(initial: WarpStatus) {
       current = s;
     },
     calls: () => calls,
-    detect: async (): Promise<WarpState> => {
+    detect: async (): Promise<WarpDetection> => {
       calls++;
       return {
         state: current,
@@ -202,7 +202,7 @@ describe('watchWarp (driven by manual timers)', () => {
 
   it('without a streamer it polls from the start; a throwing detector becomes an unknown state', async () => {
     const t = manualTimers();
-    const events: WarpState[] = [];
+    const events: WarpDetection[] = [];
     const w = watchWarp(env(), {
       onChange: (x) => events.push(x),
       timers: t.timers,

@@ -34,7 +34,7 @@ export type DiscoveryStep =
   | 'gateway-rules'
   | 'split-tunnel';
 
-export type DiscoveryProgress =
+export type CloudflareProgress =
   /** A page of a list arrived. */
   | { type: 'page'; step: DiscoveryStep; page: number; items: number }
   /** Cloudflare answered 429; kubezt waits `waitMs` (its Retry-After, within the cap) and retries. */
@@ -68,7 +68,7 @@ export interface CloudflareApiOptions {
   maxRetryAfterMs?: number;
   /** Page size asked for on paginated lists (default 50). */
   pageSize?: number;
-  onProgress?: (p: DiscoveryProgress) => void;
+  onProgress?: (p: CloudflareProgress) => void;
   /** Injected in tests so backoff costs no time; may ignore the signal. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   signal?: AbortSignal;
@@ -209,7 +209,7 @@ export interface CallContext {
   rateLimitRetries: number;
   maxRetryAfterMs: number;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  progress: (p: DiscoveryProgress) => void;
+  progress: (p: CloudflareProgress) => void;
   warn: (w: string) => void;
   signal: AbortSignal | undefined;
   /** Checks the token when a 403 does not say why (Cloudflare uses 403 for revoked tokens too). */

@@ -1,4 +1,4 @@
-export type { CloudflareApiOptions, DiscoveryProgress, DiscoveryStep } from './api.ts';
+export type { CloudflareApiOptions, CloudflareProgress, DiscoveryStep } from './api.ts';
 export { cloudflareOptionsFromEnv, DEFAULT_BASE_URL } from './api.ts';
 export type { BuildClustersInput, BuildClustersOutput } from './clusters.ts';
 export { buildClusters, clusterNameFromTunnel, KUBERNETES_API_PORT } from './clusters.ts';

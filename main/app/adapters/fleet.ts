@@ -6,13 +6,13 @@
  */
 import { dirname } from 'node:path';
 import { type ClusterView, ClusterViewSchema } from '../../../ipc/contract.ts';
-import { readCachedInventory } from '../../core/diagnostics/inventory.ts';
 import { isUserError } from '../../core/errors.ts';
+import { readCachedInventory } from '../../core/inventory/cached.ts';
 import type { Inventory } from '../../core/inventory/load.ts';
 import { applyNameTemplate, type MergedContext, type MergedKubeconfig } from '../../core/kubeconfig/index.ts';
 import { type ClusterEntry, serverUrl } from '../../core/model/cluster.ts';
-import type { Fleet } from '../core-services.ts';
-import type { CoreEnv } from './context.ts';
+import type { Fleet } from '../ports.ts';
+import type { AdapterEnv } from './context.ts';
 import type { KubeconfigMemo } from './kubeconfig-memo.ts';
 
 /** One row of the fleet with what probing and setup need behind it. */
@@ -47,7 +47,7 @@ export interface InventorySource {
 }
 
 /** Catalog + the cached Cloudflare list however old: no network, no keychain. */
-export async function cachedInventory(env: CoreEnv): Promise<InventorySource> {
+export async function cachedInventory(env: AdapterEnv): Promise<InventorySource> {
   const accountId = env.workspace.accountId();
   const catalogPath = env.catalogPath();
   const inv = await readCachedInventory({
@@ -125,7 +125,7 @@ function hostOf(server: string): { ip: string; port: number } | null {
   }
 }
 
-export async function snapshotFleet(env: CoreEnv, source: InventorySource): Promise<FleetSnapshot> {
+export async function snapshotFleet(env: AdapterEnv, source: InventorySource): Promise<FleetSnapshot> {
   const warnings = [...source.warnings];
   if (env.ctx.settingsWarning) warnings.unshift(env.ctx.settingsWarning);
   const { paths } = env.kubeconfig();

@@ -10,7 +10,7 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import type { ProbeResult } from '../../../ipc/contract.ts';
+import type { ProbeResultView } from '../../../ipc/contract.ts';
 import { BACKGROUND_EXEC_PLUGINS_LABEL } from '../../../main/core/settings/schema.ts';
 import { type AppWorld, type AppWorldOptions, startAppWorld } from './world.ts';
 
@@ -35,7 +35,7 @@ function authorized(w: AppWorld, name: string): number {
     .filter((q) => q.authorization || q.clientCertificate !== null).length;
 }
 
-const stepNamed = (r: ProbeResult | undefined, name: string) => r?.steps.find((s) => s.name === name);
+const stepNamed = (r: ProbeResultView | undefined, name: string) => r?.steps.find((s) => s.name === name);
 
 describe('a cluster that is not set up', () => {
   it("is checked without credentials: not the catalog's token, token file, or a kubeconfig user it names", async () => {

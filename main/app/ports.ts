@@ -1,26 +1,27 @@
 /**
- * What the app's service layer needs from the core (main/core), and what it needs from its host
- * (Electron, or a test harness). Both are interfaces so the service layer stays plain Node and
- * can be driven in tests; main/app/core/ implements `CoreServices` with the real core modules.
+ * The ports of the app's service layer: what it needs from the domain (main/core, through
+ * main/usecases) and what it needs from its host (Electron, or a test harness). Both are
+ * interfaces so the service layer stays plain Node and can be driven in tests; main/app/adapters/
+ * implements `DomainPort` with the real domain modules.
  *
- * CoreServices speaks the IPC contract's data shapes (ipc/contract.ts): the adapter from the
- * core's own types (ClusterEntry, probe ladders, WARP signals) to these shapes lives with that
+ * DomainPort speaks the IPC contract's data shapes (ipc/contract.ts): the adapter from the
+ * domain's own types (ClusterEntry, probe ladders, WARP signals) to these shapes lives with that
  * implementation, so that what crosses the bridge is decided in exactly one place.
  */
 import type {
   BackupList,
   ClusterList,
-  DiagnosticsReport,
+  DiagnosticsReportView,
   DiscoveryProgress,
   Environment,
   LoginStatus,
-  ProbeResult,
+  ProbeResultView,
   ReportFormat,
   SetupInput,
   SetupPreview,
   SetupResult,
   UseContextResult,
-  WarpState,
+  WarpStateView,
 } from '../../ipc/contract.ts';
 import type { SettingsStore } from '../core/settings/store.ts';
 
@@ -28,9 +29,9 @@ import type { SettingsStore } from '../core/settings/store.ts';
 export type Fleet = Omit<ClusterList, 'lastResults'>;
 
 export type ProgressListener = (progress: DiscoveryProgress) => void;
-export type ResultListener = (result: ProbeResult) => void;
+export type ResultListener = (result: ProbeResultView) => void;
 
-export interface CoreServices {
+export interface DomainPort {
   /** Clusters known now: the discovery cache merged with the catalog, with kubeconfig status. No network. */
   listClusters(): Promise<Fleet>;
   /** Re-runs discovery (Cloudflare API + catalog), updates the cache, and returns the new list. */
@@ -45,11 +46,14 @@ export interface CoreServices {
     names: readonly string[] | undefined,
     onResult: ResultListener,
     opts?: { background?: boolean },
-  ): Promise<ProbeResult[]>;
+  ): Promise<ProbeResultView[]>;
   /** The full ladder with remedies; results stream through `onResult` as for `check`. */
-  diagnose(names: readonly string[] | undefined, onResult: ResultListener): Promise<Omit<DiagnosticsReport, 'runId'>>;
+  diagnose(
+    names: readonly string[] | undefined,
+    onResult: ResultListener,
+  ): Promise<Omit<DiagnosticsReportView, 'runId'>>;
   /** The report as Markdown (for a support ticket) or as the stable JSON form. */
-  renderReport(report: DiagnosticsReport, format: ReportFormat): string;
+  renderReport(report: DiagnosticsReportView, format: ReportFormat): string;
   /**
    * Discovers from the chosen sources, fetches certificates where no CA is known, and computes the
    * exact kubeconfig change for the selected clusters. Writes nothing.
@@ -70,9 +74,9 @@ export interface CoreServices {
   logout(): Promise<LoginStatus>;
   readonly warp: {
     /** The latest state (`unknown` before the first signal). */
-    current(): WarpState;
+    current(): WarpStateView;
     /** Debounced state changes; returns the cleanup. */
-    subscribe(listener: (state: WarpState) => void): () => void;
+    subscribe(listener: (state: WarpStateView) => void): () => void;
   };
   /** Which kubeconfig files are in use and where new entries go. */
   kubeconfigInfo(): Promise<Environment['kubeconfig']>;

@@ -8,9 +8,9 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCoreEnv } from '../../../main/app/core/context.ts';
-import { snapshotFleet } from '../../../main/app/core/fleet.ts';
-import { createKubeconfigMemo } from '../../../main/app/core/kubeconfig-memo.ts';
+import { createAdapterEnv } from '../../../main/app/adapters/context.ts';
+import { snapshotFleet } from '../../../main/app/adapters/fleet.ts';
+import { createKubeconfigMemo } from '../../../main/app/adapters/kubeconfig-memo.ts';
 import type { MergedContext } from '../../../main/core/kubeconfig/index.ts';
 import { nodeProcessRunner } from '../../../main/core/process/runner.ts';
 import { openSettings } from '../../../main/core/settings/store.ts';
@@ -107,7 +107,7 @@ describe('the app fleet', () => {
     mkdirSync(configDir);
     const file = join(dir, 'config');
     writeFileSync(file, kubeconfig('zt-a', 'https://127.0.0.10:6443'));
-    const env = createCoreEnv({
+    const env = createAdapterEnv({
       env: { KUBECONFIG: file },
       platform: process.platform,
       homeDir: dir,

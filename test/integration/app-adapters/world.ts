@@ -1,5 +1,5 @@
 /**
- * The real app core (createRealCore) against the simulator: fake Cloudflare API, API servers with
+ * The real app core (createDomainAdapter) against the simulator: fake Cloudflare API, API servers with
  * real TLS on loopback IPs, the fake WARP client. The core gets the simulator's environment plus
  * PATH (for kubectl and the fake warp-cli) and a throwaway HOME, never this process's environment:
  * a developer's real token or kubeconfig must not leak in.
@@ -12,7 +12,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { createRealCore, type RealCore, type RealCoreContext } from '../../../main/app/core/index.ts';
+import {
+  createDomainAdapter,
+  type DomainAdapter,
+  type DomainAdapterContext,
+} from '../../../main/app/adapters/index.ts';
 import { UserError } from '../../../main/core/errors.ts';
 import { nodeProcessRunner } from '../../../main/core/process/runner.ts';
 import type { SecretStore } from '../../../main/core/secrets/store.ts';
@@ -68,7 +72,7 @@ export interface AppWorld {
   env: Record<string, string>;
   settings: SettingsStore;
   secrets: MemorySecretStore;
-  core: RealCore;
+  core: DomainAdapter;
   /** The simulator's catalog tokens and the Cloudflare token: none may appear in answers or reports. */
   secretValues: string[];
   kubeconfig(): string;
@@ -84,7 +88,7 @@ export interface AppWorldOptions {
   cloudflare?: 'env' | 'none';
   /** Rewrites the simulator's catalog (per cluster entry); the environment points at the result. */
   catalog?: (entry: Record<string, unknown>) => Record<string, unknown>;
-  context?: Partial<RealCoreContext>;
+  context?: Partial<DomainAdapterContext>;
 }
 
 export async function startAppWorld(opts: AppWorldOptions = {}): Promise<AppWorld> {
@@ -109,7 +113,7 @@ export async function startAppWorld(opts: AppWorldOptions = {}): Promise<AppWorl
   }
   const { store: settings } = openSettings({ configDir: sim.configDir });
   const secrets = memorySecretStore();
-  const core = createRealCore({
+  const core = createDomainAdapter({
     env,
     platform: process.platform,
     homeDir: home,

@@ -3,7 +3,7 @@
  * error) and the WARP feed against the fake warp-cli (its listen mode pushes changes).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { WarpState } from '../../../ipc/contract.ts';
+import type { WarpStateView } from '../../../ipc/contract.ts';
 import { type AppWorld, type AppWorldOptions, startAppWorld } from './world.ts';
 
 let world: AppWorld | undefined;
@@ -107,10 +107,10 @@ describe('warp', () => {
   it('is unknown until the watcher reports, then follows warp-cli', async () => {
     const w = await open();
     expect(w.core.warp.current().status).toBe('unknown');
-    const states: WarpState[] = [];
+    const states: WarpStateView[] = [];
     let wake: (() => void) | undefined;
-    const next = (status: WarpState['status']) =>
-      new Promise<WarpState>((resolve) => {
+    const next = (status: WarpStateView['status']) =>
+      new Promise<WarpStateView>((resolve) => {
         const look = () => {
           const found = states.find((s) => s.status === status);
           if (found) resolve(found);

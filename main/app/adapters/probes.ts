@@ -2,10 +2,10 @@
  * Checks and diagnostics for the app: which target to probe for each cluster (its kubezt context,
  * as kubectl would use it; before setup, what the inventory knows), one fleet run with the
  * core's concurrency bound and per-step deadlines, a verdict per cluster (core/diagnostics), and
- * the adapter from the core's ladder to the IPC contract's ProbeResult.
+ * the adapter from the domain's ladder to the IPC contract's ProbeResultView.
  */
-import type { StepName as ContractStepName, ProbeResult, ProbeStep } from '../../../ipc/contract.ts';
-import { redactText, redactValue, secretsOf } from '../../core/diagnostics/redact.ts';
+import type { ProbeResultView, ProbeStep, StepNameView } from '../../../ipc/contract.ts';
+import { redactText, redactValue } from '../../core/diagnostics/redact.ts';
 import { type ClusterDiagnosis, diagnose } from '../../core/diagnostics/verdict.ts';
 import { isUserError, UserError } from '../../core/errors.ts';
 import { closeMatches } from '../../core/kubeconfig/names.ts';
@@ -17,8 +17,9 @@ import type { KubectlClientInfo, ProbeTarget, StepResult } from '../../core/prob
 import { createFleetWarpView } from '../../core/probe/warp.ts';
 import { BACKGROUND_EXEC_PLUGINS_LABEL } from '../../core/settings/schema.ts';
 import { warpEnvFromProcess } from '../../core/warp/env.ts';
-import type { WarpState as WarpDetection } from '../../core/warp/types.ts';
-import type { CoreEnv } from './context.ts';
+import type { WarpDetection } from '../../core/warp/types.ts';
+import { fleetSecrets } from '../../usecases/fleet-secrets.ts';
+import type { AdapterEnv } from './context.ts';
 import { clip, type FleetMember, type FleetSnapshot } from './fleet.ts';
 
 export interface PlannedProbe {
@@ -37,7 +38,7 @@ export interface ProbePlan {
 
 /** The named clusters (all when undefined); an unknown name is `not-found` with close matches. */
 export async function planProbes(
-  env: CoreEnv,
+  env: AdapterEnv,
   snapshot: FleetSnapshot,
   names: readonly string[] | undefined,
 ): Promise<ProbePlan> {
@@ -55,10 +56,12 @@ export async function planProbes(
     if (!members.includes(member)) members.push(member);
   }
   const planned = await Promise.all(members.map((m) => planOne(snapshot, m)));
-  const secrets = [...secretsOf(planned.flatMap((p) => (p.target ? [p.target] : []))), ...snapshot.kubeconfigSecrets];
-  for (const u of snapshot.merged?.users ?? []) if (u.password) secrets.push(u.password);
-  const envToken = env.ctx.env.CLOUDFLARE_API_TOKEN?.trim();
-  if (envToken) secrets.push(envToken);
+  const secrets = fleetSecrets({
+    targets: planned.flatMap((p) => (p.target ? [p.target] : [])),
+    kubeconfigSecrets: snapshot.kubeconfigSecrets,
+    users: snapshot.merged?.users ?? [],
+    env: env.ctx.env,
+  });
   return { planned, secrets };
 }
 
@@ -88,7 +91,7 @@ async function planOne(snapshot: FleetSnapshot, member: FleetMember): Promise<Pl
 
 export interface ProbeRunResult {
   /** In plan order. */
-  results: ProbeResult[];
+  results: ProbeResultView[];
   /** The verdicts behind the results (clusters with a `problem` have none). */
   diagnoses: ClusterDiagnosis[];
   warp: WarpDetection | null;
@@ -119,9 +122,9 @@ export const BACKGROUND_PLUGINS_OFF = {
 } as const;
 
 export async function runProbes(
-  env: CoreEnv,
+  env: AdapterEnv,
   plan: ProbePlan,
-  onResult: (result: ProbeResult) => void,
+  onResult: (result: ProbeResultView) => void,
   opts: ProbeRunOptions,
 ): Promise<ProbeRunResult> {
   const { ctx } = env;
@@ -130,9 +133,9 @@ export async function runProbes(
   const probed = plan.planned.filter((p): p is PlannedProbe & { target: ProbeTarget } => p.target !== undefined);
   warp.prefetchRoutes(probed.map((p) => new URL(p.target.server).hostname.replace(/^\[|\]$/g, '')));
   const kubectl = detectKubectlClient(ctx.runner, 'kubectl', ctx.env).catch(() => null);
-  const byCluster = new Map<string, ProbeResult>();
+  const byCluster = new Map<string, ProbeResultView>();
   const diagnoses = new Map<string, ClusterDiagnosis>();
-  const deliver = (result: ProbeResult) => {
+  const deliver = (result: ProbeResultView) => {
     const clean = redactValue(result, plan.secrets);
     byCluster.set(clean.cluster, clean);
     onResult(clean);
@@ -174,7 +177,7 @@ export async function runProbes(
   }
   const order = plan.planned.map((p) => p.member.view.name);
   return {
-    results: order.map((n) => byCluster.get(n)).filter((r): r is ProbeResult => r !== undefined),
+    results: order.map((n) => byCluster.get(n)).filter((r): r is ProbeResultView => r !== undefined),
     diagnoses: order.map((n) => diagnoses.get(n)).filter((d): d is ClusterDiagnosis => d !== undefined),
     warp: await warp.detection().catch(() => null),
     kubectl: await kubectl,
@@ -182,7 +185,7 @@ export async function runProbes(
 }
 
 /** A cluster that could not be probed at all, as a row the user can read. */
-export function problemResult(cluster: string, problem: string, now: Date): ProbeResult {
+export function problemResult(cluster: string, problem: string, now: Date): ProbeResultView {
   return {
     cluster,
     reachability: 'unreachable',
@@ -213,7 +216,7 @@ function stepCode(s: StepResult, d: ClusterDiagnosis): string | null {
 }
 
 /** The contract's view of one diagnosed ladder. */
-export function toProbeResult(d: ClusterDiagnosis, kubectl: KubectlClientInfo | null): ProbeResult {
+export function toProbeResult(d: ClusterDiagnosis, kubectl: KubectlClientInfo | null): ProbeResultView {
   const steps = d.ladder.steps;
   const tcp = steps.find((s) => s.step === 'tcp');
   const version = steps.find((s) => s.step === 'version');
@@ -222,7 +225,7 @@ export function toProbeResult(d: ClusterDiagnosis, kubectl: KubectlClientInfo | 
   const gitVersion = typeof versionData?.gitVersion === 'string' ? versionData.gitVersion : null;
   const skew = typeof versionData?.skew === 'number' ? versionData.skew : null;
   const mapped: ProbeStep[] = steps.map((s) => ({
-    name: s.step as ContractStepName,
+    name: s.step as StepNameView,
     status: s.status,
     durationMs: s.status === 'skip' ? null : round(s.durationMs),
     detail: clip(s.detail, 2_000),

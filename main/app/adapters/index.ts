@@ -1,37 +1,32 @@
 /**
- * The app's CoreServices on the real core (main/core): the same inventory, kubeconfig engine,
+ * The app's DomainPort on the real domain code (main/core): the same inventory, kubeconfig engine,
  * probes, diagnostics, WARP detector, Cloudflare discovery and secret store as the CLI, with
- * everything environmental injected (RealCoreContext). Plain Node: main/electron passes
+ * everything environmental injected (DomainAdapterContext). Plain Node: main/electron passes
  * Electron's net.fetch and stores; the tests pass the simulator's.
  */
 import { access, constants } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
-import type { BackupList, DiagnosticsReport, Environment, ReportFormat } from '../../../ipc/contract.ts';
-import { reportEnvironment } from '../../core/diagnostics/environment.ts';
-import {
-  buildReport,
-  type DiagnosticsReport as CoreReport,
-  renderReportJson,
-  renderReportMarkdown,
-} from '../../core/diagnostics/report.ts';
+import type { BackupList, DiagnosticsReportView, Environment, ReportFormat } from '../../../ipc/contract.ts';
+import { type DiagnosticsReport, renderReportJson, renderReportMarkdown } from '../../core/diagnostics/report.ts';
 import { UserError } from '../../core/errors.ts';
-import { loadInventory } from '../../core/inventory/load.ts';
+import { hasSomeSource, loadInventory } from '../../core/inventory/load.ts';
 import { switchKubeconfigContext } from '../../core/kubeconfig/switch.ts';
 import { createExecPluginPool } from '../../core/probe/exec-plugin.ts';
 import { detectKubectlClient } from '../../core/probe/kube.ts';
 import { warpEnvFromProcess } from '../../core/warp/env.ts';
 import { toWarpStateView } from '../../core/warp/view.ts';
-import type { CoreServices, Fleet, ProgressListener, ResultListener } from '../core-services.ts';
-import { type CoreEnv, createCoreEnv, type RealCoreContext } from './context.ts';
+import { diagnosticsReport } from '../../usecases/diagnose.ts';
+import type { DomainPort, Fleet, ProgressListener, ResultListener } from '../ports.ts';
+import { type AdapterEnv, createAdapterEnv, type DomainAdapterContext } from './context.ts';
 import { cachedInventory, inventorySource, snapshotFleet } from './fleet.ts';
 import { login, loginStatus, logout } from './login.ts';
 import { planProbes, runProbes } from './probes.ts';
 import { applySetup, describeCloudflareProgress, previewSetup } from './setup.ts';
 import { createWarpFeed, unknownWarpState } from './warp.ts';
 
-export type { RealCoreContext } from './context.ts';
+export type { DomainAdapterContext } from './context.ts';
 
-export interface RealCore extends CoreServices {
+export interface DomainAdapter extends DomainPort {
   /** Stops the WARP watcher and waits for its children (app quit, end of a test). */
   close(): Promise<void>;
 }
@@ -39,11 +34,11 @@ export interface RealCore extends CoreServices {
 /** Reports kept for rendering: the service layer renders the last one (copy, save, export). */
 const KEPT_REPORTS = 8;
 
-export function createRealCore(ctx: RealCoreContext): RealCore {
-  const env = createCoreEnv(ctx);
+export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
+  const env = createAdapterEnv(ctx);
   const warpEnv = warpEnvFromProcess(ctx.env, ctx.platform, ctx.runner, env.fetch, { now: env.now });
   const warp = createWarpFeed(warpEnv, { ...ctx.warpWatch, now: env.now });
-  const reports = new Map<string, { report: CoreReport; secrets: string[] }>();
+  const reports = new Map<string, { report: DiagnosticsReport; secrets: string[] }>();
   // For the app's lifetime, so periodic checks reuse what a plugin returned until it expires.
   const execPlugins = createExecPluginPool();
 
@@ -63,7 +58,7 @@ export function createRealCore(ctx: RealCoreContext): RealCore {
           refresh: true,
           onProgress: (p) => onProgress(describeCloudflareProgress(p)),
         });
-        if (inventory.catalog.status !== 'loaded' && inventory.cloudflare.status === 'not-configured') {
+        if (!hasSomeSource(inventory)) {
           throw new UserError(
             'not-logged-in',
             'No cluster source is set up: sign in to Cloudflare or choose a team catalog file in "Set up kubeconfig", then refresh.',
@@ -83,15 +78,7 @@ export function createRealCore(ctx: RealCoreContext): RealCore {
     async diagnose(names, onResult) {
       const { plan, run } = await probe(names, onResult);
       const generatedAt = env.now();
-      const report = buildReport(
-        run.diagnoses,
-        reportEnvironment({
-          ...(ctx.appVersion ? { kubeztVersion: ctx.appVersion } : {}),
-          kubectl: run.kubectl,
-          warp: run.warp,
-        }),
-        { now: generatedAt },
-      );
+      const report = diagnosticsReport(run, { kubeztVersion: ctx.appVersion, now: generatedAt });
       reports.set(report.generatedAt, { report, secrets: plan.secrets });
       for (const key of [...reports.keys()].slice(0, Math.max(0, reports.size - KEPT_REPORTS))) reports.delete(key);
       return {
@@ -102,7 +89,7 @@ export function createRealCore(ctx: RealCoreContext): RealCore {
       };
     },
 
-    renderReport(report: DiagnosticsReport, format: ReportFormat): string {
+    renderReport(report: DiagnosticsReportView, format: ReportFormat): string {
       const kept = reports.get(report.generatedAt);
       if (!kept) {
         throw new UserError('not-found', 'That diagnostics report is no longer kept; run the diagnostics again.');
@@ -145,7 +132,7 @@ export async function backupList(configDir: string): Promise<BackupList> {
   return { folder, backups };
 }
 
-async function kubectlInfo(env: CoreEnv): Promise<Environment['kubectl']> {
+async function kubectlInfo(env: AdapterEnv): Promise<Environment['kubectl']> {
   const path = await findInPath('kubectl', env.ctx.env.PATH ?? '', env.ctx.platform);
   if (!path) return { path: null, version: null };
   const client = await detectKubectlClient(env.ctx.runner, path, env.ctx.env).catch(() => null);

@@ -1,5 +1,5 @@
 /**
- * The setup wizard's core: the clusters of the chosen sources, the certificate of each server
+ * The setup wizard's adapter: the clusters of the chosen sources, the certificate of each server
  * whose CA no source gives (trust on first use, only with the fingerprint the user confirmed,
  * never a Cloudflare Gateway chain), the exact kubeconfig diff, and the write. It is
  * `kubezt setup` with the wizard's choices instead of flags and prompts: the same inventory,
@@ -18,7 +18,7 @@ import type {
   SetupResult,
 } from '../../../ipc/contract.ts';
 import { ClusterViewSchema } from '../../../ipc/contract.ts';
-import type { DiscoveryProgress as CloudflareProgress } from '../../core/discovery/cloudflare/api.ts';
+import type { CloudflareProgress } from '../../core/discovery/cloudflare/api.ts';
 import { UserError } from '../../core/errors.ts';
 import { DISCOVERY_STEP_LABEL } from '../../core/inventory/format.ts';
 import { type Inventory, loadInventory } from '../../core/inventory/load.ts';
@@ -40,8 +40,8 @@ import type { MergedKubeconfig } from '../../core/kubeconfig/read.ts';
 import { type ClusterEntry, serverUrl } from '../../core/model/cluster.ts';
 import { fetchPresentedChain, readableName } from '../../core/trust/first-use.ts';
 import type { Workspace } from '../../core/workspace/index.ts';
-import type { ProgressListener } from '../core-services.ts';
-import type { CoreEnv } from './context.ts';
+import type { ProgressListener } from '../ports.ts';
+import type { AdapterEnv } from './context.ts';
 import { clip } from './fleet.ts';
 
 /** The Cloudflare SDK's progress as one line for the UI. */
@@ -70,7 +70,7 @@ function workspaceFor(ws: Workspace, sources: SetupInput['sources']): Workspace 
 }
 
 export async function readSetupInventory(
-  env: CoreEnv,
+  env: AdapterEnv,
   input: SetupInput,
   refresh: boolean,
   onProgress: ProgressListener,
@@ -133,7 +133,7 @@ const noCa = (status: CaState['status'], reason: string | null, extra: Partial<C
 });
 
 async function inspectCandidate(
-  env: CoreEnv,
+  env: AdapterEnv,
   entry: ClusterEntry,
   merged: MergedKubeconfig,
   trust: ReadonlyMap<string, string>,
@@ -231,7 +231,7 @@ interface Prepared {
 }
 
 async function prepare(
-  env: CoreEnv,
+  env: AdapterEnv,
   input: SetupInput,
   refresh: boolean,
   onProgress: ProgressListener,
@@ -359,13 +359,13 @@ function planWarnings(plan: KubeconfigPlan, sources: SetupSources): string[] {
   ];
 }
 
-function displayPath(env: CoreEnv): (p: string) => string {
+function displayPath(env: AdapterEnv): (p: string) => string {
   const home = env.ctx.homeDir;
   return (p) => (home && p.startsWith(`${home}/`) ? `~${p.slice(home.length)}` : p);
 }
 
 export async function previewSetup(
-  env: CoreEnv,
+  env: AdapterEnv,
   input: SetupInput,
   onProgress: ProgressListener,
 ): Promise<SetupPreview> {
@@ -390,7 +390,11 @@ export async function previewSetup(
   };
 }
 
-export async function applySetup(env: CoreEnv, input: SetupInput, onProgress: ProgressListener): Promise<SetupResult> {
+export async function applySetup(
+  env: AdapterEnv,
+  input: SetupInput,
+  onProgress: ProgressListener,
+): Promise<SetupResult> {
   const prepared = await prepare(env, input, false, onProgress, true);
   onProgress({ phase: 'merge', message: 'Writing the kubeconfig…' });
   const result = await setupKubeconfig({

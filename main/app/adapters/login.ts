@@ -15,16 +15,16 @@ import type { CloudflareAccount } from '../../core/discovery/cloudflare/discover
 import { isUserError, UserError } from '../../core/errors.ts';
 import { redactSecrets } from '../../core/secrets/redact.ts';
 import { TOKEN_ENV_VAR } from '../../core/secrets/store.ts';
-import type { CoreEnv } from './context.ts';
+import type { AdapterEnv } from './context.ts';
 
 const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-function accountIdOf(env: CoreEnv): string | null {
+function accountIdOf(env: AdapterEnv): string | null {
   const id = env.workspace.accountId();
   return id && ACCOUNT_ID.test(id) ? id : null;
 }
 
-export async function loginStatus(env: CoreEnv): Promise<LoginStatus> {
+export async function loginStatus(env: AdapterEnv): Promise<LoginStatus> {
   const accountId = accountIdOf(env);
   if (env.ctx.env[TOKEN_ENV_VAR]?.trim()) return { loggedIn: true, accountId, source: 'env' };
   try {
@@ -40,7 +40,7 @@ export async function loginStatus(env: CoreEnv): Promise<LoginStatus> {
 /** Where the app asks for the account id again. */
 const ACCOUNT_FIELD = 'enter it under "Account id" and sign in again';
 
-export async function login(env: CoreEnv, token: string, wanted: string | undefined): Promise<LoginStatus> {
+export async function login(env: AdapterEnv, token: string, wanted: string | undefined): Promise<LoginStatus> {
   // Before anything is sent: the value is checked (never echoed) and the API's URL too.
   if (wanted !== undefined) checkAccountId(wanted, ACCOUNT_FIELD);
   const baseURL = env.workspace.cloudflareBaseUrl();
@@ -98,7 +98,7 @@ function scrubbed(e: unknown, token: string): Error {
   return new Error(redactSecrets(e instanceof Error ? e.message : String(e), [token]));
 }
 
-export async function logout(env: CoreEnv): Promise<LoginStatus> {
+export async function logout(env: AdapterEnv): Promise<LoginStatus> {
   await env.ctx.secrets.delete();
   return loginStatus(env);
 }

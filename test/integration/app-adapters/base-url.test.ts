@@ -5,12 +5,12 @@
  * not on loopback, so the recording fetch hands its requests to the simulator's fake API.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRealCore, type RealCore } from '../../../main/app/core/index.ts';
+import { createDomainAdapter, type DomainAdapter } from '../../../main/app/adapters/index.ts';
 import { nodeProcessRunner } from '../../../main/core/process/runner.ts';
 import { type AppWorld, startAppWorld } from './world.ts';
 
 let world: AppWorld | undefined;
-let core: RealCore | undefined;
+let core: DomainAdapter | undefined;
 afterEach(async () => {
   await core?.close();
   await world?.close();
@@ -22,7 +22,7 @@ function coreWith(w: AppWorld, env: Record<string, string>) {
   const sent: string[] = [];
   const logged: string[] = [];
   const fakeApi = new URL(w.sim.cloudflare.baseUrl);
-  core = createRealCore({
+  core = createDomainAdapter({
     env: { PATH: w.env.PATH as string, HOME: w.home, KUBEZT_CATALOG: w.env.KUBEZT_CATALOG as string, ...env },
     platform: process.platform,
     homeDir: w.home,

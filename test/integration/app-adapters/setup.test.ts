@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SetupInput } from '../../../ipc/contract.ts';
-import { createRealCore } from '../../../main/app/core/index.ts';
+import { createDomainAdapter } from '../../../main/app/adapters/index.ts';
 import { nodeProcessRunner } from '../../../main/core/process/runner.ts';
 import { seedFromClusters } from '../../../sim/cloudflare/index.ts';
 import { type AppWorld, type AppWorldOptions, startAppWorld, withoutCa } from './world.ts';
@@ -210,7 +210,7 @@ describe('previewSetup and applySetup', () => {
       w.core.previewSetup({ sources: { cloudflare: true, catalogPath: null }, selected: null, trust: [] }, () => {}),
     ).rejects.toMatchObject({ code: 'not-logged-in', message: expect.stringContaining('sign in') });
     // The catalog of the simulator is configured through KUBEZT_CATALOG; without it, nothing is.
-    const bare = createRealCore({
+    const bare = createDomainAdapter({
       env: { PATH: w.env.PATH as string, HOME: w.home },
       platform: process.platform,
       homeDir: w.home,

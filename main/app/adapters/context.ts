@@ -1,5 +1,5 @@
 /**
- * What the real core needs from its host, all injected: the app passes Electron's net.fetch, its
+ * What the domain adapter needs from its host, all injected: the app passes Electron's net.fetch, its
  * electron-store settings and its keychain store; tests pass the simulator's environment, a real
  * conf store in a temp folder and a recording secret store. Nothing here reads process.env or
  * imports electron.
@@ -17,7 +17,7 @@ import { createKubeconfigMemo, type KubeconfigMemo } from './kubeconfig-memo.ts'
 
 export type FetchLike = (input: string | Request, init?: RequestInit) => Promise<Response>;
 
-export interface RealCoreContext {
+export interface DomainAdapterContext {
   /** The environment kubezt runs with (the app: process env merged with the login shell's PATH/KUBECONFIG). */
   env: Record<string, string | undefined>;
   platform: NodeJS.Platform;
@@ -46,9 +46,9 @@ export interface RealCoreContext {
   certificateTimeoutMs?: number;
 }
 
-/** The resolved pieces every part of the real core shares. */
-export interface CoreEnv {
-  readonly ctx: RealCoreContext;
+/** The resolved pieces every part of the domain adapter shares. */
+export interface AdapterEnv {
+  readonly ctx: DomainAdapterContext;
   readonly cwd: string;
   readonly now: () => Date;
   readonly log: (message: string, error?: unknown) => void;
@@ -63,7 +63,7 @@ export interface CoreEnv {
   catalogPath(): string | undefined;
 }
 
-export function createCoreEnv(ctx: RealCoreContext): CoreEnv {
+export function createAdapterEnv(ctx: DomainAdapterContext): AdapterEnv {
   const cwd = ctx.cwd ?? ctx.homeDir;
   const now = ctx.now ?? (() => new Date());
   const log = ctx.log ?? (() => {});

@@ -1,11 +1,12 @@
 /**
- * Where the app gets its core. The Electron-specific parts are real (settings on electron-store
- * with the CLI's schema and file, the token in the same keychain item the CLI uses, Electron's
- * net.fetch for the Cloudflare SDK and the WARP trace); `createAppCore` is the one place that
- * turns them into the `CoreServices` the app services need (main/app/core: plain Node).
+ * Where the app gets its domain adapter. The Electron-specific parts are real (settings on
+ * electron-store with the CLI's schema and file, the token in the same keychain item the CLI uses,
+ * Electron's net.fetch for the Cloudflare SDK and the WARP trace); `createElectronDomainAdapter`
+ * is the one place that turns them into the `DomainPort` the app services need
+ * (main/app/adapters: plain Node).
  */
 import ElectronStore from 'electron-store';
-import { createRealCore, type RealCore } from '../app/core/index.ts';
+import { createDomainAdapter, type DomainAdapter } from '../app/adapters/index.ts';
 import type { ProcessRunner } from '../core/process/runner.ts';
 import { KeyringSecretStore } from '../core/secrets/keyring.ts';
 import type { SecretStore } from '../core/secrets/store.ts';
@@ -17,7 +18,7 @@ import {
   settingsStoreOptions,
 } from '../core/settings/store.ts';
 
-export interface AppCoreContext {
+export interface ElectronDomainContext {
   env: Record<string, string | undefined>;
   platform: NodeJS.Platform;
   homeDir: string;
@@ -52,8 +53,8 @@ export function openAppSecrets(env: Record<string, string | undefined>, platform
   return new KeyringSecretStore({ env, platform });
 }
 
-export async function createAppCore(context: AppCoreContext): Promise<RealCore> {
-  return createRealCore({
+export async function createElectronDomainAdapter(context: ElectronDomainContext): Promise<DomainAdapter> {
+  return createDomainAdapter({
     env: context.env,
     platform: context.platform,
     homeDir: context.homeDir,

@@ -1,15 +1,15 @@
 /**
- * A CoreServices for the glue and service-layer tests, whose answers the test sets: the glue
+ * A DomainPort for the glue and service-layer tests, whose answers the test sets: the glue
  * and the service layer are what is under test here, not the core (the core has its own tests,
  * and the end-to-end browser tests run the real one). Settings are REAL (core/settings over conf
  * in a temp folder); WARP states are pushed by the test like the core's watcher pushes them.
  */
-import type { ClusterView, ProbeResult, WarpState } from '../../ipc/contract.ts';
-import type { CoreServices, Fleet, ResultListener } from '../../main/app/core-services.ts';
+import type { ClusterView, ProbeResultView, WarpStateView } from '../../ipc/contract.ts';
+import type { DomainPort, Fleet, ResultListener } from '../../main/app/ports.ts';
 import { UserError } from '../../main/core/errors.ts';
 import { openSettings } from '../../main/core/settings/store.ts';
 
-export function warpState(status: WarpState['status'], reason: string | null = null): WarpState {
+export function warpState(status: WarpStateView['status'], reason: string | null = null): WarpStateView {
   return {
     status,
     gatewayOn: status === 'connected' ? false : null,
@@ -34,7 +34,11 @@ export function clusterView(name: string, opts: Partial<ClusterView> = {}): Clus
   };
 }
 
-export function probeResult(cluster: string, reachability: ProbeResult['reachability'], latencyMs = 12): ProbeResult {
+export function probeResult(
+  cluster: string,
+  reachability: ProbeResultView['reachability'],
+  latencyMs = 12,
+): ProbeResultView {
   const ok = reachability === 'reachable';
   return {
     cluster,
@@ -61,14 +65,14 @@ export function probeResult(cluster: string, reachability: ProbeResult['reachabi
   };
 }
 
-export function createStandInCore(configDir: string) {
+export function createStandInDomain(configDir: string) {
   let warp = warpState('unknown');
-  const warpListeners = new Set<(s: WarpState) => void>();
+  const warpListeners = new Set<(s: WarpStateView) => void>();
   const calls: { method: string; args: unknown[] }[] = [];
   const state = {
     clusters: [] as ClusterView[],
     currentContext: null as string | null,
-    results: new Map<string, ProbeResult>(),
+    results: new Map<string, ProbeResultView>(),
   };
   const fleet = (): Fleet => ({
     clusters: state.clusters.map((c) => ({ ...c, current: c.context !== null && c.context === state.currentContext })),
@@ -78,7 +82,7 @@ export function createStandInCore(configDir: string) {
     warnings: [],
   });
   const probe = async (names: readonly string[] | undefined, onResult: ResultListener) => {
-    const out: ProbeResult[] = [];
+    const out: ProbeResultView[] = [];
     for (const c of state.clusters) {
       if (names && !names.includes(c.name)) continue;
       const r = state.results.get(c.name) ?? probeResult(c.name, 'reachable');
@@ -88,7 +92,7 @@ export function createStandInCore(configDir: string) {
     return out;
   };
   const { store } = openSettings({ configDir });
-  const core: CoreServices = {
+  const core: DomainPort = {
     listClusters: async () => {
       calls.push({ method: 'listClusters', args: [] });
       return fleet();
@@ -144,7 +148,7 @@ export function createStandInCore(configDir: string) {
     calls,
     settings: store,
     /** What the core's WARP watcher does on a change. */
-    pushWarp(next: WarpState) {
+    pushWarp(next: WarpStateView) {
       warp = next;
       for (const l of warpListeners) l(next);
     },

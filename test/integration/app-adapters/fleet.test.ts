@@ -7,9 +7,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProbeResult } from '../../../ipc/contract.ts';
+import type { ProbeResultView } from '../../../ipc/contract.ts';
 import { ProbeResultSchema } from '../../../ipc/contract.ts';
-import { createRealCore } from '../../../main/app/core/index.ts';
+import { createDomainAdapter } from '../../../main/app/adapters/index.ts';
 import { nodeProcessRunner } from '../../../main/core/process/runner.ts';
 import { type AppWorld, type AppWorldOptions, startAppWorld } from './world.ts';
 
@@ -65,7 +65,7 @@ describe('listClusters and refresh', () => {
 
     // A new app start (another core on the same folders) lists the cached discovery, offline.
     const requests = w.sim.cloudflare.requests.length;
-    const restarted = createRealCore({
+    const restarted = createDomainAdapter({
       env: w.env,
       platform: process.platform,
       homeDir: w.home,
@@ -98,7 +98,7 @@ describe('listClusters and refresh', () => {
     ]);
     // Without the catalog and with no account, only the kubeconfig tells what kubezt set up.
     w.settings.update({ catalogPath: undefined });
-    const bare = createRealCore({
+    const bare = createDomainAdapter({
       env: { PATH: w.env.PATH as string, HOME: w.home, KUBECONFIG: w.sim.kubeconfigPath },
       platform: process.platform,
       homeDir: w.home,
@@ -120,7 +120,7 @@ describe('check and diagnose', () => {
   it('streams one contract result per cluster: reachable, skewed, intercepted', async () => {
     const w = await open();
     await setUp(w);
-    const streamed: ProbeResult[] = [];
+    const streamed: ProbeResultView[] = [];
     const results = await w.core.check(undefined, (r) => streamed.push(r));
     expect(results.map((r) => r.cluster)).toEqual(ALL);
     expect(streamed.map((r) => r.cluster).sort()).toEqual([...ALL].sort());
@@ -140,7 +140,7 @@ describe('check and diagnose', () => {
     expect(by['prod-us']?.skew?.minorDelta).toBe(0);
     expect(by.staging?.serverVersion).toBe('v1.30.6');
 
-    const dev = by.dev as ProbeResult;
+    const dev = by.dev as ProbeResultView;
     expect(dev).toMatchObject({ reachability: 'unreachable', verdict: 'tls-intercepted', failingStep: 'tls' });
     const tls = dev.steps.find((s) => s.name === 'tls');
     expect(tls).toMatchObject({ status: 'fail', code: 'tls-intercepted' });

@@ -2,19 +2,19 @@
  * WARP state for the app: one watcher (core/warp: `warp-cli -l status` where it works, polling
  * with backoff where not) while anybody listens, its verdicts in the contract's shape.
  */
-import type { WarpState } from '../../../ipc/contract.ts';
+import type { WarpStateView } from '../../../ipc/contract.ts';
 import type { WarpEnv } from '../../core/warp/types.ts';
 import { toWarpStateView } from '../../core/warp/view.ts';
 import { type WarpWatcher, type WatchWarpOptions, watchWarp } from '../../core/warp/watch.ts';
 
 export interface WarpFeed {
-  current(): WarpState;
-  subscribe(listener: (state: WarpState) => void): () => void;
+  current(): WarpStateView;
+  subscribe(listener: (state: WarpStateView) => void): () => void;
   /** Stops the watcher and waits for its children. */
   close(): Promise<void>;
 }
 
-export function unknownWarpState(now: Date): WarpState {
+export function unknownWarpState(now: Date): WarpStateView {
   return { status: 'unknown', gatewayOn: null, reason: null, signals: [], updatedAt: now.toISOString() };
 }
 
@@ -22,8 +22,8 @@ export function createWarpFeed(
   env: WarpEnv,
   opts: Pick<WatchWarpOptions, 'debounceMs' | 'pollMs' | 'maxPollMs'> & { now: () => Date },
 ): WarpFeed {
-  const listeners = new Set<(state: WarpState) => void>();
-  let latest: WarpState | null = null;
+  const listeners = new Set<(state: WarpStateView) => void>();
+  let latest: WarpStateView | null = null;
   let watcher: WarpWatcher | null = null;
   let stopping: Promise<void> = Promise.resolve();
 

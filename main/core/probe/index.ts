@@ -25,7 +25,7 @@ export {
 } from './kubeconfig-view.ts';
 export { createProbeRun, DEFAULT_STEP_TIMEOUT_MS, type ProbeRun, probeCluster } from './ladder.ts';
 export type { CertificateSummary, TlsFacts } from './network.ts';
-export { targetFromClusterEntry, targetsFromKubeconfig } from './targets.ts';
+export { targetFromClusterEntry } from './targets.ts';
 export * from './types.ts';
 export { createFleetWarpView, type FleetWarpView } from './warp.ts';
 export { batchCommandLine, planSpawn, quoteForCmd, UnsafeArgumentError } from './win-cmd.ts';

@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { loadKubeconfigData } from '../kubeconfig/quick.ts';
-import { acceptedByKubectl, isObj, ownerOf, str } from '../kubeconfig/quick-file.ts';
+import { acceptedByKubectl, isMapping, ownerOf, stringOrEmpty } from '../kubeconfig/quick-file.ts';
 import type { KubeconfigSource } from '../kubeconfig/types.ts';
 import type { ExecSpec } from '../model/cluster.ts';
 import { FileTooLarge, formatBytes, LIMITS, readTextCapped } from '../read-capped.ts';
@@ -45,7 +45,7 @@ export interface MergedKubeconfigView {
 type Obj = Record<string, unknown>;
 
 function localPath(file: string, value: unknown): string | undefined {
-  const s = str(value);
+  const s = stringOrEmpty(value);
   if (s === '') return undefined;
   return isAbsolute(s) ? s : resolve(dirname(file), s);
 }
@@ -56,14 +56,14 @@ function managedBy(inner: Obj): { managed: boolean; sourceCluster?: string } {
 }
 
 function execOf(file: string, e: unknown): ExecSpec | undefined {
-  if (!isObj(e)) return undefined;
-  const command = str(e.command);
+  if (!isMapping(e)) return undefined;
+  const command = stringOrEmpty(e.command);
   // kubectl resolves a relative command only when it has a path separator (./bin/x, not aws).
   const resolved = command.includes('/') && !isAbsolute(command) ? resolve(dirname(file), command) : command;
-  const spec: ExecSpec = { apiVersion: str(e.apiVersion), command: resolved };
+  const spec: ExecSpec = { apiVersion: stringOrEmpty(e.apiVersion), command: resolved };
   if (Array.isArray(e.args)) spec.args = e.args.map(String);
   if (Array.isArray(e.env)) {
-    spec.env = e.env.filter(isObj).map((v) => ({ name: str(v.name), value: str(v.value) }));
+    spec.env = e.env.filter(isMapping).map((v) => ({ name: stringOrEmpty(v.name), value: stringOrEmpty(v.value) }));
   }
   const mode = e.interactiveMode;
   if (mode === 'Never' || mode === 'IfAvailable' || mode === 'Always') spec.interactiveMode = mode;
@@ -91,40 +91,40 @@ export function quickMergedKubeconfig(sources: readonly KubeconfigSource[]): Mer
     if (data === null || data === undefined) continue;
     if (!acceptedByKubectl(data)) return null;
     for (const raw of Array.isArray(data.contexts) ? data.contexts : []) {
-      if (!isObj(raw) || contexts.has(str(raw.name))) continue;
-      const inner = isObj(raw.context) ? raw.context : {};
-      contexts.set(str(raw.name), {
-        name: str(raw.name),
-        cluster: str(inner.cluster),
-        user: str(inner.user),
+      if (!isMapping(raw) || contexts.has(stringOrEmpty(raw.name))) continue;
+      const inner = isMapping(raw.context) ? raw.context : {};
+      contexts.set(stringOrEmpty(raw.name), {
+        name: stringOrEmpty(raw.name),
+        cluster: stringOrEmpty(inner.cluster),
+        user: stringOrEmpty(inner.user),
         file,
         ...managedBy(inner),
       });
     }
     for (const raw of Array.isArray(data.clusters) ? data.clusters : []) {
-      if (!isObj(raw) || clusters.has(str(raw.name))) continue;
-      const c = isObj(raw.cluster) ? raw.cluster : {};
-      const caData = str(c['certificate-authority-data']).replace(/[\r\n]/g, '');
+      if (!isMapping(raw) || clusters.has(stringOrEmpty(raw.name))) continue;
+      const c = isMapping(raw.cluster) ? raw.cluster : {};
+      const caData = stringOrEmpty(c['certificate-authority-data']).replace(/[\r\n]/g, '');
       const ca = localPath(file, c['certificate-authority']);
-      clusters.set(str(raw.name), {
-        name: str(raw.name),
-        server: str(c.server),
+      clusters.set(stringOrEmpty(raw.name), {
+        name: stringOrEmpty(raw.name),
+        server: stringOrEmpty(c.server),
         ...(caData ? { certificateAuthorityData: caData } : {}),
         ...(ca ? { certificateAuthority: ca } : {}),
-        ...(str(c['tls-server-name']) ? { tlsServerName: str(c['tls-server-name']) } : {}),
+        ...(stringOrEmpty(c['tls-server-name']) ? { tlsServerName: stringOrEmpty(c['tls-server-name']) } : {}),
         ...(c['insecure-skip-tls-verify'] === true ? { insecureSkipTlsVerify: true } : {}),
       });
     }
     for (const raw of Array.isArray(data.users) ? data.users : []) {
-      if (!isObj(raw) || users.has(str(raw.name))) continue;
-      const u = isObj(raw.user) ? raw.user : {};
-      const certData = str(u['client-certificate-data']).replace(/[\r\n]/g, '');
-      const keyData = str(u['client-key-data']).replace(/[\r\n]/g, '');
+      if (!isMapping(raw) || users.has(stringOrEmpty(raw.name))) continue;
+      const u = isMapping(raw.user) ? raw.user : {};
+      const certData = stringOrEmpty(u['client-certificate-data']).replace(/[\r\n]/g, '');
+      const keyData = stringOrEmpty(u['client-key-data']).replace(/[\r\n]/g, '');
       const exec = execOf(file, u.exec);
-      const entry: MergedKubeconfigView['users'][number] = { name: str(raw.name) };
-      users.set(str(raw.name), {
+      const entry: MergedKubeconfigView['users'][number] = { name: stringOrEmpty(raw.name) };
+      users.set(stringOrEmpty(raw.name), {
         ...entry,
-        ...(str(u.token) ? { token: str(u.token) } : {}),
+        ...(stringOrEmpty(u.token) ? { token: stringOrEmpty(u.token) } : {}),
         ...(localPath(file, u.tokenFile) ? { tokenFile: localPath(file, u.tokenFile) } : {}),
         ...(localPath(file, u['client-certificate'])
           ? { clientCertificate: localPath(file, u['client-certificate']) }
@@ -132,11 +132,12 @@ export function quickMergedKubeconfig(sources: readonly KubeconfigSource[]): Mer
         ...(certData ? { clientCertificateData: certData } : {}),
         ...(localPath(file, u['client-key']) ? { clientKey: localPath(file, u['client-key']) } : {}),
         ...(keyData ? { clientKeyData: keyData } : {}),
-        ...(str(u.password) ? { password: str(u.password) } : {}),
+        ...(stringOrEmpty(u.password) ? { password: stringOrEmpty(u.password) } : {}),
         ...(exec ? { exec } : {}),
       });
     }
-    if (currentContext === '' && str(data['current-context']) !== '') currentContext = str(data['current-context']);
+    if (currentContext === '' && stringOrEmpty(data['current-context']) !== '')
+      currentContext = stringOrEmpty(data['current-context']);
   }
   return {
     currentContext,

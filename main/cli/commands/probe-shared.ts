@@ -61,7 +61,7 @@ export type Selection =
 export async function planFleet(ctx: CliContext, selection: Selection, kubeconfigFlag?: string): Promise<FleetPlan> {
   const [{ readKubeconfigBytes }, { resolveContextIn }, { quickMergedKubeconfig, targetsFromMergedKubeconfig }] =
     await Promise.all([
-      import('../../core/kubeconfig/io.ts'),
+      import('../../core/kubeconfig/file-io.ts'),
       import('../../core/kubeconfig/contexts.ts'),
       import('../../core/probe/kubeconfig-view.ts'),
     ]);

@@ -11,7 +11,7 @@ import {
   REFUSED_46K,
   wideCatalogCluster,
 } from '../../../bench/hostile/generate.ts';
-import { CatalogError, loadCatalog, parseCatalog } from '../../../main/core/discovery/catalog.ts';
+import { CatalogError, loadCatalog, parseCatalog } from '../../../main/core/discovery/catalog/index.ts';
 import { CATALOG_GUARD } from '../../../main/core/discovery/catalog-limits.ts';
 import { isUserError, type UserError } from '../../../main/core/errors.ts';
 import { documentIndex } from '../../../main/core/kubeconfig/doc-index.ts';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { ClusterDiagnosis, Severity, Verdict } from '../../core/diagnostics/index.ts';
 import { UserError } from '../../core/errors.ts';
+import type { MergedKubeconfig } from '../../core/kubeconfig/merged.ts';
 import type { KubeconfigSource } from '../../core/kubeconfig/types.ts';
 import type { ClusterEntry } from '../../core/model/cluster.ts';
 import type {
@@ -13,7 +14,6 @@ import type {
   StepStatus,
   TargetProblem,
 } from '../../core/probe/index.ts';
-import type { MergedKubeconfigView } from '../../core/probe/kubeconfig-view.ts';
 import { configDirFor } from '../../core/settings/paths.ts';
 import type { WarpState as WarpDetection } from '../../core/warp/index.ts';
 import type { CliContext } from '../command.ts';
@@ -59,10 +59,11 @@ export type Selection =
 
 /** Reads the kubeconfig and resolves the selection into probe targets; bad names are exit-2 errors. */
 export async function planFleet(ctx: CliContext, selection: Selection, kubeconfigFlag?: string): Promise<FleetPlan> {
-  const [{ readKubeconfigBytes }, { resolveContextIn }, { quickMergedKubeconfig, targetsFromMergedKubeconfig }] =
+  const [{ readKubeconfigBytes }, { resolveContextIn }, { quickMergedKubeconfig }, { targetsFromMergedKubeconfig }] =
     await Promise.all([
       import('../../core/kubeconfig/file-io.ts'),
       import('../../core/kubeconfig/contexts.ts'),
+      import('../../core/kubeconfig/read-fast.ts'),
       import('../../core/probe/kubeconfig-view.ts'),
     ]);
   const [{ secretsOf }, { kubeconfigUserSecrets }] = await Promise.all([
@@ -74,7 +75,7 @@ export async function planFleet(ctx: CliContext, selection: Selection, kubeconfi
     files.map(async (path) => ({ path, bytes: await readKubeconfigBytes(path) })),
   );
   // An empty file may be kubectl between truncating and rewriting: the engine waits that out.
-  let merged: MergedKubeconfigView | null = sources.some((s) => s.bytes === '') ? null : quickMergedKubeconfig(sources);
+  let merged: MergedKubeconfig | null = sources.some((s) => s.bytes === '') ? null : quickMergedKubeconfig(sources);
   if (!merged) {
     // The kubeconfig engine reads what the fast reader would not, and names exactly what is wrong.
     const { loadKubeconfig, readMergedKubeconfig } = await import('../../core/kubeconfig/index.ts');

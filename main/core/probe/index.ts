@@ -17,12 +17,7 @@ export {
   openSpareConnection,
   preloadKubeApi,
 } from './kube.ts';
-export {
-  type MergedKubeconfigView,
-  quickMergedKubeconfig,
-  type TargetProblem,
-  targetsFromMergedKubeconfig,
-} from './kubeconfig-view.ts';
+export { type TargetProblem, targetsFromMergedKubeconfig } from './kubeconfig-view.ts';
 export { createProbeRun, DEFAULT_STEP_TIMEOUT_MS, type ProbeRun, probeCluster } from './ladder.ts';
 export type { CertificateSummary, TlsFacts } from './network.ts';
 export { targetFromClusterEntry } from './targets.ts';

@@ -2,11 +2,7 @@ import { UserError } from '../errors.ts';
 import { type ClusterEntry, serverUrl } from '../model/cluster.ts';
 import type { ProbeTarget } from './types.ts';
 
-export {
-  type MergedKubeconfigView,
-  type TargetProblem,
-  targetsFromMergedKubeconfig,
-} from './kubeconfig-view.ts';
+export { type TargetProblem, targetsFromMergedKubeconfig } from './kubeconfig-view.ts';
 
 /**
  * A probe target straight from a ClusterEntry (catalog or discovery) that has no kubeconfig

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKubeconfig, readMergedKubeconfig, setupKubeconfig } from '../../../main/core/kubeconfig/index.ts';
+import { quickMergedKubeconfig } from '../../../main/core/kubeconfig/read-fast.ts';
 import type { ClusterEntry } from '../../../main/core/model/cluster.ts';
-import { quickMergedKubeconfig } from '../../../main/core/probe/kubeconfig-view.ts';
 
-// `kubezt check` reads the kubeconfig with js-yaml (fast) and falls back to the kubeconfig engine
-// on anything unusual. Both must see the same contexts, clusters and users.
+// `kubezt check` reads the kubeconfig with the fast strategies and falls back to the full reader
+// on anything unusual. Both return the one MergedKubeconfig, and must return the same one.
 
 let dir: string;
 
@@ -26,23 +26,6 @@ async function both(paths: string[]) {
   const quick = quickMergedKubeconfig(sources);
   const full = readMergedKubeconfig(await loadKubeconfig(paths));
   return { quick, full };
-}
-
-/** The engine's merged view, reduced to what the probe reads. */
-function project(full: ReturnType<typeof readMergedKubeconfig>) {
-  return {
-    currentContext: full.currentContext,
-    contexts: full.contexts.map(({ name, cluster, user, file, managed, sourceCluster }) => ({
-      name,
-      cluster,
-      user,
-      file,
-      managed,
-      ...(sourceCluster ? { sourceCluster } : {}),
-    })),
-    clusters: full.clusters.map(({ file: _f, managed: _m, proxyUrl: _p, ...rest }) => rest),
-    users: full.users.map(({ file: _f, managed: _m, username: _u, authProvider: _a, ...rest }) => rest),
-  };
 }
 
 describe('the fast kubeconfig view', () => {
@@ -106,7 +89,7 @@ users:
 `,
     );
     const { quick, full } = await both([first, second]);
-    expect(quick).toEqual(project(full));
+    expect(quick).toEqual(full);
     expect(quick?.currentContext).toBe('two');
     expect(quick?.clusters.find((c) => c.name === 'shared')).toMatchObject({
       server: 'https://10.1.2.3:6443',
@@ -133,7 +116,7 @@ users:
     );
     await setupKubeconfig({ paths: [path], clusters });
     const { quick, full } = await both([path]);
-    expect(quick).toEqual(project(full));
+    expect(quick).toEqual(full);
     expect(quick?.contexts.filter((c) => c.managed).map((c) => [c.name, c.sourceCluster])).toEqual([
       ['zt-prod-us', 'prod-us'],
       ['zt-staging', 'staging'],
@@ -158,6 +141,7 @@ users:
       contexts: [],
       clusters: [],
       users: [],
+      defaultFile: join(dir, 'missing'),
     });
   });
 });

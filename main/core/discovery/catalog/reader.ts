@@ -9,8 +9,6 @@ import type { ParseCatalogOptions } from './parse.ts';
 import { readCaData, readCaFile, readIp, readNamespace, readPort, readServer, readTlsServerName } from './servers.ts';
 import { readUser } from './users.ts';
 
-/** Walks a parsed catalog document, collecting every problem rather than stopping at the first. */
-
 export interface Where {
   /** Human phrase for the enclosing object: "in cluster "prod-us"", "in defaults". */
   in: string;
@@ -26,6 +24,7 @@ export interface RawDefaults {
   user?: RawUser;
 }
 
+/** Walks a parsed catalog document, collecting every problem rather than stopping at the first. */
 export class CatalogReader {
   readonly issues: CatalogIssue[] = [];
   readonly doc: ReturnType<typeof parseDocument>;

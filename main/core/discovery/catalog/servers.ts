@@ -9,7 +9,7 @@ import { pemBlocks } from '../catalog-limits.ts';
 import { DNS_LABEL_RE, HOSTNAME_RE } from './keys.ts';
 import type { CatalogReader, KeyedNode, Where } from './reader.ts';
 
-/** Where a cluster is and how it is trusted: server, ip, port, CA, TLS name, namespace. */
+/* Where a cluster is and how it is trusted: server, ip, port, CA, TLS name, namespace. */
 
 export function readServer(
   r: CatalogReader,

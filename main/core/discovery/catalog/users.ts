@@ -13,7 +13,7 @@ import {
 } from './keys.ts';
 import type { CatalogReader, KeyedNode, RawUser, Where } from './reader.ts';
 
-/** The credentials a catalog entry names: an existing user, exec, token, tokenFile or a client certificate. */
+/* The credentials a catalog entry names: an existing user, exec, token, tokenFile or a client certificate. */
 
 export function readUser(r: CatalogReader, pair: KeyedNode, outer: Where): RawUser | undefined {
   const node = r.resolve(pair.value);

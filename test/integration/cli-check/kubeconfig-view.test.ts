@@ -99,6 +99,40 @@ users:
     expect(quick?.users.find((u) => u.name === 'aws-user')?.exec?.command).toBe('aws');
   });
 
+  it('returns the same model as the full reader for the fields only diagnostics read', async () => {
+    const path = join(dir, 'extras');
+    await writeFile(
+      path,
+      `apiVersion: v1
+kind: Config
+current-context: dev
+clusters:
+- name: c
+  cluster:
+    server: https://10.9.8.7:6443
+    proxy-url: socks5://127.0.0.1:1080
+contexts:
+- name: dev
+  context: {cluster: c, user: basic, namespace: team-a}
+users:
+- name: basic
+  user: {username: alice, password: s3cret-pass}
+- name: oidc
+  user:
+    auth-provider: {name: oidc, config: {client-id: x}}
+`,
+    );
+    const { quick, full } = await both([path]);
+    expect(quick).toEqual(full);
+    expect(quick?.contexts[0]?.namespace).toBe('team-a');
+    expect(quick?.clusters[0]?.proxyUrl).toBe('socks5://127.0.0.1:1080');
+    expect(quick?.users.map((u) => [u.name, u.username, u.authProvider])).toEqual([
+      ['basic', 'alice', undefined],
+      ['oidc', undefined, 'oidc'],
+    ]);
+    expect(quick?.defaultFile).toBe(path);
+  });
+
   it("knows kubezt's own contexts and the cluster each was written for", async () => {
     const path = join(dir, 'managed');
     const clusters: ClusterEntry[] = ['prod-us', 'staging'].map((name, i) => ({

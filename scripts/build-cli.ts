@@ -42,7 +42,7 @@ const USE_PATH = [
   'main/core/settings/paths.ts',
   'main/core/kubeconfig/switch.ts',
   'main/core/kubeconfig/apply.ts',
-  'main/core/kubeconfig/io.ts',
+  'main/core/kubeconfig/file-io.ts',
   'main/core/kubeconfig/lock.ts',
   'main/core/kubeconfig/quick-file.ts',
   'main/core/kubeconfig/block-yaml.ts',

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { resolveKubeconfigFiles } from '../core/kubeconfig/io.ts';
+import { resolveKubeconfigFiles } from '../core/kubeconfig/file-io.ts';
 import { builtin } from '../core/node-builtins.ts';
 import { configDirFor } from '../core/settings/paths.ts';
 import type { CliContext } from './command.ts';

@@ -3,7 +3,7 @@ import type fsTypes from 'node:fs';
 /**
  * Bounded file reads. Every file kubezt parses is read through here with a cap, so a huge file,
  * or a path such as /dev/zero that never ends, costs at most the cap instead of memory without
- * bound. Synchronous for the same reason as kubeconfig/fs-now.ts: a few system calls on small
+ * bound. Synchronous for the same reason as kubeconfig/file-io.ts: a few system calls on small
  * files, and no fs/promises to load at start-up.
  */
 const fs = process.getBuiltinModule('node:fs') as typeof fsTypes;

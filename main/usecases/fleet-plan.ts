@@ -4,14 +4,11 @@
  */
 import { UserError } from '../core/errors.ts';
 import { resolveContextIn } from '../core/kubeconfig/contexts.ts';
-import { readKubeconfigBytes } from '../core/kubeconfig/io.ts';
+import { readKubeconfigBytes } from '../core/kubeconfig/file-io.ts';
+import type { MergedKubeconfig } from '../core/kubeconfig/merged.ts';
+import { quickMergedKubeconfig } from '../core/kubeconfig/read-fast.ts';
 import type { KubeconfigSource } from '../core/kubeconfig/types.ts';
-import {
-  type MergedKubeconfigView,
-  quickMergedKubeconfig,
-  type TargetProblem,
-  targetsFromMergedKubeconfig,
-} from '../core/probe/kubeconfig-view.ts';
+import { type TargetProblem, targetsFromMergedKubeconfig } from '../core/probe/kubeconfig-view.ts';
 import type { ProbeTarget } from '../core/probe/types.ts';
 import { kubeconfigUserSecrets } from '../core/secrets/user-fields.ts';
 import { fleetSecrets } from './fleet-secrets.ts';
@@ -66,7 +63,7 @@ export async function planFleet(request: FleetPlanRequest): Promise<FleetPlan> {
     files.map(async (path) => ({ path, bytes: await readKubeconfigBytes(path) })),
   );
   // An empty file may be kubectl between truncating and rewriting: the engine waits that out.
-  let merged: MergedKubeconfigView | null = sources.some((s) => s.bytes === '') ? null : quickMergedKubeconfig(sources);
+  let merged: MergedKubeconfig | null = sources.some((s) => s.bytes === '') ? null : quickMergedKubeconfig(sources);
   if (!merged) {
     // The kubeconfig engine reads what the fast reader would not, and names exactly what is wrong.
     const { loadKubeconfig, readMergedKubeconfig } = await import('../core/kubeconfig/index.ts');

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { billionLaughs } from '../../bench/hostile/generate.ts';
-import { CatalogError, parseCatalog } from '../../main/core/discovery/catalog.ts';
+import { CatalogError, parseCatalog } from '../../main/core/discovery/catalog/index.ts';
 import { CATALOG_GUARD } from '../../main/core/discovery/catalog-limits.ts';
 import { LIMITS } from '../../main/core/read-capped.ts';
 import { indexYamlDocument } from '../../main/core/yaml-guard.ts';

@@ -10,7 +10,7 @@ import { documentIndex } from '../../main/core/kubeconfig/doc-index.ts';
 import { type ParsedKubeconfigFile, parseKubeconfigFile } from '../../main/core/kubeconfig/parse.ts';
 import { planSwitchQuick, quickReadKubeconfig } from '../../main/core/kubeconfig/quick.ts';
 import { readMergedKubeconfig } from '../../main/core/kubeconfig/read.ts';
-import { quickMergedKubeconfig } from '../../main/core/probe/kubeconfig-view.ts';
+import { quickMergedKubeconfig } from '../../main/core/kubeconfig/read-fast.ts';
 import { LIMITS } from '../../main/core/read-capped.ts';
 import { runCli } from '../helpers/cli.ts';
 import { CORPUS, fuzzParams, isOneSentence, PROPERTY_TIMEOUT_MS } from './fuzz.ts';

@@ -1,5 +1,5 @@
 import { readDiscoveryCache } from '../discovery/cache.ts';
-import { loadCatalog } from '../discovery/catalog.ts';
+import { loadCatalog } from '../discovery/catalog/index.ts';
 import { mergeSources } from '../discovery/merge.ts';
 import type { ClusterEntry } from '../model/cluster.ts';
 

@@ -7,7 +7,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import type { CachedDiscovery } from '../discovery/cache.ts';
 import { DEFAULT_CACHE_MAX_AGE_MS, readDiscoveryCache, writeDiscoveryCache } from '../discovery/cache.ts';
-import { loadCatalog } from '../discovery/catalog.ts';
+import { loadCatalog } from '../discovery/catalog/index.ts';
 import type {
   CloudflareProgress,
   DiscoveryResult,

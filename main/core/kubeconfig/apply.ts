@@ -4,14 +4,13 @@ import { UserError } from '../errors.ts';
 import { builtin } from '../node-builtins.ts';
 import type { PendingBackup } from './backups.ts';
 import { noWriteCleanup, type WriteCleanup } from './cleanup.ts';
-import { type FsNow, nodeFsNow } from './fs-now.ts';
-import { delay, readKubeconfigBytes } from './io.ts';
+import { delay, type FsNow, nodeFsNow, readKubeconfigBytes } from './file-io.ts';
 import { acquireLock, type HeldLock, readOnlyFolder } from './lock.ts';
 import { spliceProvenWithoutYamlLibrary } from './quick-file.ts';
 import { type KubeconfigPlan, type KubeconfigWrite, sourcesAfter } from './types.ts';
 import { type FileOwner, isReadOnlyCode, removeDeadWritersTemps, writeFileAtomically } from './write-file.ts';
 
-// Not an import: see fs-now.ts.
+// Not an import: see file-io.ts.
 const { constants } = builtin('node:fs');
 
 export type ApplyStep = 'locked' | 'verified' | 'backup-written' | 'temp-written' | 'renamed';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { WriteCleanup } from './cleanup.ts';
-import { type FsNow, nodeFsNow } from './fs-now.ts';
+import { type FsNow, nodeFsNow } from './file-io.ts';
 
 /**
  * kubezt's own backups of the kubeconfig, in the `backups` folder of kubezt's settings folder

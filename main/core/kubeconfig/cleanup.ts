@@ -3,7 +3,7 @@
  * not yet committed), so that whoever owns the process can undo it when a signal stops the write.
  *
  * The writer registers an undo right after creating each file and removes it as soon as the file
- * is released or renamed, in the same synchronous step (fs-now.ts): at every await, the
+ * is released or renamed, in the same synchronous step (file-io.ts): at every await, the
  * registrations match the disk exactly. The CLI passes one (main/cli/signals.ts); the app and
  * tests may pass none.
  */

@@ -1,10 +1,9 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { isUserError, UserError } from '../errors.ts';
-import { pathExists, readKubeconfigBytes } from './io.ts';
+import { delay, pathExists, readKubeconfigBytes } from './file-io.ts';
 import { lockPathFor } from './lock.ts';
 import { buildKubeconfigSet, type KubeconfigSet, type ParsedKubeconfigFile, parseKubeconfigFile } from './parse.ts';
 
-export { type ResolveKubeconfigFilesInput, readKubeconfigBytes, resolveKubeconfigFiles } from './io.ts';
+export { type ResolveKubeconfigFilesInput, readKubeconfigBytes, resolveKubeconfigFiles } from './file-io.ts';
 
 export interface LoadOptions {
   /** Reads of a file that fails to parse before it is reported as invalid. Default 5. */

@@ -2,8 +2,7 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.ts';
 import { noWriteCleanup, type WriteCleanup } from './cleanup.ts';
-import { type FileHandleNow, type FsNow, nodeFsNow } from './fs-now.ts';
-import { delay, uniqueSuffix } from './io.ts';
+import { delay, type FileHandleNow, type FsNow, nodeFsNow, uniqueSuffix } from './file-io.ts';
 
 /**
  * kubectl's lock: `<path-as-listed>.lock`, created with O_EXCL (client-go's lockFile). kubectl

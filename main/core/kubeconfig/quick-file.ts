@@ -33,7 +33,8 @@ export interface QuickKubeconfigFile {
 
 type Obj = Record<string, unknown>;
 
-export function isObj(v: unknown): v is Obj {
+/** A parsed YAML mapping: not a list, and not a timestamp js-yaml turned into a Date. */
+export function isMapping(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
@@ -45,21 +46,22 @@ function fits(v: unknown, shape: Shape): boolean {
   if (shape === 'bytes') return typeof v === 'string' && BASE64.test(v.replace(/[\r\n]/g, ''));
   if (shape === 'bool') return typeof v === 'boolean';
   if ('list' in shape) return Array.isArray(v) && v.every((x) => fits(x, shape.list));
-  if (!isObj(v)) return false;
+  if (!isMapping(v)) return false;
   if ('map' in shape) return Object.values(v).every((x) => fits(x, shape.map));
   return Object.entries(shape.fields).every(([key, child]) => fits(v[key], child));
 }
 
-export function str(v: unknown): string {
+/** The string itself, or '' for anything else (kubectl reads a missing string field as ''). */
+export function stringOrEmpty(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
 export function ownerOf(inner: unknown): { owned: boolean; ownerCluster?: string } {
-  if (!isObj(inner) || !Array.isArray(inner.extensions)) return { owned: false };
+  if (!isMapping(inner) || !Array.isArray(inner.extensions)) return { owned: false };
   for (const ext of inner.extensions) {
-    if (!isObj(ext) || ext.name !== KUBEZT_EXTENSION || !isObj(ext.extension)) continue;
+    if (!isMapping(ext) || ext.name !== KUBEZT_EXTENSION || !isMapping(ext.extension)) continue;
     if (ext.extension.managed !== true) continue;
-    const owner = str(ext.extension.cluster);
+    const owner = stringOrEmpty(ext.extension.cluster);
     return owner ? { owned: true, ownerCluster: owner } : { owned: true };
   }
   return { owned: false };
@@ -70,13 +72,13 @@ export function ownerOf(inner: unknown): { owned: boolean; ownerCluster?: string
  * (null and undefined, an empty document, are the caller's case.)
  */
 export function acceptedByKubectl(data: unknown): data is Record<string, unknown> {
-  if (!isObj(data) || !fits(data, CONFIG)) return false;
-  const kind = str(data.kind);
-  const apiVersion = str(data.apiVersion);
+  if (!isMapping(data) || !fits(data, CONFIG)) return false;
+  const kind = stringOrEmpty(data.kind);
+  const apiVersion = stringOrEmpty(data.apiVersion);
   if ((kind !== '' && kind !== 'Config') || (apiVersion !== '' && apiVersion !== 'v1')) return false;
   for (const list of ['clusters', 'contexts', 'users'] as const) {
     const items = Array.isArray(data[list]) ? (data[list] as unknown[]) : [];
-    const names = items.map((x) => (isObj(x) ? str(x.name) : ''));
+    const names = items.map((x) => (isMapping(x) ? stringOrEmpty(x.name) : ''));
     if (new Set(names).size !== names.length) return false; // kubectl refuses duplicates
   }
   return true;
@@ -98,15 +100,15 @@ export function quickFileFromData(
   if (token === undefined) return null;
   const contexts: ContextRef[] = [];
   for (const raw of Array.isArray(data.contexts) ? data.contexts : []) {
-    if (!isObj(raw)) continue;
-    const inner = isObj(raw.context) ? raw.context : {};
-    contexts.push({ name: str(raw.name), cluster: str(inner.cluster), ...ownerOf(inner) });
+    if (!isMapping(raw)) continue;
+    const inner = isMapping(raw.context) ? raw.context : {};
+    contexts.push({ name: stringOrEmpty(raw.name), cluster: stringOrEmpty(inner.cluster), ...ownerOf(inner) });
   }
   return {
     ...base,
     empty: false,
     contexts,
-    currentContext: str(data['current-context']),
+    currentContext: stringOrEmpty(data['current-context']),
     currentContextToken: token,
     flowRoot,
   };

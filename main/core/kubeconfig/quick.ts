@@ -12,7 +12,7 @@ import {
 import { readBlockYaml } from './block-yaml.ts';
 import {
   emptyQuickFile,
-  isObj,
+  isMapping,
   NOT_PLAIN,
   PLAIN_SAFE,
   planSwitchFromFiles,
@@ -186,7 +186,7 @@ function readsAs(text: string, value: string): boolean {
   try {
     for (const schema of [YAML11_SCHEMA, CORE_SCHEMA]) {
       const data = load(`x: ${text}`, { schema });
-      if (!isObj(data) || data.x !== value) return false;
+      if (!isMapping(data) || data.x !== value) return false;
     }
     return true;
   } catch {

@@ -1,6 +1,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Document, isMap, isScalar, type YAMLMap } from 'yaml';
 import type { ExecSpec } from '../model/cluster.ts';
+import type { MergedCluster, MergedContext, MergedKubeconfig, MergedUser } from './merged.ts';
 import {
   getNode,
   getString,
@@ -11,61 +12,7 @@ import {
   toKubeconfigSet,
 } from './parse.ts';
 
-/**
- * The merged kubeconfig as kubectl sees it (first file wins for a name), as plain data for
- * probes, diagnostics and the UI. Relative file paths are resolved against the directory of the
- * file that holds them, as kubectl does.
- */
-
-export interface MergedContext {
-  name: string;
-  cluster: string;
-  user: string;
-  namespace?: string;
-  file: string;
-  managed: boolean;
-  /** For kubezt's entries: the ClusterEntry name it was written for. */
-  sourceCluster?: string;
-}
-
-export interface MergedCluster {
-  name: string;
-  server: string;
-  certificateAuthorityData?: string;
-  /** Absolute path of `certificate-authority`. */
-  certificateAuthority?: string;
-  tlsServerName?: string;
-  insecureSkipTlsVerify?: boolean;
-  proxyUrl?: string;
-  file: string;
-  managed: boolean;
-}
-
-export interface MergedUser {
-  name: string;
-  token?: string;
-  tokenFile?: string;
-  clientCertificate?: string;
-  clientCertificateData?: string;
-  clientKey?: string;
-  clientKeyData?: string;
-  username?: string;
-  password?: string;
-  exec?: ExecSpec;
-  authProvider?: string;
-  file: string;
-  managed: boolean;
-}
-
-export interface MergedKubeconfig {
-  /** '' when unset. */
-  currentContext: string;
-  contexts: MergedContext[];
-  clusters: MergedCluster[];
-  users: MergedUser[];
-  /** The file kubectl writes new entries and current-context to. */
-  defaultFile: string;
-}
+export type { MergedCluster, MergedContext, MergedKubeconfig, MergedUser } from './merged.ts';
 
 function localPath(file: string, value: string): string | undefined {
   if (value === '') return undefined;
@@ -99,6 +46,7 @@ function execOf(doc: Document.Parsed, inner: YAMLMap, file: string): ExecSpec | 
   return spec;
 }
 
+/** The full reader: every file through the yaml Document API, every problem reported precisely. */
 export function readMergedKubeconfig(files: readonly KubeconfigSource[] | KubeconfigSet): MergedKubeconfig {
   const set = toKubeconfigSet(files);
   const where = (e: ParsedEntry) => {

@@ -2,8 +2,8 @@ import { isUserError, UserError } from '../errors.ts';
 import { applyKubeconfigPlan } from './apply.ts';
 import { type BackupEntry, readBackup, sha256 } from './backups.ts';
 import type { WriteCleanup } from './cleanup.ts';
-import type { FsNow } from './fs-now.ts';
-import { readKubeconfigBytes } from './io.ts';
+import type { FsNow } from './file-io.ts';
+import { readKubeconfigBytes } from './file-io.ts';
 import type { KubeconfigPlan } from './types.ts';
 
 export interface RestoreBackupInput {

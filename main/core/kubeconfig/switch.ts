@@ -1,7 +1,7 @@
 import { isUserError } from '../errors.ts';
 import { applyKubeconfigPlan } from './apply.ts';
 import type { WriteCleanup } from './cleanup.ts';
-import { pathExists, readKubeconfigBytes } from './io.ts';
+import { pathExists, readKubeconfigBytes } from './file-io.ts';
 import { lockPathFor } from './lock.ts';
 import { planSwitchWithoutYamlLibrary } from './quick-file.ts';
 import type { KubeconfigPlan } from './types.ts';

@@ -1,8 +1,8 @@
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { WriteCleanup } from './cleanup.ts';
-import type { FsNow } from './fs-now.ts';
-import { delay, uniqueSuffix } from './io.ts';
+import type { FsNow } from './file-io.ts';
+import { delay, uniqueSuffix } from './file-io.ts';
 import { readOnlyFolder, writeFailed } from './lock.ts';
 
 /**

@@ -1,150 +1,7 @@
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { loadKubeconfigData } from '../kubeconfig/quick.ts';
-import { acceptedByKubectl, isObj, ownerOf, str } from '../kubeconfig/quick-file.ts';
-import type { KubeconfigSource } from '../kubeconfig/types.ts';
-import type { ExecSpec } from '../model/cluster.ts';
+import { dirname } from 'node:path';
+import type { MergedKubeconfig } from '../kubeconfig/merged.ts';
 import { FileTooLarge, formatBytes, LIMITS, readTextCapped } from '../read-capped.ts';
 import type { PemSource, ProbeCredentials, ProbeTarget } from './types.ts';
-
-/**
- * The merged kubeconfig as the probe needs it: kubectl's view of every KUBECONFIG file (first file
- * wins for a name, the first non-empty current-context), file paths absolute, and which contexts
- * kubezt manages. The same shape as main/core/kubeconfig's MergedKubeconfig, which satisfies it.
- */
-export interface MergedKubeconfigView {
-  currentContext: string;
-  contexts: readonly {
-    name: string;
-    cluster: string;
-    user: string;
-    file: string;
-    managed: boolean;
-    sourceCluster?: string;
-  }[];
-  clusters: readonly {
-    name: string;
-    server: string;
-    certificateAuthorityData?: string;
-    certificateAuthority?: string;
-    tlsServerName?: string;
-    insecureSkipTlsVerify?: boolean;
-  }[];
-  users: readonly {
-    name: string;
-    token?: string;
-    tokenFile?: string;
-    clientCertificate?: string;
-    clientCertificateData?: string;
-    clientKey?: string;
-    clientKeyData?: string;
-    password?: string;
-    exec?: ExecSpec;
-  }[];
-}
-
-type Obj = Record<string, unknown>;
-
-function localPath(file: string, value: unknown): string | undefined {
-  const s = str(value);
-  if (s === '') return undefined;
-  return isAbsolute(s) ? s : resolve(dirname(file), s);
-}
-
-function managedBy(inner: Obj): { managed: boolean; sourceCluster?: string } {
-  const { owned, ownerCluster } = ownerOf(inner);
-  return ownerCluster ? { managed: owned, sourceCluster: ownerCluster } : { managed: owned };
-}
-
-function execOf(file: string, e: unknown): ExecSpec | undefined {
-  if (!isObj(e)) return undefined;
-  const command = str(e.command);
-  // kubectl resolves a relative command only when it has a path separator (./bin/x, not aws).
-  const resolved = command.includes('/') && !isAbsolute(command) ? resolve(dirname(file), command) : command;
-  const spec: ExecSpec = { apiVersion: str(e.apiVersion), command: resolved };
-  if (Array.isArray(e.args)) spec.args = e.args.map(String);
-  if (Array.isArray(e.env)) {
-    spec.env = e.env.filter(isObj).map((v) => ({ name: str(v.name), value: str(v.value) }));
-  }
-  const mode = e.interactiveMode;
-  if (mode === 'Never' || mode === 'IfAvailable' || mode === 'Always') spec.interactiveMode = mode;
-  if (typeof e.provideClusterInfo === 'boolean') spec.provideClusterInfo = e.provideClusterInfo;
-  if (typeof e.installHint === 'string') spec.installHint = e.installHint;
-  return spec;
-}
-
-/**
- * Reads the merged kubeconfig as kubectl does (YAML 1.1), with the kubeconfig fast path's readers
- * (block-yaml.ts, else js-yaml): several times faster to load and run than the yaml Document API that main/core/kubeconfig needs for byte-preserving edits:
- * a check only reads. Anything unusual (a parse error, a type kubectl would refuse, merge keys,
- * several documents, duplicate names) returns null, and the caller reads through
- * main/core/kubeconfig, which reports the problem precisely.
- */
-export function quickMergedKubeconfig(sources: readonly KubeconfigSource[]): MergedKubeconfigView | null {
-  const contexts = new Map<string, MergedKubeconfigView['contexts'][number]>();
-  const clusters = new Map<string, MergedKubeconfigView['clusters'][number]>();
-  const users = new Map<string, MergedKubeconfigView['users'][number]>();
-  let currentContext = '';
-  for (const { path: file, bytes } of sources) {
-    const loaded = loadKubeconfigData({ path: file, bytes });
-    if (!loaded) return null;
-    const { data } = loaded;
-    if (data === null || data === undefined) continue;
-    if (!acceptedByKubectl(data)) return null;
-    for (const raw of Array.isArray(data.contexts) ? data.contexts : []) {
-      if (!isObj(raw) || contexts.has(str(raw.name))) continue;
-      const inner = isObj(raw.context) ? raw.context : {};
-      contexts.set(str(raw.name), {
-        name: str(raw.name),
-        cluster: str(inner.cluster),
-        user: str(inner.user),
-        file,
-        ...managedBy(inner),
-      });
-    }
-    for (const raw of Array.isArray(data.clusters) ? data.clusters : []) {
-      if (!isObj(raw) || clusters.has(str(raw.name))) continue;
-      const c = isObj(raw.cluster) ? raw.cluster : {};
-      const caData = str(c['certificate-authority-data']).replace(/[\r\n]/g, '');
-      const ca = localPath(file, c['certificate-authority']);
-      clusters.set(str(raw.name), {
-        name: str(raw.name),
-        server: str(c.server),
-        ...(caData ? { certificateAuthorityData: caData } : {}),
-        ...(ca ? { certificateAuthority: ca } : {}),
-        ...(str(c['tls-server-name']) ? { tlsServerName: str(c['tls-server-name']) } : {}),
-        ...(c['insecure-skip-tls-verify'] === true ? { insecureSkipTlsVerify: true } : {}),
-      });
-    }
-    for (const raw of Array.isArray(data.users) ? data.users : []) {
-      if (!isObj(raw) || users.has(str(raw.name))) continue;
-      const u = isObj(raw.user) ? raw.user : {};
-      const certData = str(u['client-certificate-data']).replace(/[\r\n]/g, '');
-      const keyData = str(u['client-key-data']).replace(/[\r\n]/g, '');
-      const exec = execOf(file, u.exec);
-      const entry: MergedKubeconfigView['users'][number] = { name: str(raw.name) };
-      users.set(str(raw.name), {
-        ...entry,
-        ...(str(u.token) ? { token: str(u.token) } : {}),
-        ...(localPath(file, u.tokenFile) ? { tokenFile: localPath(file, u.tokenFile) } : {}),
-        ...(localPath(file, u['client-certificate'])
-          ? { clientCertificate: localPath(file, u['client-certificate']) }
-          : {}),
-        ...(certData ? { clientCertificateData: certData } : {}),
-        ...(localPath(file, u['client-key']) ? { clientKey: localPath(file, u['client-key']) } : {}),
-        ...(keyData ? { clientKeyData: keyData } : {}),
-        ...(str(u.password) ? { password: str(u.password) } : {}),
-        ...(exec ? { exec } : {}),
-      });
-    }
-    if (currentContext === '' && str(data['current-context']) !== '') currentContext = str(data['current-context']);
-  }
-  return {
-    currentContext,
-    contexts: [...contexts.values()],
-    clusters: [...clusters.values()],
-    users: [...users.values()],
-  };
-}
 
 export interface TargetProblem {
   context: string;
@@ -159,11 +16,7 @@ export interface TargetProblem {
  * cannot be resolved is a problem (one sentence), not an exception.
  */
 export async function targetsFromMergedKubeconfig(
-  merged: {
-    contexts: readonly { name: string; cluster: string; user: string; file: string }[];
-    clusters: MergedKubeconfigView['clusters'];
-    users: MergedKubeconfigView['users'];
-  },
+  merged: Pick<MergedKubeconfig, 'contexts' | 'clusters' | 'users'>,
   contexts: readonly string[],
   opts: { readFile?: (path: string) => Promise<string> } = {},
 ): Promise<{ targets: ProbeTarget[]; problems: TargetProblem[] }> {
@@ -225,7 +78,7 @@ export async function targetsFromMergedKubeconfig(
   return { targets, problems };
 }
 
-function mergedCredentials(user: MergedKubeconfigView['users'][number], baseDir: string): ProbeCredentials {
+function mergedCredentials(user: MergedKubeconfig['users'][number], baseDir: string): ProbeCredentials {
   if (user.token) return { kind: 'token', token: user.token };
   if (user.tokenFile) return { kind: 'tokenFile', tokenFile: user.tokenFile };
   const cert = pemSource(user.clientCertificateData, user.clientCertificate);

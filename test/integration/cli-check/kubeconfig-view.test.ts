@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKubeconfig, readMergedKubeconfig, setupKubeconfig } from '../../../main/core/kubeconfig/index.ts';
+import { quickMergedKubeconfig } from '../../../main/core/kubeconfig/read-fast.ts';
 import type { ClusterEntry } from '../../../main/core/model/cluster.ts';
-import { quickMergedKubeconfig } from '../../../main/core/probe/kubeconfig-view.ts';
 
-// `kubezt check` reads the kubeconfig with js-yaml (fast) and falls back to the kubeconfig engine
-// on anything unusual. Both must see the same contexts, clusters and users.
+// `kubezt check` reads the kubeconfig with the fast strategies and falls back to the full reader
+// on anything unusual. Both return the one MergedKubeconfig, and must return the same one.
 
 let dir: string;
 
@@ -26,23 +26,6 @@ async function both(paths: string[]) {
   const quick = quickMergedKubeconfig(sources);
   const full = readMergedKubeconfig(await loadKubeconfig(paths));
   return { quick, full };
-}
-
-/** The engine's merged view, reduced to what the probe reads. */
-function project(full: ReturnType<typeof readMergedKubeconfig>) {
-  return {
-    currentContext: full.currentContext,
-    contexts: full.contexts.map(({ name, cluster, user, file, managed, sourceCluster }) => ({
-      name,
-      cluster,
-      user,
-      file,
-      managed,
-      ...(sourceCluster ? { sourceCluster } : {}),
-    })),
-    clusters: full.clusters.map(({ file: _f, managed: _m, proxyUrl: _p, ...rest }) => rest),
-    users: full.users.map(({ file: _f, managed: _m, username: _u, authProvider: _a, ...rest }) => rest),
-  };
 }
 
 describe('the fast kubeconfig view', () => {
@@ -106,7 +89,7 @@ users:
 `,
     );
     const { quick, full } = await both([first, second]);
-    expect(quick).toEqual(project(full));
+    expect(quick).toEqual(full);
     expect(quick?.currentContext).toBe('two');
     expect(quick?.clusters.find((c) => c.name === 'shared')).toMatchObject({
       server: 'https://10.1.2.3:6443',
@@ -114,6 +97,40 @@ users:
     });
     expect(quick?.users.find((u) => u.name === 'plugin')?.exec?.command).toBe(join(dir, 'b', 'bin', 'get-token'));
     expect(quick?.users.find((u) => u.name === 'aws-user')?.exec?.command).toBe('aws');
+  });
+
+  it('returns the same model as the full reader for the fields only diagnostics read', async () => {
+    const path = join(dir, 'extras');
+    await writeFile(
+      path,
+      `apiVersion: v1
+kind: Config
+current-context: dev
+clusters:
+- name: c
+  cluster:
+    server: https://10.9.8.7:6443
+    proxy-url: socks5://127.0.0.1:1080
+contexts:
+- name: dev
+  context: {cluster: c, user: basic, namespace: team-a}
+users:
+- name: basic
+  user: {username: alice, password: s3cret-pass}
+- name: oidc
+  user:
+    auth-provider: {name: oidc, config: {client-id: x}}
+`,
+    );
+    const { quick, full } = await both([path]);
+    expect(quick).toEqual(full);
+    expect(quick?.contexts[0]?.namespace).toBe('team-a');
+    expect(quick?.clusters[0]?.proxyUrl).toBe('socks5://127.0.0.1:1080');
+    expect(quick?.users.map((u) => [u.name, u.username, u.authProvider])).toEqual([
+      ['basic', 'alice', undefined],
+      ['oidc', undefined, 'oidc'],
+    ]);
+    expect(quick?.defaultFile).toBe(path);
   });
 
   it("knows kubezt's own contexts and the cluster each was written for", async () => {
@@ -133,7 +150,7 @@ users:
     );
     await setupKubeconfig({ paths: [path], clusters });
     const { quick, full } = await both([path]);
-    expect(quick).toEqual(project(full));
+    expect(quick).toEqual(full);
     expect(quick?.contexts.filter((c) => c.managed).map((c) => [c.name, c.sourceCluster])).toEqual([
       ['zt-prod-us', 'prod-us'],
       ['zt-staging', 'staging'],
@@ -158,6 +175,7 @@ users:
       contexts: [],
       clusters: [],
       users: [],
+      defaultFile: join(dir, 'missing'),
     });
   });
 });

@@ -1,6 +1,6 @@
 // The real node:fs with chosen calls failing, as the kernel would fail them (ENOSPC, EIO, EBUSY,
 // EPERM): every other call, and every call after a fault's count runs out, reaches the disk.
-import { type FsNow, fsNow, nodeSyncFs, type SyncFs } from '../../../main/core/kubeconfig/fs-now.ts';
+import { type FsNow, fsNow, nodeSyncFs, type SyncFs } from '../../../main/core/kubeconfig/file-io.ts';
 
 type Op = keyof SyncFs;
 

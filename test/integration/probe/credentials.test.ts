@@ -13,12 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import {
-  createKubeClient,
-  probeCluster,
-  targetFromClusterEntry,
-  targetsFromKubeconfig,
-} from '../../../main/core/probe/index.ts';
+import { createKubeClient, probeCluster, targetFromClusterEntry } from '../../../main/core/probe/index.ts';
 import type { ProbeTarget } from '../../../main/core/probe/types.ts';
 import {
   type ApiServerFarm,
@@ -28,7 +23,7 @@ import {
   type SimContext,
   startApiServerFarm,
 } from '../../../sim/apiserver/index.ts';
-import { env, statuses, stepOf } from './helpers.ts';
+import { env, statuses, stepOf, targetsFromKubeconfigFile } from './helpers.ts';
 
 let farm: ApiServerFarm;
 let dir: string;
@@ -62,7 +57,7 @@ async function fromKubeconfig(name: string, contexts: SimContext[], edit?: (doc:
     reads.push(p);
     return readFile(p, 'utf8');
   };
-  const { targets, problems } = await targetsFromKubeconfig(stringify(doc), { path, readFile: readFile_ });
+  const { targets, problems } = await targetsFromKubeconfigFile(path, { readFile: readFile_ });
   expect(problems).toEqual([]);
   return { targets, reads, readFile: readFile_ };
 }

@@ -16,7 +16,6 @@ import {
   createExecPluginPool,
   type ExecPluginPool,
   probeCluster,
-  targetsFromKubeconfig,
 } from '../../../main/core/probe/index.ts';
 import type { ProbeTarget } from '../../../main/core/probe/types.ts';
 import {
@@ -25,7 +24,7 @@ import {
   type FakeApiServer,
   startApiServerFarm,
 } from '../../../sim/apiserver/index.ts';
-import { env, statuses, stepOf } from './helpers.ts';
+import { env, statuses, stepOf, targetsFromKubeconfigFile } from './helpers.ts';
 
 let farm: ApiServerFarm;
 let dir: string;
@@ -84,7 +83,7 @@ async function execTargets(file: string, users: { name: string; server: FakeApiS
   });
   const path = join(dir, file);
   await writeFile(path, stringify(doc), { mode: 0o600 });
-  const { targets, problems } = await targetsFromKubeconfig(stringify(doc), { path });
+  const { targets, problems } = await targetsFromKubeconfigFile(path);
   expect(problems).toEqual([]);
   return targets;
 }

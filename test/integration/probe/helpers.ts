@@ -1,3 +1,4 @@
+import { loadKubeconfig, readMergedKubeconfig } from '../../../main/core/kubeconfig/index.ts';
 import type {
   ProbeEnvironment,
   ProbeResult,
@@ -8,6 +9,7 @@ import type {
   WarpState,
   WarpView,
 } from '../../../main/core/probe/index.ts';
+import { targetsFromMergedKubeconfig } from '../../../main/core/probe/index.ts';
 import { nodeProcessRunner } from '../../../main/core/process/runner.ts';
 import type { FakeApiServer } from '../../../sim/apiserver/index.ts';
 
@@ -75,4 +77,20 @@ export function stepOf(result: ProbeResult, name: StepName): StepResult {
 /** `{tcp: 'ok', tls: 'fail', ...}`: compact to assert a whole ladder at once. */
 export function statuses(result: ProbeResult): Record<StepName, string> {
   return Object.fromEntries(result.steps.map((s) => [s.step, s.status])) as Record<StepName, string>;
+}
+
+/**
+ * Probe targets for contexts of the kubeconfig at `path`, read through the public reader the CLI
+ * and the app use (all its contexts when `contexts` is not given).
+ */
+export async function targetsFromKubeconfigFile(
+  path: string,
+  opts: { contexts?: readonly string[]; readFile?: (path: string) => Promise<string> } = {},
+) {
+  const merged = readMergedKubeconfig(await loadKubeconfig([path]));
+  const wanted = opts.contexts ?? merged.contexts.map((c) => c.name);
+  const { targets, problems } = await targetsFromMergedKubeconfig(merged, wanted, {
+    ...(opts.readFile ? { readFile: opts.readFile } : {}),
+  });
+  return { targets, problems, currentContext: merged.currentContext };
 }

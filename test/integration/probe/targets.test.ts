@@ -1,12 +1,13 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { isUserError } from '../../../main/core/errors.ts';
-import { checkFleet, targetsFromKubeconfig } from '../../../main/core/probe/index.ts';
+import { readMergedKubeconfig } from '../../../main/core/kubeconfig/index.ts';
+import { checkFleet } from '../../../main/core/probe/index.ts';
 import { type ApiServerFarm, buildKubeconfig, startApiServerFarm } from '../../../sim/apiserver/index.ts';
-import { env } from './helpers.ts';
+import { env, targetsFromKubeconfigFile } from './helpers.ts';
 
 let farm: ApiServerFarm;
 let dir: string;
@@ -49,7 +50,7 @@ describe('kubeconfig contexts as probe targets', () => {
     expect(text).toContain('tokenFile: creds/a.token');
     expect(text).toContain('certificate-authority: creds/ca.crt');
 
-    const { targets, problems, currentContext } = await targetsFromKubeconfig(await readFile(path, 'utf8'), { path });
+    const { targets, problems, currentContext } = await targetsFromKubeconfigFile(path);
     expect(problems).toEqual([]);
     expect(currentContext).toBe('b');
     // Files are named, not read: the ladder reads them once TLS has passed.
@@ -79,8 +80,9 @@ describe('kubeconfig contexts as probe targets', () => {
     const text = buildKubeconfig([
       { server: farm.server('a'), user: { clientCertificate: 'missing.crt', clientKey: 'missing.key' } },
     ]);
-    const { targets, problems } = await targetsFromKubeconfig(text, { path, contexts: ['a', 'nope'] });
-    expect(problems).toEqual([{ context: 'nope', message: `There is no context named "nope" in ${path}.` }]);
+    await writeFile(path, text);
+    const { targets, problems } = await targetsFromKubeconfigFile(path, { contexts: ['a', 'nope'] });
+    expect(problems).toEqual([{ context: 'nope', message: 'There is no context named "nope" in the kubeconfig.' }]);
     expect(targets.map((t) => t.name)).toEqual(['a']);
     // The certificate files are read once TLS has passed, and their absence is the version step's failure.
     const [result] = await checkFleet(targets, { env: env() });
@@ -94,8 +96,13 @@ describe('kubeconfig contexts as probe targets', () => {
   });
 
   it('rejects a file that is not a kubeconfig with a UserError', async () => {
-    const err = await targetsFromKubeconfig('- just\n- a list\n', { path: '/x/config' }).catch((e) => e);
+    let err: unknown;
+    try {
+      readMergedKubeconfig([{ path: '/x/config', bytes: '- just\n- a list\n' }]);
+    } catch (e) {
+      err = e;
+    }
     expect(isUserError(err)).toBe(true);
-    expect(err.code).toBe('kubeconfig-invalid');
+    expect((err as { code?: string }).code).toBe('kubeconfig-invalid');
   });
 });

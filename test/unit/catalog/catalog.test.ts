@@ -10,7 +10,7 @@ import {
   loadCatalog,
   parseCatalog,
   suggest,
-} from '../../../main/core/discovery/catalog.ts';
+} from '../../../main/core/discovery/catalog/index.ts';
 import { UserError } from '../../../main/core/errors.ts';
 import type { ClusterEntry } from '../../../main/core/model/cluster.ts';
 

@@ -11,11 +11,11 @@ import {
   REFUSED_46K,
   wideCatalogCluster,
 } from '../../../bench/hostile/generate.ts';
-import { CatalogError, loadCatalog, parseCatalog } from '../../../main/core/discovery/catalog.ts';
+import { CatalogError, loadCatalog, parseCatalog } from '../../../main/core/discovery/catalog/index.ts';
 import { CATALOG_GUARD } from '../../../main/core/discovery/catalog-limits.ts';
 import { isUserError, type UserError } from '../../../main/core/errors.ts';
 import { documentIndex } from '../../../main/core/kubeconfig/doc-index.ts';
-import { readKubeconfigBytes } from '../../../main/core/kubeconfig/io.ts';
+import { readKubeconfigBytes } from '../../../main/core/kubeconfig/file-io.ts';
 import { parseKubeconfigFile } from '../../../main/core/kubeconfig/parse.ts';
 import { readMergedKubeconfig } from '../../../main/core/kubeconfig/read.ts';
 import { MIB } from '../../../main/core/read-capped.ts';

@@ -4,7 +4,7 @@ import { createProbeRun, type ProbeRun } from './run.ts';
 import { authStep } from './steps/auth.ts';
 import { fail, type StepOutcome, since, skip } from './steps/outcome.ts';
 import { routeStep } from './steps/route.ts';
-import { createLadderState, type Step } from './steps/state.ts';
+import { createLadderState, type LadderState, type Step } from './steps/state.ts';
 import { tcpStep } from './steps/tcp.ts';
 import { tlsStep } from './steps/tls.ts';
 import { versionStep } from './steps/version.ts';
@@ -30,6 +30,47 @@ export interface LadderOptions extends ProbeOptions {
 interface Timed {
   outcome: StepOutcome;
   durationMs: number;
+}
+
+/** A step started (or waiting on the one before it); null when it did not run. */
+interface Running {
+  name: StepName;
+  task: Promise<Timed | null>;
+}
+
+/** Runs one step now, under min(step deadline, what is left of the ladder's); null when out of time. */
+async function runStep(
+  step: Step,
+  state: LadderState,
+  { endBy, stepTimeoutMs, signal: ladder }: { endBy: number; stepTimeoutMs: number; signal: AbortSignal },
+): Promise<Timed | null> {
+  const started = performance.now();
+  const left = endBy - started;
+  if (left <= 0 || ladder.aborted) return null;
+  const budget = Math.min(stepTimeoutMs, left);
+  let outcome: StepOutcome;
+  try {
+    outcome = await withDeadline(budget, ladder, (signal) => step.run(state, signal, budget));
+  } catch (e) {
+    outcome =
+      e instanceof DeadlineError
+        ? step.onDeadline(state, budget)
+        : fail(
+            'http-error',
+            `Unexpected error: ${(e as Error).message ?? String(e)}.`,
+            'Retry; if it persists, report it.',
+          );
+  }
+  return { outcome, durationMs: since(started) };
+}
+
+/** Every step, in ladder order: a ladder cut short by an abort still reports the steps it did not reach. */
+function inLadderOrder(steps: StepResult[]): StepResult[] {
+  for (const name of STEP_ORDER) {
+    if (!steps.some((s) => s.step === name))
+      steps.push({ step: name, status: 'skip', reason: 'deadline', durationMs: 0, detail: 'Not run.' });
+  }
+  return steps.sort((a, b) => STEP_ORDER.indexOf(a.step) - STEP_ORDER.indexOf(b.step));
 }
 
 const STEP_FAILED = new Error('a step failed');
@@ -92,59 +133,33 @@ export async function probeCluster(
     opts.onStep?.(target, result);
   };
 
-  /** Runs one step now, under min(step deadline, what is left of the ladder's); null when out of time. */
-  const start = async (step: Step): Promise<Timed | null> => {
-    const started = performance.now();
-    const left = endBy - started;
-    if (left <= 0 || ladder.signal.aborted) return null;
-    const budget = Math.min(stepTimeoutMs, left);
-    let outcome: StepOutcome;
-    try {
-      outcome = await withDeadline(budget, ladder.signal, (signal) => step.run(state, signal, budget));
-    } catch (e) {
-      outcome =
-        e instanceof DeadlineError
-          ? step.onDeadline(state, budget)
-          : fail(
-              'http-error',
-              `Unexpected error: ${(e as Error).message ?? String(e)}.`,
-              'Retry; if it persists, report it.',
-            );
-    }
-    return { outcome, durationMs: since(started) };
-  };
+  const start = (step: Step): Running => ({
+    name: step.name,
+    task: runStep(step, state, { endBy, stepTimeoutMs, signal: ladder.signal }),
+  });
   /** Runs `step` once `before` has passed (not failed, not out of time). */
-  const after = (before: Promise<Timed | null>, step: Step) =>
-    before.then((b) => (!b || b.outcome.status === 'fail' || ladder.signal.aborted ? null : start(step)));
+  const after = (before: Running, step: Step): Running => ({
+    name: step.name,
+    task: before.task.then((b) =>
+      !b || b.outcome.status === 'fail' || ladder.signal.aborted ? null : start(step).task,
+    ),
+  });
 
   // Started at once and together where safe; reported below in ladder order. Once TLS has passed,
   // the API requests go out at once: the server is proven, so the credentials are safe with it
   // even while WARP and the route are still being read.
   const [warp, route, tcp] = [start(warpStep), start(routeStep), start(tcpStep)];
   const tls = after(tcp, tlsStep);
-  const ladderSteps: [StepName, Promise<Timed | null>][] = [
-    ['warp', warp],
-    ['route', route],
-    ['tcp', tcp],
-    ['tls', tls],
-    ['version', after(tls, versionStep)],
-    ['auth', after(tls, authStep)],
-  ];
+  const ladderSteps = [warp, route, tcp, tls, after(tls, versionStep), after(tls, authStep)];
 
   try {
-    for (const [name, task] of ladderSteps) record(name, failedAt ? null : await task);
+    for (const { name, task } of ladderSteps) record(name, failedAt ? null : await task);
   } finally {
     ladder.abort(LADDER_FINISHED);
     opts.signal?.removeEventListener('abort', onParentAbort);
     await state.close();
   }
 
-  // A ladder cut short by an abort still reports every step.
-  for (const name of STEP_ORDER) {
-    if (!steps.some((s) => s.step === name))
-      steps.push({ step: name, status: 'skip', reason: 'deadline', durationMs: 0, detail: 'Not run.' });
-  }
-  steps.sort((a, b) => STEP_ORDER.indexOf(a.step) - STEP_ORDER.indexOf(b.step));
   const { host, port, conn } = state;
   return {
     name: target.name,
@@ -154,7 +169,7 @@ export async function probeCluster(
     port,
     startedAt,
     durationMs: Math.round(performance.now() - t0),
-    steps,
+    steps: inLadderOrder(steps),
     ok: steps.every((s) => s.status !== 'fail'),
   };
 }

@@ -184,22 +184,18 @@ function flatHeaders(raw: Record<string, string | string[] | number | undefined>
 }
 
 /**
- * client-node's requests, sent on this context's connections (see the module comment). Over
- * HTTP/1.1 at most `max` requests are in flight, on a keep-alive agent of as many connections: a
- * second request at the same time takes the next connection (the spare), else waits for the first
- * to be free again. (The agent alone would not wait: a connection it is still given, which takes a
- * handshake, does not count as one.)
+ * A keep-alive agent of at most `connections.max` connections, each one handed over (a spare waits
+ * for its certificate to be compared) or a new verified one. `isClosed`: the client was closed, so
+ * a connection ready only now is dropped.
  */
-function connectionTransport(kc: KubeConfig, url: URL, connections: KubeApiConnections) {
-  let session: http2.ClientHttp2Session | undefined;
-  if (connections.http2 && !connections.http2.destroyed) {
-    const socket = connections.http2;
-    session = http2.connect(url.origin, { createConnection: () => socket });
-    session.on('error', () => {});
-  }
+function connectionAgent(
+  kc: KubeConfig,
+  url: URL,
+  connections: KubeApiConnections,
+  opened: Set<tls.TLSSocket>,
+  isClosed: () => boolean,
+): import('node:http').Agent {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections.max });
-  const opened = new Set<tls.TLSSocket>();
-  let closed = false;
   // The callback form of createConnection: the next connection is one handed over (a spare waits
   // for its certificate to be compared) or a new verified one.
   (
@@ -214,6 +210,7 @@ function connectionTransport(kc: KubeConfig, url: URL, connections: KubeApiConne
         (socket) => {
           socket.on('error', () => {});
           // Ready after the client closed (its step ran out of time): nobody will use it.
+          const closed = isClosed();
           if (closed) socket.destroy();
           done(closed ? CLOSED : null, socket);
         },
@@ -221,11 +218,15 @@ function connectionTransport(kc: KubeConfig, url: URL, connections: KubeApiConne
       );
     return undefined;
   };
+  return agent;
+}
 
+/** At most `max` requests in flight: `acquire` resolves when a slot is free, `release` hands it on. */
+function requestSlots(max: number) {
   let inFlight = 0;
   const waiting: (() => void)[] = [];
   const acquire = (): Promise<void> | undefined => {
-    if (inFlight < connections.max) {
+    if (inFlight < max) {
       inFlight++;
       return undefined;
     }
@@ -237,64 +238,105 @@ function connectionTransport(kc: KubeConfig, url: URL, connections: KubeApiConne
     if (next) next();
     else inFlight--;
   };
+  return { acquire, release };
+}
 
-  const sendHttp1 = (
-    target: URL,
-    method: string,
-    path: string,
-    headers: Record<string, string>,
-    body: string | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<Answer> =>
-    new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          agent,
-          host: target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname,
-          port: target.port ? Number(target.port) : 443,
-          method,
-          path,
-          headers: {
-            ...headers,
-            host: target.host,
-            ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
-          },
-          ...(signal ? { signal } : {}),
+interface Outgoing {
+  target: URL;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  signal: AbortSignal | undefined;
+}
+
+function sendHttp1(
+  agent: import('node:http').Agent,
+  { target, method, path, headers, body, signal }: Outgoing,
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        agent,
+        host: target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname,
+        port: target.port ? Number(target.port) : 443,
+        method,
+        path,
+        headers: {
+          ...headers,
+          host: target.host,
+          ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
         },
-        (res) => collect(res, res.statusCode ?? 0, flatHeaders(res.headers)).then(resolve, reject),
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+        ...(signal ? { signal } : {}),
+      },
+      (res) => collect(res, res.statusCode ?? 0, flatHeaders(res.headers)).then(resolve, reject),
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function sendHttp2(
+  session: http2.ClientHttp2Session,
+  { method, path, headers, body, signal }: Outgoing,
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const stream = session.request(
+      { ...headers, ':method': method, ':path': path },
+      signal ? { signal, endStream: body === undefined } : { endStream: body === undefined },
+    );
+    stream.on('error', reject);
+    stream.on('response', (h) => collect(stream, Number(h[':status'] ?? 0), flatHeaders(h)).then(resolve, reject));
+    stream.end(body);
+  });
+}
+
+/** What client-node asks for, as it goes out. */
+function outgoing(request: RequestContext): Outgoing {
+  const target = new URL(request.getUrl());
+  const body = request.getBody();
+  if (body !== undefined && typeof body !== 'string') throw new Error('Only JSON request bodies are sent.');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.getHeaders())) headers[name.toLowerCase()] = value;
+  return {
+    target,
+    method: request.getHttpMethod(),
+    path: `${target.pathname}${target.search}`,
+    headers,
+    body,
+    signal: request.getSignal(),
+  };
+}
+
+/**
+ * client-node's requests, sent on this context's connections (see the module comment). Over
+ * HTTP/1.1 at most `max` requests are in flight, on a keep-alive agent of as many connections: a
+ * second request at the same time takes the next connection (the spare), else waits for the first
+ * to be free again. (The agent alone would not wait: a connection it is still given, which takes a
+ * handshake, does not count as one.)
+ */
+function connectionTransport(kc: KubeConfig, url: URL, connections: KubeApiConnections) {
+  let session: http2.ClientHttp2Session | undefined;
+  if (connections.http2 && !connections.http2.destroyed) {
+    const socket = connections.http2;
+    session = http2.connect(url.origin, { createConnection: () => socket });
+    session.on('error', () => {});
+  }
+  const opened = new Set<tls.TLSSocket>();
+  let closed = false;
+  const agent = connectionAgent(kc, url, connections, opened, () => closed);
+  const slots = requestSlots(connections.max);
 
   const send = async (request: RequestContext): Promise<Answer> => {
-    const target = new URL(request.getUrl());
-    const path = `${target.pathname}${target.search}`;
-    const method = request.getHttpMethod();
-    const body = request.getBody();
-    if (body !== undefined && typeof body !== 'string') throw new Error('Only JSON request bodies are sent.');
-    const signal = request.getSignal();
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.getHeaders())) headers[name.toLowerCase()] = value;
-    if (session && !session.closed && !session.destroyed) {
-      const open = session;
-      return new Promise((resolve, reject) => {
-        const stream = open.request(
-          { ...headers, ':method': method, ':path': path },
-          signal ? { signal, endStream: body === undefined } : { endStream: body === undefined },
-        );
-        stream.on('error', reject);
-        stream.on('response', (h) => collect(stream, Number(h[':status'] ?? 0), flatHeaders(h)).then(resolve, reject));
-        stream.end(body);
-      });
-    }
-    const turn = acquire();
+    const out = outgoing(request);
+    if (session && !session.closed && !session.destroyed) return sendHttp2(session, out);
+    const turn = slots.acquire();
     if (turn) await turn;
     try {
-      signal?.throwIfAborted();
-      return await sendHttp1(target, method, path, headers, body, signal);
+      out.signal?.throwIfAborted();
+      return await sendHttp1(agent, out);
     } finally {
-      release();
+      slots.release();
     }
   };
 

@@ -1,4 +1,4 @@
-import { access, constants, stat, writeFile } from 'node:fs/promises';
+import { access, constants, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import pkg from '../../../package.json' with { type: 'json' };
 import type { ClusterDiagnosis } from '../../core/diagnostics/index.ts';
@@ -139,7 +139,9 @@ export const diagnoseCommand: Command = {
     const report = diagnosticsReport(fleet, { kubeztVersion: pkg.version, now: ctx.now() });
     const unhealthy = report.summary.fail > 0 || plan.problems.length > 0;
     if (reportPath) {
-      await writeFile(reportPath, renderReportMarkdown(report, { secrets: plan.secrets }), { mode: 0o600 });
+      // A report names servers and users: owner-only, also over an existing file with a wider mode.
+      const { writePrivateFile } = await import('../../core/settings/private-files.ts');
+      await writePrivateFile(reportPath, renderReportMarkdown(report, { secrets: plan.secrets }));
     }
     if (values.json) {
       ctx.stdout.write(renderReportJson(report, { secrets: plan.secrets }));

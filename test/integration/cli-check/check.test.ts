@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -276,11 +276,14 @@ describe('kubezt diagnose', () => {
     );
     await mkdir(join(world.root, 'reports'), { recursive: true });
     const file = join(world.root, 'reports', 'ticket.md');
+    // An older report readable by everyone: the new one replaces it owner-only.
+    await writeFile(file, 'old report\n', { mode: 0o644 });
     const env = { KUBECONFIG: `${world.kubeconfigPath}:${extra}` };
     const r = await cli(['diagnose', 'healthy', 'rejects', 'exec', 'leaky', '--report', 'reports/ticket.md'], env);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`Report written to ${file}.`);
     const md = await readFile(file, 'utf8');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect(md).toMatch(/^# kubezt connectivity report\n/);
     expect(md).toContain('## Environment');
     expect(md).toMatch(/- kubezt: \d+\.\d+\.\d+/);

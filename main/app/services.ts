@@ -1,36 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
 import {
-  type ClusterList,
-  type DiagnosticsReportView,
   type Envelope,
-  type EventName,
-  type EventOf,
-  events,
-  type IpcError,
-  isRequestName,
-  type ProbeResultEvent,
-  type ProbeResultView,
-  type ReportFormat,
   type RequestName,
   type RequestOf,
   type ResponseOf,
-  requests,
-  type SettingsPatchRequest,
   type Unsubscribe,
   unwrap,
 } from '../../ipc/contract.ts';
-import { checkAccountId } from '../core/discovery/cloudflare/accounts.ts';
-import { isUserError, UserError } from '../core/errors.ts';
-import { oneLine } from '../core/message-text.ts';
-import { redactSecrets } from '../core/secrets/redact.ts';
-import { writePrivateFile } from '../core/settings/private-files.ts';
-import type { SettingsPatch } from '../core/settings/schema.ts';
-import { createNotifier } from './notifications.ts';
-import type { AppHost, DomainPort, Fleet } from './ports.ts';
-import { type AppState, initialState } from './state.ts';
+import type { AppHost, DomainPort } from './ports.ts';
+import { createChecks } from './services/checks.ts';
+import { createHandle } from './services/envelope.ts';
+import { createHandlers } from './services/handlers.ts';
+import { type AppEvent, createServiceStore } from './services/store.ts';
+import type { AppState } from './state.ts';
 
-export type AppEvent = { [K in EventName]: { name: K; payload: EventOf<K> } }[EventName];
+export { reportFileName, toSettingsPatch } from './services/format.ts';
+export type { AppEvent } from './services/store.ts';
 
 export interface AppServicesOptions {
   now?: () => Date;
@@ -68,15 +53,6 @@ export interface AppServices {
   stop(): void;
 }
 
-type Handlers = {
-  [K in RequestName]: (
-    request: z.output<(typeof requests)[K]['request']>,
-  ) => Promise<z.input<(typeof requests)[K]['response']>>;
-};
-
-/** Room left in an error message for the bridge's 2,000-character limit. */
-const MAX_ERROR_MESSAGE = 1_900;
-
 export function createAppServices(domain: DomainPort, host: AppHost, options: AppServicesOptions = {}): AppServices {
   const now = options.now ?? (() => new Date());
   const setTimer =
@@ -88,340 +64,28 @@ export function createAppServices(domain: DomainPort, host: AppHost, options: Ap
     });
   const newRunId = options.newRunId ?? (() => randomUUID());
   const log = options.log ?? ((message: string, error?: unknown) => console.error(`kubezt: ${message}`, error ?? ''));
-  const notifier = createNotifier({
-    now: () => now().getTime(),
-    ...(options.notificationIntervalMs !== undefined ? { minIntervalMs: options.notificationIntervalMs } : {}),
-  });
-
-  let state: AppState = initialState();
-  let fleetMeta: Pick<Fleet, 'fetchedAt' | 'fromCache' | 'warnings'> = {
-    fetchedAt: null,
-    fromCache: false,
-    warnings: [],
-  };
-  let lastReport: DiagnosticsReportView | undefined;
-  let refreshing: Promise<Fleet> | undefined;
-  let backgroundCheck: Promise<unknown> | undefined;
-  let cancelTimer: (() => void) | undefined;
+  const store = createServiceStore(domain, host, { now, log, notificationIntervalMs: options.notificationIntervalMs });
+  const checks = createChecks({ domain, store, newRunId, setTimer, log });
+  const handle = createHandle(createHandlers({ domain, host, store, checks }), log);
   let unsubscribeWarp: Unsubscribe | undefined;
-  let stopped = false;
-  const eventListeners = new Set<(event: AppEvent) => void>();
-  const stateListeners = new Set<(state: AppState) => void>();
-
-  function emit<K extends EventName>(name: K, payload: unknown): void {
-    const parsed = events[name].safeParse(payload);
-    if (!parsed.success) {
-      log(`dropped a ${name} event that does not match the contract: ${parsed.error.issues[0]?.message ?? ''}`);
-      return;
-    }
-    const event = { name, payload: parsed.data } as AppEvent;
-    for (const listener of eventListeners) {
-      try {
-        listener(event);
-      } catch (e) {
-        log(`a ${name} event listener failed`, e);
-      }
-    }
-  }
-
-  function transition(change: (s: AppState) => AppState): void {
-    const prev = state;
-    state = change(prev);
-    let notificationSettings: Parameters<typeof notifier.next>[2] | undefined;
-    try {
-      notificationSettings = domain.settings.read();
-    } catch (e) {
-      log('settings unreadable; notifications skipped', e);
-    }
-    if (notificationSettings) {
-      for (const n of notifier.next(prev, state, notificationSettings)) {
-        try {
-          host.notify({ title: n.title, body: n.body });
-        } catch (e) {
-          log('a notification failed', e);
-        }
-      }
-    }
-    for (const listener of stateListeners) {
-      try {
-        listener(state);
-      } catch (e) {
-        log('a state listener failed', e);
-      }
-    }
-  }
-
-  function clusterList(): ClusterList {
-    const lastResults = state.clusters.flatMap((c) => {
-      const r = state.results[c.name];
-      return r ? [r] : [];
-    });
-    return { ...fleetOf(state), lastResults };
-  }
-
-  function fleetOf(s: AppState): Fleet {
-    return {
-      clusters: [...s.clusters],
-      currentContext: s.currentContext,
-      fetchedAt: fleetMeta.fetchedAt,
-      fromCache: fleetMeta.fromCache,
-      warnings: fleetMeta.warnings,
-    };
-  }
-
-  function setFleet(fleet: Fleet): ClusterList {
-    fleetMeta = { fetchedAt: fleet.fetchedAt, fromCache: fleet.fromCache, warnings: [...fleet.warnings] };
-    const names = new Set(fleet.clusters.map((c) => c.name));
-    transition((s) => ({
-      ...s,
-      clusters: [...fleet.clusters],
-      currentContext: fleet.currentContext,
-      results: Object.fromEntries(Object.entries(s.results).filter(([name]) => names.has(name))),
-    }));
-    const list = clusterList();
-    emit('clustersChanged', list);
-    return list;
-  }
-
-  function addResult(result: ProbeResultView, event: Omit<ProbeResultEvent, 'result'>): void {
-    transition((s) => ({ ...s, results: { ...s.results, [result.cluster]: result } }));
-    emit('probeResult', { ...event, result });
-  }
-
-  async function runProbes(
-    kind: 'check' | 'diagnose' | 'background',
-    names: readonly string[] | undefined,
-  ): Promise<{ runId: string; results: ProbeResultView[]; report?: Omit<DiagnosticsReportView, 'runId'> }> {
-    const runId = newRunId();
-    const total = names?.length ?? state.clusters.length;
-    let finished = 0;
-    const onResult = (result: ProbeResultView) => {
-      finished += 1;
-      addResult(result, { runId, origin: kind, remaining: Math.max(0, total - finished) });
-    };
-    if (kind === 'diagnose') {
-      const report = await domain.diagnose(names, onResult);
-      return { runId, results: report.results, report };
-    }
-    return { runId, results: await domain.check(names, onResult, { background: kind === 'background' }) };
-  }
-
-  async function diagnose(names: readonly string[] | undefined): Promise<DiagnosticsReportView> {
-    const { runId, report } = await runProbes('diagnose', names);
-    if (!report) throw new Error('diagnose returned no report');
-    lastReport = { ...report, runId };
-    return lastReport;
-  }
-
-  async function exportReport(format: ReportFormat) {
-    const report = lastReport ?? (await diagnose(undefined));
-    return {
-      format,
-      fileName: reportFileName(report.generatedAt, format),
-      content: domain.renderReport(report, format),
-    };
-  }
-
-  function refresh(): Promise<Fleet> {
-    refreshing ??= domain
-      .refresh((progress) => emit('discoveryProgress', progress))
-      .finally(() => {
-        refreshing = undefined;
-      });
-    return refreshing;
-  }
-
-  /** A check asked for while one runs is run once more after it: its results may predate the change. */
-  let recheck = false;
-  function runBackgroundCheck(): void {
-    if (stopped || state.clusters.length === 0) return;
-    if (backgroundCheck) {
-      recheck = true;
-      return;
-    }
-    backgroundCheck = runProbes('background', undefined)
-      .catch((e) => log('background check failed', e))
-      .finally(() => {
-        backgroundCheck = undefined;
-        if (recheck) {
-          recheck = false;
-          runBackgroundCheck();
-        }
-      });
-  }
-
-  function scheduleBackground(): void {
-    cancelTimer?.();
-    cancelTimer = undefined;
-    if (stopped) return;
-    let seconds: number;
-    try {
-      seconds = domain.settings.read().refreshIntervalSec;
-    } catch {
-      seconds = 60;
-    }
-    cancelTimer = setTimer(() => {
-      runBackgroundCheck();
-      scheduleBackground();
-    }, seconds * 1000);
-  }
-
-  const handlers: Handlers = {
-    listClusters: async () => setFleet(await domain.listClusters()),
-    refresh: async () => setFleet(await refresh()),
-    check: async (request) => {
-      const { runId, results } = await runProbes('check', request?.names);
-      return { runId, results };
-    },
-    diagnose: (request) => diagnose(request?.names),
-    previewSetup: async (input) => {
-      checkChosenCatalog(input.sources.catalogPath);
-      return domain.previewSetup(input, (p) => emit('discoveryProgress', p));
-    },
-    applySetup: async (input) => {
-      checkChosenCatalog(input.sources.catalogPath);
-      const result = await domain.applySetup(input, (p) => emit('discoveryProgress', p));
-      setFleet(await domain.listClusters());
-      return result;
-    },
-    useContext: async ({ name }) => {
-      const result = await domain.useContext(name);
-      setFleet(await domain.listClusters());
-      return result;
-    },
-    getSettings: async () => ({ settings: domain.settings.read(), file: domain.settings.path }),
-    setSettings: async (patch) => {
-      if (patch.accountId) checkAccountId(patch.accountId, 'enter it again');
-      if (patch.launchAtLogin !== undefined) await host.setLaunchAtLogin(patch.launchAtLogin);
-      const settings = domain.settings.update(toSettingsPatch(patch));
-      if (patch.refreshIntervalSec !== undefined) scheduleBackground();
-      return { settings, file: domain.settings.path };
-    },
-    getLoginStatus: () => domain.loginStatus(),
-    login: ({ token, accountId }) => domain.login(token, accountId),
-    logout: () => domain.logout(),
-    getWarpState: async () => domain.warp.current(),
-    exportReport: ({ format }) => exportReport(format),
-    saveReport: async ({ format }) => {
-      const report = await exportReport(format);
-      const path = await host.chooseSavePath({
-        title: 'Save the kubezt diagnostics report',
-        defaultName: report.fileName,
-        extensions: [format === 'markdown' ? 'md' : 'json'],
-      });
-      if (path === null) return { saved: false, path: null };
-      // A report names clusters, addresses and users: for its owner's eyes only.
-      await writePrivateFile(path, report.content);
-      return { saved: true, path };
-    },
-    copyReport: async ({ format }) => {
-      const report = await exportReport(format);
-      host.writeClipboard(report.content);
-      return { copied: true, characters: report.content.length };
-    },
-    chooseCatalogFile: async () => {
-      const path = await host.chooseOpenPath({ title: 'Choose the team catalog file', extensions: ['yaml', 'yml'] });
-      if (path !== null) domain.settings.update({ catalogPath: path });
-      return { path };
-    },
-    chooseKubeconfigFile: async () => {
-      const path = await host.chooseSavePath({
-        title: 'Choose the kubeconfig file kubezt writes (an existing file is edited, never replaced)',
-        defaultName: '.kube/config',
-        extensions: [],
-      });
-      if (path !== null) domain.settings.update({ kubeconfigPath: path });
-      return { path };
-    },
-    openExternal: async ({ url }) => {
-      await host.openExternal(url);
-      return { opened: true };
-    },
-    getEnvironment: async () => {
-      const [kubeconfig, kubectl] = await Promise.all([domain.kubeconfigInfo(), domain.kubectlInfo()]);
-      return {
-        kubeconfig,
-        kubectl,
-        loginShell: host.loginShell,
-        settingsFile: domain.settings.path,
-        appVersion: host.appVersion,
-        platform: host.platform,
-      };
-    },
-    listBackups: async () => (domain.listBackups ? domain.listBackups() : { folder: null, backups: [] }),
-  };
-
-  /**
-   * The wizard reads only the catalog main's dialog chose (or the one already configured), which
-   * is the catalogPath setting: a path typed into the page is never read.
-   */
-  function checkChosenCatalog(catalogPath: string | null): void {
-    if (catalogPath === null || catalogPath === domain.settings.read().catalogPath) return;
-    throw new UserError(
-      'bad-input',
-      'Pick the catalog file with "Choose…": kubezt reads only a catalog chosen in its own file dialog.',
-    );
-  }
-
-  async function handle(name: string, payload: unknown): Promise<Envelope<unknown>> {
-    if (!isRequestName(name)) {
-      return { ok: false, error: { code: 'invalid-request', message: 'kubezt does not know that request.' } };
-    }
-    const contract = requests[name];
-    const parsed = contract.request.safeParse(payload);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue && issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
-      return {
-        ok: false,
-        error: {
-          code: 'invalid-request',
-          // oneLine: zod quotes unknown keys as sent, control characters included.
-          message: truncate(oneLine(`The ${name} request is invalid (${where}${issue?.message ?? 'malformed'}).`)),
-        },
-      };
-    }
-    // The token is the one secret that passes through here; nothing that goes back may hold it.
-    const secrets = name === 'login' ? [(parsed.data as RequestOf<'login'>).token] : [];
-    try {
-      const value = await (handlers[name] as (request: unknown) => Promise<unknown>)(parsed.data);
-      const checked = contract.response.safeParse(value);
-      if (!checked.success) {
-        log(`the ${name} response does not match the contract`, checked.error);
-        return {
-          ok: false,
-          error: { code: 'internal', message: `kubezt produced an invalid answer to ${name}; this is a bug.` },
-        };
-      }
-      return { ok: true, value: checked.data };
-    } catch (e) {
-      return { ok: false, error: toIpcError(e, name, secrets, log) };
-    }
-  }
 
   return {
     handle,
     async call(name, ...request) {
       return unwrap(await handle(name, request[0])) as never;
     },
-    onEvent(listener) {
-      eventListeners.add(listener);
-      return () => eventListeners.delete(listener);
-    },
-    state: () => state,
-    onStateChange(listener) {
-      stateListeners.add(listener);
-      return () => stateListeners.delete(listener);
-    },
+    onEvent: store.onEvent,
+    state: store.state,
+    onStateChange: store.onStateChange,
     async start() {
-      stopped = false;
-      transition((s) => ({ ...s, warp: domain.warp.current() }));
+      checks.start();
+      store.transition((s) => ({ ...s, warp: domain.warp.current() }));
       unsubscribeWarp = domain.warp.subscribe((warp) => {
-        const statusChanged = warp.status !== state.warp.status;
-        transition((s) => ({ ...s, warp }));
-        emit('warpState', warp);
+        const statusChanged = warp.status !== store.state().warp.status;
+        store.transition((s) => ({ ...s, warp }));
+        store.emit('warpState', warp);
         // Reachability follows WARP: re-check at once instead of waiting for the next round.
-        if (statusChanged) runBackgroundCheck();
+        if (statusChanged) checks.runBackgroundCheck();
       });
       try {
         if (domain.settings.read().launchAtLogin) await host.setLaunchAtLogin(true);
@@ -429,65 +93,17 @@ export function createAppServices(domain: DomainPort, host: AppHost, options: Ap
         log('could not refresh the launch-at-login entry', e);
       }
       try {
-        setFleet(await domain.listClusters());
+        store.setFleet(await domain.listClusters());
       } catch (e) {
         log('could not load the cluster list', e);
       }
-      runBackgroundCheck();
-      scheduleBackground();
+      checks.runBackgroundCheck();
+      checks.scheduleBackground();
     },
     stop() {
-      stopped = true;
-      cancelTimer?.();
-      cancelTimer = undefined;
+      checks.stop();
       unsubscribeWarp?.();
       unsubscribeWarp = undefined;
     },
   };
-}
-
-/** IPC patches clear with null; the domain's SettingsPatch clears with undefined. */
-export function toSettingsPatch(patch: SettingsPatchRequest): SettingsPatch {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === undefined) continue;
-    out[key] = value === null ? undefined : value;
-  }
-  return out as SettingsPatch;
-}
-
-/** `kubezt-report-20260129-101500.md`: sortable, no characters any file system minds. */
-export function reportFileName(generatedAt: string, format: ReportFormat): string {
-  const d = new Date(generatedAt);
-  const stamp = Number.isNaN(d.getTime())
-    ? 'unknown-time'
-    : d
-        .toISOString()
-        .replace(/\.\d+Z$/, '')
-        .replace(/[-:]/g, '')
-        .replace('T', '-');
-  return `kubezt-report-${stamp}.${format === 'markdown' ? 'md' : 'json'}`;
-}
-
-function toIpcError(
-  e: unknown,
-  request: string,
-  secrets: readonly string[],
-  log: (message: string, error?: unknown) => void,
-): IpcError {
-  if (isUserError(e)) return { code: e.code, message: truncate(redactSecrets(e.message, secrets)) };
-  const detail = e instanceof Error ? e.message : String(e);
-  // Logged redacted too: the log is a file a user may attach to a ticket.
-  const stack = e instanceof Error && e.stack ? `\n${redactSecrets(e.stack, secrets)}` : '';
-  log(`internal error in ${request}: ${redactSecrets(detail, secrets)}${stack}`);
-  return {
-    code: 'internal',
-    message: truncate(
-      `kubezt failed to run ${request} (${redactSecrets(detail, secrets)}); this is a bug, please report it.`,
-    ),
-  };
-}
-
-function truncate(message: string): string {
-  return message.length <= MAX_ERROR_MESSAGE ? message : `${message.slice(0, MAX_ERROR_MESSAGE - 1)}…`;
 }

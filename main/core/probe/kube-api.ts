@@ -42,6 +42,7 @@ import type { ProbeTarget } from './types.ts';
 // Not `import http from 'node:http'`: the ES module facade of node:http reads every export,
 // which loads Node's internal undici for its WebSocket getters.
 const http = builtin('node:http');
+type HttpAgent = InstanceType<typeof http.Agent>;
 
 /** Where the client's connections come from. */
 export interface KubeApiConnections {
@@ -182,26 +183,28 @@ function flatHeaders(raw: Record<string, string | string[] | number | undefined>
   }
   return headers;
 }
+/** An HTTP/2 session over the connection handed over for it, if one was and it is still open. */
+function http2Session(url: URL, connections: KubeApiConnections): http2.ClientHttp2Session | undefined {
+  if (!connections.http2 || connections.http2.destroyed) return undefined;
+  const socket = connections.http2;
+  const session = http2.connect(url.origin, { createConnection: () => socket });
+  session.on('error', () => {});
+  return session;
+}
 
 /**
- * client-node's requests, sent on this context's connections (see the module comment). Over
- * HTTP/1.1 at most `max` requests are in flight, on a keep-alive agent of as many connections: a
- * second request at the same time takes the next connection (the spare), else waits for the first
- * to be free again. (The agent alone would not wait: a connection it is still given, which takes a
- * handshake, does not count as one.)
+ * A keep-alive agent of `max` connections whose next connection is one handed over (a spare
+ * waits for its certificate to be compared) or a new verified one.
  */
-function connectionTransport(kc: KubeConfig, url: URL, connections: KubeApiConnections) {
-  let session: http2.ClientHttp2Session | undefined;
-  if (connections.http2 && !connections.http2.destroyed) {
-    const socket = connections.http2;
-    session = http2.connect(url.origin, { createConnection: () => socket });
-    session.on('error', () => {});
-  }
+function verifiedAgent(
+  kc: KubeConfig,
+  url: URL,
+  connections: KubeApiConnections,
+  opened: Set<tls.TLSSocket>,
+  state: { closed: boolean },
+): HttpAgent {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections.max });
-  const opened = new Set<tls.TLSSocket>();
-  let closed = false;
-  // The callback form of createConnection: the next connection is one handed over (a spare waits
-  // for its certificate to be compared) or a new verified one.
+  // The callback form of createConnection.
   (
     agent as unknown as {
       createConnection: (options: unknown, done: (error: Error | null, socket?: Socket) => void) => undefined;
@@ -214,87 +217,122 @@ function connectionTransport(kc: KubeConfig, url: URL, connections: KubeApiConne
         (socket) => {
           socket.on('error', () => {});
           // Ready after the client closed (its step ran out of time): nobody will use it.
-          if (closed) socket.destroy();
-          done(closed ? CLOSED : null, socket);
+          if (state.closed) socket.destroy();
+          done(state.closed ? CLOSED : null, socket);
         },
         (e: Error) => done(e),
       );
     return undefined;
   };
+  return agent;
+}
 
+/** At most `max` holders at once; a release hands the slot to the next one waiting, if any. */
+function slots(max: number) {
   let inFlight = 0;
   const waiting: (() => void)[] = [];
-  const acquire = (): Promise<void> | undefined => {
-    if (inFlight < connections.max) {
-      inFlight++;
-      return undefined;
-    }
-    return new Promise((resolve) => waiting.push(resolve));
+  return {
+    acquire(): Promise<void> | undefined {
+      if (inFlight < max) {
+        inFlight++;
+        return undefined;
+      }
+      return new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    release(): void {
+      const next = waiting.shift();
+      if (next) next();
+      else inFlight--;
+    },
   };
-  /** Hands the slot to the next request waiting, if any. */
-  const release = () => {
-    const next = waiting.shift();
-    if (next) next();
-    else inFlight--;
-  };
+}
 
-  const sendHttp1 = (
-    target: URL,
-    method: string,
-    path: string,
-    headers: Record<string, string>,
-    body: string | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<Answer> =>
-    new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          agent,
-          host: target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname,
-          port: target.port ? Number(target.port) : 443,
-          method,
-          path,
-          headers: {
-            ...headers,
-            host: target.host,
-            ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
-          },
-          ...(signal ? { signal } : {}),
+interface Outgoing {
+  target: URL;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  signal: AbortSignal | undefined;
+}
+
+function sendHttp1(agent: HttpAgent, out: Outgoing): Promise<Answer> {
+  const { target, body, signal } = out;
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        agent,
+        host: target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname,
+        port: target.port ? Number(target.port) : 443,
+        method: out.method,
+        path: out.path,
+        headers: {
+          ...out.headers,
+          host: target.host,
+          ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
         },
-        (res) => collect(res, res.statusCode ?? 0, flatHeaders(res.headers)).then(resolve, reject),
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+        ...(signal ? { signal } : {}),
+      },
+      (res) => collect(res, res.statusCode ?? 0, flatHeaders(res.headers)).then(resolve, reject),
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function sendHttp2(session: http2.ClientHttp2Session, out: Outgoing): Promise<Answer> {
+  const { body, signal } = out;
+  return new Promise((resolve, reject) => {
+    const stream = session.request(
+      { ...out.headers, ':method': out.method, ':path': out.path },
+      signal ? { signal, endStream: body === undefined } : { endStream: body === undefined },
+    );
+    stream.on('error', reject);
+    stream.on('response', (h) => collect(stream, Number(h[':status'] ?? 0), flatHeaders(h)).then(resolve, reject));
+    stream.end(body);
+  });
+}
+
+function outgoing(request: RequestContext): Outgoing {
+  const target = new URL(request.getUrl());
+  const body = request.getBody();
+  if (body !== undefined && typeof body !== 'string') throw new Error('Only JSON request bodies are sent.');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.getHeaders())) headers[name.toLowerCase()] = value;
+  return {
+    target,
+    method: request.getHttpMethod(),
+    path: `${target.pathname}${target.search}`,
+    headers,
+    body,
+    signal: request.getSignal(),
+  };
+}
+
+/**
+ * client-node's requests, sent on this context's connections (see the module comment). Over
+ * HTTP/1.1 at most `max` requests are in flight, on a keep-alive agent of as many connections: a
+ * second request at the same time takes the next connection (the spare), else waits for the first
+ * to be free again. (The agent alone would not wait: a connection it is still given, which takes a
+ * handshake, does not count as one.)
+ */
+function connectionTransport(kc: KubeConfig, url: URL, connections: KubeApiConnections) {
+  const session = http2Session(url, connections);
+  const opened = new Set<tls.TLSSocket>();
+  const state = { closed: false };
+  const agent = verifiedAgent(kc, url, connections, opened, state);
+  const turns = slots(connections.max);
 
   const send = async (request: RequestContext): Promise<Answer> => {
-    const target = new URL(request.getUrl());
-    const path = `${target.pathname}${target.search}`;
-    const method = request.getHttpMethod();
-    const body = request.getBody();
-    if (body !== undefined && typeof body !== 'string') throw new Error('Only JSON request bodies are sent.');
-    const signal = request.getSignal();
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.getHeaders())) headers[name.toLowerCase()] = value;
-    if (session && !session.closed && !session.destroyed) {
-      const open = session;
-      return new Promise((resolve, reject) => {
-        const stream = open.request(
-          { ...headers, ':method': method, ':path': path },
-          signal ? { signal, endStream: body === undefined } : { endStream: body === undefined },
-        );
-        stream.on('error', reject);
-        stream.on('response', (h) => collect(stream, Number(h[':status'] ?? 0), flatHeaders(h)).then(resolve, reject));
-        stream.end(body);
-      });
-    }
-    const turn = acquire();
+    const out = outgoing(request);
+    if (session && !session.closed && !session.destroyed) return sendHttp2(session, out);
+    const turn = turns.acquire();
     if (turn) await turn;
     try {
-      signal?.throwIfAborted();
-      return await sendHttp1(target, method, path, headers, body, signal);
+      out.signal?.throwIfAborted();
+      return await sendHttp1(agent, out);
     } finally {
-      release();
+      turns.release();
     }
   };
 
@@ -313,7 +351,7 @@ function connectionTransport(kc: KubeConfig, url: URL, connections: KubeApiConne
   return {
     library,
     close() {
-      closed = true;
+      state.closed = true;
       agent.destroy();
       session?.destroy();
       // Those still in their handshake: the agent does not hold them yet.

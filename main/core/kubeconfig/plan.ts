@@ -1,8 +1,9 @@
 import { UserError } from '../errors.ts';
-import { CLUSTER_SOURCES, type ClusterEntry, type ClusterSource, serverUrl, type UserSpec } from '../model/cluster.ts';
+import { CLUSTER_SOURCES, type ClusterEntry, type ClusterSource } from '../model/cluster.ts';
 import { type ContextRef, contextNotFound, resolveContextIn } from './contexts.ts';
+import { desiredEntries, fileList, type Obj, type Target } from './desired.ts';
 import { applyFileEdits, emptyEdits, type FileEdits, hasEdits } from './edit.ts';
-import { applyNameTemplate, checkNameTemplate, DEFAULT_NAME_TEMPLATE } from './names.ts';
+import { checkNameTemplate, DEFAULT_NAME_TEMPLATE } from './names.ts';
 import {
   ENTRY_KINDS,
   type EntryKind,
@@ -17,7 +18,7 @@ import {
   toKubeconfigSet,
 } from './parse.ts';
 import { checkCurrentContextSplice } from './quick.ts';
-import { canonicalSources, recordedSources, staleEntries, unreadOf } from './stale.ts';
+import { recordedSources, staleEntries } from './stale.ts';
 import {
   type ChangeKind,
   type HeldBackEntry,
@@ -56,45 +57,6 @@ const MANAGED: Readonly<Record<EntryKind, readonly string[]>> = {
   context: ['cluster', 'user', 'namespace'],
   user: ['exec', 'token', 'tokenFile', 'client-certificate', 'client-key'],
 };
-
-type Obj = Record<string, unknown>;
-
-interface Target {
-  clusterName: string;
-  name: string;
-  inner: Partial<Record<EntryKind, Obj>>;
-}
-
-function extensionFor(clusterName: string, sources: readonly string[]): Obj {
-  return { name: KUBEZT_EXTENSION, extension: { managed: true, cluster: clusterName, sources: [...sources] } };
-}
-
-const EXEC_V1 = 'client.authentication.k8s.io/v1';
-
-function userInner(spec: UserSpec): Obj | undefined {
-  switch (spec.kind) {
-    case 'existing':
-      return undefined;
-    case 'token':
-      return { token: spec.token };
-    case 'tokenFile':
-      return { tokenFile: spec.tokenFile };
-    case 'clientCertificate':
-      return { 'client-certificate': spec.clientCertificate, 'client-key': spec.clientKey };
-    case 'exec': {
-      const e = spec.exec;
-      const exec: Obj = { apiVersion: e.apiVersion, command: e.command };
-      if (e.args?.length) exec.args = [...e.args];
-      if (e.env?.length) exec.env = e.env.map((v) => ({ name: v.name, value: v.value }));
-      // kubectl refuses a v1 exec plugin without interactiveMode; kubezt's default never prompts.
-      const mode = e.interactiveMode ?? (e.apiVersion === EXEC_V1 ? 'Never' : undefined);
-      if (mode) exec.interactiveMode = mode;
-      if (e.provideClusterInfo !== undefined) exec.provideClusterInfo = e.provideClusterInfo;
-      if (e.installHint) exec.installHint = e.installHint;
-      return { exec };
-    }
-  }
-}
 
 /** Drops what kubectl writes as "empty" (null, '', false, [], {}) and sorts keys, for comparing. */
 function normalize(v: unknown): unknown {
@@ -159,119 +121,44 @@ function conflict(kind: EntryKind, name: string, path: string): UserError {
   );
 }
 
-function fileList(set: KubeconfigSet): string {
-  return set.files.map((f) => f.path).join(', ');
-}
-
-/**
- * Merges cluster entries into the kubeconfig files (Tailscale's `configure kubeconfig` model):
- * bytes in, bytes out, no I/O. Owned entries are updated in the file they live in, new ones go to
- * kubectl's default file, owned entries of clusters no longer given are removed, foreign entries
- * are never touched (a name collision with one is a `kubeconfig-conflict`).
- */
-export function planKubeconfig(input: PlanKubeconfigInput): KubeconfigPlan {
-  const set = toKubeconfigSet(input.files);
-  const template = input.nameTemplate ?? DEFAULT_NAME_TEMPLATE;
-  checkNameTemplate(template);
-  const edits: FileEdits[] = set.files.map(() => emptyEdits());
-  const warnings: string[] = [];
-  const changes: KubeconfigChange[] = [];
-  const wanted: Record<EntryKind, Set<string>> = { cluster: new Set(), context: new Set(), user: new Set() };
-  const keptOwners = new Set<string>();
-  const nameOwner = new Map<string, string>();
-  const targets: Target[] = [];
+/** Records the edits that bring one target's entries to what is desired, and reports the change. */
+function applyTarget(set: KubeconfigSet, edits: FileEdits[], target: Target): KubeconfigChange {
   const defaultIndex = set.defaultFileIndex;
-  const consulted = new Set<string>(input.consulted ?? CLUSTER_SOURCES);
-  const recorded = recordedSources(set);
-  for (const kept of input.keep ?? []) {
-    keptOwners.add(kept);
-    for (const kind of ENTRY_KINDS) wanted[kind].add(applyNameTemplate(template, kept));
-  }
-
-  for (const entry of input.clusters) {
-    const name = applyNameTemplate(template, entry.name);
-    const other = nameOwner.get(name);
-    if (other !== undefined) {
-      const why =
-        other === entry.name
-          ? `the cluster "${other}" is listed twice`
-          : `the clusters "${other}" and "${entry.name}" both map to "${name}"`;
-      throw new UserError(
-        'bad-input',
-        `Cannot write the kubeconfig: ${why} under the name template "${template}"; give every cluster its own name.`,
-      );
-    }
-    nameOwner.set(name, entry.name);
-    const server = entry.server ?? (entry.ips[0] !== undefined ? serverUrl(entry.ips[0], entry.port) : undefined);
-    if (!server) {
-      warnings.push(
-        `skipped cluster ${entry.name}: no server address is known for it yet, so its kubeconfig entries are left as they are`,
-      );
-      keptOwners.add(entry.name);
-      for (const kind of ENTRY_KINDS) wanted[kind].add(name);
+  const status: Partial<Record<EntryKind, ChangeKind>> = {};
+  let contextFile = set.files[defaultIndex]?.path ?? '';
+  for (const kind of ENTRY_KINDS) {
+    const desired = target.inner[kind];
+    if (!desired) continue;
+    const existing = set.merged[kind].get(target.name);
+    if (existing && !existing.owned) throw conflict(kind, target.name, set.files[existing.fileIndex]?.path ?? '');
+    if (!existing) {
+      edits[defaultIndex]?.append[kind].push({ name: target.name, [kind]: desired });
+      status[kind] = 'added';
       continue;
     }
-    // A source not read now may still list this cluster: what it recorded before is kept.
-    const previous = recorded.get(entry.name);
-    const unread = previous === undefined ? [] : unreadOf(previous, consulted);
-    const ext = extensionFor(entry.name, canonicalSources([...entry.sources, ...unread]));
-    const cluster: Obj = { server };
-    if (entry.certificateAuthorityData) cluster['certificate-authority-data'] = entry.certificateAuthorityData;
-    if (entry.tlsServerName) cluster['tls-server-name'] = entry.tlsServerName;
-    cluster.extensions = [ext];
-    const context: Obj = { cluster: name };
-    const creds = entry.user ? userInner(entry.user) : undefined;
-    if (entry.user?.kind === 'existing') {
-      if (!set.merged.user.has(entry.user.name)) {
-        throw new UserError(
-          'not-found',
-          `The cluster "${entry.name}" should use the existing kubeconfig user "${entry.user.name}", but no user of that name is in ${fileList(set)}; add that user to the kubeconfig or change the cluster's user in the catalog.`,
-        );
-      }
-      context.user = entry.user.name;
-    } else if (creds) {
-      context.user = name;
+    if (kind === 'context') contextFile = set.files[existing.fileIndex]?.path ?? contextFile;
+    if (managedView(kind, innerJs(set, existing)) === managedView(kind, desired)) {
+      status[kind] = 'unchanged';
+    } else {
+      edits[existing.fileIndex]?.replace[kind].set(existing.index, updatedItem(set, existing, desired));
+      status[kind] = 'updated';
     }
-    if (entry.namespace) context.namespace = entry.namespace;
-    context.extensions = [ext];
-    const inner: Target['inner'] = { cluster, context };
-    if (creds) inner.user = { ...creds, extensions: [ext] };
-    targets.push({ clusterName: entry.name, name, inner });
-    for (const kind of ENTRY_KINDS) if (inner[kind]) wanted[kind].add(name);
   }
+  const all = Object.values(status);
+  const kind: ChangeKind =
+    status.context === 'added' ? 'added' : all.some((s) => s !== 'unchanged') ? 'updated' : 'unchanged';
+  const change: KubeconfigChange = { kind, context: target.name, cluster: target.name, file: contextFile };
+  const user = target.inner.context?.user;
+  if (typeof user === 'string') change.user = user;
+  return change;
+}
 
-  for (const target of targets) {
-    const status: Partial<Record<EntryKind, ChangeKind>> = {};
-    let contextFile = set.files[defaultIndex]?.path ?? '';
-    for (const kind of ENTRY_KINDS) {
-      const desired = target.inner[kind];
-      if (!desired) continue;
-      const existing = set.merged[kind].get(target.name);
-      if (existing && !existing.owned) throw conflict(kind, target.name, set.files[existing.fileIndex]?.path ?? '');
-      if (!existing) {
-        edits[defaultIndex]?.append[kind].push({ name: target.name, [kind]: desired });
-        status[kind] = 'added';
-        continue;
-      }
-      if (kind === 'context') contextFile = set.files[existing.fileIndex]?.path ?? contextFile;
-      if (managedView(kind, innerJs(set, existing)) === managedView(kind, desired)) {
-        status[kind] = 'unchanged';
-      } else {
-        edits[existing.fileIndex]?.replace[kind].set(existing.index, updatedItem(set, existing, desired));
-        status[kind] = 'updated';
-      }
-    }
-    const all = Object.values(status);
-    const kind: ChangeKind =
-      status.context === 'added' ? 'added' : all.some((s) => s !== 'unchanged') ? 'updated' : 'unchanged';
-    const change: KubeconfigChange = { kind, context: target.name, cluster: target.name, file: contextFile };
-    const user = target.inner.context?.user;
-    if (typeof user === 'string') change.user = user;
-    changes.push(change);
-  }
-
-  const { stale, heldBack } = staleEntries(set, wanted, keptOwners, recorded, consulted);
-  // A cluster or user that a remaining context still names is kept, so no context is left dangling.
+/** Cluster and user names that a context left after the plan still names. */
+function referencedNames(
+  set: KubeconfigSet,
+  stale: readonly ParsedEntry[],
+  targets: readonly Target[],
+): Record<'cluster' | 'user', Set<string>> {
   const staleSet = new Set(stale);
   const referenced: Record<'cluster' | 'user', Set<string>> = { cluster: new Set(), user: new Set() };
   const targetNames = new Set(targets.map((t) => t.name));
@@ -290,7 +177,20 @@ export function planKubeconfig(input: PlanKubeconfigInput): KubeconfigPlan {
     const user = target.inner.context?.user;
     if (typeof user === 'string') referenced.user.add(user);
   }
-  const removed = stale.filter((e) => e.kind === 'context' || !referenced[e.kind].has(e.name));
+  return referenced;
+}
+
+/**
+ * Records the removal edits, appends a `removed` change per owner (or marks its surviving target
+ * updated), and returns the warning for a removed current-context, if any.
+ */
+function applyRemovals(
+  set: KubeconfigSet,
+  edits: FileEdits[],
+  removed: readonly ParsedEntry[],
+  changes: KubeconfigChange[],
+  nameOwner: ReadonlyMap<string, string>,
+): string | undefined {
   const groups = new Map<string, ParsedEntry[]>();
   for (const entry of removed) {
     edits[entry.fileIndex]?.remove[entry.kind].add(entry.index);
@@ -322,6 +222,36 @@ export function planKubeconfig(input: PlanKubeconfigInput): KubeconfigPlan {
       currentContextWarning = `current-context "${ctx.name}" named a context kubezt removed because its cluster is gone; kubectl will fail until you pick another context with "kubezt use NAME"`;
     }
   }
+  return currentContextWarning;
+}
+
+/**
+ * Merges cluster entries into the kubeconfig files (Tailscale's `configure kubeconfig` model):
+ * bytes in, bytes out, no I/O. Owned entries are updated in the file they live in, new ones go to
+ * kubectl's default file, owned entries of clusters no longer given are removed, foreign entries
+ * are never touched (a name collision with one is a `kubeconfig-conflict`).
+ */
+export function planKubeconfig(input: PlanKubeconfigInput): KubeconfigPlan {
+  const set = toKubeconfigSet(input.files);
+  const template = input.nameTemplate ?? DEFAULT_NAME_TEMPLATE;
+  checkNameTemplate(template);
+  const edits: FileEdits[] = set.files.map(() => emptyEdits());
+  const consulted = new Set<string>(input.consulted ?? CLUSTER_SOURCES);
+  const recorded = recordedSources(set);
+  const { targets, wanted, keptOwners, nameOwner, warnings } = desiredEntries(
+    input,
+    set,
+    template,
+    recorded,
+    consulted,
+  );
+  const changes = targets.map((target) => applyTarget(set, edits, target));
+
+  const { stale, heldBack } = staleEntries(set, wanted, keptOwners, recorded, consulted);
+  // A cluster or user that a remaining context still names is kept, so no context is left dangling.
+  const referenced = referencedNames(set, stale, targets);
+  const removed = stale.filter((e) => e.kind === 'context' || !referenced[e.kind].has(e.name));
+  const currentContextWarning = applyRemovals(set, edits, removed, changes, nameOwner);
 
   const writes = writesFor(set, edits);
   const plan: KubeconfigPlan = { files: sourcesOf(set), writes, changes, warnings };

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MAX_FILE_LINES, MAX_FUNCTION_LINES, measure } from '../../scripts/code-size.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SKIP_DIRS = new Set(['node_modules', 'out', 'dist', '.git', 'test-results', 'fixtures']);
@@ -184,5 +185,25 @@ describe('layering', () => {
     });
     expect(outside).toEqual([]);
     expect(filesUnder('renderer').some((rel) => importsOf(rel).local.includes('ipc/contract.ts'))).toBe(true);
+  });
+});
+
+describe('small parts', () => {
+  // A file a reader cannot hold in mind, or a function that does not fit on a screen or two, is
+  // several parts. Measured over the application code (scripts/code-size.ts lists the largest).
+  const report = measure(ROOT);
+
+  it(`no source file in main/, renderer/, ipc/ or preload/ is over ${MAX_FILE_LINES} lines`, () => {
+    expect(report.files.length).toBeGreaterThan(100);
+    expect(report.files.filter((f) => f.lines > MAX_FILE_LINES).map((f) => `${f.file}: ${f.lines}`)).toEqual([]);
+  });
+
+  it(`no function there is over ${MAX_FUNCTION_LINES} lines`, () => {
+    expect(report.functions.length).toBeGreaterThan(500);
+    expect(
+      report.functions
+        .filter((f) => f.lines > MAX_FUNCTION_LINES)
+        .map((f) => `${f.file}:${f.line} ${f.name}: ${f.lines}`),
+    ).toEqual([]);
   });
 });

@@ -234,19 +234,22 @@ describe('signals at random moments leave the kubeconfig whole and unlocked', ()
     await runKubectl(b);
   }, 240_000);
 
-  it('use: SIGINT, SIGTERM, SIGHUP and SIGKILL over 14 runs', async () => {
+  it('use: SIGINT, SIGTERM, SIGHUP and SIGKILL over 14 runs or more', async () => {
     const rand = random(SEED + 2);
     const b = await bench('use', userKubeconfig(20));
     await writeFile(b.catalog, catalogYaml(['prod-us', 'staging']));
     expect((await runCli(['setup', '--yes'], { env: b.env, homeDir: b.home })).code).toBe(0);
     const outcomes: Outcome[] = [];
-    for (let i = 0; i < 14; i++) {
+    const signalled = () => outcomes.filter((o) => o.signalled).length;
+    // `use` is over in about 0.1 s on an idle machine, so a signal drawn for a later moment often
+    // finds it gone: runs go on (bounded) until at least 4 of them were really stopped.
+    for (let i = 0; i < 40 && (i < 14 || signalled() < 4); i++) {
       const signal = pick(rand, ['SIGINT', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGKILL'] as const);
       const after = pick(rand, ['start', 'start', 'lock'] as const);
-      const delayMs = after === 'start' ? Math.floor(rand() * 400) : 0;
+      const delayMs = after === 'start' ? Math.floor(rand() * 150) : 0;
       outcomes.push(await runWithSignal(b, ['use', i % 2 === 0 ? 'staging' : 'prod-us'], signal, { after, delayMs }));
     }
-    expect(outcomes.filter((o) => o.signalled).length).toBeGreaterThanOrEqual(4);
+    expect(signalled()).toBeGreaterThanOrEqual(4);
     await runKubectl(b);
   }, 240_000);
 });

@@ -3,6 +3,7 @@ import { UserError } from '../core/errors.ts';
 import type { WriteCleanup } from '../core/kubeconfig/cleanup.ts';
 import { builtin } from '../core/node-builtins.ts';
 import type { ProcessRunner } from '../core/process/runner.ts';
+import { parseErrorSentence } from './parse-errors.ts';
 
 const { parseArgs } = builtin('node:util');
 
@@ -45,8 +46,8 @@ export interface CommandEntry {
 }
 
 /**
- * `util.parseArgs` in strict mode, with its errors turned into one sentence that names the
- * command and where to read its usage (exit 2 through UserError).
+ * `util.parseArgs` in strict mode, with its errors turned into one sentence that names the flag
+ * and the fix (exit 2 through UserError).
  */
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
   command: string,
@@ -57,11 +58,7 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (e) {
-    const reason = (e as Error).message.replace(/\s+/g, ' ').replace(/\.$/, '');
-    throw new UserError(
-      'bad-usage',
-      `${reason} for "kubezt ${command}"; run "kubezt ${command} --help" for its usage.`,
-    );
+    throw new UserError('bad-usage', parseErrorSentence(command, e as Error & { code?: string }, options, args));
   }
 }
 

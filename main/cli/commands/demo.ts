@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { writePrivateFile } from '../../core/settings/private-files.ts';
 import { type Command, intOption, parseCommandArgs } from '../command.ts';
 
@@ -13,10 +13,10 @@ throwaway settings folder, team catalog and kubeconfig. Prints the environment t
 Ctrl-C stops everything and removes the throwaway folder.
 
 Options:
-  --clusters N     how many API servers (default 5, at most 200)
+  --clusters N      how many API servers (default 5, at most 200)
   --write-env PATH  also write the environment as "export" lines to PATH (owner-only, 0600:
-                   it holds the demo's API token)
-  --app            also start the desktop app against it (needs a display)
+                    it holds the demo's API token)
+  --app             also start the desktop app against it (needs a display)
 `;
 
 export const demoCommand: Command = {
@@ -49,6 +49,7 @@ export const demoCommand: Command = {
       // It holds the demo's API token: owner-only, as any file kubezt writes a token into.
       if (values['write-env']) await writePrivateFile(resolve(ctx.cwd, values['write-env']), `${exports.join('\n')}\n`);
       const width = Math.max(...sim.clusters.map((c) => c.name.length));
+      const kubezt = launcherFor(ctx.env.PATH, process.argv[1], ctx.platform);
       const out = [
         `kubezt demo: ${sim.clusters.length} simulated API servers, a simulated Cloudflare account and WARP client, on loopback only.`,
         '',
@@ -63,10 +64,7 @@ export const demoCommand: Command = {
         '',
         'Then try:',
         '  kubectl --context my-own-context version   # your own entry, already there',
-        '  npx kubezt warp',
-        '  npx kubezt clusters',
-        '  npx kubezt setup --dry-run',
-        '  npx kubezt setup --yes',
+        ...['warp', 'clusters', 'setup --dry-run', 'setup --yes'].map((c) => `  ${kubezt} ${c}`),
         `  kubectl --context zt-${sim.clusters[0]?.name ?? 'prod-us'} auth whoami`,
         '',
         `Ctrl-C stops the demo and removes ${dir}.`,
@@ -91,6 +89,30 @@ export const demoCommand: Command = {
     }
   },
 };
+
+/**
+ * How to start this kubezt in the suggested commands: `kubezt` when that name on PATH is this
+ * checkout's launcher, else the launcher's own path. `npx kubezt` would work too, but npm adds
+ * a second or more to every start.
+ */
+export function launcherFor(path: string | undefined, script: string | undefined, platform: NodeJS.Platform): string {
+  if (!script || basename(script) !== 'kubezt.js') return 'kubezt';
+  const sh = join(dirname(script), 'kubezt');
+  if (platform === 'win32') return `node ${shellQuote(script)}`;
+  for (const dir of (path ?? '').split(delimiter).filter(Boolean)) {
+    const found = join(dir, 'kubezt');
+    if (existsSync(found) && sameFile(found, sh)) return 'kubezt';
+  }
+  return shellQuote(sh);
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}
 
 function shellQuote(v: string): string {
   return /^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`;

@@ -45,6 +45,9 @@ describe('kubezt demo', () => {
       expect(out).toContain(`export ${name}=`);
     }
     expect(out).toContain('CLOUDFLARE_ACCOUNT_ID=');
+    // The suggestions start the launcher itself: npx adds a second or more to every command.
+    expect(out).not.toContain('npx kubezt');
+    expect(out).toContain(`  ${join(process.cwd(), 'bin', 'kubezt')} clusters\n`);
     const env = Object.fromEntries(
       readFileSync(envFile, 'utf8')
         .trim()

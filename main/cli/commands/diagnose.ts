@@ -23,7 +23,7 @@ Options:
                      ladder with its remedies and the certificate chain presented. Credentials,
                      tokens and the Cloudflare API token are redacted.
   --json             print the report as JSON instead (the DiagnosticsReport type in
-                     main/core/diagnostics/report.ts): { schemaVersion: 1, generatedAt,
+                     main/core/diagnostics/report.ts): { version: 1, generatedAt,
                      environment: { kubeztVersion, platform, arch, nodeVersion, osRelease,
                        kubectl, warp: { state, gatewayOn, signals: [{ source, detail }] } },
                      summary: { total, ok, warn, fail, verdicts: { <verdict>: count } },

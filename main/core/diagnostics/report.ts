@@ -15,7 +15,7 @@ export interface ReportEnvironment {
 
 export interface DiagnosticsReport {
   /** Bumped when the JSON shape changes incompatibly. */
-  schemaVersion: 1;
+  version: 1;
   generatedAt: string;
   environment: ReportEnvironment;
   summary: { total: number; ok: number; warn: number; fail: number; verdicts: Partial<Record<Verdict, number>> };
@@ -31,7 +31,7 @@ export function buildReport(
   const verdicts: Partial<Record<Verdict, number>> = {};
   for (const d of diagnoses) verdicts[d.verdict] = (verdicts[d.verdict] ?? 0) + 1;
   return {
-    schemaVersion: 1,
+    version: 1,
     generatedAt: (opts.now ?? new Date()).toISOString(),
     environment,
     summary: { total: diagnoses.length, ok: count('ok'), warn: count('warn'), fail: count('fail'), verdicts },

@@ -238,7 +238,7 @@ describe('kubezt diagnose', () => {
     const r = await cli(['diagnose', '--json', '--timeout', '800', 'down', 'exec', 'old', 'rejects', 'no-tls']);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as DiagnosticsReport;
-    expect(report.schemaVersion).toBe(1);
+    expect(report.version).toBe(1);
     expect(report.clusters.map((c) => [c.context, c.verdict, c.severity])).toEqual([
       ['zt-down', 'tunnel-down', 'fail'],
       ['zt-exec', 'ok', 'ok'],

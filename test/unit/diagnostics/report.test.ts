@@ -176,7 +176,7 @@ describe('report rendering', () => {
     const json = renderReportJson(report(diagnoses), { secrets: [TOKEN] });
     for (const secret of [TOKEN, JWT, 'MIGHAgEA']) expect(json).not.toContain(secret);
     const parsed = JSON.parse(json);
-    expect(parsed.schemaVersion).toBe(1);
+    expect(parsed.version).toBe(1);
     expect(parsed.clusters[1].ladder.steps[4].detail).toContain(`token=${REDACTED}`);
     expect(parsed.clusters[0].ladder.steps[3].data.chain[0].fingerprint256).toBe('AA:BB');
   });

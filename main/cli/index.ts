@@ -84,6 +84,7 @@ export function processContext(guard: SignalGuard = installSignalGuard()): CliCo
       return guard.interrupted;
     },
     cleanup: guard.cleanup,
+    forwardSignals: (handler) => guard.forward(handler),
   };
 }
 

@@ -2,7 +2,7 @@
 // process, the real kubectl inside, simulated API servers behind, and the private kubeconfig
 // watched on disk and in every process's command line.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -188,6 +188,52 @@ describe('kubezt shell', () => {
       'kubezt: already in a kubezt shell for "alpha"; its private kubeconfig now holds "beta" instead.\n',
     );
     expectNothingLeft();
+  });
+});
+
+describe('inside a kubezt shell', () => {
+  it('exec and env still find every context of your kubeconfig, and ns changes only that shell', async () => {
+    const kubezt = `${JSON.stringify(NODE)} ${JSON.stringify(KUBEZT)}`;
+    const script = [
+      `${kubezt} exec beta -- kubectl config get-contexts -o name`,
+      `${kubezt} ns web`,
+      'kubectl config view --minify -o jsonpath="{..namespace}"; echo',
+      'exit',
+      '',
+    ].join('\n');
+    const r = await runKubezt(['shell', 'alpha'], bashEnv(), script);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /^beta\nContext "alpha" now uses namespace "web" \(in .+\/run-\d+-[0-9a-f]{24}\.yaml\)\.\nweb\n$/,
+    );
+    expectNothingLeft();
+  });
+});
+
+describe('files a killed kubezt leaves', () => {
+  it('after SIGKILL the file stays (nothing can catch it), and the next kubezt sweeps it', async () => {
+    const run = startKubezt(['exec', 'alpha', '--', 'sh', '-c', 'echo "ready $$"; read x'], world.env);
+    const [, pid] = (await run.waitFor(/ready (\d+)\n/)) as unknown as [string, string];
+    run.child.kill('SIGKILL');
+    await run.done;
+    expect(privateFiles(world)).toHaveLength(1);
+    // The orphaned command ends when its stdin closes; kubezt's own pid is what the sweep checks.
+    process.kill(Number(pid), 'SIGTERM');
+    const next = await runKubezt(['exec', 'beta', '--', 'true'], world.env);
+    expect(next.code).toBe(0);
+    expectNothingLeft();
+  });
+
+  it('without XDG_RUNTIME_DIR the folder is <temp>/kubezt-<uid>, 0700', async () => {
+    const temp = join(world.dir, 'tmp');
+    mkdirSync(temp);
+    const { XDG_RUNTIME_DIR: _, ...env } = world.env;
+    const r = await runKubezt(['exec', 'alpha', '--', 'sh', '-c', 'echo "$KUBECONFIG"'], { ...env, TMPDIR: temp });
+    expect(r.code, r.stderr).toBe(0);
+    const folder = join(temp, `kubezt-${process.getuid?.()}`);
+    expect(r.stdout.startsWith(`${folder}/run-`)).toBe(true);
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    expect(readdirSync(folder)).toEqual([]);
   });
 });
 

@@ -44,7 +44,9 @@ export async function run(args: string[], ctx: CliContext, list: readonly Comman
     return 2;
   }
   const command = await entry.load();
-  if (rest.includes('--help') || rest.includes('-h')) {
+  // After `--` the words belong to another program (`kubezt exec NAME -- kubectl --help`).
+  const own = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (own.includes('--help') || own.includes('-h')) {
     ctx.stdout.write(`${command.usage.trimEnd()}\n`);
     return 0;
   }

@@ -122,6 +122,15 @@ describe('kubezt exec', () => {
     expectNothingLeft();
   });
 
+  it('leaves --help after "--" to the command, and answers it before', async () => {
+    const r = await runKubezt(['exec', 'alpha', '--', 'sh', '-c', 'echo "got $1"', 'sh', '--help'], world.env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('got --help\n');
+    const help = await runKubezt(['exec', '--help'], world.env);
+    expect(help.stdout).toMatch(/^Usage: kubezt exec NAME/);
+    expectNothingLeft();
+  });
+
   it('refuses an unknown NAME and a missing "--" with exit 2 and one sentence', async () => {
     const unknown = await runKubezt(['exec', 'gamma', '--', 'true'], world.env);
     expect(unknown.code).toBe(2);

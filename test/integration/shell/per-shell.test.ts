@@ -179,6 +179,18 @@ describe('kubezt shell', () => {
     expectNothingLeft();
   });
 
+  it('leaves Ctrl-C (SIGINT) to the shell, and removes the file when the shell then exits', async () => {
+    const run = startKubezt(['shell', 'alpha'], bashEnv());
+    run.child.stdin?.write('echo one\n');
+    await run.waitFor(/one\n/);
+    run.child.kill('SIGINT');
+    run.child.stdin?.write('echo two; exit 5\n');
+    const r = await run.done;
+    expect(r.stdout).toBe('one\ntwo\n');
+    expect(r.code).toBe(5);
+    expectNothingLeft();
+  });
+
   it('nested: says so in one line, and replaces the context in the same file instead of stacking one', async () => {
     const nested = `${JSON.stringify(NODE)} ${JSON.stringify(KUBEZT)} shell beta`;
     const script = [
@@ -215,6 +227,17 @@ describe('inside a kubezt shell', () => {
     expect(r.stdout).toMatch(
       /^beta\nContext "alpha" now uses namespace "web" \(in .+\/run-\d+-[0-9a-f]{24}\.yaml\)\.\nweb\n$/,
     );
+    expectNothingLeft();
+  });
+});
+
+describe('kubezt ns through an exec plugin', () => {
+  it("lists the namespaces with the plugin's credential (client-node runs the plugin)", async () => {
+    const kubezt = `${JSON.stringify(NODE)} ${JSON.stringify(KUBEZT)}`;
+    const r = await runKubezt(['exec', 'plug', '-n', 'web', '--', 'sh', '-c', `${kubezt} ns`], world.env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('  default\n  kube-node-lease\n  kube-public\n  kube-system\n  payments\n* web\n');
+    expect(readFileSync(world.pluginOut, 'utf8').split('\0').slice(0, -1)).toEqual(PLUGIN_ARGS);
     expectNothingLeft();
   });
 });

@@ -108,7 +108,11 @@ export function runChild(ctx: CliContext, options: ChildOptions): Promise<number
       child.kill(options.signals === 'hangup' ? 'SIGHUP' : signal);
     };
     const release = ctx.forwardSignals?.(onSignal) ?? (() => {});
+    let settled = false;
+    // Node may emit 'exit' after 'error' (or not): the first one decides.
     const done = (code: number) => {
+      if (settled) return;
+      settled = true;
       release();
       options.finished();
       resolve(code);

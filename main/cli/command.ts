@@ -27,6 +27,11 @@ export interface CliContext {
   interrupted: Promise<void>;
   /** Where kubeconfig writes register their locks and temp files for the signal handler. */
   cleanup?: WriteCleanup;
+  /**
+   * Receives SIGINT, SIGTERM and SIGHUP instead of the default stop, until the returned function
+   * is called (exec and shell pass them to their child). Absent in-process (tests).
+   */
+  forwardSignals?: (handler: (signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP') => void) => () => void;
 }
 
 export interface Command {

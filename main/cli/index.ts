@@ -44,7 +44,9 @@ export async function run(args: string[], ctx: CliContext, list: readonly Comman
     return 2;
   }
   const command = await entry.load();
-  if (rest.includes('--help') || rest.includes('-h')) {
+  // After `--` the words belong to another program (`kubezt exec NAME -- kubectl --help`).
+  const own = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (own.includes('--help') || own.includes('-h')) {
     ctx.stdout.write(`${command.usage.trimEnd()}\n`);
     return 0;
   }
@@ -84,6 +86,7 @@ export function processContext(guard: SignalGuard = installSignalGuard()): CliCo
       return guard.interrupted;
     },
     cleanup: guard.cleanup,
+    forwardSignals: (handler) => guard.forward(handler),
   };
 }
 

@@ -23,6 +23,12 @@ export interface SignalGuard {
   readonly interrupted: Promise<void>;
   /** The running command handles the first signal itself. */
   claim(): void;
+  /**
+   * Hands every signal to `handler` instead of ending the process, until the returned function is
+   * called: for commands that run a child and end with it (exec, shell). A kubeconfig write under
+   * way still stops the process as above.
+   */
+  forward(handler: (signal: StopSignal) => void): () => void;
   uninstall(): void;
 }
 
@@ -54,6 +60,7 @@ export function processSignalHost(): SignalHost {
 export function installSignalGuard(host: SignalHost = processSignalHost()): SignalGuard {
   const cleanup = createWriteCleanup();
   let claimed = false;
+  let forwarder: ((signal: StopSignal) => void) | null = null;
   let signalled = false;
   let resolveInterrupted: () => void = () => {};
   const interrupted = new Promise<void>((resolve) => {
@@ -74,6 +81,10 @@ export function installSignalGuard(host: SignalHost = processSignalHost()): Sign
 
   for (const signal of SIGNALS) {
     const handler = () => {
+      if (forwarder && cleanup.pending === 0) {
+        forwarder(signal);
+        return;
+      }
       if (claimed && !signalled && cleanup.pending === 0) {
         signalled = true;
         resolveInterrupted();
@@ -100,6 +111,12 @@ export function installSignalGuard(host: SignalHost = processSignalHost()): Sign
     interrupted,
     claim() {
       claimed = true;
+    },
+    forward(handler) {
+      forwarder = handler;
+      return () => {
+        if (forwarder === handler) forwarder = null;
+      };
     },
     uninstall() {
       host.events.removeListener('newListener', onNewListener);

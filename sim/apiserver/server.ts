@@ -4,6 +4,7 @@ import type net from 'node:net';
 import tls from 'node:tls';
 import { type Binding, listenTcp } from './address.ts';
 import { type Blackhole, startBlackhole } from './blackhole.ts';
+import { answerNamespaces } from './namespaces.ts';
 import {
   type CertificateAuthority,
   type IssuedCertificate,
@@ -390,8 +391,11 @@ export async function startFakeApiServer(
         });
         return;
       }
-      default:
-        send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource', {}));
+      default: {
+        const ns = answerNamespaces(spec.name, path, String(req.headers.accept ?? ''), Date.now());
+        if (ns && allow(['GET'])) send(res, ns.status, ns.body);
+        else if (!ns) send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource', {}));
+      }
     }
   };
 

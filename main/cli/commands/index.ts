@@ -35,6 +35,26 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./use.ts')).useCommand,
   },
   {
+    name: 'ns',
+    summary: "list the current context's namespaces, or set its namespace (NS)",
+    load: async () => (await import('./ns.ts')).nsCommand,
+  },
+  {
+    name: 'shell',
+    summary: 'start a shell whose kubectl uses one context, without changing the kubeconfig',
+    load: async () => (await import('./shell.ts')).shellCommand,
+  },
+  {
+    name: 'exec',
+    summary: 'run one command (kubectl, helm, k9s) with one context: kubezt exec NAME -- CMD',
+    load: async () => (await import('./exec.ts')).execCommand,
+  },
+  {
+    name: 'env',
+    summary: 'print the lines to eval that point this shell at one context (--unset undoes them)',
+    load: async () => (await import('./env.ts')).envCommand,
+  },
+  {
     name: 'check',
     summary: 'check that kubectl can reach each cluster (one line per cluster)',
     load: async () => (await import('./check.ts')).checkCommand,

@@ -1,0 +1,113 @@
+import { createHmac } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckJson } from '../../../main/cli/commands/check.ts';
+import { type ApiServerFarm, buildKubeconfig, startApiServerFarm } from '../../../sim/apiserver/index.ts';
+import { type FakeWarp, startFakeWarp } from '../../../sim/warp/index.ts';
+import { runKubezt } from './world.ts';
+
+const DAY = 86_400_000;
+
+function jwt(payload: Record<string, unknown>): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const head = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(payload)}`;
+  return `${head}.${createHmac('sha256', 's'.repeat(32)).update(head).digest('base64url')}`;
+}
+
+const exp = (ms: number) => Math.floor((Date.now() + ms) / 1000);
+const LONG_JWT = jwt({ iss: 'https://dex.example.com', sub: 'long', exp: exp(30 * DAY + 3_600_000) });
+const EXPIRED_JWT = jwt({ iss: 'https://dex.example.com', sub: 'old', exp: exp(-2 * 3_600_000 - 60_000) });
+
+let root: string;
+let farm: ApiServerFarm;
+let warp: FakeWarp;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'kubezt-expiry-cli-'));
+  // The fake accepts both JWTs: only kubezt's reading of `exp` can call the expired one expired.
+  farm = await startApiServerFarm({
+    servers: [
+      { name: 'certs' },
+      {
+        name: 'tokens',
+        tokens: { [LONG_JWT]: { username: 'long', groups: [] }, [EXPIRED_JWT]: { username: 'old', groups: [] } },
+      },
+    ],
+  });
+  warp = await startFakeWarp({ dir: join(root, 'warp') });
+  const certs = farm.server('certs');
+  const tokens = farm.server('tokens');
+  const soon = await certs.issueClientCert('alice', [], { notAfter: new Date(Date.now() + 3 * DAY + 3_600_000) });
+  const gone = await certs.issueClientCert('bob', [], { expired: true });
+  const kubeconfig = join(root, 'config');
+  await writeFile(
+    kubeconfig,
+    buildKubeconfig([
+      { server: certs, name: 'cert-soon', user: { clientCertificatePem: soon.certPem, clientKeyPem: soon.keyPem } },
+      { server: certs, name: 'cert-expired', user: { clientCertificatePem: gone.certPem, clientKeyPem: gone.keyPem } },
+      { server: tokens, name: 'jwt-long', user: { token: LONG_JWT } },
+      { server: tokens, name: 'jwt-expired', user: { token: EXPIRED_JWT } },
+    ]),
+    { mode: 0o600 },
+  );
+  env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: join(root, 'home'),
+    KUBEZT_CONFIG_DIR: join(root, 'settings'),
+    KUBECONFIG: kubeconfig,
+    ...warp.env,
+  };
+});
+
+afterAll(async () => {
+  await Promise.all([farm?.close(), warp?.close()]);
+  await rm(root, { recursive: true, force: true });
+});
+
+const NAMES = ['cert-soon', 'cert-expired', 'jwt-long', 'jwt-expired'];
+
+describe('kubezt check shows when credentials expire', () => {
+  it('--json: verdicts, severities, expiry and the remedy that refreshes them', async () => {
+    const r = await runKubezt(['check', ...NAMES, '--json'], env);
+    expect(r.code, r.stderr).toBe(1);
+    const out = JSON.parse(r.stdout) as CheckJson;
+    const by = new Map(out.clusters.map((c) => [c.context, c]));
+    expect(by.get('cert-soon')).toMatchObject({
+      verdict: 'credentials-expiring',
+      severity: 'warn',
+      ok: true,
+      username: 'alice',
+      expiry: { kind: 'client-certificate', text: 'expires in 3 days' },
+    });
+    expect(by.get('cert-soon')?.remedy).toMatch(/^Get a new client certificate from "/);
+    // The server refuses the expired certificate (401); the expiry explains why.
+    expect(by.get('cert-expired')).toMatchObject({
+      verdict: 'credentials-expired',
+      severity: 'fail',
+      expiry: { kind: 'client-certificate', text: expect.stringMatching(/^expired /) },
+    });
+    expect(by.get('jwt-long')).toMatchObject({
+      verdict: 'ok',
+      expiry: { kind: 'token', text: 'expires in 30 days', issuer: 'https://dex.example.com' },
+    });
+    expect(by.get('jwt-expired')).toMatchObject({
+      verdict: 'credentials-expired',
+      expiry: { kind: 'token', text: 'expired 2 hours ago' },
+      remedy: 'Get a new token from "https://dex.example.com" and put it in context "jwt-expired"\'s user.',
+    });
+    expect(out.summary).toEqual({ total: 4, ok: 2, warnings: 1, unhealthy: 2 });
+    for (const secret of [LONG_JWT, EXPIRED_JWT]) expect(r.stdout + r.stderr).not.toContain(secret);
+  });
+
+  it('text: one line per cluster says when', async () => {
+    const r = await runKubezt(['check', ...NAMES], env);
+    expect(r.code, r.stderr).toBe(1);
+    const line = (name: string) => r.stdout.split('\n').find((l) => l.includes(` ${name} `)) ?? '';
+    expect(line('cert-soon')).toMatch(/^! cert-soon .*certificate expires in 3 days .*credentials-expiring: Get a new/);
+    expect(line('jwt-long')).toMatch(/^✓ jwt-long .*token expires in 30 days$/);
+    expect(line('jwt-expired')).toMatch(/^✗ jwt-expired .*credentials-expired: Get a new token from/);
+  });
+});

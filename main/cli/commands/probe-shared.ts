@@ -3,7 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { ClusterDiagnosis, Severity, Verdict } from '../../core/diagnostics/index.ts';
 import { UserError } from '../../core/errors.ts';
 import type { ClusterEntry } from '../../core/model/cluster.ts';
-import { formatExpiry } from '../../core/probe/credential-expiry.ts';
+import { expiryPhrase, formatExpiry } from '../../core/probe/credential-expiry.ts';
 import type { FleetWarpView, KubectlClientInfo, StepName, StepReason, StepStatus } from '../../core/probe/index.ts';
 import { configDirFor } from '../../core/settings/paths.ts';
 import type { WarpDetection } from '../../core/warp/index.ts';
@@ -303,18 +303,11 @@ export function checkedClusterJson(d: ClusterDiagnosis, now: Date = new Date()):
 
 const MARK: Record<Severity, string> = { ok: '✓', warn: '!', fail: '✗' };
 
-const CREDENTIAL_LABEL: Record<string, string> = {
-  'client-certificate': 'certificate',
-  token: 'token',
-  exec: 'exec credential',
-};
-
 /** `✓ zt-prod-us  v1.32.3  42 ms` / `✗ zt-dev  tls-intercepted: <remedy>`: one line per cluster. */
 export function clusterLine(d: ClusterDiagnosis, width: number, now: Date = new Date()): string {
   const j = checkedClusterJson(d, now);
   const name = j.context.padEnd(width);
-  const credentials =
-    j.expiry && d.verdict !== 'credentials-expired' ? `${CREDENTIAL_LABEL[j.expiry.kind]} ${j.expiry.text}` : undefined;
+  const credentials = d.expiry && d.verdict !== 'credentials-expired' ? expiryPhrase(d.expiry, now) : undefined;
   const facts = [j.serverVersion, j.latencyMs === null ? undefined : `${Math.round(j.latencyMs)} ms`, credentials]
     .filter(Boolean)
     .join('  ');

@@ -47,6 +47,17 @@ export function formatExpiry(expiresAt: string, now: Date): string {
   return left > 0 ? `expires in ${amount(left)}` : `expired ${amount(-left)} ago`;
 }
 
+const SHORT: Record<CredentialKind, string> = {
+  'client-certificate': 'certificate',
+  token: 'token',
+  exec: 'exec credential',
+};
+
+/** "certificate expires in 3 days", "token expired 2 hours ago": one phrase for lists and tooltips. */
+export function expiryPhrase(expiry: Pick<CredentialExpiry, 'kind' | 'expiresAt'>, now: Date): string {
+  return `${SHORT[expiry.kind]} ${formatExpiry(expiry.expiresAt, now)}`;
+}
+
 const WHAT: Record<CredentialKind, string> = {
   'client-certificate': 'client certificate',
   token: 'token',

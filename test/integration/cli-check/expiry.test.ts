@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,5 +109,24 @@ describe('kubezt check shows when credentials expire', () => {
     expect(line('cert-soon')).toMatch(/^! cert-soon .*certificate expires in 3 days .*credentials-expiring: Get a new/);
     expect(line('jwt-long')).toMatch(/^✓ jwt-long .*token expires in 30 days$/);
     expect(line('jwt-expired')).toMatch(/^✗ jwt-expired .*credentials-expired: Get a new token from/);
+  });
+});
+
+describe('kubezt diagnose --report', () => {
+  it("carries this run's own log lines, redacted, and the expiry in the cluster's finding", async () => {
+    const report = join(root, 'report.md');
+    const r = await runKubezt(['diagnose', 'jwt-long', 'jwt-expired', '--report', report], env);
+    expect(r.code, r.stderr).toBe(1);
+    const md = await readFile(report, 'utf8');
+    expect((await stat(report)).mode & 0o777).toBe(0o600);
+    const log = md.slice(md.indexOf('## kubezt log'));
+    expect(log).toMatch(/^## kubezt log \(last \d+ lines\)/);
+    expect(log).toMatch(/INFO {2}kubezt \S+ diagnose on linux/);
+    expect(log).toMatch(/INFO {2}jwt-long: ok after \d+ ms/);
+    expect(log).toMatch(
+      /WARN {2}jwt-expired: credentials-expired after \d+ ms: The token of context "jwt-expired" expired 2 hours ago/,
+    );
+    expect(log).toContain('writing the report to');
+    for (const secret of [LONG_JWT, EXPIRED_JWT]) expect(md).not.toContain(secret);
   });
 });

@@ -61,7 +61,9 @@ export function resolveDeepLink(
 ): { view: ViewName; event: DeepLinkEvent } {
   const link = parseDeepLink(url);
   if ('error' in link) return { view: 'clusters', event: { action: null, error: link.error } };
-  const view: ViewName = link.action === 'use' ? 'clusters' : 'diagnostics';
+  // The dashboard for both: the Diagnostics view runs diagnostics as it opens, and a link must
+  // not start anything before the click.
+  const view: ViewName = 'clusters';
   const cluster = clusters.find((c) => c.name === link.name) ?? clusters.find((c) => c.context === link.name);
   if (!cluster) {
     return {

@@ -98,7 +98,7 @@ describe('kubezt:// links', () => {
     electron.appEvents.emit('second-instance', {}, ['/opt/kubezt/kubezt', 'kubezt://diagnose/zt-prod-us']);
     const sent = win?.webContents.sent.slice(-2);
     expect(sent).toEqual([
-      { channel: eventChannel('navigate'), args: [{ view: 'diagnostics' }] },
+      { channel: eventChannel('navigate'), args: [{ view: 'clusters' }] },
       { channel: eventChannel('deepLink'), args: [{ action: 'diagnose', cluster: 'prod-us' }] },
     ]);
     expect(standIn.calls.filter((c) => c.method === 'check' || c.method === 'useContext')).toHaveLength(1);
@@ -129,7 +129,8 @@ describe('kubezt:// links', () => {
     expect(early.defaultPrevented).toBe(true);
     const running = await starting;
     const win = electron.record.windows[0];
-    expect(win?.loads).toEqual([{ url: 'app://kubezt/index.html#diagnostics' }]);
+    // The dashboard, not Diagnostics (which runs as it opens): nothing starts before the click.
+    expect(win?.loads).toEqual([{ url: 'app://kubezt/index.html#clusters' }]);
     win?.emit('ready-to-show');
     expect(deepLinks(win)).toEqual([{ action: 'diagnose', cluster: 'prod-us' }]);
 

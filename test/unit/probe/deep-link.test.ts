@@ -38,7 +38,7 @@ describe('parsing kubezt:// links', () => {
       event: { action: 'use', cluster: 'prod-us' },
     });
     expect(resolveDeepLink('kubezt://diagnose/lab', clusters)).toEqual({
-      view: 'diagnostics',
+      view: 'clusters',
       event: { action: 'diagnose', cluster: 'lab' },
     });
     expect(resolveDeepLink('kubezt://diagnose/gone', clusters).event.error).toMatch(/^No cluster named "gone"/);

@@ -1,6 +1,5 @@
-import { X509Certificate } from 'node:crypto';
+import type crypto from 'node:crypto';
 import { execPluginName } from '../model/cluster.ts';
-import { execRequestOf } from './credentials.ts';
 import type { ExecPluginPool } from './exec-plugin.ts';
 import type { PemSource, ProbeTarget } from './types.ts';
 
@@ -81,6 +80,8 @@ export function expiryRemedy(expiry: CredentialExpiry, context: string): string 
 /** notAfter and issuer CN of a PEM certificate (the first in a bundle); null when it does not parse. */
 export function certificateExpiry(pem: string): { expiresAt: string; issuer?: string } | null {
   try {
+    // Fetched when used: the CLI imports this module at start-up, and `kubezt use` reads no certificate.
+    const { X509Certificate } = process.getBuiltinModule('node:crypto') as typeof crypto;
     const cert = new X509Certificate(pem);
     const expiresAt = new Date(cert.validToDate ?? cert.validTo).toISOString();
     const cn = /(?:^|\n)CN=([^\n]+)/.exec(cert.issuer)?.[1];
@@ -140,7 +141,10 @@ export async function readCredentialExpiry(target: ProbeTarget, opts: ExpiryOpti
       return cert(text ? certificateExpiry(text) : null);
     }
     case 'exec': {
-      const at = opts.execPlugins?.expiresAt(execRequestOf(target, { platform: opts.platform ?? process.platform }));
+      if (!opts.execPlugins) return null;
+      // Loaded here only: the CLI imports this module at start-up for its formatting.
+      const { execRequestOf } = await import('./credentials.ts');
+      const at = opts.execPlugins.expiresAt(execRequestOf(target, { platform: opts.platform ?? process.platform }));
       return at === undefined
         ? null
         : { kind: 'exec', expiresAt: new Date(at).toISOString(), plugin: execPluginName(c.exec.command) };

@@ -18,6 +18,7 @@ function jwt(payload: Record<string, unknown>): string {
 
 const exp = (ms: number) => Math.floor((Date.now() + ms) / 1000);
 const LONG_JWT = jwt({ iss: 'https://dex.example.com', sub: 'long', exp: exp(30 * DAY + 3_600_000) });
+const SOON_JWT = jwt({ iss: 'https://sts.example.com', sub: 'soon', exp: exp(3 * DAY + 3_600_000) });
 const EXPIRED_JWT = jwt({ iss: 'https://dex.example.com', sub: 'old', exp: exp(-2 * 3_600_000 - 60_000) });
 
 let root: string;
@@ -31,6 +32,7 @@ beforeAll(async () => {
   farm = await startApiServerFarm({
     servers: [
       { name: 'certs' },
+      { name: 'catalogued' },
       {
         name: 'tokens',
         tokens: { [LONG_JWT]: { username: 'long', groups: [] }, [EXPIRED_JWT]: { username: 'old', groups: [] } },
@@ -128,5 +130,41 @@ describe('kubezt diagnose --report', () => {
     );
     expect(log).toContain('writing the report to');
     for (const secret of [LONG_JWT, EXPIRED_JWT]) expect(md).not.toContain(secret);
+  });
+});
+
+describe('kubezt clusters', () => {
+  it("shows when each kubezt context's credentials expire, from the kubeconfig alone", async () => {
+    const server = farm.server('catalogued');
+    const catalog = join(root, 'catalog.yaml');
+    await writeFile(
+      catalog,
+      JSON.stringify({
+        clusters: [
+          {
+            name: 'team-api',
+            ip: server.ip,
+            port: server.port,
+            certificateAuthorityData: server.caData,
+            user: { token: SOON_JWT },
+          },
+        ],
+      }),
+    );
+    const setupEnv = { ...env, KUBECONFIG: join(root, 'setup-config'), KUBEZT_CATALOG: catalog };
+    const setup = await runKubezt(['setup', '--yes'], setupEnv);
+    expect(setup.code, setup.stderr).toBe(0);
+    const text = await runKubezt(['clusters'], setupEnv);
+    expect(text.code, text.stderr).toBe(0);
+    const [head, row] = text.stdout.split('\n');
+    expect(head).toMatch(/DO NOT INSPECT +CREDENTIALS$/);
+    expect(row).toMatch(/^team-api .* token expires in 3 days$/);
+    const json = await runKubezt(['clusters', '--json'], setupEnv);
+    const out = JSON.parse(json.stdout) as { clusters: { name: string; credentials?: unknown }[] };
+    expect(out.clusters[0]).toMatchObject({
+      name: 'team-api',
+      credentials: { kind: 'token', issuer: 'https://sts.example.com', text: 'expires in 3 days' },
+    });
+    expect(json.stdout + text.stdout).not.toContain(SOON_JWT);
   });
 });

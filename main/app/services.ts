@@ -28,6 +28,8 @@ export interface AppServicesOptions {
   notificationIntervalMs?: number;
   /** Keeps "once a day" reminders (expiring credentials) across restarts. */
   notificationMemory?: NotificationMemory;
+  /** Ordinary events for the log file (one line per check); never user input, never the token. */
+  info?: (message: string) => void;
 }
 
 /**
@@ -73,7 +75,14 @@ export function createAppServices(domain: DomainPort, host: AppHost, options: Ap
     notificationIntervalMs: options.notificationIntervalMs,
     notificationMemory: options.notificationMemory,
   });
-  const checks = createChecks({ domain, store, newRunId, setTimer, log });
+  const checks = createChecks({
+    domain,
+    store,
+    newRunId,
+    setTimer,
+    log,
+    ...(options.info ? { info: options.info } : {}),
+  });
   const handle = createHandle(createHandlers({ domain, host, store, checks }), log);
   let unsubscribeWarp: Unsubscribe | undefined;
 

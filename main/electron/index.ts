@@ -139,6 +139,7 @@ async function main(): Promise<void> {
       });
       return createAppServices(domain, host, {
         log,
+        info: (message) => logger.info(message),
         notificationMemory: fileNotificationMemory(path.join(configDir, 'notified.json'), log),
       });
     },

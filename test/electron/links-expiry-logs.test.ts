@@ -5,6 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventChannel, requestChannel } from '../../ipc/contract.ts';
 import { fileNotificationMemory } from '../../main/app/notification-memory.ts';
 import { type AppServices, createAppServices } from '../../main/app/services.ts';
+import { UserError } from '../../main/core/errors.ts';
+import { createLogger, logCallback } from '../../main/core/log.ts';
+import { createRotatingFileSink } from '../../main/core/log-file.ts';
 import { startKubeztApp } from '../../main/electron/glue.ts';
 import { createFakeElectron, FakeEvent, type FakeWindow, topFrame } from './fake-electron.ts';
 import { clusterView, createStandInDomain, probeResult, warpState } from './stand-in-domain.ts';
@@ -238,6 +241,61 @@ describe('Open log folder', () => {
     );
   });
 });
+
+describe("the app's log file", () => {
+  it('gets a line per check and the failures, and never the token a failing request carried', async () => {
+    const token = 'cf-Zk3T9qYw7Rm2Lp8Vx4Nb6Hj1Gd5Sa0Ue';
+    const standIn = createStandInDomain(path.join(work, 'config'));
+    standIn.state.clusters = [clusterView('prod-us'), clusterView('staging')];
+    standIn.state.results.set('staging', probeResult('staging', 'unreachable'));
+    const sink = createRotatingFileSink({ dir: path.join(work, 'config') });
+    const logger = createLogger({ sinks: [sink], now: () => new Date('2026-12-06T12:00:00Z') });
+    const core = {
+      ...standIn.core,
+      login: async (t: string) => {
+        throw new TypeError(`cannot read ${encodeURIComponent(t)} (Authorization: Bearer ${t})`);
+      },
+      useContext: async (name: string) => {
+        throw new UserError('not-found', `There is no context for "${name}" with token=${token}.`);
+      },
+    };
+    const services = createAppServices(core, host(), {
+      log: logCallback(logger),
+      info: (m) => logger.info(m),
+      setTimer: () => () => {},
+    });
+    await services.call('listClusters');
+    await services.call('check');
+    await services.handle('login', { token, accountId: 'acc1' });
+    await services.handle('useContext', { name: 'staging' });
+    const text = readFileSync(sink.path, 'utf8');
+    expect(statSync(sink.path).mode & 0o777).toBe(0o600);
+    expect(text).toContain('2026-12-06T12:00:00.000Z INFO  check: 2 clusters, 1 reachable; staging tcp-timeout\n');
+    expect(text).toContain('internal error in login');
+    expect(text).not.toContain(token);
+    expect(text).not.toContain(encodeURIComponent(token));
+  });
+});
+
+function host() {
+  return {
+    appVersion: '1.0.0',
+    platform: 'linux' as const,
+    loginShell: {
+      status: 'skipped' as const,
+      shell: null,
+      detail: null,
+      pathFromShell: false,
+      kubeconfigFromShell: false,
+    },
+    chooseSavePath: async () => null,
+    chooseOpenPath: async () => null,
+    writeClipboard: () => {},
+    openExternal: async () => {},
+    setLaunchAtLogin: async () => {},
+    notify: () => {},
+  };
+}
 
 function parses(file: string): boolean {
   try {

@@ -166,28 +166,7 @@ export async function startKubeztApp(apis: ElectronApis, config: GlueConfig): Pr
   app.on('web-contents-created', (_event, contents) =>
     hardenWebContents(contents, (url) => isAppOrigin(url, origin), openExternal, log),
   );
-  // A link opened while the app runs arrives in the second instance's argv (Windows, Linux) or
-  // as open-url (macOS, also before ready); one that started the app is in this argv.
-  const earlyLinks: string[] = [];
-  const openLink = (url: string): void => {
-    if (!services) {
-      earlyLinks.push(url);
-      return;
-    }
-    const { view, event } = resolveDeepLink(url, services.state().clusters);
-    showWindow(view, { name: 'deepLink', payload: event });
-  };
-  app.on('second-instance', (_event, argv) => {
-    const link = deepLinkInArgv(argv ?? []);
-    if (link) openLink(link);
-    else showWindow('clusters');
-  });
-  app.on('open-url', (event, url) => {
-    event.preventDefault();
-    openLink(url);
-  });
-  const startLink = deepLinkInArgv(config.argv ?? []);
-  if (startLink) earlyLinks.push(startLink);
+  const links = linkInbox(apis, config.argv ?? [], (view, then) => showWindow(view, then));
   // A tray app keeps running with no window open; only "Quit" ends it.
   app.on('window-all-closed', () => {});
   app.on('before-quit', () => {
@@ -283,12 +262,50 @@ export async function startKubeztApp(apis: ElectronApis, config: GlueConfig): Pr
 
   tray = createTrayController(apis, running, iconFor, onTrayAction, config.now ?? (() => new Date()));
   await running.start();
-  for (const url of earlyLinks.splice(0)) openLink(url);
+  links.ready(running);
 
   return {
     services: running,
     showWindow,
     quit: () => app.quit(),
+  };
+}
+
+/**
+ * kubezt:// links: a second instance's argv (Windows, Linux), open-url (macOS, also before
+ * ready), and this instance's own argv. Those that come before the services wait for `ready`.
+ */
+function linkInbox(
+  apis: ElectronApis,
+  argv: readonly string[],
+  show: (view: ViewName, then?: AppEvent) => void,
+): { ready(services: AppServices): void } {
+  let services: AppServices | undefined;
+  const early: string[] = [];
+  const open = (url: string): void => {
+    if (!services) {
+      early.push(url);
+      return;
+    }
+    const { view, event } = resolveDeepLink(url, services.state().clusters);
+    show(view, { name: 'deepLink', payload: event });
+  };
+  apis.app.on('second-instance', (_event, args) => {
+    const link = deepLinkInArgv(args ?? []);
+    if (link) open(link);
+    else show('clusters');
+  });
+  apis.app.on('open-url', (event, url) => {
+    event.preventDefault();
+    open(url);
+  });
+  const first = deepLinkInArgv(argv);
+  if (first) early.push(first);
+  return {
+    ready(running) {
+      services = running;
+      for (const url of early.splice(0)) open(url);
+    },
   };
 }
 

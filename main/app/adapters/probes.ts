@@ -9,7 +9,7 @@ import { redactText, redactValue } from '../../core/diagnostics/redact.ts';
 import { type ClusterDiagnosis, diagnose } from '../../core/diagnostics/verdict.ts';
 import { isUserError, UserError } from '../../core/errors.ts';
 import { closeMatches } from '../../core/kubeconfig/names.ts';
-import { readCredentialExpiry } from '../../core/probe/credential-expiry.ts';
+import { credentialFilesRead, readCredentialExpiry } from '../../core/probe/credential-expiry.ts';
 import type { ExecPluginPool } from '../../core/probe/exec-plugin.ts';
 import { streamFleet } from '../../core/probe/fleet.ts';
 import { detectKubectlClient } from '../../core/probe/kube.ts';
@@ -172,6 +172,7 @@ export async function runProbes(
     if (!p) continue;
     const expiry = await readCredentialExpiry(p.target, {
       readFile: async (path) => readTextCapped(path, LIMITS.credentialFile),
+      readFiles: credentialFilesRead(ladder),
       execPlugins: opts.execPlugins,
       platform: ctx.platform,
     });

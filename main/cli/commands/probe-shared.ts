@@ -144,11 +144,12 @@ export async function runFleet(
   opts: { stepTimeoutMs: number; concurrency: number; onDiagnosis?: (d: ClusterDiagnosis, done: number) => void },
 ): Promise<FleetRun> {
   const { streamFleet, warp, kubectl } = await prepared;
-  const [{ createExecPluginPool }, { readCredentialExpiry }, { LIMITS, readTextCapped }] = await Promise.all([
-    import('../../core/probe/exec-plugin.ts'),
-    import('../../core/probe/credential-expiry.ts'),
-    import('../../core/read-capped.ts'),
-  ]);
+  const [{ createExecPluginPool }, { credentialFilesRead, readCredentialExpiry }, { LIMITS, readTextCapped }] =
+    await Promise.all([
+      import('../../core/probe/exec-plugin.ts'),
+      import('../../core/probe/credential-expiry.ts'),
+      import('../../core/read-capped.ts'),
+    ]);
   // The run's own pool, so the expiry of what each plugin returned can be read afterwards.
   const execPlugins = createExecPluginPool();
   const stop = new AbortController();
@@ -195,6 +196,7 @@ export async function runFleet(
     });
     const expiry = await readCredentialExpiry(planned.target, {
       readFile: async (p) => readTextCapped(p, LIMITS.credentialFile),
+      readFiles: credentialFilesRead(ladder),
       execPlugins,
       platform: ctx.platform,
     });
@@ -226,7 +228,7 @@ export interface CheckedClusterJson {
   /**
    * One of: ok, warp-disconnected, not-routed, split-tunnel-excluded, tunnel-down, tcp-refused,
    * tcp-timeout, tls-timeout, tls-intercepted, tls-untrusted, tls-name-mismatch, unauthorized,
-   * forbidden, version-skew, http-error.
+   * forbidden, version-skew, http-error, credentials-expired, credentials-expiring.
    */
   verdict: Verdict;
   /** ok, warn (usable, with something to fix: version-skew, forbidden, WARP still connecting…) or fail. */

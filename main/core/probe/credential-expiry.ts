@@ -113,6 +113,11 @@ export function tokenExpiry(token: string): { expiresAt: string; issuer?: string
 export interface ExpiryOptions {
   /** Reads a certificate or token file; a file that cannot be read has no known expiry. */
   readFile: (path: string) => Promise<string>;
+  /**
+   * Whether credential files may be read (default yes). The ladder reads none for a server that
+   * failed TLS, and this keeps to the same rule when given that ladder's verdict.
+   */
+  readFiles?: boolean;
   /** The exec credentials already remembered (never run here). */
   execPlugins?: Pick<ExecPluginPool, 'expiresAt'>;
   platform?: NodeJS.Platform;
@@ -121,7 +126,7 @@ export interface ExpiryOptions {
 /** When the credentials of `target` expire; null when unknown or never. */
 export async function readCredentialExpiry(target: ProbeTarget, opts: ExpiryOptions): Promise<CredentialExpiry | null> {
   const c = target.credentials;
-  const read = (path: string) => opts.readFile(path).catch(() => null);
+  const read = async (path: string) => (opts.readFiles === false ? null : opts.readFile(path).catch(() => null));
   const pem = async (s: PemSource) => ('pem' in s ? s.pem : read(s.file));
   const cert = (found: { expiresAt: string; issuer?: string } | null): CredentialExpiry | null =>
     found ? { kind: 'client-certificate', ...found } : null;
@@ -152,4 +157,10 @@ export async function readCredentialExpiry(target: ProbeTarget, opts: ExpiryOpti
     default:
       return null;
   }
+}
+
+/** A ladder whose tls step passed: only then did it read the context's credential files. */
+export function credentialFilesRead(ladder: { steps: readonly { step: string; status: string }[] }): boolean {
+  const tls = ladder.steps.find((s) => s.step === 'tls');
+  return tls?.status === 'ok' || tls?.status === 'warn';
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnose } from '../../../main/core/diagnostics/verdict.ts';
 import {
   certificateExpiry,
+  credentialFilesRead,
   expiryState,
   formatExpiry,
   readCredentialExpiry,
@@ -86,6 +87,17 @@ describe('reading when credentials expire', () => {
     const file = join(dir, 'token');
     await writeFile(file, `${token}\n`);
     expect(await readCredentialExpiry(target({ kind: 'tokenFile', tokenFile: file }), { readFile })).toEqual(expected);
+    // After a ladder that failed TLS, no credential file is read, as the ladder read none.
+    const reads: string[] = [];
+    const counting = (p: string) => {
+      reads.push(p);
+      return readFile(p);
+    };
+    const fileTarget = target({ kind: 'tokenFile', tokenFile: file });
+    expect(await readCredentialExpiry(fileTarget, { readFile: counting, readFiles: false })).toBeNull();
+    expect(reads).toEqual([]);
+    expect(credentialFilesRead({ steps: [{ step: 'tls', status: 'fail' }] })).toBe(false);
+    expect(credentialFilesRead({ steps: [{ step: 'tls', status: 'ok' }] })).toBe(true);
     expect(tokenExpiry('abcdef0123456789.opaque')).toBeNull();
     expect(tokenExpiry(jwt({ sub: 'no-exp' }))).toBeNull();
     expect(tokenExpiry('a.!!!notbase64json.c')).toBeNull();

@@ -120,6 +120,8 @@ export const requests = {
   getEnvironment: { request: none, response: EnvironmentSchema },
   /** kubezt's kubeconfig backups, newest first (read-only: restoring is `kubezt restore ID`). */
   listBackups: { request: none, response: BackupListSchema },
+  /** Shows the folder of kubezt's log files in the file manager (main's shell: the renderer names no path). */
+  openLogFolder: { request: none, response: z.object({ opened: z.boolean(), path: filePath.nullable() }) },
 } as const;
 
 export type RequestName = keyof typeof requests;
@@ -151,6 +153,17 @@ export const DiscoveryProgressSchema = z.object({
 });
 export type DiscoveryProgress = z.infer<typeof DiscoveryProgressSchema>;
 
+/**
+ * A kubezt:// link the user opened: the window prefills `action` on `cluster` and waits for a
+ * click. `error`: one sentence instead (unknown name, malformed link); nothing is prefilled.
+ */
+export const DeepLinkEventSchema = z.object({
+  action: z.enum(['use', 'diagnose']).nullable(),
+  cluster: clusterName.optional(),
+  error: shortText.optional(),
+});
+export type DeepLinkEvent = z.infer<typeof DeepLinkEventSchema>;
+
 export const events = {
   warpState: WarpStateSchema,
   probeResult: ProbeResultEventSchema,
@@ -159,6 +172,7 @@ export const events = {
   clustersChanged: ClusterListSchema,
   /** Main asks the window to show a view (tray menu: "Diagnostics…", "Settings…"). */
   navigate: z.object({ view: ViewNameSchema, cluster: clusterName.optional() }),
+  deepLink: DeepLinkEventSchema,
 } as const;
 
 export type EventName = keyof typeof events;
@@ -260,12 +274,14 @@ export interface KubeztApi {
   openExternal(request: { url: string }): Promise<ResponseOf<'openExternal'>>;
   getEnvironment(): Promise<Environment>;
   listBackups(): Promise<BackupList>;
+  openLogFolder(): Promise<ResponseOf<'openLogFolder'>>;
 
   onWarpState(listener: (state: WarpStateView) => void): Unsubscribe;
   onProbeResult(listener: (event: ProbeResultEvent) => void): Unsubscribe;
   onDiscoveryProgress(listener: (event: DiscoveryProgress) => void): Unsubscribe;
   onClustersChanged(listener: (list: ClusterList) => void): Unsubscribe;
   onNavigate(listener: (event: EventOf<'navigate'>) => void): Unsubscribe;
+  onDeepLink(listener: (event: DeepLinkEvent) => void): Unsubscribe;
 }
 
 /** `onWarpState` ↔ `warpState`. */

@@ -59,6 +59,16 @@ export type ProbeStep = z.infer<typeof ProbeStepSchema>;
 export const ReachabilitySchema = z.enum(['reachable', 'degraded', 'unreachable']);
 export type Reachability = z.infer<typeof ReachabilitySchema>;
 
+export const CredentialExpirySchema = z.object({
+  kind: z.enum(['client-certificate', 'token', 'exec']),
+  expiresAt: isoTime,
+  /** Who issues a new one: the certificate's issuer CN, the token's `iss`. */
+  issuer: z.string().max(200).optional(),
+  /** exec: the plugin's command name. */
+  plugin: z.string().max(200).optional(),
+});
+export type CredentialExpiryView = z.infer<typeof CredentialExpirySchema>;
+
 export const ProbeResultSchema = z.object({
   cluster: clusterName,
   reachability: ReachabilitySchema,
@@ -83,6 +93,8 @@ export const ProbeResultSchema = z.object({
   summary: shortText,
   remedy: shortText.nullable(),
   checkedAt: isoTime,
+  /** When the context's credentials expire, when known (no credential itself, only its dates and issuer). */
+  expiry: CredentialExpirySchema.nullable().optional(),
 });
 export type ProbeResultView = z.infer<typeof ProbeResultSchema>;
 

@@ -108,4 +108,6 @@ export interface AppHost {
   setLaunchAtLogin(enabled: boolean): Promise<void>;
   /** Shows a desktop notification. Only called when the user enabled that kind. */
   notify(notification: { title: string; body: string }): void;
+  /** Shows the folder of the log files in the file manager; `error` when the desktop could not. A host without log files has none. */
+  openLogFolder?(): Promise<{ path: string; error?: string }>;
 }

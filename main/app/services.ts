@@ -7,6 +7,7 @@ import {
   type Unsubscribe,
   unwrap,
 } from '../../ipc/contract.ts';
+import type { NotificationMemory } from './notifications.ts';
 import type { AppHost, DomainPort } from './ports.ts';
 import { createChecks } from './services/checks.ts';
 import { createHandle } from './services/envelope.ts';
@@ -25,6 +26,10 @@ export interface AppServicesOptions {
   /** Where bugs and background failures are logged (never user input, never the token). */
   log?: (message: string, error?: unknown) => void;
   notificationIntervalMs?: number;
+  /** Keeps "once a day" reminders (expiring credentials) across restarts. */
+  notificationMemory?: NotificationMemory;
+  /** Ordinary events for the log file (one line per check); never user input, never the token. */
+  info?: (message: string) => void;
 }
 
 /**
@@ -64,8 +69,20 @@ export function createAppServices(domain: DomainPort, host: AppHost, options: Ap
     });
   const newRunId = options.newRunId ?? (() => randomUUID());
   const log = options.log ?? ((message: string, error?: unknown) => console.error(`kubezt: ${message}`, error ?? ''));
-  const store = createServiceStore(domain, host, { now, log, notificationIntervalMs: options.notificationIntervalMs });
-  const checks = createChecks({ domain, store, newRunId, setTimer, log });
+  const store = createServiceStore(domain, host, {
+    now,
+    log,
+    notificationIntervalMs: options.notificationIntervalMs,
+    notificationMemory: options.notificationMemory,
+  });
+  const checks = createChecks({
+    domain,
+    store,
+    newRunId,
+    setTimer,
+    log,
+    ...(options.info ? { info: options.info } : {}),
+  });
   const handle = createHandle(createHandlers({ domain, host, store, checks }), log);
   let unsubscribeWarp: Unsubscribe | undefined;
 

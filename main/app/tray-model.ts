@@ -1,4 +1,5 @@
 import type { ProbeResultView, WarpStatus } from '../../ipc/contract.ts';
+import { expiryPhrase } from '../core/probe/credential-expiry.ts';
 import { type AppState, currentCluster, type TrayIconState, trayIconState } from './state.ts';
 
 /** What a tray menu item does when clicked; the Electron glue maps these to handlers. */
@@ -46,8 +47,13 @@ export function formatLatency(ms: number | null | undefined): string {
   return `${Math.round(ms)} ms`;
 }
 
+/** "certificate expires in 3 days"; undefined when the result knows no expiry. */
+export function expiryText(result: ProbeResultView | undefined, now: Date): string | undefined {
+  return result?.expiry ? expiryPhrase(result.expiry, now) : undefined;
+}
+
 /** Rebuilt from scratch on every state change (Linux only picks up a menu on setContextMenu). */
-export function trayModel(state: AppState): TrayModel {
+export function trayModel(state: AppState, now: Date = new Date()): TrayModel {
   const icon = trayIconState(state);
   const current = currentCluster(state);
   const currentResult = current ? state.results[current.name] : undefined;
@@ -56,6 +62,8 @@ export function trayModel(state: AppState): TrayModel {
     tooltipParts.push(
       `${current.context ?? current.name} ${currentResult ? currentResult.reachability : 'not checked yet'}`,
     );
+    const expiry = expiryText(currentResult, now);
+    if (expiry) tooltipParts.push(expiry);
   } else if (state.currentContext) {
     tooltipParts.push(`context ${state.currentContext}`);
   }
@@ -87,7 +95,7 @@ export function trayModel(state: AppState): TrayModel {
           enabled: true,
           checked: cluster.current,
           action: { kind: 'use', cluster: cluster.name },
-          ...(result ? { toolTip: result.summary } : {}),
+          ...(result ? { toolTip: [result.summary, expiryText(result, now)].filter(Boolean).join(' ') } : {}),
         });
       }
     }

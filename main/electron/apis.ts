@@ -144,7 +144,10 @@ export interface AppLike {
   getVersion(): string;
   getAppPath(): string;
   setLoginItemSettings(settings: { openAtLogin: boolean }): void;
-  on(event: 'second-instance', listener: () => void): unknown;
+  setAsDefaultProtocolClient(protocol: string, path?: string, args?: string[]): boolean;
+  on(event: 'second-instance', listener: (event: unknown, argv: string[]) => void): unknown;
+  /** macOS: a kubezt:// link was opened (before or after ready). */
+  on(event: 'open-url', listener: (event: { preventDefault(): void }, url: string) => void): unknown;
   on(event: 'window-all-closed', listener: () => void): unknown;
   on(event: 'before-quit', listener: () => void): unknown;
   on(event: 'web-contents-created', listener: (event: unknown, contents: WebContentsLike) => void): unknown;
@@ -158,7 +161,8 @@ export interface ElectronApis {
   ipcMain: IpcMainLike;
   Notification: { isSupported(): boolean };
   createNotification(options: { title: string; body: string }): NotificationLike;
-  shell: { openExternal(url: string): Promise<void> };
+  /** `openPath` resolves to an error message, '' on success. */
+  shell: { openExternal(url: string): Promise<void>; openPath(path: string): Promise<string> };
   session: { readonly defaultSession: SessionLike };
   protocol: ProtocolLike;
   dialog: {

@@ -35,6 +35,8 @@ export interface ElectronDomainContext {
   appVersion?: string;
   /** KUBECONFIG was taken from the login shell (Settings says so). */
   kubeconfigFromLoginShell?: boolean;
+  /** The last lines of the log file, for the Markdown report. */
+  logTail?: (lines: number) => string[];
 }
 
 /** Settings through electron-store on the same file and schema as the CLI's conf. */
@@ -65,6 +67,7 @@ export async function createElectronDomainAdapter(context: ElectronDomainContext
     ...(context.settingsRecovery ? { settingsWarning: context.settingsRecovery.error.message } : {}),
     secrets: context.secrets,
     log: context.log,
+    ...(context.logTail ? { logTail: context.logTail } : {}),
     ...(context.appVersion ? { appVersion: context.appVersion } : {}),
     ...(context.kubeconfigFromLoginShell !== undefined
       ? { kubeconfigFromLoginShell: context.kubeconfigFromLoginShell }

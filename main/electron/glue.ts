@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { type EventName, eventChannel, REQUEST_NAMES, requestChannel, type ViewName } from '../../ipc/contract.ts';
 import { autostartDir, launchCommand, setLinuxAutostart } from '../app/autostart.ts';
+import { DEEP_LINK_SCHEME, deepLinkInArgv, resolveDeepLink } from '../app/deep-link.ts';
 import type { AppHost, LoginShellReport } from '../app/ports.ts';
 import { APP_SCHEME_PRIVILEGES, createRendererProtocolHandler } from '../app/renderer-protocol.ts';
 import {
@@ -54,6 +55,12 @@ export interface GlueConfig {
   /** Builds the services once Electron is ready (the core needs net.fetch, safeStorage…). */
   createServices(host: AppHost, apis: ElectronApis, environment: AppEnvironment): Promise<AppServices>;
   log?: (message: string, error?: unknown) => void;
+  /** The process's arguments: on Windows and Linux a kubezt:// link that started the app is one. */
+  argv?: readonly string[];
+  /** The folder of the log files, for "Open log folder". */
+  logDir?: string;
+  /** The clock the tray's "expires in …" is told by. */
+  now?: () => Date;
 }
 
 export interface RunningApp {
@@ -119,6 +126,15 @@ function claimInstance(apis: ElectronApis, origin: RendererOrigin): boolean {
   return true;
 }
 
+/** kubezt:// opens this app; unpackaged, Electron must be told which app folder to start. */
+function registerLinkScheme(apis: ElectronApis, config: GlueConfig, log: (message: string) => void): void {
+  const { app } = apis;
+  const ok = app.isPackaged
+    ? app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME)
+    : app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, config.execPath, [path.resolve(app.getAppPath())]);
+  if (!ok) log(`could not register as the handler of ${DEEP_LINK_SCHEME}:// links`);
+}
+
 /**
  * Starts the app; call it before Electron is ready. Returns undefined when another instance
  * already runs (that one is asked to show its window through the `second-instance` event, and
@@ -129,13 +145,14 @@ export async function startKubeztApp(apis: ElectronApis, config: GlueConfig): Pr
   const log = config.log ?? ((message: string, error?: unknown) => console.error(`kubezt: ${message}`, error ?? ''));
   const origin = config.rendererOrigin;
   if (!claimInstance(apis, origin)) return undefined;
+  registerLinkScheme(apis, config, log);
   const environment = config.readEnvironment();
   // Awaited once Electron is ready; until then a failure must not count as unhandled.
   environment.catch(() => {});
 
   let mainWindow: BrowserWindowLike | undefined;
-  /** Set while the window loads: the view it should show once ready. */
-  let pendingView: { loaded: ViewName; wanted: ViewName } | undefined;
+  /** Set while the window loads: the view it should show once ready, and events for it then. */
+  let pendingView: { loaded: ViewName; wanted: ViewName; events: AppEvent[] } | undefined;
   let services: AppServices | undefined;
   let tray: TrayLike | undefined;
 
@@ -149,9 +166,7 @@ export async function startKubeztApp(apis: ElectronApis, config: GlueConfig): Pr
   app.on('web-contents-created', (_event, contents) =>
     hardenWebContents(contents, (url) => isAppOrigin(url, origin), openExternal, log),
   );
-  app.on('second-instance', () => {
-    showWindow('clusters');
-  });
+  const links = linkInbox(apis, config.argv ?? [], (view, then) => showWindow(view, then));
   // A tray app keeps running with no window open; only "Quit" ends it.
   app.on('window-all-closed', () => {});
   app.on('before-quit', () => {
@@ -176,24 +191,31 @@ export async function startKubeztApp(apis: ElectronApis, config: GlueConfig): Pr
     mainWindow.webContents.send(eventChannel(event.name as EventName), event.payload);
   }
 
-  function showWindow(view: ViewName): BrowserWindowLike {
+  function showWindow(view: ViewName, then?: AppEvent): BrowserWindowLike {
     if (mainWindow && !mainWindow.isDestroyed()) {
       if (mainWindow.isMinimized()) mainWindow.restore();
       mainWindow.show();
       mainWindow.focus();
-      if (pendingView) pendingView.wanted = view;
-      else broadcast({ name: 'navigate', payload: { view } });
+      if (pendingView) {
+        pendingView.wanted = view;
+        if (then) pendingView.events.push(then);
+      } else {
+        broadcast({ name: 'navigate', payload: { view } });
+        if (then) broadcast(then);
+      }
       return mainWindow;
     }
     const win = apis.createBrowserWindow(windowOptions(config.preloadPath, !app.isPackaged));
     mainWindow = win;
-    pendingView = { loaded: view, wanted: view };
+    pendingView = { loaded: view, wanted: view, events: then ? [then] : [] };
     win.once('ready-to-show', () => {
       const wanted = pendingView?.wanted;
+      const queued = pendingView?.events ?? [];
       pendingView = undefined;
       win.show();
       win.focus();
       if (wanted && wanted !== view) broadcast({ name: 'navigate', payload: { view: wanted } });
+      for (const event of queued) broadcast(event);
     });
     win.on('closed', () => {
       if (mainWindow === win) mainWindow = undefined;
@@ -238,8 +260,9 @@ export async function startKubeztApp(apis: ElectronApis, config: GlueConfig): Pr
     host.notify({ title: 'kubezt', body: message });
   };
 
-  tray = createTrayController(apis, running, iconFor, onTrayAction);
+  tray = createTrayController(apis, running, iconFor, onTrayAction, config.now ?? (() => new Date()));
   await running.start();
+  links.ready(running);
 
   return {
     services: running,
@@ -248,13 +271,52 @@ export async function startKubeztApp(apis: ElectronApis, config: GlueConfig): Pr
   };
 }
 
+/**
+ * kubezt:// links: a second instance's argv (Windows, Linux), open-url (macOS, also before
+ * ready), and this instance's own argv. Those that come before the services wait for `ready`.
+ */
+function linkInbox(
+  apis: ElectronApis,
+  argv: readonly string[],
+  show: (view: ViewName, then?: AppEvent) => void,
+): { ready(services: AppServices): void } {
+  let services: AppServices | undefined;
+  const early: string[] = [];
+  const open = (url: string): void => {
+    if (!services) {
+      early.push(url);
+      return;
+    }
+    const { view, event } = resolveDeepLink(url, services.state().clusters);
+    show(view, { name: 'deepLink', payload: event });
+  };
+  apis.app.on('second-instance', (_event, args) => {
+    const link = deepLinkInArgv(args ?? []);
+    if (link) open(link);
+    else show('clusters');
+  });
+  apis.app.on('open-url', (event, url) => {
+    event.preventDefault();
+    open(url);
+  });
+  const first = deepLinkInArgv(argv);
+  if (first) early.push(first);
+  return {
+    ready(running) {
+      services = running;
+      for (const url of early.splice(0)) open(url);
+    },
+  };
+}
+
 function createTrayController(
   apis: ElectronApis,
   services: AppServices,
   iconFor: (state: TrayIconState) => ImageLike,
   onAction: (action: TrayAction) => void,
+  now: () => Date,
 ): TrayLike {
-  const initial = trayModel(services.state());
+  const initial = trayModel(services.state(), now());
   const tray = apis.createTray(iconFor(initial.icon));
   let shownIcon = initial.icon;
   const render = (model: ReturnType<typeof trayModel>) => {
@@ -267,7 +329,7 @@ function createTrayController(
     tray.setContextMenu(apis.Menu.buildFromTemplate(model.menu.map((item) => menuItem(item, onAction))));
   };
   render(initial);
-  services.onStateChange((state) => render(trayModel(state)));
+  services.onStateChange((state) => render(trayModel(state, now())));
   return tray;
 }
 
@@ -395,5 +457,11 @@ function createHost(apis: ElectronApis, config: GlueConfig, environment: AppEnvi
       if (!apis.Notification.isSupported()) return;
       apis.createNotification({ title, body }).show();
     },
+    ...(config.logDir ? { openLogFolder: () => openFolder(apis, config.logDir as string) } : {}),
   };
+}
+
+async function openFolder(apis: ElectronApis, dir: string): Promise<{ path: string; error?: string }> {
+  const error = await apis.shell.openPath(dir);
+  return error ? { path: dir, error } : { path: dir };
 }

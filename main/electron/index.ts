@@ -24,7 +24,10 @@ import {
   Tray,
 } from 'electron';
 import { mergeLoginShellEnv, readLoginShellEnv } from '../app/login-shell.ts';
+import { fileNotificationMemory } from '../app/notification-memory.ts';
 import { createAppServices } from '../app/services.ts';
+import { createLogger, logCallback } from '../core/log.ts';
+import { createRotatingFileSink } from '../core/log-file.ts';
 import { nodeProcessRunner } from '../core/process/runner.ts';
 import { configDirFor } from '../core/settings/paths.ts';
 import type { ElectronApis } from './apis.ts';
@@ -92,7 +95,15 @@ async function readEnvironment(platform: NodeJS.Platform): Promise<AppEnvironmen
 async function main(): Promise<void> {
   const platform = process.platform;
   const homeDir = os.homedir();
-  const log = (message: string, error?: unknown) => console.error(`kubezt: ${message}`, error ?? '');
+  // A tray app started from the desktop has no terminal: the log a user can hand over is a
+  // rotating file in the settings folder (stderr still gets every line for `npm run dev`).
+  const logDir = configDirFor({ env: process.env, platform, homeDir });
+  const logFile = createRotatingFileSink({ dir: logDir });
+  const logger = createLogger({ sinks: [logFile, { write: (line) => console.error(line) }] });
+  const log = logCallback(logger);
+  logger.info(
+    `kubezt ${app.getVersion()} starting on ${platform} ${os.release()}, Electron ${process.versions.electron}`,
+  );
 
   const devServer = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
   const here = import.meta.dirname;
@@ -105,6 +116,8 @@ async function main(): Promise<void> {
     trayIconsDir: path.join(app.getAppPath(), 'assets', 'tray'),
     readEnvironment: () => readEnvironment(platform),
     log,
+    argv: process.argv,
+    logDir,
     async createServices(host, electron, { env, loginShell }) {
       const configDir = configDirFor({ env, platform, homeDir });
       const settings = openAppSettings(configDir);
@@ -122,8 +135,13 @@ async function main(): Promise<void> {
         log,
         appVersion: app.getVersion(),
         kubeconfigFromLoginShell: loginShell.kubeconfigFromShell,
+        logTail: (lines) => logFile.tail(lines),
       });
-      return createAppServices(domain, host, { log });
+      return createAppServices(domain, host, {
+        log,
+        info: (message) => logger.info(message),
+        notificationMemory: fileNotificationMemory(path.join(configDir, 'notified.json'), log),
+      });
     },
   });
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { KubeztApi, ViewName, WarpStateView } from '../../ipc/contract.ts';
-import { ApiContext, useApi } from './api.ts';
+import type { DeepLinkEvent, KubeztApi, ViewName, WarpStateView } from '../../ipc/contract.ts';
+import { ApiContext, errorOf, useApi } from './api.ts';
+import { DeepLinkBanner } from './components/DeepLinkBanner.tsx';
 import { WarpBanner } from './components/WarpBanner.tsx';
 import { WarpPill } from './components/WarpPill.tsx';
 import { ClustersView } from './views/Clusters.tsx';
@@ -55,6 +56,7 @@ function Shell() {
   const [route, setRoute] = useState<Route>(() => parseRoute(window.location.hash));
   const [warp, setWarp] = useState<WarpStateView | null>(null);
   const mainRef = useRef<HTMLElement>(null);
+  const link = useDeepLink();
 
   const navigate = useCallback<Navigate>((next) => {
     const hash = routeHash(next);
@@ -119,6 +121,15 @@ function Shell() {
         <WarpPill warp={warp} />
       </header>
       <WarpBanner warp={warp} />
+      {link.event && (
+        <DeepLinkBanner
+          link={link.event}
+          busy={link.busy}
+          result={link.result}
+          onConfirm={() => void link.confirm(navigate)}
+          onDismiss={link.dismiss}
+        />
+      )}
       <main id="content" ref={mainRef} tabIndex={-1} className="content" aria-label={current?.label}>
         {route.view === 'clusters' && <ClustersView navigate={navigate} />}
         {route.view === 'setup' && <SetupView navigate={navigate} />}
@@ -127,4 +138,43 @@ function Shell() {
       </main>
     </div>
   );
+}
+
+/** The last kubezt:// link main handed over, and what confirming it does. */
+function useDeepLink() {
+  const api = useApi();
+  const [event, setEvent] = useState<DeepLinkEvent | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<string | null>(null);
+  useEffect(
+    () =>
+      api.onDeepLink((e) => {
+        setEvent(e);
+        setResult(null);
+      }),
+    [api],
+  );
+  const dismiss = useCallback(() => setEvent(null), []);
+  const confirm = useCallback(
+    async (navigate: Navigate) => {
+      if (!event?.cluster || event.error) return;
+      if (event.action === 'diagnose') {
+        setEvent(null);
+        navigate({ view: 'diagnostics', cluster: event.cluster });
+        return;
+      }
+      setBusy(true);
+      try {
+        // biome-ignore lint/correctness/useHookAtTopLevel: KubeztApi.useContext is an IPC request, not a React hook.
+        const r = await api.useContext({ name: event.cluster });
+        setResult(`kubectl now uses ${r.context}.`);
+      } catch (e) {
+        setResult(errorOf(e).message);
+      } finally {
+        setBusy(false);
+      }
+    },
+    [api, event],
+  );
+  return { event, busy, result, dismiss, confirm };
 }

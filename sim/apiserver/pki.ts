@@ -138,18 +138,21 @@ export async function issueServerCertificate(
 
 /**
  * A client certificate as kube-apiserver reads it: CN is the username, each O is a group.
- * `expired` issues one whose validity ended yesterday, to exercise "credentials expired".
+ * `expired` issues one whose validity ended yesterday, to exercise "credentials expired";
+ * `notAfter` one that ends then.
  */
 export async function issueClientCertificate(
   ca: CertificateAuthority,
   user: string,
   groups: string[] = [],
-  opts: { expired?: boolean } = {},
+  opts: { expired?: boolean; notAfter?: Date } = {},
 ): Promise<IssuedCertificate> {
   const now = Date.now();
-  const validity = opts.expired
-    ? { notBefore: new Date(now - 30 * DAY_MS), notAfter: new Date(now - DAY_MS) }
-    : { notBefore: new Date(now - DAY_MS), notAfter: new Date(now + 365 * DAY_MS) };
+  const validity = opts.notAfter
+    ? { notBefore: new Date(Math.min(now, opts.notAfter.getTime()) - 30 * DAY_MS), notAfter: opts.notAfter }
+    : opts.expired
+      ? { notBefore: new Date(now - 30 * DAY_MS), notAfter: new Date(now - DAY_MS) }
+      : { notBefore: new Date(now - DAY_MS), notAfter: new Date(now + 365 * DAY_MS) };
   return issue(ca, { CN: user, O: groups }, 'client', [], validity);
 }
 

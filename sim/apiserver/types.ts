@@ -126,7 +126,11 @@ export interface FakeApiServer {
   /** Every TLS handshake completed since start, oldest first. */
   handshakeLog(): FakeHandshakeRecord[];
   /** Client certificate accepted by this server (CN = user, O = groups). */
-  issueClientCert(user: string, groups?: string[], opts?: { expired?: boolean }): Promise<IssuedCredentials>;
+  issueClientCert(
+    user: string,
+    groups?: string[],
+    opts?: { expired?: boolean; notAfter?: Date },
+  ): Promise<IssuedCredentials>;
 }
 
 export interface ApiServerFarmOptions {
@@ -148,7 +152,11 @@ export interface ApiServerFarm {
   readonly gatewayCaSubject: string;
   /** The CA behind `unknown-ca` (never handed to clients unless a test means to). */
   readonly unknownCaPem: string;
-  issueClientCert(user: string, groups?: string[], opts?: { expired?: boolean }): Promise<IssuedCredentials>;
+  issueClientCert(
+    user: string,
+    groups?: string[],
+    opts?: { expired?: boolean; notAfter?: Date },
+  ): Promise<IssuedCredentials>;
   setFault(name: string, fault: ServerFaultInput): Promise<void>;
   setLatency(name: string, latencyMs: number): void;
   close(): Promise<void>;

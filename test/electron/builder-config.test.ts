@@ -42,6 +42,10 @@ describe('electron-builder.yml', () => {
     expect(config.win.target).toBe('nsis');
   });
 
+  it('registers the kubezt:// scheme the app handles (Info.plist, .desktop MimeType, registry)', () => {
+    expect(config.protocols).toEqual([{ name: 'kubezt link', schemes: ['kubezt'] }]);
+  });
+
   it('packs the built app, its tray icons and the manifest; the entry points it names exist after a build', () => {
     expect(config.files).toEqual(expect.arrayContaining(['out/**/*', 'assets/tray/**/*', 'package.json']));
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));

@@ -179,6 +179,10 @@ export function createFakeElectron(
     trays: [] as FakeTray[],
     notifications: [] as { title: string; body: string; shown: boolean }[],
     openedExternal: [] as string[],
+    /** Folders handed to shell.openPath. */
+    openedPaths: [] as string[],
+    /** setAsDefaultProtocolClient calls: scheme, then the path and args when given. */
+    protocolClients: [] as { protocol: string; path?: string; args?: string[] }[],
     clipboard: [] as string[],
     /** Every file dialog main showed, with its options, in order. */
     dialogs: [] as { kind: 'save' | 'open'; options: { title: string; defaultPath?: string } }[],
@@ -219,6 +223,10 @@ export function createFakeElectron(
     getVersion: () => '9.9.9',
     getAppPath: () => '/opt/kubezt/resources/app.asar',
     setLoginItemSettings: (settings) => void record.loginItems.push({ ...settings }),
+    setAsDefaultProtocolClient: (protocol, path, args) => {
+      record.protocolClients.push({ protocol, ...(path ? { path } : {}), ...(args ? { args } : {}) });
+      return true;
+    },
     on: ((event: string, listener: Listener) => appEvents.on(event, listener)) as AppLike['on'],
   };
 
@@ -274,6 +282,11 @@ export function createFakeElectron(
     shell: {
       openExternal: async (url) => {
         record.openedExternal.push(url);
+      },
+      // Electron answers an error message, '' on success; a folder that does not exist fails.
+      openPath: async (path) => {
+        record.openedPaths.push(path);
+        return existsSync(path) ? '' : 'Failed to open path';
       },
     },
     session: { defaultSession: session },

@@ -44,6 +44,8 @@ export interface DomainAdapterContext {
   warpWatch?: { debounceMs?: number; pollMs?: number; maxPollMs?: number };
   /** How long to wait for a server's certificate during setup (default 5000 ms). */
   certificateTimeoutMs?: number;
+  /** The last lines of the app's log, for the Markdown report (already redacted when written). */
+  logTail?: (lines: number) => string[];
 }
 
 /** The resolved pieces every part of the domain adapter shares. */

@@ -7,7 +7,12 @@
 import { access, constants } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { BackupList, DiagnosticsReportView, Environment, ReportFormat } from '../../../ipc/contract.ts';
-import { type DiagnosticsReport, renderReportJson, renderReportMarkdown } from '../../core/diagnostics/report.ts';
+import {
+  type DiagnosticsReport,
+  REPORT_LOG_LINES,
+  renderReportJson,
+  renderReportMarkdown,
+} from '../../core/diagnostics/report.ts';
 import { UserError } from '../../core/errors.ts';
 import { hasSomeSource, loadInventory } from '../../core/inventory/load.ts';
 import { switchKubeconfigContext } from '../../core/kubeconfig/switch.ts';
@@ -94,8 +99,9 @@ export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
       if (!kept) {
         throw new UserError('not-found', 'That diagnostics report is no longer kept; run the diagnostics again.');
       }
-      const render = format === 'json' ? renderReportJson : renderReportMarkdown;
-      return render(kept.report, { secrets: kept.secrets });
+      if (format === 'json') return renderReportJson(kept.report, { secrets: kept.secrets });
+      const logLines = ctx.logTail?.(REPORT_LOG_LINES) ?? [];
+      return renderReportMarkdown(kept.report, { secrets: kept.secrets, logLines });
     },
 
     previewSetup: (input, onProgress) => previewSetup(env, input, onProgress),

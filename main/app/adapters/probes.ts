@@ -9,12 +9,14 @@ import { redactText, redactValue } from '../../core/diagnostics/redact.ts';
 import { type ClusterDiagnosis, diagnose } from '../../core/diagnostics/verdict.ts';
 import { isUserError, UserError } from '../../core/errors.ts';
 import { closeMatches } from '../../core/kubeconfig/names.ts';
+import { credentialFilesRead, readCredentialExpiry } from '../../core/probe/credential-expiry.ts';
 import type { ExecPluginPool } from '../../core/probe/exec-plugin.ts';
 import { streamFleet } from '../../core/probe/fleet.ts';
 import { detectKubectlClient } from '../../core/probe/kube.ts';
 import { targetFromClusterEntry, targetsFromMergedKubeconfig } from '../../core/probe/targets.ts';
 import type { KubectlClientInfo, ProbeTarget, StepResult } from '../../core/probe/types.ts';
 import { createFleetWarpView } from '../../core/probe/warp.ts';
+import { LIMITS, readTextCapped } from '../../core/read-capped.ts';
 import { BACKGROUND_EXEC_PLUGINS_LABEL } from '../../core/settings/schema.ts';
 import { warpEnvFromProcess } from '../../core/warp/env.ts';
 import type { WarpDetection } from '../../core/warp/types.ts';
@@ -168,9 +170,17 @@ export async function runProbes(
   )) {
     const p = byTarget.get(ladder.name);
     if (!p) continue;
+    const expiry = await readCredentialExpiry(p.target, {
+      readFile: async (path) => readTextCapped(path, LIMITS.credentialFile),
+      readFiles: credentialFilesRead(ladder),
+      execPlugins: opts.execPlugins,
+      platform: ctx.platform,
+    });
     const d = diagnose(ladder, p.member.entry, {
       name: p.member.view.name,
       ...(p.member.context ? { context: p.member.context.name } : {}),
+      expiry,
+      now: env.now(),
     });
     diagnoses.set(p.member.view.name, d);
     deliver(toProbeResult(redactValue(d, plan.secrets), await kubectl));
@@ -253,5 +263,6 @@ export function toProbeResult(d: ClusterDiagnosis, kubectl: KubectlClientInfo | 
     summary: clip(d.summary, 2_000),
     remedy: d.remedy ? clip(d.remedy, 2_000) : null,
     checkedAt: d.ladder.startedAt,
+    ...(d.expiry ? { expiry: { ...d.expiry } } : {}),
   };
 }

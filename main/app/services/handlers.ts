@@ -147,5 +147,11 @@ function hostHandlers({ domain, host }: HandlerContext) {
         platform: host.platform,
       };
     },
+    openLogFolder: async () => {
+      if (!host.openLogFolder) return { opened: false, path: null };
+      const { path, error } = await host.openLogFolder();
+      if (error) throw new UserError('not-found', `The log folder ${path} could not be opened (${error}).`);
+      return { opened: true, path };
+    },
   } satisfies Partial<Handlers>;
 }

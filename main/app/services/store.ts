@@ -7,7 +7,7 @@ import type {
   Unsubscribe,
 } from '../../../ipc/contract.ts';
 import { events } from '../../../ipc/contract.ts';
-import { createNotifier } from '../notifications.ts';
+import { createNotifier, type NotificationMemory } from '../notifications.ts';
 import type { AppHost, DomainPort, Fleet } from '../ports.ts';
 import { type AppState, initialState } from '../state.ts';
 
@@ -32,6 +32,7 @@ export interface StoreOptions {
   now: () => Date;
   log: Log;
   notificationIntervalMs?: number | undefined;
+  notificationMemory?: NotificationMemory | undefined;
 }
 
 export function createServiceStore(domain: DomainPort, host: AppHost, options: StoreOptions): ServiceStore {
@@ -39,6 +40,7 @@ export function createServiceStore(domain: DomainPort, host: AppHost, options: S
   const notifier = createNotifier({
     now: () => now().getTime(),
     ...(options.notificationIntervalMs !== undefined ? { minIntervalMs: options.notificationIntervalMs } : {}),
+    ...(options.notificationMemory ? { memory: options.notificationMemory } : {}),
   });
   let state: AppState = initialState();
   let fleetMeta: Pick<Fleet, 'fetchedAt' | 'fromCache' | 'warnings'> = {

@@ -38,7 +38,8 @@ Options:
                        kubectl: gitVersion | null,
                        clusters: [{ name, context, server, ip?, verdict, severity, ok, summary,
                          remedy?, step?, notes, latencyMs, durationMs, serverVersion?, skew?,
-                         username?, steps: [{ step, status, reason, durationMs, detail, remedy? }] }],
+                         username?, expiry?: { kind, expiresAt, issuer?, plugin?, text },
+                         steps: [{ step, status, reason, durationMs, detail, remedy? }] }],
                        problems: [{ context, message }],
                        summary: { total, ok, warnings, unhealthy },
                        warnings: [...] }
@@ -46,7 +47,10 @@ Options:
 
 Verdicts: ok, warp-disconnected, not-routed, split-tunnel-excluded, tunnel-down, tcp-refused,
 tcp-timeout, tls-timeout, tls-intercepted, tls-untrusted, tls-name-mismatch, unauthorized,
-forbidden, version-skew, http-error. Warnings (version-skew; forbidden, when selfsubjectreviews
+forbidden, version-skew, http-error, credentials-expired, credentials-expiring. Credentials
+expiring within 7 days (a client certificate's notAfter, a JWT's exp) are a warning; an exec
+plugin's short-lived credentials are shown ("exec credential expires in 40 minutes") but renew
+themselves. Warnings (version-skew; forbidden, when selfsubjectreviews
 are not allowed; WARP still connecting) leave a cluster usable: it is shown with "!" and counts as
 healthy.
 
@@ -126,7 +130,7 @@ export const checkCommand: Command = {
           return;
         }
         progress.clear();
-        ctx.stdout.write(`${clean(clusterLine(d, width))}\n`);
+        ctx.stdout.write(`${clean(clusterLine(d, width, started))}\n`);
         if (done < total) progress.show(`Checked ${done}/${total}…`);
       },
     });
@@ -144,7 +148,7 @@ export const checkCommand: Command = {
         durationMs: Math.round(performance.now() - t0),
         warp: fleet.warp ? { state: fleet.warp.state, gatewayOn: fleet.warp.gatewayOn } : null,
         kubectl: fleet.kubectl?.gitVersion ?? null,
-        clusters: fleet.diagnoses.map(checkedClusterJson),
+        clusters: fleet.diagnoses.map((d) => checkedClusterJson(d, started)),
         problems: plan.problems,
         summary,
         warnings: fleet.warnings,

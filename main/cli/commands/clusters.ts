@@ -2,6 +2,7 @@ import type { CloudflareProgress } from '../../core/discovery/cloudflare/index.t
 import { DISCOVERY_STEP_LABEL, formatAge } from '../../core/inventory/format.ts';
 import type { Inventory } from '../../core/inventory/index.ts';
 import { toClustersJson } from '../../core/inventory/json.ts';
+import { type CredentialExpiry, expiryPhrase, formatExpiry } from '../../core/probe/credential-expiry.ts';
 import type { Workspace } from '../../core/workspace/index.ts';
 import { type CliContext, type Command, parseCommandArgs, writeJson } from '../command.ts';
 
@@ -22,8 +23,9 @@ Options:
              namespace?, hasCertificateAuthority, user?: { kind } }], cloudflare: { status,
              accountId?, fetchedAt?, ageSeconds?, error? }, catalog: { status, path?, clusters? },
              gatewayAudit: [{ ip, cluster, doNotInspect, coveredBy, uncertain }], warnings }
-             (the ClustersJson type in main/core/inventory/json.ts). Never holds the token or
-             any credential.
+             (the ClustersJson type in main/core/inventory/json.ts); a cluster with a kubezt
+             context whose credentials carry an expiry also has credentials: { kind, expiresAt,
+             issuer?, text } ("expires in 3 days"). Never holds the token or any credential.
 
 Configuration: "kubezt login" (or CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID) for Cloudflare,
 KUBEZT_CATALOG (or the catalogPath setting) for the catalog.
@@ -93,13 +95,56 @@ export const clustersCommand: Command = {
       progress.done();
     }
     requireSomeSource(inv);
-    if (values.json) writeJson(ctx, toClustersJson(inv));
-    else ctx.stdout.write(renderClusters(inv));
+    const expiries = await credentialExpiries(ctx);
+    if (values.json) writeJson(ctx, withExpiries(toClustersJson(inv), expiries, ctx.now()));
+    else ctx.stdout.write(renderClusters(inv, expiries, ctx.now()));
     // On stderr in both modes: with --json they are also in the object, and stdout stays pure JSON.
     for (const w of inv.warnings) ctx.stderr.write(`kubezt: warning: ${w}\n`);
     return 0;
   },
 };
+
+/**
+ * When the credentials of each cluster's kubezt context expire, by cluster name; read from the
+ * kubeconfig and its credential files only (no network, no plugin). A kubeconfig that cannot be
+ * read leaves the listing without the column: it is not what this command reports on.
+ */
+async function credentialExpiries(ctx: CliContext): Promise<Map<string, CredentialExpiry>> {
+  const out = new Map<string, CredentialExpiry>();
+  try {
+    const [{ fleetPlanFor }, { readCredentialExpiry }, { LIMITS, readTextCapped }] = await Promise.all([
+      import('./probe-shared.ts'),
+      import('../../core/probe/credential-expiry.ts'),
+      import('../../core/read-capped.ts'),
+    ]);
+    const plan = await fleetPlanFor(ctx, { kind: 'status' });
+    for (const c of plan.clusters) {
+      if (!c.sourceCluster || out.has(c.sourceCluster)) continue;
+      const expiry = await readCredentialExpiry(c.target, {
+        readFile: async (p) => readTextCapped(p, LIMITS.credentialFile),
+      });
+      if (expiry) out.set(c.sourceCluster, expiry);
+    }
+  } catch {
+    // No kubeconfig yet, or one kubectl is rewriting: the inventory is still worth listing.
+  }
+  return out;
+}
+
+function withExpiries(
+  json: ReturnType<typeof toClustersJson>,
+  expiries: ReadonlyMap<string, CredentialExpiry>,
+  now: Date,
+): ReturnType<typeof toClustersJson> {
+  if (expiries.size === 0) return json;
+  return {
+    ...json,
+    clusters: json.clusters.map((c) => {
+      const e = expiries.get(c.name);
+      return e ? { ...c, credentials: { ...e, text: formatExpiry(e.expiresAt, now) } } : c;
+    }),
+  };
+}
 
 /** "from cache, 5 min old", "stale: …": the mark shown beside Cloudflare data. */
 export function cloudflareMark(inv: Inventory): string | undefined {
@@ -128,13 +173,19 @@ function table(rows: string[][]): string {
 }
 
 /** The human listing: a table, then one line per source saying where the data comes from. */
-export function renderClusters(inv: Inventory): string {
+export function renderClusters(
+  inv: Inventory,
+  expiries: ReadonlyMap<string, CredentialExpiry> = new Map(),
+  now: Date = new Date(),
+): string {
   const mark = cloudflareMark(inv);
   const lines: string[] = [];
   if (inv.clusters.length === 0) {
     lines.push('No clusters found.');
   } else {
     const rows = [['NAME', 'SOURCE', 'IPS', 'PORT', 'TUNNEL', 'HEALTH', 'DO NOT INSPECT']];
+    // Last, so the columns scripts may cut stay where they were.
+    if (expiries.size > 0) rows[0]?.push('CREDENTIALS');
     for (const c of inv.clusters) {
       const source =
         c.sources.join('+') + (c.sources.includes('cloudflare') && inv.cloudflare.status === 'stale' ? ' (stale)' : '');
@@ -148,6 +199,10 @@ export function renderClusters(inv: Inventory): string {
         c.cloudflare?.tunnelHealth ?? '-',
         dni === undefined ? 'unknown' : dni ? 'yes' : 'no (inspected)',
       ]);
+      if (expiries.size > 0) {
+        const e = expiries.get(c.name);
+        rows.at(-1)?.push(e ? expiryPhrase(e, now) : '-');
+      }
     }
     lines.push(table(rows));
   }

@@ -20,8 +20,8 @@ Tunnel health and the Gateway audit come from the cached inventory (no network c
 Options:
   --report FILE.md   also write a Markdown report for a support ticket: environment (OS, kubezt,
                      Node, kubectl, WARP state and signals), one table row per cluster, every
-                     ladder with its remedies and the certificate chain presented. Credentials,
-                     tokens and the Cloudflare API token are redacted.
+                     ladder with its remedies and the certificate chain presented, and this run's
+                     own log lines. Credentials, tokens and the Cloudflare API token are redacted.
   --json             print the report as JSON instead (the DiagnosticsReport type in
                      main/core/diagnostics/report.ts): { version: 1, generatedAt,
                      environment: { kubeztVersion, platform, arch, nodeVersion, osRelease,
@@ -113,17 +113,29 @@ export const diagnoseCommand: Command = {
       throw new UserError('bad-usage', '--report needs a file name, such as --report kubezt-report.md.');
     }
     const reportPath = values.report === undefined ? undefined : await checkReportPath(ctx, values.report);
+    // This run's own log, for the report: what a support engineer asks for first.
+    const { createLogger, memorySink } = await import('../../core/log.ts');
+    const logLines = memorySink();
+    let secrets: readonly string[] = [];
+    const log = createLogger({ sinks: [logLines], now: ctx.now, secrets: () => secrets });
+    log.info(`kubezt ${pkg.version} diagnose on ${ctx.platform}, Node ${process.version}`, positionals.join(' '));
     // WARP and kubectl are asked while the kubeconfig is read.
     const prepared = prepareFleet(ctx);
     prepared.catch(() => {});
     const plan = await fleetPlanFor(ctx, { kind: 'names', names: positionals, command: 'diagnose' }, values.kubeconfig);
+    secrets = plan.secrets;
+    log.info(`${plural(plan.clusters.length, 'context')} to diagnose`, plan.clusters.map((c) => c.context).join(', '));
+    for (const p of plan.problems) log.warn(`context ${p.context} not checked`, p.message);
     const clean = (text: string) => redactText(text, plan.secrets);
     const progress = progressLine(ctx);
     const total = plan.clusters.length;
     if (total > 0) progress.show(`Diagnosing ${plural(total, 'cluster')}…`);
     const fleet = await runFleet(ctx, plan, prepared, {
       ...flags,
-      onDiagnosis(_d, done) {
+      onDiagnosis(d, done) {
+        const line = `${d.context ?? d.name}: ${d.verdict} after ${Math.round(d.ladder.durationMs)} ms`;
+        if (d.severity === 'ok') log.info(line);
+        else log.warn(line, d.summary);
         progress.show(`Diagnosed ${done}/${total}…`);
       },
     });
@@ -136,12 +148,20 @@ export const diagnoseCommand: Command = {
       import('../../core/diagnostics/index.ts'),
       import('../../usecases/diagnose.ts'),
     ]);
+    log.info(
+      `WARP ${fleet.warp ? `${fleet.warp.state}${fleet.warp.gatewayOn ? ', Gateway filtering on' : ''}` : 'not read'}; kubectl ${fleet.kubectl?.gitVersion ?? 'not found'}`,
+    );
+    for (const w of fleet.warnings) log.warn(w);
     const report = diagnosticsReport(fleet, { kubeztVersion: pkg.version, now: ctx.now() });
     const unhealthy = report.summary.fail > 0 || plan.problems.length > 0;
     if (reportPath) {
       // A report names servers and users: owner-only, also over an existing file with a wider mode.
       const { writePrivateFile } = await import('../../core/settings/private-files.ts');
-      await writePrivateFile(reportPath, renderReportMarkdown(report, { secrets: plan.secrets }));
+      log.info(`writing the report to ${reportPath}`);
+      await writePrivateFile(
+        reportPath,
+        renderReportMarkdown(report, { secrets: plan.secrets, logLines: logLines.lines() }),
+      );
     }
     if (values.json) {
       ctx.stdout.write(renderReportJson(report, { secrets: plan.secrets }));

@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { ClusterDiagnosis, Severity, Verdict } from '../../core/diagnostics/index.ts';
 import { UserError } from '../../core/errors.ts';
 import type { ClusterEntry } from '../../core/model/cluster.ts';
+import { expiryPhrase, formatExpiry } from '../../core/probe/credential-expiry.ts';
 import type { FleetWarpView, KubectlClientInfo, StepName, StepReason, StepStatus } from '../../core/probe/index.ts';
 import { configDirFor } from '../../core/settings/paths.ts';
 import type { WarpDetection } from '../../core/warp/index.ts';
@@ -143,6 +144,14 @@ export async function runFleet(
   opts: { stepTimeoutMs: number; concurrency: number; onDiagnosis?: (d: ClusterDiagnosis, done: number) => void },
 ): Promise<FleetRun> {
   const { streamFleet, warp, kubectl } = await prepared;
+  const [{ createExecPluginPool }, { credentialFilesRead, readCredentialExpiry }, { LIMITS, readTextCapped }] =
+    await Promise.all([
+      import('../../core/probe/exec-plugin.ts'),
+      import('../../core/probe/credential-expiry.ts'),
+      import('../../core/read-capped.ts'),
+    ]);
+  // The run's own pool, so the expiry of what each plugin returned can be read afterwards.
+  const execPlugins = createExecPluginPool();
   const stop = new AbortController();
   let interrupted = false;
   ctx.interrupted.then(() => {
@@ -162,6 +171,7 @@ export async function runFleet(
         kubectlClient: () => kubectl,
         env: ctx.env,
         platform: ctx.platform,
+        execPlugins,
         // client-go's test: a plugin may be interactive (and gets stdin) when stdin is a terminal.
         terminal: ctx.stdin.isTTY === true,
       },
@@ -184,7 +194,13 @@ export async function runFleet(
       ...(planned.sourceCluster ? { sourceCluster: planned.sourceCluster } : {}),
       server: planned.target.server,
     });
-    const d = diagnose(ladder, entry, { name: planned.name, context: planned.context });
+    const expiry = await readCredentialExpiry(planned.target, {
+      readFile: async (p) => readTextCapped(p, LIMITS.credentialFile),
+      readFiles: credentialFilesRead(ladder),
+      execPlugins,
+      platform: ctx.platform,
+    });
+    const d = diagnose(ladder, entry, { name: planned.name, context: planned.context, expiry, now: ctx.now() });
     found.set(planned.context, d);
     // A ladder cut short by Ctrl-C says nothing true about its cluster.
     if (!interrupted) opts.onDiagnosis?.(d, found.size);
@@ -212,7 +228,7 @@ export interface CheckedClusterJson {
   /**
    * One of: ok, warp-disconnected, not-routed, split-tunnel-excluded, tunnel-down, tcp-refused,
    * tcp-timeout, tls-timeout, tls-intercepted, tls-untrusted, tls-name-mismatch, unauthorized,
-   * forbidden, version-skew, http-error.
+   * forbidden, version-skew, http-error, credentials-expired, credentials-expiring.
    */
   verdict: Verdict;
   /** ok, warn (usable, with something to fix: version-skew, forbidden, WARP still connecting…) or fail. */
@@ -237,6 +253,11 @@ export interface CheckedClusterJson {
   skew?: number;
   /** Who the credentials authenticate as (selfsubjectreviews). */
   username?: string;
+  /**
+   * When the context's credentials expire, when known: `kind` client-certificate, token or exec,
+   * `expiresAt` ISO 8601, `text` as shown ("expires in 3 days", "expired 2 hours ago").
+   */
+  expiry?: { kind: string; expiresAt: string; issuer?: string; plugin?: string; text: string };
   /** All six steps, in ladder order: warp, route, tcp, tls, version, auth. */
   steps: {
     step: StepName;
@@ -248,7 +269,7 @@ export interface CheckedClusterJson {
   }[];
 }
 
-export function checkedClusterJson(d: ClusterDiagnosis): CheckedClusterJson {
+export function checkedClusterJson(d: ClusterDiagnosis, now: Date = new Date()): CheckedClusterJson {
   const version = d.ladder.steps.find((s) => s.step === 'version');
   const auth = d.ladder.steps.find((s) => s.step === 'auth');
   const vd = version?.status === 'ok' || version?.status === 'warn' ? version.data : undefined;
@@ -270,6 +291,7 @@ export function checkedClusterJson(d: ClusterDiagnosis): CheckedClusterJson {
     ...(typeof vd?.gitVersion === 'string' ? { serverVersion: vd.gitVersion } : {}),
     ...(typeof vd?.skew === 'number' ? { skew: vd.skew } : {}),
     ...(auth?.status === 'ok' && typeof auth.data?.username === 'string' ? { username: auth.data.username } : {}),
+    ...(d.expiry ? { expiry: { ...d.expiry, text: formatExpiry(d.expiry.expiresAt, now) } } : {}),
     steps: d.ladder.steps.map((s) => ({
       step: s.step,
       status: s.status,
@@ -284,10 +306,11 @@ export function checkedClusterJson(d: ClusterDiagnosis): CheckedClusterJson {
 const MARK: Record<Severity, string> = { ok: '✓', warn: '!', fail: '✗' };
 
 /** `✓ zt-prod-us  v1.32.3  42 ms` / `✗ zt-dev  tls-intercepted: <remedy>`: one line per cluster. */
-export function clusterLine(d: ClusterDiagnosis, width: number): string {
-  const j = checkedClusterJson(d);
+export function clusterLine(d: ClusterDiagnosis, width: number, now: Date = new Date()): string {
+  const j = checkedClusterJson(d, now);
   const name = j.context.padEnd(width);
-  const facts = [j.serverVersion, j.latencyMs === null ? undefined : `${Math.round(j.latencyMs)} ms`]
+  const credentials = d.expiry && d.verdict !== 'credentials-expired' ? expiryPhrase(d.expiry, now) : undefined;
+  const facts = [j.serverVersion, j.latencyMs === null ? undefined : `${Math.round(j.latencyMs)} ms`, credentials]
     .filter(Boolean)
     .join('  ');
   if (d.severity === 'ok') return `${MARK.ok} ${name}  ${facts}`.trimEnd();

@@ -80,11 +80,32 @@ function chainSection(step: StepResult | undefined): string[] {
   return lines;
 }
 
+/** Lines of kubezt's log a report carries: enough to see what led up to it, not a whole file. */
+export const REPORT_LOG_LINES = 200;
+
+/** The last lines of the log, fenced so Markdown leaves them as they are. */
+function logSection(logLines: readonly string[] | undefined): string[] {
+  if (!logLines || logLines.length === 0) return [];
+  const last = logLines.slice(-REPORT_LOG_LINES);
+  const fence = '~~~~';
+  return [
+    '',
+    `## kubezt log (last ${last.length} line${last.length === 1 ? '' : 's'})`,
+    '',
+    `${fence}text`,
+    ...last.map((l) => l.replaceAll(fence, '~~~')),
+    fence,
+  ];
+}
+
 /**
  * The report a user pastes into a support ticket: environment, one line per cluster, then each
  * cluster's ladder with the remedy first. Redacted like the JSON.
  */
-export function renderReportMarkdown(input: DiagnosticsReport, opts: { secrets?: readonly string[] } = {}): string {
+export function renderReportMarkdown(
+  input: DiagnosticsReport,
+  opts: { secrets?: readonly string[]; logLines?: readonly string[] } = {},
+): string {
   // Every value first, before table cells escape or join it (escaped or joined, a secret with a
   // '|' or a line break would not match), then the whole text for what spans lines.
   const report = redactValue(input, opts.secrets ?? []);
@@ -137,6 +158,7 @@ export function renderReportMarkdown(input: DiagnosticsReport, opts: { secrets?:
     }
     lines.push(...chainSection(c.ladder.steps.find((st) => st.step === 'tls')));
   }
+  lines.push(...logSection(opts.logLines));
   lines.push('');
   return redactText(lines.join('\n'), opts.secrets ?? []);
 }

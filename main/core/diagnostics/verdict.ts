@@ -1,4 +1,11 @@
 import type { ClusterEntry } from '../model/cluster.ts';
+import {
+  type CredentialExpiry,
+  describeCredential,
+  expiryRemedy,
+  expiryState,
+  formatExpiry,
+} from '../probe/credential-expiry.ts';
 import type { ProbeResult, StepName, StepResult } from '../probe/types.ts';
 
 export type Verdict =
@@ -16,7 +23,9 @@ export type Verdict =
   | 'unauthorized'
   | 'forbidden'
   | 'version-skew'
-  | 'http-error';
+  | 'http-error'
+  | 'credentials-expired'
+  | 'credentials-expiring';
 
 export type Severity = 'ok' | 'warn' | 'fail';
 
@@ -37,6 +46,8 @@ export interface ClusterDiagnosis {
   /** Other things worth knowing that did not decide the verdict (Gateway audit, tunnel health). */
   notes: string[];
   ladder: ProbeResult;
+  /** When the context's credentials expire, when known. */
+  expiry?: CredentialExpiry;
 }
 
 /** Where a failing or warning step's reason lands among the verdicts. */
@@ -87,7 +98,7 @@ const TUNNEL_SYMPTOMS = new Set<Verdict>(['tcp-refused', 'tcp-timeout', 'tls-tim
  * Gateway audit). The ladder's first failure decides; a down tunnel explains connection failures
  * better than the failure itself; warnings decide only when nothing failed.
  */
-export function diagnose(
+function ladderDiagnosis(
   ladder: ProbeResult,
   cluster?: ClusterEntry,
   opts: { name?: string; context?: string } = {},
@@ -173,4 +184,52 @@ export function diagnose(
     };
   }
   return { ...base, verdict: 'ok', severity: 'ok', summary: `Reachable${gitVersion}; signed in${who}.`, notes };
+}
+
+/**
+ * The verdict of the ladder, then what the credentials' expiry adds. Expired credentials decide
+ * over a rejection or a pass (they explain the first and doom the second), not over a network
+ * failure, which comes first and gets the expiry as a note. Exec credentials are renewed by their
+ * plugin: only expired ones the plugin did not renew in this check count, and their lifetime
+ * (often an hour) is never a warning.
+ */
+export function diagnose(
+  ladder: ProbeResult,
+  cluster?: ClusterEntry,
+  opts: { name?: string; context?: string; expiry?: CredentialExpiry | null; now?: Date } = {},
+): ClusterDiagnosis {
+  const d = ladderDiagnosis(ladder, cluster, opts);
+  const expiry = opts.expiry;
+  if (!expiry) return d;
+  const now = opts.now ?? new Date();
+  const state = expiryState(expiry, now);
+  const authenticated = ladder.steps.some((s) => s.step === 'auth' && s.status === 'ok');
+  const what = `${describeCredential(expiry)} of context "${d.context ?? d.name}"`;
+  const when = `${formatExpiry(expiry.expiresAt, now)} (${expiry.expiresAt})`;
+  const remedy = expiryRemedy(expiry, d.context ?? d.name);
+  const out: ClusterDiagnosis = { ...d, expiry };
+  const decides = d.severity !== 'fail' || d.verdict === 'unauthorized';
+  if (state === 'expired' && !(expiry.kind === 'exec' && authenticated)) {
+    if (!decides) return { ...out, notes: [...d.notes, `${what} ${when}. ${remedy}`] };
+    return {
+      ...out,
+      verdict: 'credentials-expired',
+      severity: 'fail',
+      step: 'auth',
+      summary: `${what} ${when}.`,
+      remedy,
+    };
+  }
+  if (state === 'expiring' && expiry.kind !== 'exec') {
+    if (d.severity !== 'ok') return { ...out, notes: [...d.notes, `${what} ${when}. ${remedy}`] };
+    return {
+      ...out,
+      verdict: 'credentials-expiring',
+      severity: 'warn',
+      step: 'auth',
+      summary: `${d.summary.replace(/\.$/, '')}; ${what.charAt(0).toLowerCase()}${what.slice(1)} ${when}.`,
+      remedy,
+    };
+  }
+  return out;
 }

@@ -183,6 +183,11 @@ export interface ExecPluginPool {
   credentials(request: ExecRequest): Promise<WireCredentials>;
   /** The server refused these credentials: the next request for this config runs the plugin again. */
   forget(request: Pick<ExecRequest, 'exec' | 'baseDir' | 'cluster' | 'platform'>, creds: WireCredentials): void;
+  /**
+   * When the credentials remembered for this config expire (epoch ms), without running anything;
+   * undefined when none are remembered or they carry no expiry.
+   */
+  expiresAt(request: Pick<ExecRequest, 'exec' | 'baseDir' | 'cluster' | 'platform'>): number | undefined;
   /** Plugins running, waiting for a slot, and configs remembered. */
   state(): { running: number; waiting: number; cached: number };
   /** Called after every change of `state()`. */
@@ -347,6 +352,7 @@ export function createExecPluginPool(opts: { maxRunning?: number; now?: () => nu
         changed();
       }
     },
+    expiresAt: (request) => cache.get(identity(request))?.expiresAt,
     state: () => ({ running: slots.running, waiting: slots.waiting + terminal.waiting, cached: cache.size }),
     onChange(listener) {
       listeners.add(listener);

@@ -3,6 +3,7 @@ import type { ClusterList, ClusterView, DiscoveryProgress, ProbeResultView } fro
 import type { Navigate } from '../App.tsx';
 import { errorOf, useApi } from '../api.ts';
 import { EmptyState, ErrorState, formatLatency, formatTime, ReachMark } from '../components/common.tsx';
+import { Expiry } from '../components/Expiry.tsx';
 import { type Async, useAsync } from '../useAsync.ts';
 
 function byName(results: readonly ProbeResultView[]): Record<string, ProbeResultView> {
@@ -302,6 +303,7 @@ function ClusterRow(props: {
       </td>
       <td title={result?.summary}>
         <ReachMark state={state} />
+        <Expiry expiry={result?.expiry} />
       </td>
       <td className="num mono">{result ? formatLatency(result.latencyMs) : checking ? '…' : '—'}</td>
       <td className="small">

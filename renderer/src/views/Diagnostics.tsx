@@ -10,6 +10,7 @@ import {
 import type { Navigate } from '../App.tsx';
 import { errorOf, useApi } from '../api.ts';
 import { EmptyState, ErrorState, formatDuration, formatTime, StepIcon } from '../components/common.tsx';
+import { OpenLogFolder } from '../components/OpenLogFolder.tsx';
 import { failure, loaded, useAsync } from '../useAsync.ts';
 
 const STEP_LABEL: Record<StepNameView, string> = {
@@ -64,6 +65,7 @@ export function DiagnosticsView({ navigate, cluster }: { navigate: Navigate; clu
           >
             Save report…
           </button>
+          <OpenLogFolder />
         </div>
       </div>
       <p className="live-line small" role="status" aria-live="polite">

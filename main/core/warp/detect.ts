@@ -5,7 +5,7 @@ import { parseSettingsSplitTunnel, parseTunnelIpList } from './parse-split-tunne
 import { cleanText, parseStatusJson, parseStatusText } from './parse-status.ts';
 import { parseTrace } from './parse-trace.ts';
 import { readClientProfile } from './profile.ts';
-import { DEFAULT_SIGNAL_TIMEOUT_MS, runWarpCli, timeoutOf } from './run.ts';
+import { runWarpCli, timeoutOf } from './run.ts';
 import type {
   InterfaceSignal,
   SplitTunnelConfig,

@@ -4,7 +4,7 @@ import { parseSettingsJson } from './parse-profile.ts';
 import { parseSettingsSplitTunnel, parseTunnelIpList } from './parse-split-tunnel.ts';
 import { cleanText, parseStatusJson, parseStatusText } from './parse-status.ts';
 import { parseTrace } from './parse-trace.ts';
-import { readClientProfile } from './profile.ts';
+import { readClientProfile, type WarpCliEnv } from './profile.ts';
 import { runWarpCli, timeoutOf } from './run.ts';
 import type {
   InterfaceSignal,
@@ -46,7 +46,7 @@ function describeReading(reading: WarpCliReading, args: string[]): string {
 }
 
 /** `warp-cli -j status`, then the text form when the JSON one is not understood. */
-export async function readWarpCli(env: WarpEnv): Promise<WarpCliSignal> {
+export async function readWarpCli(env: WarpCliEnv): Promise<WarpCliSignal> {
   const base = (args: string[], r: RunResult) => ({
     source: 'warp-cli' as const,
     args,

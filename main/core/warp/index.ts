@@ -41,6 +41,13 @@ export {
 export { checkRoute, isPlainIp, type RouteFacts, readRoute, routeVerdict } from './route.ts';
 export { DEFAULT_SIGNAL_TIMEOUT_MS, runWarpCli } from './run.ts';
 export { isManagedSource } from './setting-source.ts';
+export {
+  realSwitchClock,
+  type SwitchClock,
+  type SwitchVirtualNetworkOptions,
+  type SwitchVirtualNetworkResult,
+  switchVirtualNetwork,
+} from './switch.ts';
 export type {
   InterfaceSignal,
   LineStreamer,

@@ -38,7 +38,7 @@ describe('route verdicts with the real `ip -j route get` and KUBEZT_WARP_INTERFA
     const real = await readRoute(envFor(fake), '10.1.2.3');
     expect(real.interface).not.toBe('lo');
     expect(v.verdict).toBe('split-tunnel-excluded');
-    expect(v.splitTunnel?.source).toBe('tunnel ip list');
+    expect(v.splitTunnel?.source).toBe('-j settings');
     expect(v.excludedBy).toEqual(['10.0.0.0/8']);
     expect(v.detail).toContain('which WARP excludes by default');
     expect(v.remedy).toContain('remove 10.0.0.0/8 from the Exclude list');

@@ -233,7 +233,10 @@ export function parseSettingsJson(stdout: string): SettingsReading | null {
   const organization = typeof org === 'string' && org.trim() && org.length <= 200 ? org.trim() : null;
   if (!mode && !splitTunnel && !organization) return null;
   return {
-    mode: mode && mode.kind === 'proxy' && mode.proxyPort === undefined && port ? { ...mode, proxyPort: port } : mode,
+    mode:
+      mode && mode.kind === 'proxy' && mode.proxyPort === undefined && port
+        ? { ...mode, raw: `${mode.raw} on port ${port}`, proxyPort: port }
+        : mode,
     splitTunnel,
     organization,
     format: 'json',

@@ -76,7 +76,11 @@ const ROUTES_PRIVATE: ReadonlySet<WarpModeKind> = new Set(['traffic-and-dns', 't
 const normalise = (s: string) => s.toLowerCase().replace(/[^a-z0-9+]/g, '');
 
 /** A docs-style trailing comment (`Mode: Warp # The device's mode`) is not part of the value. */
-const withoutComment = (s: string) => s.replace(/\s+#\s.*$/, '').trim();
+function withoutComment(s: string): string {
+  // A fixed-width search: `\s+#` would backtrack quadratically over a long run of spaces.
+  const at = s.search(/\s#\s/);
+  return (at >= 0 ? s.slice(0, at) : s).trim();
+}
 
 /** Reads a mode name in any of its spellings; the kind is `unknown` for a name not seen before. */
 export function parseMode(value: unknown, extras: { managed?: boolean | null; origin?: string } = {}): WarpMode | null {
@@ -120,7 +124,7 @@ function settingLine(text: string, key: RegExp): { origin: string | null; value:
   for (const line of cleanText(text).split('\n')) {
     if (/^[ \t]/.test(line)) continue;
     const { origin, rest } = splitSource(line);
-    const m = /^([A-Za-z][A-Za-z ]*?)\s*:\s*(.*)$/.exec(rest);
+    const m = /^([A-Za-z][A-Za-z ]{0,60}?)\s*:\s*(.*)$/.exec(rest);
     if (m && key.test(m[1] ?? '')) return { origin, value: withoutComment(m[2] ?? '') };
   }
   return null;

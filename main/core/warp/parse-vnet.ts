@@ -45,7 +45,7 @@ export function parseVnetText(stdout: string): VirtualNetworks | null {
   const list: VirtualNetwork[] = [];
   let current: VirtualNetwork | null = null;
   for (const line of lines) {
-    const m = /^\s*([A-Za-z][A-Za-z ]*?)\s*:\s*(.*)$/.exec(line);
+    const m = /^\s*([A-Za-z][A-Za-z ]{0,40}?)\s*:\s*(.*)$/.exec(line);
     if (!m) continue;
     const key = (m[1] ?? '').toLowerCase();
     const value = (m[2] ?? '').trim();

@@ -55,3 +55,28 @@ describe('warp-cli vnet (hand-written fixtures: no recording exists)', () => {
     expect(findVirtualNetwork(TWO, 'prod')).toBeNull();
   });
 });
+
+describe('hostile input to the profile parsers', () => {
+  it('returns (linear time) on long runs of spaces, colons and brackets', async () => {
+    const { parseSettingsText, parseSettingsJson, parseOrganization, parseMode } = await import(
+      '../../../main/core/warp/index.ts'
+    );
+    const inputs = [
+      `a${' '.repeat(100_000)}`,
+      `Mode:${' '.repeat(100_000)}x`,
+      `(${'('.repeat(50_000)}`,
+      `${'ID: x\n'.repeat(20_000)}`,
+      `Currently selected:${' :'.repeat(50_000)}`,
+      `{${'"a":'.repeat(50_000)}`,
+    ];
+    for (const input of inputs) {
+      expect(() => parseVnetText(input)).not.toThrow();
+      expect(parseVnetJson(input)).toBeNull();
+      expect(() => parseSettingsText(input)).not.toThrow();
+      expect(parseSettingsJson(input)).toBeNull();
+      expect((parseOrganization(input) ?? '').length).toBeLessThanOrEqual(200);
+      expect(parseMode(input)?.kind ?? 'unknown').toBe('unknown');
+    }
+    expect(parseVnetText('ID: x\n'.repeat(20_000))?.list).toHaveLength(1_000);
+  });
+});

@@ -3,11 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isUserError } from '../../../main/core/errors.ts';
+import { nodeProcessRunner } from '../../../main/core/process/runner.ts';
 import {
   detectWarp,
+  nodeLineStreamer,
+  parseListenLine,
   readClientProfile,
   type SwitchClock,
   switchVirtualNetwork,
+  type WarpStatus,
 } from '../../../main/core/warp/index.ts';
 import { type FakeWarp, type FakeWarpState, planCall, startFakeWarp } from '../../../sim/warp/index.ts';
 import { envFor } from './helpers.ts';
@@ -162,5 +166,54 @@ describe('switchVirtualNetwork against the fake warp-cli', () => {
     const e = await rejection(switchVirtualNetwork({ env: envFor(fake), id: STAGING, clock: virtualClock() }));
     expect(e.message).toBe('WARP is disconnected (Manual): connect it (warp-cli connect), then retry.');
     expect(fake.activeVnetId()).toBe(PROD);
+  });
+});
+
+describe('warp-cli -l status across a switch', () => {
+  it('streams Connecting, then Connected, and each line parses', async () => {
+    // Long enough that a listener tick delayed by a busy machine still sees Connecting.
+    fake.setState({ switchDelayMs: 1_500 });
+    const seen: WarpStatus[] = [];
+    const waiters: { want: WarpStatus; from: number; resolve: () => void }[] = [];
+    const notify = () => {
+      for (const w of [...waiters]) {
+        if (seen.slice(w.from).includes(w.want)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve();
+        }
+      }
+    };
+    const next = (want: WarpStatus, from: number) =>
+      new Promise<void>((resolve) => {
+        waiters.push({ want, from, resolve });
+        notify();
+      });
+    const handle = nodeLineStreamer.start(
+      fake.warpCliPath,
+      ['-j', '-l', 'status'],
+      {
+        onLine(line) {
+          const r = parseListenLine(line);
+          if (r) {
+            seen.push(r.state);
+            notify();
+          }
+        },
+        onExit() {},
+      },
+      { env: { ...process.env, ...fake.env } },
+    );
+    try {
+      await next('connected', 0);
+      const mark = seen.length;
+      const r = await nodeProcessRunner.run(fake.warpCliPath, ['vnet', STAGING], { timeoutMs: 15_000 });
+      expect(r.stdout).toBe('Success\n');
+      await next('connecting', mark);
+      const connectingAt = seen.indexOf('connecting', mark);
+      await next('connected', connectingAt);
+      expect(seen.slice(mark)).toEqual(['connecting', 'connected']);
+    } finally {
+      await handle.stop();
+    }
   });
 });

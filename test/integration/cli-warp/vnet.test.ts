@@ -35,6 +35,7 @@ describe('kubezt warp and kubezt vnet against the fake WARP client', () => {
       activeVnetId: PROD,
       vnetFault: 'none',
       switchDelayMs: 200,
+      connectingUntil: 0,
       operationMode: 'WarpWithDnsOverHttps',
       organization: 'acme-corp',
       mode: 'include',

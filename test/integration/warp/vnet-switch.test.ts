@@ -58,6 +58,7 @@ beforeEach(() => {
     activeVnetId: PROD,
     vnetFault: 'none',
     switchDelayMs: 300,
+    connectingUntil: 0,
     operationMode: 'WarpWithDnsOverHttps',
     organization: 'acme-corp',
     mode: 'include',

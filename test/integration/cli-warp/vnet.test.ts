@@ -116,6 +116,18 @@ describe('kubezt warp and kubezt vnet against the fake WARP client', () => {
     expect(warp.activeVnetId()).toBe(PROD);
   });
 
+  it('a client without virtual networks (2022): vnet exits 1 saying what warp-cli answered', async () => {
+    warp.setState({ format: '2022' });
+    const r = await runCli(['vnet'], { env: env() });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `kubezt: warp-cli did not list the virtual networks ("error: The subcommand 'vnet' wasn't recognized").\n`,
+    );
+    const w = JSON.parse((await runCli(['warp', '--json'], { env: env() })).stdout) as WarpJson;
+    expect(w.virtualNetworks).toBeNull();
+    expect(w.mode?.kind).toBe('traffic-and-dns');
+  });
+
   it('bad usage exits 2', async () => {
     expect((await runCli(['vnet', 'a', 'b'], { env: env() })).code).toBe(2);
     const r = await runCli(['vnet', 'a', '--timeout', 'soon'], { env: env() });

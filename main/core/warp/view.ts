@@ -4,7 +4,12 @@ import type { RouteVerdict, SplitTunnelConfig, WarpDetection, WarpEnv, WarpMode,
 
 /** The shape the probe engine consumes (main/core/probe's WarpView). */
 export interface WarpView {
-  state(): Promise<{ state: WarpStatus; gatewayOn: boolean; detail?: string }>;
+  state(): Promise<
+    { state: WarpStatus; gatewayOn: boolean; detail?: string } & Pick<
+      WarpDetection,
+      'mode' | 'privateRouting' | 'organization' | 'splitTunnel' | 'virtualNetworks'
+    >
+  >;
   routeFor(ip: string): Promise<{ verdict: RouteVerdict; detail: string; remedy?: string }>;
 }
 
@@ -28,7 +33,15 @@ export function createWarpView(env: WarpEnv, opts: { cacheMs?: number } = {}): W
     async state() {
       const s = await detectWarp(env);
       lastState = s.state;
-      return { state: s.state, gatewayOn: s.gatewayOn === true, ...(s.reason ? { detail: s.reason } : {}) };
+      // The profile read the split tunnel already: the route checks that follow reuse it.
+      if (s.splitTunnel !== undefined) split = { at: now(), value: Promise.resolve(s.splitTunnel) };
+      const { mode, privateRouting, organization, splitTunnel, virtualNetworks } = s;
+      return {
+        state: s.state,
+        gatewayOn: s.gatewayOn === true,
+        ...(s.reason ? { detail: s.reason } : {}),
+        ...(mode !== undefined ? { mode, privateRouting, organization, splitTunnel, virtualNetworks } : {}),
+      };
     },
     async routeFor(ip) {
       const r = await checkRoute(env, ip, {

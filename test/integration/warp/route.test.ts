@@ -91,7 +91,14 @@ describe('route verdicts with the real `ip -j route get` and KUBEZT_WARP_INTERFA
   it('the WarpView adapter the probe engine consumes', async () => {
     fake.setState({ status: 'Connected', fault: 'none', hang: false, trace: { warp: 'on', gateway: 'on' } });
     const view = createWarpView(envFor(fake));
-    expect(await view.state()).toEqual({ state: 'connected', gatewayOn: true, detail: 'Network healthy' });
+    const state = await view.state();
+    expect(state).toMatchObject({ state: 'connected', gatewayOn: true, detail: 'Network healthy' });
+    // The client profile comes along, for the probe's mode and virtual-network steps.
+    expect(state.mode).toMatchObject({ kind: 'traffic-and-dns', privateRouting: true });
+    expect(state.privateRouting).toBe(true);
+    expect(state.organization).toBe('demo-corp');
+    expect(state.splitTunnel?.mode).toBe('exclude');
+    expect(state.virtualNetworks).toEqual({ active: null, list: [], format: 'json' });
     expect(await view.routeFor('127.0.0.3')).toEqual({
       verdict: 'via-warp',
       detail: 'Traffic to 127.0.0.3 goes through the WARP interface (lo).',

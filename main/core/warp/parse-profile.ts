@@ -262,7 +262,7 @@ export function parseOrganization(stdout: string, stderr = ''): string | null {
     .map((l) => l.trim())
     .filter(Boolean);
   const labelled = lines.map((l) => /^organi[sz]ation\s*:\s*(\S.*)$/i.exec(l)?.[1]).find(Boolean);
-  if (labelled) return labelled.trim();
+  if (labelled) return labelled.trim().length <= 200 ? labelled.trim() : null;
   // The name alone on one line; anything wordier is a message, not a name.
   if (lines.length === 1 && /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(lines[0] ?? '')) {
     return /^(success|error|none)$/i.test(lines[0] ?? '') ? null : (lines[0] ?? null);

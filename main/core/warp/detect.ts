@@ -1,6 +1,6 @@
 import type { RunResult } from '../process/runner.ts';
 import { cidrContains } from './cidr.ts';
-import { parseSettingsJson } from './parse-profile.ts';
+import { parseSettingsJson, parseSettingsText } from './parse-profile.ts';
 import { parseSettingsSplitTunnel, parseTunnelIpList } from './parse-split-tunnel.ts';
 import { cleanText, parseStatusJson, parseStatusText } from './parse-status.ts';
 import { parseTrace } from './parse-trace.ts';
@@ -257,10 +257,12 @@ export async function detectWarp(env: WarpEnv, opts: { profile?: boolean } = {})
   ]);
   const detection = combineSignals(cli, readInterface(env), trace, env.now?.() ?? new Date());
   if (!profile) return detection;
+  // Some clients print `Mode: …` among the status lines; it stands in when settings did not say.
+  const mode = profile.mode ?? (cli.format === 'text' ? (parseSettingsText(cli.raw)?.mode ?? null) : null);
   return {
     ...detection,
-    mode: profile.mode,
-    privateRouting: profile.privateRouting,
+    mode,
+    privateRouting: mode?.privateRouting ?? null,
     splitTunnel: profile.splitTunnel,
     organization: profile.organization,
     virtualNetworks: profile.virtualNetworks,

@@ -5,6 +5,37 @@ import { clusterName, contextName, isoTime, ms, shortText } from './common.ts';
 export const WarpStatusSchema = z.enum(['connected', 'connecting', 'disconnected', 'unavailable', 'unknown']);
 export type WarpStatus = z.infer<typeof WarpStatusSchema>;
 
+export const WarpModeSchema = z.object({
+  /** As the client printed it (`WarpWithDnsOverHttps`). */
+  raw: z.string().max(200),
+  kind: z.enum(['traffic-and-dns', 'traffic-only', 'dns-only', 'proxy', 'posture-only', 'unknown']),
+  /** The current product name (`Traffic and DNS mode`). */
+  label: z.string().max(200),
+  privateRouting: z.boolean().nullable(),
+  /** Set by the Zero Trust admin rather than the user; null when not said. */
+  managed: z.boolean().nullable(),
+});
+
+export const WarpSplitTunnelSchema = z.object({
+  mode: z.enum(['exclude', 'include']),
+  entries: z.array(z.string().max(300)).max(500),
+  managed: z.boolean().nullable(),
+});
+
+export const WarpVirtualNetworksSchema = z.object({
+  active: z.string().max(100).nullable(),
+  list: z
+    .array(
+      z.object({
+        id: z.string().max(100),
+        name: z.string().max(200),
+        default: z.boolean(),
+        active: z.boolean(),
+      }),
+    )
+    .max(200),
+});
+
 export const WarpStateSchema = z.object({
   status: WarpStatusSchema,
   /** Gateway filtering active; null when no signal could tell. */
@@ -14,6 +45,14 @@ export const WarpStateSchema = z.object({
   /** Every signal behind the verdict (warp-cli, trace, interface), most reliable first. */
   signals: z.array(z.object({ source: z.string().max(40), status: z.string().max(40), detail: shortText })).max(20),
   updatedAt: isoTime,
+  /** The client's mode; absent when not read, null when the client did not say. */
+  mode: WarpModeSchema.nullable().optional(),
+  /** Whether the mode routes private IPs (only Traffic and DNS / Traffic only do). */
+  privateRouting: z.boolean().nullable().optional(),
+  /** The Zero Trust organization the device is registered to. */
+  organization: z.string().max(200).nullable().optional(),
+  splitTunnel: WarpSplitTunnelSchema.nullable().optional(),
+  virtualNetworks: WarpVirtualNetworksSchema.nullable().optional(),
 });
 export type WarpStateView = z.infer<typeof WarpStateSchema>;
 

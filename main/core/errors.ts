@@ -19,7 +19,8 @@ export type ErrorCode =
   | 'cloudflare-rate-limited'
   | 'cloudflare-unavailable'
   | 'keychain-unavailable'
-  | 'not-logged-in';
+  | 'not-logged-in'
+  | 'warp-switch-failed';
 
 export class UserError extends Error {
   readonly code: ErrorCode;

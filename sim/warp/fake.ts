@@ -1,9 +1,10 @@
-import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { traceBody } from './outputs.ts';
+import { activeVnetOf } from './profile-outputs.ts';
 import { DEFAULT_FAKE_WARP_STATE, type FakeWarp, type FakeWarpState } from './types.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -37,6 +38,15 @@ export async function startFakeWarp(opts: StartFakeWarpOptions): Promise<FakeWar
     ...opts.state,
     trace: { ...DEFAULT_FAKE_WARP_STATE.trace, ...opts.state?.trace },
   };
+  // warp-cli itself writes the file (`vnet ID`): read it back before every use of the state.
+  const reload = () => {
+    try {
+      state = { ...state, ...(JSON.parse(readFileSync(statePath, 'utf8')) as Partial<FakeWarpState>) };
+    } catch {
+      // mid-replace: keep the last state read
+    }
+    return state;
+  };
   const write = () => {
     // Atomic replace: the fake's readers never see half a file.
     const tmp = `${statePath}.${process.pid}.tmp`;
@@ -64,7 +74,7 @@ export async function startFakeWarp(opts: StartFakeWarpOptions): Promise<FakeWar
       return;
     }
     requests++;
-    if (state.trace.hang) return; // accepted, never answered
+    if (reload().trace.hang) return; // accepted, never answered
     const body = traceBody(state, {
       ip: req.socket.remoteAddress ?? '127.0.0.1',
       userAgent: String(req.headers['user-agent'] ?? ''),
@@ -84,11 +94,13 @@ export async function startFakeWarp(opts: StartFakeWarpOptions): Promise<FakeWar
     warpCliPath,
     traceUrl,
     statePath,
-    state: () => structuredClone(state),
+    state: () => structuredClone(reload()),
     setState(partial) {
+      reload();
       state = { ...state, ...partial, trace: { ...state.trace, ...partial.trace } };
       write();
     },
+    activeVnetId: () => activeVnetOf(reload()),
     env: { KUBEZT_WARP_CLI: warpCliPath, KUBEZT_TRACE_URL: traceUrl, KUBEZT_WARP_INTERFACE: 'lo' },
     traceRequests: () => requests,
     close() {

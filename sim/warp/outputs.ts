@@ -1,3 +1,15 @@
+import {
+  DEFAULT_ORGANIZATION,
+  effectiveStatus,
+  modeSource,
+  modeText,
+  registrationOrganization,
+  settingsJson,
+  splitSource,
+  vnetJson,
+  vnetSwitch,
+  vnetText,
+} from './profile-outputs.ts';
 import { DEFAULT_FAKE_WARP_STATE, type FakeWarpFormat, type FakeWarpState } from './types.ts';
 
 /**
@@ -185,13 +197,12 @@ export function settingsText(state: FakeWarpState): string {
   const p = (source: string, line: string) => (prefixed ? `(${source})\t${line}` : line);
   const include = state.mode === 'include';
   const entries = include ? state.include : state.exclude;
-  const policy = include ? 'network policy' : 'api defaults';
   const lines = [
     'Merged configuration:',
     ...(prefixed ? [p('not set', 'Compliance Environment: Normal')] : []),
     p('derived', 'Always On: true'),
     p('override', 'Switch Locked: false'),
-    p('network policy', 'Mode: WarpWithDnsOverHttps'),
+    p(modeSource(state), `Mode: ${modeText(state)}`),
     ...(prefixed
       ? [
           p('network policy', 'WARP tunnel protocol: MASQUE'),
@@ -203,28 +214,16 @@ export function settingsText(state: FakeWarpState): string {
     p('default', 'Disabled for Ethernet: false'),
     p('network policy', 'Resolve via: 2a6f1b.cloudflare-gateway.com @ [172.64.36.1, 172.64.36.2, 2a06:98c1:54::1c8e]'),
     p('default', 'Onboarding: true'),
-    p(policy, `${include ? 'Include' : 'Exclude'} mode, with hosts/ips:`),
+    p(splitSource(state), `${include ? 'Include' : 'Exclude'} mode, with hosts/ips:`),
     ...entryLines(entries),
     '',
     p('default', 'Fallback domains:'),
     ...entryLines(['corp', 'domain', 'home', 'home.arpa', 'internal', 'intranet', 'lan', 'local', 'localdomain']),
     p('not set', 'Daemon Teams Auth: false'),
-    p('network policy', 'Organization: demo-corp'),
+    p('network policy', `Organization: ${state.organization ?? DEFAULT_ORGANIZATION}`),
     p('not set', 'Allow Updates: true'),
   ];
   return `${lines.join('\n')}\n`;
-}
-
-/** The fields other tools are known to read from `-j settings list`; the split tunnel is read from text. */
-function settingsJson(): string {
-  return `${JSON.stringify({
-    settings: {
-      operation_mode: 'WarpWithDnsOverHttps',
-      warp_tunnel_protocol: 'Masque',
-      switch_locked: false,
-      always_on: true,
-    },
-  })}\n`;
 }
 
 function tunnelStats(state: FakeWarpState, json: boolean): CliOutput {
@@ -252,26 +251,36 @@ function tunnelStats(state: FakeWarpState, json: boolean): CliOutput {
   };
 }
 
-function registrationShow(json: boolean): CliOutput {
+function registrationShow(state: FakeWarpState, json: boolean): CliOutput {
+  const organization = state.organization ?? DEFAULT_ORGANIZATION;
   if (json) {
     return {
-      stdout: `${JSON.stringify({ id: '00000000-0000-4000-8000-000000000001', account: { type: 'Team', organization: 'demo-corp' } })}\n`,
+      stdout: `${JSON.stringify({ id: '00000000-0000-4000-8000-000000000001', account: { type: 'Team', organization } })}\n`,
       stderr: '',
       code: 0,
     };
   }
   return {
-    stdout: 'Account type: Team\nDevice ID: 00000000-0000-4000-8000-000000000001\nOrganization: demo-corp\n',
+    stdout: `Account type: Team\nDevice ID: 00000000-0000-4000-8000-000000000001\nOrganization: ${organization}\n`,
     stderr: '',
     code: 0,
   };
 }
 
-export type CliPlan = { kind: 'output'; output: CliOutput } | { kind: 'hang' } | { kind: 'listen'; json: boolean };
+export type CliPlan =
+  | { kind: 'output'; output: CliOutput; write?: Partial<FakeWarpState> }
+  | { kind: 'hang' }
+  | { kind: 'listen'; json: boolean };
 
-/** What a one-shot call prints; listen mode and hangs are handled by the executable. */
-export function planCall(argv: readonly string[], stateIn: Partial<FakeWarpState>): CliPlan {
+/** The state with the status the client reports at `now` (Connecting while a switch settles). */
+function shownState(stateIn: Partial<FakeWarpState>, now: number): FakeWarpState {
   const state: FakeWarpState = { ...DEFAULT_FAKE_WARP_STATE, ...stateIn };
+  return { ...state, status: effectiveStatus(state, now) };
+}
+
+/** What a one-shot call prints (and writes); listen mode and hangs are handled by the executable. */
+export function planCall(argv: readonly string[], stateIn: Partial<FakeWarpState>, now = Date.now()): CliPlan {
+  const state = shownState(stateIn, now);
   const a = parseArgv(argv);
   const out = (stdout: string, code = 0, stderr = ''): CliPlan => ({
     kind: 'output',
@@ -300,7 +309,8 @@ export function planCall(argv: readonly string[], stateIn: Partial<FakeWarpState
   if (state.fault === 'tos') return out(TOS_NOTICE, 1, '\nError: Terms of Service not accepted\n');
   if (state.fault === 'garbage') return out(GARBAGE);
   const [cmd, sub, sub2] = a.command;
-  const needsDaemon = cmd === 'status' || cmd === 'tunnel' || cmd === 'settings' || cmd === 'registration';
+  const needsDaemon =
+    cmd === 'status' || cmd === 'tunnel' || cmd === 'settings' || cmd === 'registration' || cmd === 'vnet';
   if (state.fault === 'daemon-down' && needsDaemon && !a.listen) {
     return a.json ? { kind: 'output', output: daemonDownJson() } : out('', 1, daemonDownText(state.format));
   }
@@ -316,12 +326,24 @@ export function planCall(argv: readonly string[], stateIn: Partial<FakeWarpState
     case 'settings':
       // `settings list` arrived with the 2024 command tree; `settings` alone prints the same.
       if (sub === undefined || (sub === 'list' && modern(state.format))) {
-        return out(a.json ? settingsJson() : settingsText(state));
+        return out(a.json ? settingsJson(state) : settingsText(state));
       }
       return { kind: 'output', output: unknownSubcommand(state, sub) };
     case 'registration':
-      if (sub === 'show') return { kind: 'output', output: registrationShow(a.json) };
+      if (sub === 'show') return { kind: 'output', output: registrationShow(state, a.json) };
+      if (sub === 'organization' && modern(state.format)) {
+        return { kind: 'output', output: registrationOrganization(state, a.json) };
+      }
       return { kind: 'output', output: unknownSubcommand(state, sub ?? '') };
+    case 'vnet': {
+      // Virtual networks arrived with the 2023 clients; the 2021-2022 ones never had them.
+      if (state.format === '2021' || state.format === '2022') {
+        return { kind: 'output', output: unknownSubcommand(state, 'vnet') };
+      }
+      if (sub === undefined) return out(a.json ? vnetJson(state) : vnetText(state));
+      const { write, ...output } = vnetSwitch(state, sub, now);
+      return { kind: 'output', output, ...(write ? { write } : {}) };
+    }
     default:
       return { kind: 'output', output: unknownSubcommand(state, cmd ?? '') };
   }
@@ -331,8 +353,9 @@ export function planCall(argv: readonly string[], stateIn: Partial<FakeWarpState
 export function listenUpdate(
   stateIn: Partial<FakeWarpState>,
   json: boolean,
+  now = Date.now(),
 ): { text: string; end: boolean; code: number } {
-  const state: FakeWarpState = { ...DEFAULT_FAKE_WARP_STATE, ...stateIn };
+  const state = shownState(stateIn, now);
   if (state.fault === 'daemon-down') {
     return json
       ? { text: daemonDownJson().stdout, end: true, code: 1 }
@@ -346,11 +369,14 @@ export function listenUpdate(
  * What cloudflare.com sees: the configured `warp`/`gateway` while the tunnel is up, `off` for
  * both when it is not (disconnected, connecting, daemon down), as the real endpoint answers.
  */
-export function effectiveTrace(stateIn: Partial<FakeWarpState>): {
+export function effectiveTrace(
+  stateIn: Partial<FakeWarpState>,
+  now = Date.now(),
+): {
   warp: 'on' | 'plus' | 'off';
   gateway: 'on' | 'off';
 } {
-  const state: FakeWarpState = { ...DEFAULT_FAKE_WARP_STATE, ...stateIn };
+  const state = shownState(stateIn, now);
   const up = state.status === 'Connected' && state.fault !== 'daemon-down';
   return up ? { warp: state.trace.warp, gateway: state.trace.gateway } : { warp: 'off', gateway: 'off' };
 }

@@ -60,6 +60,35 @@ export interface FakeWarpState {
   };
   /** `warp-cli --version` (default per format). */
   version?: string;
+  /**
+   * The client mode as `settings` prints it (`WarpWithDnsOverHttps`, `DnsOverHttps`, `TunnelOnly`,
+   * `WarpProxy`); default `WarpWithDnsOverHttps`. `proxyPort` goes with `WarpProxy`.
+   */
+  operationMode?: string;
+  proxyPort?: number;
+  /** The Zero Trust organization (team name); default `demo-corp`. */
+  organization?: string;
+  /** The device has no registration: `registration organization` fails. Default true. */
+  registered?: boolean;
+  /** Which settings the admin set (`network policy`) rather than the user (`user set`). */
+  managed?: { mode?: boolean; splitTunnel?: boolean };
+  /** The organization's virtual networks (`warp-cli vnet`); none by default. */
+  virtualNetworks?: FakeVirtualNetwork[];
+  /** The selected network's id; default the one marked default. */
+  activeVnetId?: string | null;
+  /** How long a switch reports Connecting before Connected (default 300 ms). */
+  switchDelayMs?: number;
+  /** Set by `warp-cli vnet ID`: until this time (epoch ms) the status is Connecting. */
+  connectingUntil?: number;
+  /** `refuse`: `warp-cli vnet ID` fails; `stuck`: it succeeds but WARP stays Connecting. */
+  vnetFault?: 'none' | 'refuse' | 'stuck';
+}
+
+export interface FakeVirtualNetwork {
+  id: string;
+  name: string;
+  description?: string;
+  default?: boolean;
 }
 
 /** WARP's default Exclude list, as `warp-cli settings` prints it. */
@@ -104,6 +133,8 @@ export interface FakeWarp {
   state(): FakeWarpState;
   /** Merges and writes the state; the next warp-cli call (and any `-l status`) sees it. */
   setState(partial: Partial<FakeWarpState>): void;
+  /** The selected virtual network's id (as `warp-cli vnet ID` left it); null when none. */
+  activeVnetId(): string | null;
   /** KUBEZT_WARP_CLI, KUBEZT_TRACE_URL and KUBEZT_WARP_INTERFACE=lo for this fake. */
   env: Record<string, string>;
   /** Requests the trace endpoint has received. */

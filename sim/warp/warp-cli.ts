@@ -3,7 +3,7 @@
  * writes). Reads its state from the JSON file named by KUBEZT_FAKE_WARP_STATE on every call; in
  * `-l status` it keeps running and prints an update whenever the file changes, until killed.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { listenUpdate, planCall } from './outputs.ts';
 import type { FakeWarpState } from './types.ts';
 
@@ -17,6 +17,14 @@ function readState(): Partial<FakeWarpState> {
     // Mid-write or missing: the defaults (connected) until the next read.
     return {};
   }
+}
+
+/** Applies a command's change to the state file (read, merge, atomic replace). */
+function writeState(change: Partial<FakeWarpState>): void {
+  if (!statePath) return;
+  const tmp = `${statePath}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ ...readState(), ...change }, null, 2));
+  renameSync(tmp, statePath);
 }
 
 function hangForever(): void {
@@ -57,6 +65,7 @@ switch (plan.kind) {
     listen(plan.json);
     break;
   default:
+    if (plan.write) writeState(plan.write);
     process.stdout.write(plan.output.stdout);
     process.stderr.write(plan.output.stderr);
     process.exitCode = plan.output.code;

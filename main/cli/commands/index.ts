@@ -20,6 +20,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./warp.ts')).warpCommand,
   },
   {
+    name: 'vnet',
+    summary: "list WARP's virtual networks, or switch to one (NAME)",
+    load: async () => (await import('./vnet.ts')).vnetCommand,
+  },
+  {
     name: 'clusters',
     summary: 'list discovered (Cloudflare) and catalog clusters',
     load: async () => (await import('./clusters.ts')).clustersCommand,

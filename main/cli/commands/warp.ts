@@ -1,22 +1,29 @@
 import { isIP } from 'node:net';
-import type { RouteVerdictResult, SplitTunnelConfig, WarpDetection } from '../../core/warp/index.ts';
+import type { RouteVerdictResult, SplitTunnelConfig, WarpDetection, WarpMode } from '../../core/warp/index.ts';
 import { type Command, parseCommandArgs, writeJson } from '../command.ts';
 import { kubeconfigPathsFor } from '../kubeconfig-paths.ts';
+import { profileLines, splitManagedWords, type VirtualNetworksJson, virtualNetworksJson } from './warp-profile.ts';
 
 const usage = `Usage: kubezt warp [IP...] [--json] [--kubeconfig PATH]
 
 Shows the Cloudflare WARP client's state (connected, connecting, disconnected, unavailable =
 not installed, unknown), whether Gateway filtering is on, and every signal behind the verdict:
 warp-cli (JSON, then text), the WARP tunnel interface, and the trace endpoint (which only tells
-how traffic to cloudflare.com went, so it never overrides warp-cli). Then the split-tunnel mode
-and, for each API server IP (the kubezt contexts in your kubeconfig, or the IPs given), whether
-the OS routes it through WARP or the split tunnel excludes it, with the setting to change.
+how traffic to cloudflare.com went, so it never overrides warp-cli). Then the client profile: its
+mode (only Traffic and DNS mode and Traffic only mode route private IPs), the organization, the
+split-tunnel mode (and whether your organization manages it), the selected virtual network and
+the others ("kubezt vnet NAME" switches). Last, for each API server IP (the kubezt contexts in your
+kubeconfig, or the IPs given), whether the OS routes it through WARP or the split tunnel excludes
+it, with the setting to change.
 
 Options:
   --json  print { version, state, gatewayOn, reason, decidedBy, checkedAt, signals: [{ source,
           status, detail, ... raw evidence }], splitTunnel: { mode, entries: [{ value, kind,
-          description? }], source } | null, routes: [{ ip, context?, verdict, detail, remedy?,
-          interface, excludedBy, privateRange }] }
+          description? }], source, managed?, origin? } | null, routes: [{ ip, context?, verdict,
+          detail, remedy?, interface, excludedBy, privateRange }], mode: { raw, kind, label,
+          privateRouting, proxyPort?, managed, origin? } | null, privateRouting: boolean | null,
+          organization: string | null, virtualNetworks: { active, activeName, networks: [{ id,
+          name, description, default, active }] } | null }
 
 Environment: KUBEZT_WARP_CLI (warp-cli path), KUBEZT_TRACE_URL (trace endpoint; "off" skips it),
 KUBEZT_WARP_INTERFACE (the tunnel interface name).
@@ -34,6 +41,12 @@ export interface WarpJson {
   signals: WarpDetection['signals'];
   splitTunnel: SplitTunnelConfig | null;
   routes: (Omit<RouteVerdictResult, 'route' | 'splitTunnel'> & { context?: string })[];
+  /** The client's mode; null when warp-cli did not say. */
+  mode: WarpMode | null;
+  /** Whether the mode routes private IPs (only Traffic and DNS / Traffic only do). */
+  privateRouting: boolean | null;
+  organization: string | null;
+  virtualNetworks: VirtualNetworksJson | null;
 }
 
 export const warpCommand: Command = {
@@ -58,7 +71,9 @@ export const warpCommand: Command = {
       positionals.length > 0
         ? positionals.map((ip): { ip: string; context?: string } => ({ ip }))
         : await kubeztServerIps(ctx, values.kubeconfig);
-    const [state, split] = await Promise.all([detectWarp(env), readSplitTunnel(env)]);
+    const state = await detectWarp(env);
+    // The profile has read the split tunnel (`-j settings`, `settings`, `tunnel ip list`).
+    const split = state.splitTunnel !== undefined ? { config: state.splitTunnel } : await readSplitTunnel(env);
     const routes = await Promise.all(
       targets.map(async (t) => {
         const r = routeVerdict(t.ip, {
@@ -82,6 +97,10 @@ export const warpCommand: Command = {
         signals: state.signals,
         splitTunnel: split.config,
         routes,
+        mode: state.mode ?? null,
+        privateRouting: state.privateRouting ?? null,
+        organization: state.organization ?? null,
+        virtualNetworks: virtualNetworksJson(state.virtualNetworks),
       };
       writeJson(ctx, out);
       return 0;
@@ -90,6 +109,7 @@ export const warpCommand: Command = {
       `WARP: ${state.state}${state.gatewayOn === null ? '' : state.gatewayOn ? ' (Gateway on)' : ' (Gateway off)'}${state.decidedBy ? `, from ${state.decidedBy}` : ''}`,
     ];
     if (state.reason) lines.push(`  ${state.reason}`);
+    lines.push('', ...profileLines(state));
     lines.push('', 'Signals:');
     for (const s of state.signals) lines.push(`  ${s.source.padEnd(9)}  ${s.status.padEnd(12)}  ${s.detail}`);
     lines.push(
@@ -98,7 +118,7 @@ export const warpCommand: Command = {
         ? `Split tunnel: ${split.config.mode} mode, ${split.config.entries.length} entries (${split.config.entries
             .slice(0, 6)
             .map((e) => e.value)
-            .join(', ')}${split.config.entries.length > 6 ? ', …' : ''})`
+            .join(', ')}${split.config.entries.length > 6 ? ', …' : ''})${splitManagedWords(split.config.managed)}`
         : 'Split tunnel: could not be read from warp-cli',
     );
     if (routes.length > 0) {

@@ -1,8 +1,11 @@
 import type { RunResult } from '../process/runner.ts';
 import { cidrContains } from './cidr.ts';
+import { parseSettingsJson, parseSettingsText } from './parse-profile.ts';
 import { parseSettingsSplitTunnel, parseTunnelIpList } from './parse-split-tunnel.ts';
 import { cleanText, parseStatusJson, parseStatusText } from './parse-status.ts';
 import { parseTrace } from './parse-trace.ts';
+import { readClientProfile, type WarpCliEnv } from './profile.ts';
+import { runWarpCli, timeoutOf } from './run.ts';
 import type {
   InterfaceSignal,
   SplitTunnelConfig,
@@ -14,11 +17,9 @@ import type {
   WarpSignal,
 } from './types.ts';
 
-export const DEFAULT_SIGNAL_TIMEOUT_MS = 4_000;
 const RAW_CAP = 4_000;
 
 const cap = (s: string) => (s.length > RAW_CAP ? `${s.slice(0, RAW_CAP)}…` : s);
-const timeoutOf = (env: WarpEnv) => env.timeoutMs ?? DEFAULT_SIGNAL_TIMEOUT_MS;
 
 function rawOf(r: RunResult): string {
   return cap([r.stdout, r.stderr].filter((s) => s.trim()).join('\n'));
@@ -33,13 +34,6 @@ function firstLine(text: string): string {
   );
 }
 
-export function runWarpCli(env: WarpEnv, args: readonly string[]): Promise<RunResult> {
-  return env.runner.run(env.warpCliPath, args, {
-    timeoutMs: timeoutOf(env),
-    ...(env.childEnv ? { env: env.childEnv } : {}),
-  });
-}
-
 const isMissing = (r: RunResult) => r.spawnError !== undefined && /ENOENT|not found|cannot find/i.test(r.spawnError);
 
 function describeReading(reading: WarpCliReading, args: string[]): string {
@@ -52,7 +46,7 @@ function describeReading(reading: WarpCliReading, args: string[]): string {
 }
 
 /** `warp-cli -j status`, then the text form when the JSON one is not understood. */
-export async function readWarpCli(env: WarpEnv): Promise<WarpCliSignal> {
+export async function readWarpCli(env: WarpCliEnv): Promise<WarpCliSignal> {
   const base = (args: string[], r: RunResult) => ({
     source: 'warp-cli' as const,
     args,
@@ -255,9 +249,24 @@ export function combineSignals(
 }
 
 /** One verdict from every signal; never throws, every signal has a hard timeout. */
-export async function detectWarp(env: WarpEnv): Promise<WarpDetection> {
-  const [cli, trace] = await Promise.all([readWarpCli(env), readTrace(env)]);
-  return combineSignals(cli, readInterface(env), trace, env.now?.() ?? new Date());
+export async function detectWarp(env: WarpEnv, opts: { profile?: boolean } = {}): Promise<WarpDetection> {
+  const [cli, trace, profile] = await Promise.all([
+    readWarpCli(env),
+    readTrace(env),
+    opts.profile === false ? null : readClientProfile(env),
+  ]);
+  const detection = combineSignals(cli, readInterface(env), trace, env.now?.() ?? new Date());
+  if (!profile) return detection;
+  // Some clients print `Mode: …` among the status lines; it stands in when settings did not say.
+  const mode = profile.mode ?? (cli.format === 'text' ? (parseSettingsText(cli.raw)?.mode ?? null) : null);
+  return {
+    ...detection,
+    mode,
+    privateRouting: mode?.privateRouting ?? null,
+    splitTunnel: profile.splitTunnel,
+    organization: profile.organization,
+    virtualNetworks: profile.virtualNetworks,
+  };
 }
 
 export interface SplitTunnelReading {
@@ -270,12 +279,14 @@ const SPLIT_TUNNEL_COMMANDS: readonly {
   args: string[];
   parse: (text: string) => SplitTunnelConfig | null;
 }[] = [
+  // One JSON answer carries the whole profile; clients without `-j` answer clap's error.
+  { args: ['-j', 'settings'], parse: (t) => parseSettingsJson(t)?.splitTunnel ?? null },
   { args: ['tunnel', 'ip', 'list'], parse: parseTunnelIpList },
   { args: ['settings', 'list'], parse: (t) => parseSettingsSplitTunnel(t, 'settings list') },
   { args: ['settings'], parse: (t) => parseSettingsSplitTunnel(t, 'settings') },
 ];
 
-/** Split-tunnel mode and entries: `tunnel ip list` (2024+), then `settings list`, then `settings`. */
+/** Split-tunnel mode and entries: `-j settings`, `tunnel ip list` (2024+), `settings list`, `settings`. */
 export async function readSplitTunnel(env: WarpEnv): Promise<SplitTunnelReading> {
   const attempts: SplitTunnelReading['attempts'] = [];
   for (const { args, parse } of SPLIT_TUNNEL_COMMANDS) {

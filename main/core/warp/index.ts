@@ -9,7 +9,6 @@ export {
 } from './cidr.ts';
 export {
   combineSignals,
-  DEFAULT_SIGNAL_TIMEOUT_MS,
   detectWarp,
   readInterface,
   readSplitTunnel,
@@ -19,11 +18,36 @@ export {
   warpInterfaceName,
 } from './detect.ts';
 export { DEFAULT_TRACE_URL, defaultWarpCliPath, nodeLineStreamer, warpEnvFromProcess } from './env.ts';
+export {
+  jsonObjectOf,
+  parseMode,
+  parseOrganization,
+  parseSettingsJson,
+  parseSettingsText,
+  type SettingsReading,
+} from './parse-profile.ts';
 export { parseLinuxRoute, parseMacRoute, parseWindowsRoute } from './parse-route.ts';
 export { parseSettingsSplitTunnel, parseTunnelIpList } from './parse-split-tunnel.ts';
-export { isStatusLine, parseStatusJson, parseStatusText } from './parse-status.ts';
+export { isStatusLine, parseListenLine, parseStatusJson, parseStatusText } from './parse-status.ts';
 export { parseTrace, type TraceReading } from './parse-trace.ts';
+export { findVirtualNetwork, parseVnetJson, parseVnetText } from './parse-vnet.ts';
+export {
+  type ClientProfile,
+  type ProfileAttempt,
+  readClientProfile,
+  readVirtualNetworks,
+  type WarpCliEnv,
+} from './profile.ts';
 export { checkRoute, isPlainIp, type RouteFacts, readRoute, routeVerdict } from './route.ts';
+export { DEFAULT_SIGNAL_TIMEOUT_MS, runWarpCli } from './run.ts';
+export { isManagedSource } from './setting-source.ts';
+export {
+  realSwitchClock,
+  type SwitchClock,
+  type SwitchVirtualNetworkOptions,
+  type SwitchVirtualNetworkResult,
+  switchVirtualNetwork,
+} from './switch.ts';
 export type {
   InterfaceSignal,
   LineStreamer,
@@ -34,10 +58,14 @@ export type {
   SplitTunnelEntry,
   SplitTunnelMode,
   TraceSignal,
+  VirtualNetwork,
+  VirtualNetworks,
   WarpCliReading,
   WarpCliSignal,
   WarpDetection,
   WarpEnv,
+  WarpMode,
+  WarpModeKind,
   WarpSignal,
   WarpSignalSource,
   WarpStatus,

@@ -1,5 +1,6 @@
 import { parseCidr } from './cidr.ts';
 import { cleanText } from './parse-status.ts';
+import { isManagedSource } from './setting-source.ts';
 import type { SplitTunnelConfig, SplitTunnelEntry, SplitTunnelMode } from './types.ts';
 
 /**
@@ -120,12 +121,19 @@ export function parseSettingsSplitTunnel(
 ): SplitTunnelConfig | null {
   const lines = cleanText(text).split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const line = withoutSource((lines[i] ?? '').trim());
+    const trimmed = (lines[i] ?? '').trim();
+    const line = withoutSource(trimmed);
     const m = /^(Exclude|Include)\s+mode\b[^:]*:(.*)$/i.exec(line);
     if (!m) continue;
     const mode = (m[1] ?? '').toLowerCase() as SplitTunnelMode;
     const entries = inlineList(m[2] ?? '') ?? listAfter(lines, i + 1);
-    return { mode, entries, source };
+    const origin = /^\(([^)]{1,60})\)/.exec(trimmed)?.[1]?.trim();
+    return {
+      mode,
+      entries,
+      source,
+      ...(origin ? { managed: isManagedSource(origin), origin } : {}),
+    };
   }
   return null;
 }

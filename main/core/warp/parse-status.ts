@@ -41,6 +41,9 @@ export function isUnsupportedText(text: string): boolean {
   return UNSUPPORTED.test(text);
 }
 
+const REGISTRATION_MISSING = /registration\s*missing|missing\s*registration/i;
+const REGISTRATION_REMEDY = 'register the device with `warp-cli registration new <team>` or the WARP app.';
+
 export const TOS_REASON =
   'warp-cli is waiting for its Terms of Service to be accepted: run `warp-cli status` once in a terminal.';
 export const DAEMON_DOWN_REASON =
@@ -120,18 +123,31 @@ export function parseStatusJson(stdout: string, stderr = ''): WarpCliReading {
     return UNKNOWN;
   }
   if (typeof obj.status === 'string') {
+    const reason = reasonOf(obj.reason);
     return {
       state: stateOfWord(obj.status),
       statusWord: obj.status,
-      reason: reasonOf(obj.reason),
+      reason,
       daemonDown: false,
       format: 'json',
+      ...(reason && REGISTRATION_MISSING.test(reason) ? { registrationMissing: true } : {}),
     };
   }
   if (typeof obj.code === 'string') {
     const message = typeof obj.error === 'string' ? obj.error : typeof obj.message === 'string' ? obj.message : '';
     if (obj.code === 'FailedToConnectToDaemon' || isDaemonDownText(message)) {
       return { state: 'disconnected', statusWord: null, reason: DAEMON_DOWN_REASON, daemonDown: true, format: 'json' };
+    }
+    if (REGISTRATION_MISSING.test(obj.code)) {
+      // Without a registration nothing is tunnelled: disconnected, and the reason says why.
+      return {
+        state: 'disconnected',
+        statusWord: null,
+        reason: `Registration missing: ${message ? `warp-cli answered ${obj.code}: ${message}` : REGISTRATION_REMEDY}`,
+        daemonDown: false,
+        format: 'json',
+        registrationMissing: true,
+      };
     }
     return {
       state: 'unknown',
@@ -157,6 +173,9 @@ export function parseStatusText(stdout: string, stderr = ''): WarpCliReading {
     return UNKNOWN;
   }
   const value = (last[1] ?? '').trim();
+  // `Unable to connect. Reason: Registration Missing` (2023): the reason sits on the status line
+  // after words the one-word pattern below does not expect.
+  const trailingReason = /(?:^|[.,;]\s*|\s)Reason\s*:\s*(\S.*)$/i.exec(value)?.[1]?.trim();
   // `Disconnected. Reason: Manual Disconnection` (one line) or `Connected` alone. The punctuation
   // is its own optional group: `\s*[.,:;]?\s*` could split a run of spaces in quadratically many
   // ways before failing.
@@ -164,13 +183,18 @@ export function parseStatusText(stdout: string, stderr = ''): WarpCliReading {
   const statusWord = inline?.[1] ?? /^([A-Za-z]+)/.exec(value)?.[1] ?? null;
   const reasonLine = /^[ \t]*Reason[ \t]*:[ \t]*(.+)$/im.exec(text)?.[1]?.trim();
   const networkLine = /^[ \t]*Network[ \t]*:[ \t]*(.+)$/im.exec(text)?.[1]?.trim();
-  const reason = inline?.[2]?.trim() || reasonLine || (networkLine ? `Network ${networkLine.toLowerCase()}` : null);
+  const reason =
+    inline?.[2]?.trim() ||
+    trailingReason ||
+    reasonLine ||
+    (networkLine ? `Network ${networkLine.toLowerCase()}` : null);
   return {
     state: statusWord ? stateOfWord(statusWord) : 'unknown',
     statusWord,
     reason,
     daemonDown: false,
     format: 'text',
+    ...(reason && REGISTRATION_MISSING.test(reason) ? { registrationMissing: true } : {}),
   };
 }
 
@@ -181,4 +205,21 @@ export function parseStatusText(stdout: string, stderr = ''): WarpCliReading {
 export function isStatusLine(line: string): boolean {
   const l = cleanText(line);
   return /status(?: update)?\s*:|"status"\s*:|failedtoconnecttodaemon/i.test(l) || isDaemonDownText(l);
+}
+
+/**
+ * One line of `warp-cli -l status`: the JSON form prints a whole status per line; the text form
+ * prints `Status update: X` with the reason on the next line (or on the same line, 2023). Null for
+ * lines that carry no state (reason lines, DNS logs).
+ */
+export function parseListenLine(line: string): WarpCliReading | null {
+  const l = cleanText(line).trim();
+  if (!l) return null;
+  if (l.startsWith('{')) {
+    const r = parseStatusJson(l);
+    return r.format === 'none' || (r.state === 'unknown' && !r.statusWord && !r.reason) ? null : r;
+  }
+  if (isDaemonDownText(l)) return parseStatusText(l);
+  if (!/^Status(?: update)?\s*:/i.test(l)) return null;
+  return parseStatusText(l);
 }

@@ -17,6 +17,8 @@ export interface WarpCliReading {
   /** warp-cli answered but its daemon (warp-svc / CloudflareWARP service) did not. */
   daemonDown: boolean;
   format: 'json' | 'text' | 'none';
+  /** The device has no registration (`Registration Missing`, `MissingRegistration`). */
+  registrationMissing?: boolean;
 }
 
 export interface WarpCliSignal {
@@ -76,6 +78,54 @@ export interface WarpDetection {
   /** Every signal, most reliable first. */
   signals: WarpSignal[];
   checkedAt: string;
+  /**
+   * The client profile. Each field is absent when the profile was not read, null when the client
+   * did not say (too old, daemon down, unrecognised output).
+   */
+  mode?: WarpMode | null;
+  /** Whether the mode routes private IPs through WARP (only Traffic and DNS / Traffic only do). */
+  privateRouting?: boolean | null;
+  splitTunnel?: SplitTunnelConfig | null;
+  /** The Zero Trust organization (team name) the device is registered to. */
+  organization?: string | null;
+  virtualNetworks?: VirtualNetworks | null;
+}
+
+/**
+ * The client's mode, by family. The names changed: "Gateway with WARP" is "Traffic and DNS mode",
+ * "Gateway without DNS filtering" is "Traffic only mode", "Gateway with DoH" is "DNS only mode",
+ * "Proxy mode" is "Local proxy mode", "Device information only" is "Posture only mode".
+ */
+export type WarpModeKind = 'traffic-and-dns' | 'traffic-only' | 'dns-only' | 'proxy' | 'posture-only' | 'unknown';
+
+export interface WarpMode {
+  /** As the client printed it: `WarpWithDnsOverHttps`, `warp+doh`, `WarpProxy on port 40000`. */
+  raw: string;
+  kind: WarpModeKind;
+  /** The current product name (`Traffic and DNS mode`); the raw value when unrecognised. */
+  label: string;
+  /** Only the two tunnelling modes route private IPs; null when the mode is not recognised. */
+  privateRouting: boolean | null;
+  /** Local proxy mode's port, when printed. */
+  proxyPort?: number;
+  /** Set by the Zero Trust admin (device profile, MDM) rather than by the user; null when not said. */
+  managed: boolean | null;
+  /** Where the setting came from, in the client's words (`network policy`, `user set`). */
+  origin?: string;
+}
+
+export interface VirtualNetwork {
+  id: string;
+  name: string;
+  description: string;
+  default: boolean;
+}
+
+export interface VirtualNetworks {
+  /** The selected network's id; null when none is selected (or the client did not say). */
+  active: string | null;
+  list: VirtualNetwork[];
+  format: 'json' | 'text';
 }
 
 export type SplitTunnelMode = 'exclude' | 'include';
@@ -91,7 +141,11 @@ export interface SplitTunnelConfig {
   mode: SplitTunnelMode;
   entries: SplitTunnelEntry[];
   /** Which command it was read from. */
-  source: 'tunnel ip list' | 'settings list' | 'settings';
+  source: 'tunnel ip list' | 'settings list' | 'settings' | '-j settings';
+  /** Set by the Zero Trust admin (device profile, MDM) rather than by the user; null when not said. */
+  managed?: boolean | null;
+  /** Where the setting came from, in the client's words (`network policy`, `user set`). */
+  origin?: string;
 }
 
 /** One OS route lookup (`ip route get`, `route get`, `Find-NetRoute`), parsed. */

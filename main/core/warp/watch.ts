@@ -18,7 +18,7 @@ const realTimers: Timers = {
 };
 
 export interface WatchWarpOptions {
-  /** Called with the first state, then on every change of state, gatewayOn or reason. */
+  /** Called with the first state, then on every change of state, gatewayOn, reason or profile. */
   onChange(state: WarpDetection): void;
   /** Quiet time after a status line before re-checking, so flapping yields one event (default 300 ms). */
   debounceMs?: number;
@@ -46,8 +46,20 @@ export interface WarpWatcher {
 
 const MAX_LISTEN_RESTARTS = 5;
 
+/** What counts as a change: the state, and the profile a tray shows (a vnet switch included). */
 function changeKey(s: WarpDetection): string {
-  return JSON.stringify([s.state, s.gatewayOn, s.reason]);
+  return JSON.stringify([
+    s.state,
+    s.gatewayOn,
+    s.reason,
+    s.mode?.raw,
+    s.mode?.managed,
+    s.organization,
+    s.splitTunnel?.mode,
+    s.splitTunnel?.entries.map((e) => e.value),
+    s.virtualNetworks?.active,
+    s.virtualNetworks?.list.map((n) => [n.id, n.name]),
+  ]);
 }
 
 /** Settings and mutable state of one watcher, shared by the small functions below. */

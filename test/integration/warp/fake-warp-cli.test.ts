@@ -211,7 +211,7 @@ describe('the fake trace endpoint, through the detector', () => {
 });
 
 describe('split tunnel from the fake', () => {
-  it('current client: tunnel ip list', async () => {
+  it('current client: one `-j settings` answer, with the source of the setting', async () => {
     fake.setState({
       format: 'current',
       fault: 'none',
@@ -222,20 +222,23 @@ describe('split tunnel from the fake', () => {
     const r = await readSplitTunnel(envFor(fake));
     expect(r.config).toEqual({
       mode: 'exclude',
-      source: 'tunnel ip list',
+      source: '-j settings',
       entries: [
         { value: '10.0.0.0/8', kind: 'cidr' },
         { value: '192.168.0.0/16', kind: 'cidr' },
         { value: 'fd00::/8', kind: 'cidr' },
       ],
+      managed: true,
+      origin: 'api defaults',
     });
-    expect(r.attempts.map((a) => a.args.join(' '))).toEqual(['tunnel ip list']);
+    expect(r.attempts.map((a) => a.args.join(' '))).toEqual(['-j settings']);
   });
 
-  it('2023 client: no `tunnel`, no `settings list`, so `settings`', async () => {
+  it('2023 client: no `-j`, no `tunnel`, no `settings list`, so `settings`', async () => {
     fake.setState({ format: '2023', mode: 'include', include: ['198.51.100.0/24 (k8s)', 'k8s.corp.example'] });
     const r = await readSplitTunnel(envFor(fake));
     expect(r.attempts.map((a) => [a.args.join(' '), a.exitCode])).toEqual([
+      ['-j settings', 2],
       ['tunnel ip list', 2],
       ['settings list', 2],
       ['settings', 0],

@@ -38,7 +38,7 @@ describe('route verdicts with the real `ip -j route get` and KUBEZT_WARP_INTERFA
     const real = await readRoute(envFor(fake), '10.1.2.3');
     expect(real.interface).not.toBe('lo');
     expect(v.verdict).toBe('split-tunnel-excluded');
-    expect(v.splitTunnel?.source).toBe('tunnel ip list');
+    expect(v.splitTunnel?.source).toBe('-j settings');
     expect(v.excludedBy).toEqual(['10.0.0.0/8']);
     expect(v.detail).toContain('which WARP excludes by default');
     expect(v.remedy).toContain('remove 10.0.0.0/8 from the Exclude list');
@@ -91,7 +91,14 @@ describe('route verdicts with the real `ip -j route get` and KUBEZT_WARP_INTERFA
   it('the WarpView adapter the probe engine consumes', async () => {
     fake.setState({ status: 'Connected', fault: 'none', hang: false, trace: { warp: 'on', gateway: 'on' } });
     const view = createWarpView(envFor(fake));
-    expect(await view.state()).toEqual({ state: 'connected', gatewayOn: true, detail: 'Network healthy' });
+    const state = await view.state();
+    expect(state).toMatchObject({ state: 'connected', gatewayOn: true, detail: 'Network healthy' });
+    // The client profile comes along, for the probe's mode and virtual-network steps.
+    expect(state.mode).toMatchObject({ kind: 'traffic-and-dns', privateRouting: true });
+    expect(state.privateRouting).toBe(true);
+    expect(state.organization).toBe('demo-corp');
+    expect(state.splitTunnel?.mode).toBe('exclude');
+    expect(state.virtualNetworks).toEqual({ active: null, list: [], format: 'json' });
     expect(await view.routeFor('127.0.0.3')).toEqual({
       verdict: 'via-warp',
       detail: 'Traffic to 127.0.0.3 goes through the WARP interface (lo).',

@@ -33,7 +33,11 @@ const JSON_CASES: Record<string, Expect> = {
   },
   'json-disconnected-settings-changed': { state: 'disconnected', daemonDown: false, reason: /^Settings changed$/ },
   'json-daemon-down': { state: 'disconnected', daemonDown: true, reason: /not running/ },
-  'json-missing-registration': { state: 'unknown', daemonDown: false, reason: /MissingRegistration.*registration new/ },
+  'json-missing-registration': {
+    state: 'disconnected',
+    daemonDown: false,
+    reason: /^Registration missing: .*MissingRegistration.*registration new/,
+  },
   'json-unknown-status': { state: 'unknown', daemonDown: false, statusWord: 'Hibernating' },
   'json-unknown-shape': { state: 'unknown', daemonDown: false, statusWord: null, reason: null },
   // Clients without -j: clap's error, which the detector answers by asking for the text form.

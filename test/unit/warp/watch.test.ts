@@ -219,4 +219,34 @@ describe('watchWarp (driven by manual timers)', () => {
     expect(t.delays()).toEqual([100]);
     w.stop();
   });
+
+  it('a virtual-network switch is a change even when the state stays connected', async () => {
+    const t = manualTimers();
+    const s = fakeStreamer();
+    let active = 'vnet-a';
+    const events: (string | null | undefined)[] = [];
+    const w = watchWarp(env(s.streamer), {
+      onChange: (x) => events.push(x.virtualNetworks?.active),
+      timers: t.timers,
+      detect: async () => ({
+        state: 'connected',
+        gatewayOn: null,
+        reason: null,
+        decidedBy: 'warp-cli',
+        signals: [],
+        checkedAt: new Date(0).toISOString(),
+        virtualNetworks: { active, list: [], format: 'json' },
+      }),
+      debounceMs: 50,
+    });
+    await settle();
+    active = 'vnet-b';
+    // The switch streams Connecting, then Connected: one debounced check.
+    s.children[0]?.line('Status update: Connecting');
+    s.children[0]?.line('Status update: Connected');
+    t.fire(50);
+    await settle();
+    expect(events).toEqual(['vnet-a', 'vnet-b']);
+    await w.stop();
+  });
 });

@@ -18,7 +18,8 @@ old; when Cloudflare cannot be reached, the last known list is shown, marked sta
 Options:
   --refresh  fetch from Cloudflare now (and update the cache)
   --json     print one JSON object: { version, clusters: [{ name, sources, server, ips, port,
-             tunnel?: { id, name, health }, virtualNetwork?, doNotInspect?, tlsServerName?,
+             tunnel?: { id, name, health, status?, connections?, colos?, since? },
+             virtualNetwork?: { id, name?, isDefault? }, group?, doNotInspect?, tlsServerName?,
              namespace?, hasCertificateAuthority, user?: { kind } }], cloudflare: { status,
              accountId?, fetchedAt?, ageSeconds?, error? }, catalog: { status, path?, clusters? },
              gatewayAudit: [{ ip, cluster, doNotInspect, coveredBy, uncertain }], warnings }
@@ -127,6 +128,24 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
+/** "network staging-vnet; connectors: healthy, 4 connections (ams01, fra06) since …", or undefined. */
+export function clusterDetail(c: Inventory['clusters'][number]): string | undefined {
+  const parts: string[] = [];
+  if (c.virtualNetwork) {
+    parts.push(`network ${c.virtualNetwork.name}${c.virtualNetwork.isDefault ? ' (default)' : ''}`);
+  }
+  const t = c.tunnel;
+  if (t) {
+    const up = t.status === 'healthy' || t.status === 'degraded';
+    const count = `${t.connections} connection${t.connections === 1 ? '' : 's'}`;
+    const colos = t.colos.length ? ` (${t.colos.join(', ')})` : '';
+    const since = t.since ? (up ? ` since ${t.since}` : `; no connection since ${t.since}`) : '';
+    parts.push(`connectors: ${t.status}, ${count}${colos}${since}`);
+  }
+  if (c.group) parts.push(`group ${c.group}`);
+  return parts.length ? parts.join('; ') : undefined;
+}
+
 /** The human listing: a table, then one line per source saying where the data comes from. */
 export function renderClusters(inv: Inventory): string {
   const mark = cloudflareMark(inv);
@@ -149,7 +168,16 @@ export function renderClusters(inv: Inventory): string {
         dni === undefined ? 'unknown' : dni ? 'yes' : 'no (inspected)',
       ]);
     }
-    lines.push(table(rows));
+    const detail = inv.clusters.map(clusterDetail);
+    // The table keeps its columns; each Cloudflare cluster gets an indented line with its
+    // virtual network and connector health under its row.
+    table(rows)
+      .split('\n')
+      .forEach((line, i) => {
+        lines.push(line);
+        const extra = i > 0 ? detail[i - 1] : undefined;
+        if (extra) lines.push(`  ${extra}`);
+      });
   }
   lines.push('');
   const cf = inv.cloudflare;

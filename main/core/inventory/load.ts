@@ -8,6 +8,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { CachedDiscovery } from '../discovery/cache.ts';
 import { DEFAULT_CACHE_MAX_AGE_MS, readDiscoveryCache, writeDiscoveryCache } from '../discovery/cache.ts';
 import { loadCatalog } from '../discovery/catalog/index.ts';
+import type { RequestBudget } from '../discovery/cloudflare/budget.ts';
 import type {
   CloudflareProgress,
   DiscoveryResult,
@@ -73,6 +74,8 @@ export interface LoadInventoryOptions {
   onProgress?: (p: CloudflareProgress) => void;
   /** A cache older than this is refreshed (default: the cache's own limit, 1 h). */
   maxAgeMs?: number;
+  /** Kept by the app across background refreshes so they stay under Cloudflare's 1,200 requests / 5 min. */
+  budget?: RequestBudget;
   signal?: AbortSignal;
 }
 
@@ -168,6 +171,7 @@ async function cloudflareSource(
   const cache = cacheRead.cache?.accountId === accountId ? cacheRead.cache : null;
 
   let token: string;
+  let tokenSource: 'env' | 'keychain';
   try {
     const resolved = await ws.token();
     if (!resolved) {
@@ -179,6 +183,7 @@ async function cloudflareSource(
       return { state: { status: 'not-configured', accountId, missing: 'token' } };
     }
     token = resolved.token;
+    tokenSource = resolved.source;
   } catch (e) {
     return fallBack(e, cache, accountId, haveCatalog, warn, []);
   }
@@ -201,6 +206,9 @@ async function cloudflareSource(
       ...(ws.base.fetch ? { fetch: ws.base.fetch } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
+      tokenSource,
+      ...(ws.base.warn ? { notice: ws.base.warn } : {}),
+      ...(opts.budget ? { budget: opts.budget } : {}),
     });
   } catch (e) {
     return fallBack(e, cache, accountId, haveCatalog, warn, [token]);

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createClient } from '../../../main/core/discovery/cloudflare/api.ts';
 import { RequestBudget } from '../../../main/core/discovery/cloudflare/budget.ts';
+import { tokenVerifier } from '../../../main/core/discovery/cloudflare/discover.ts';
 import type { DiscoverOptions } from '../../../main/core/discovery/cloudflare/index.ts';
 import { discoverFromCloudflare } from '../../../main/core/discovery/cloudflare/index.ts';
 import { isUserError, type UserError } from '../../../main/core/errors.ts';
@@ -127,9 +129,28 @@ describe('Cloudflare API errors as organisations meet them', () => {
   });
 
   it('verifies the token at most once however many requests fail with 403', async () => {
-    const api = await start(OVERLAP, { lacking: ['Cloudflare Tunnel Read', 'Zero Trust Read'] });
+    // Every list request is held until all have arrived, so their 403s come back together.
+    let release: (v?: unknown) => void = () => {};
+    const gate = new Promise((r) => {
+      release = r;
+    });
+    const endpoints = ['tunnels', 'routes', 'virtual-networks', 'gateway-lists', 'gateway-rules'] as const;
+    const api = await start(OVERLAP, {
+      lacking: ['Cloudflare Tunnel Read', 'Zero Trust Read'],
+      faults: [{ endpoint: [...endpoints], waitFor: gate }],
+    });
+    void Promise.all(endpoints.map((e) => api.waitForRequest((r) => r.endpoint === e))).then(release);
     const e = await failure(optionsFor(api));
     expect(e.code).toBe('cloudflare-permission');
+    expect(api.requests.filter((r) => r.endpoint === 'tokens-verify')).toHaveLength(1);
+  });
+
+  it('one discovery’s verifier asks Cloudflare once, for any number of concurrent failures', async () => {
+    const api = await start(OVERLAP);
+    const verify = tokenVerifier(createClient({ token: api.token, baseURL: api.baseUrl }));
+    const verdicts = await Promise.all(Array.from({ length: 7 }, () => verify()));
+    expect(verdicts).toEqual(Array(7).fill('valid'));
+    expect(await verify()).toBe('valid');
     expect(api.requests.filter((r) => r.endpoint === 'tokens-verify')).toHaveLength(1);
   });
 

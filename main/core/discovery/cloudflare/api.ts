@@ -434,14 +434,15 @@ const NEW_TOKEN = 'create a new token (Account → Cloudflare Tunnel Read, Zero 
 /** The fix for a token Cloudflare refuses, naming where the token came from. */
 export function tokenFix(source: 'env' | 'keychain'): string {
   return source === 'env'
-    ? `${NEW_TOKEN} and put it in CLOUDFLARE_API_TOKEN (kubezt uses that variable over the token stored by kubezt login)`
+    ? 'set CLOUDFLARE_API_TOKEN to a new token (Account → Cloudflare Tunnel Read, Zero Trust Read), or unset it to use the token stored by kubezt login'
     : `${NEW_TOKEN} and run kubezt login`;
 }
 
 function authError(e: unknown, ctx: Pick<CallContext, 'token' | 'tokenSource'>): UserError {
   const which =
     ctx.tokenSource === 'env' ? 'The Cloudflare API token in CLOUDFLARE_API_TOKEN' : 'The Cloudflare API token';
-  const said = e instanceof APIError ? apiMessages(e, ctx.token) : '';
+  // A 400 is not obviously about the token: Cloudflare's own words say it is.
+  const said = e instanceof APIError && e.status === 400 ? apiMessages(e, ctx.token) : '';
   return userError(
     'cloudflare-auth',
     `${which} is invalid or expired${said ? ` (Cloudflare: ${said})` : ''}: ${tokenFix(ctx.tokenSource)}.`,

@@ -127,7 +127,7 @@ async function together<T>(ctx: CallContext, work: (ctx: CallContext) => Promise
  * A bare verification: it must not retry or report progress of its own. Memoised: however many
  * requests of one discovery fail with a 403, the token is verified at most once.
  */
-function tokenVerifier(client: Cloudflare): () => Promise<'valid' | 'invalid' | 'unknown'> {
+export function tokenVerifier(client: Cloudflare): () => Promise<'valid' | 'invalid' | 'unknown'> {
   let verdict: Promise<'valid' | 'invalid' | 'unknown'> | undefined;
   const verify = async (): Promise<'valid' | 'invalid' | 'unknown'> => {
     try {

@@ -14,6 +14,7 @@ import type {
   DiscoveryResult,
   GatewayAuditEntry,
   SplitTunnelLists,
+  VirtualNetworkInfo,
 } from '../discovery/cloudflare/index.ts';
 import { mergeSources } from '../discovery/merge.ts';
 import type { ErrorCode } from '../errors.ts';
@@ -120,6 +121,7 @@ export async function loadInventory(ws: Workspace, opts: LoadInventoryOptions): 
   const cf = await cloudflareSource(ws, opts, catalog.status === 'loaded', warn);
   const merged = mergeSources(catalogEntries, cf.discovered?.clusters ?? [], {
     discoveryRead: cf.discovered !== undefined,
+    ...(cf.discovered?.virtualNetworks ? { virtualNetworks: cf.discovered.virtualNetworks } : {}),
   });
   const discoveryWarnings = cf.discovered?.warnings ?? [];
   const all = [...discoveryWarnings, ...merged.warnings, ...warnings];
@@ -136,6 +138,7 @@ export async function loadInventory(ws: Workspace, opts: LoadInventoryOptions): 
 
 interface DiscoveredData {
   clusters: ClusterEntry[];
+  virtualNetworks?: VirtualNetworkInfo[];
   gatewayAudit: GatewayAuditEntry[];
   splitTunnel: SplitTunnelLists;
   warnings: string[];

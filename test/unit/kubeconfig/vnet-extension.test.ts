@@ -32,4 +32,22 @@ describe('the kubezt extension records the virtual network', () => {
     expect(ext('catalog-only')).not.toHaveProperty('virtualNetwork');
     expect(ext('catalog-only')).toMatchObject({ managed: true, cluster: 'catalog-only' });
   });
+
+  it('leaves the network out of the user entry, where any other string counts as a credential', () => {
+    const plan = planKubeconfig({
+      clusters: [
+        {
+          ...twin('prod-api', { id: 'v-default', name: 'default', isDefault: true }),
+          user: { kind: 'token', token: 'catalog-token-0123456789' },
+        },
+      ],
+      files: [{ path: 'config', bytes: '' }],
+    });
+    const doc = parse(plan.writes[0]?.after ?? '') as {
+      clusters: { cluster: { extensions: { extension: Record<string, unknown> }[] } }[];
+      users: { user: { extensions: { extension: Record<string, unknown> }[] } }[];
+    };
+    expect(doc.clusters[0]?.cluster.extensions[0]?.extension.virtualNetwork).toEqual({ id: 'v-default', name: 'default' });
+    expect(doc.users[0]?.user.extensions[0]?.extension).not.toHaveProperty('virtualNetwork');
+  });
 });

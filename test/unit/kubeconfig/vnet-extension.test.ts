@@ -47,7 +47,10 @@ describe('the kubezt extension records the virtual network', () => {
       clusters: { cluster: { extensions: { extension: Record<string, unknown> }[] } }[];
       users: { user: { extensions: { extension: Record<string, unknown> }[] } }[];
     };
-    expect(doc.clusters[0]?.cluster.extensions[0]?.extension.virtualNetwork).toEqual({ id: 'v-default', name: 'default' });
+    expect(doc.clusters[0]?.cluster.extensions[0]?.extension.virtualNetwork).toEqual({
+      id: 'v-default',
+      name: 'default',
+    });
     expect(doc.users[0]?.user.extensions[0]?.extension).not.toHaveProperty('virtualNetwork');
   });
 });

@@ -10,7 +10,8 @@ const usage = `Usage: kubezt clusters [--json] [--refresh]
 Lists the Kubernetes API servers kubezt knows: those discovered from the Cloudflare account
 (tunnel routes) and those in the team catalog, merged by IP. For each: its sources, IPs and port,
 the tunnel carrying it and the tunnel's health, and the Gateway audit (is it exempt from HTTP
-inspection: "Do Not Inspect" yes/no/unknown).
+inspection: "Do Not Inspect" yes/no/unknown); under it, its virtual network and its connectors
+(active connections, their Cloudflare colos, and since when).
 
 The Cloudflare list comes from the cache in the settings folder while it is less than an hour
 old; when Cloudflare cannot be reached, the last known list is shown, marked stale with its age.

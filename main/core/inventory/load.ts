@@ -263,7 +263,10 @@ function renameAudit(audit: GatewayAuditEntry[], clusters: ClusterEntry[]): Gate
     if (!c.sources.includes('cloudflare')) continue;
     for (const ip of c.ips) if (!byIp.has(ip)) byIp.set(ip, c.name);
   }
-  return audit.map((a) => ({ ...a, cluster: byIp.get(a.ip) ?? a.cluster }));
+  // A cluster still listed under its discovered name keeps its entries: with one IP in two
+  // virtual networks, the IP alone would hand both networks' entries to the first cluster.
+  const kept = new Set(clusters.flatMap((c) => c.ips.map((ip) => `${c.name}\u0000${ip}`)));
+  return audit.map((a) => (kept.has(`${a.cluster}\u0000${a.ip}`) ? a : { ...a, cluster: byIp.get(a.ip) ?? a.cluster }));
 }
 
 /** A catalog was read, or Cloudflare is set up (whether or not it answered this time). */

@@ -54,6 +54,11 @@ describe('kubezt gateway-policy', () => {
     });
     const before = parseJson((await runCli(['clusters', '--json'], { env: world.env() })).stdout);
     expect(before.gatewayAudit.filter((a) => !a.doNotInspect).map((a) => a.ip)).toEqual(['10.30.0.11']);
+    // The shared IP is audited once per network's cluster, each under its own name.
+    expect(before.gatewayAudit.filter((a) => a.ip === '10.30.0.10').map((a) => a.cluster)).toEqual([
+      'prod-api',
+      'prod-api-staging-vnet',
+    ]);
 
     // What an admin would do with the two bodies: create the list, then the rule naming its id.
     const seed = SEED();

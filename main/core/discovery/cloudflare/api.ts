@@ -17,6 +17,7 @@ import type { AbstractPage } from 'cloudflare/core/pagination';
 import type { ErrorCode } from '../../errors.ts';
 import { UserError } from '../../errors.ts';
 import { CLOUDFLARE_API_URL, resolveCloudflareBaseUrl } from '../../workspace/base-url.ts';
+import { AUTH_400_CODES, tokenFix } from './auth.ts';
 import type { RequestBudget } from './budget.ts';
 
 export { checkAccountId } from './accounts.ts';
@@ -424,18 +425,6 @@ async function permanentError(e: unknown, step: DiscoveryStep, ctx: CallContext)
     e,
     ctx.token,
   );
-}
-
-/** 10001 "Unable to authenticate request", 6003/6111 malformed Authorization header, 9106 missing. */
-const AUTH_400_CODES: ReadonlySet<number> = new Set([10001, 6003, 6111, 9106]);
-
-const NEW_TOKEN = 'create a new token (Account → Cloudflare Tunnel Read, Zero Trust Read)';
-
-/** The fix for a token Cloudflare refuses, naming where the token came from. */
-export function tokenFix(source: 'env' | 'keychain'): string {
-  return source === 'env'
-    ? 'set CLOUDFLARE_API_TOKEN to a new token (Account → Cloudflare Tunnel Read, Zero Trust Read), or unset it to use the token stored by kubezt login'
-    : `${NEW_TOKEN} and run kubezt login`;
 }
 
 function authError(e: unknown, ctx: Pick<CallContext, 'token' | 'tokenSource'>): UserError {

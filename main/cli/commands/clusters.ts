@@ -62,9 +62,11 @@ function progressLine(ctx: CliContext): { onProgress?: (p: CloudflareProgress) =
       const text =
         p.type === 'page'
           ? `Reading Cloudflare: ${DISCOVERY_STEP_LABEL[p.step]}, page ${p.page}…`
-          : p.type === 'rate-limited'
-            ? `Cloudflare is rate-limiting: waiting ${Math.ceil(p.waitMs / 1000)} s before retrying (${DISCOVERY_STEP_LABEL[p.step]})…`
-            : `Cloudflare did not answer (${p.status ?? p.reason}): retrying ${DISCOVERY_STEP_LABEL[p.step]} in ${Math.ceil(p.waitMs / 1000)} s…`;
+          : p.type === 'rate-limited' && p.attempt === 0
+            ? `Keeping under Cloudflare's rate limit: waiting ${Math.ceil(p.waitMs / 1000)} s (${DISCOVERY_STEP_LABEL[p.step]})…`
+            : p.type === 'rate-limited'
+              ? `Cloudflare is rate-limiting: waiting ${Math.ceil(p.waitMs / 1000)} s before retrying (${DISCOVERY_STEP_LABEL[p.step]})…`
+              : `Cloudflare did not answer (${p.status ?? p.reason}): retrying ${DISCOVERY_STEP_LABEL[p.step]} in ${Math.ceil(p.waitMs / 1000)} s…`;
       ctx.stderr.write(`\r\x1b[K${text}`);
       shown = true;
     },

@@ -76,10 +76,11 @@ function coverage(
       ? `${a.ip}  ${a.cluster}  covered by "${a.coveredBy.map((r) => r.ruleName).join('", "')}"`
       : `${a.ip}  ${a.cluster}  NOT covered by any enabled Do Not Inspect policy`,
   );
-  const missing = audit.filter((a) => !a.doNotInspect).length;
+  // One IP in two virtual networks is audited twice but counted once.
+  const missing = new Set(audit.filter((a) => !a.doNotInspect).map((a) => a.ip)).size;
   const summary =
     missing === 0
       ? `All ${count} API IPs are exempt from HTTP inspection.`
-      : `${missing} of ${audit.length} API IPs lack a Do Not Inspect policy: "kubezt gateway-policy --terraform" (or --json) prints the list and policy to add.`;
+      : `${missing} of ${count} API IPs lack a Do Not Inspect policy: "kubezt gateway-policy --terraform" (or --json) prints the list and policy to add.`;
   return `${[...lines, '', summary].join('\n')}\n`;
 }

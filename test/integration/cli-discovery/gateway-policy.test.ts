@@ -87,7 +87,7 @@ describe('kubezt gateway-policy', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^10\.30\.0\.11 {2}exposed {2}NOT covered by any enabled Do Not Inspect policy$/m);
     expect(r.stdout).toMatch(/^10\.30\.0\.10 {2}prod-api {2}covered by "Do not inspect/m);
-    expect(r.stdout).toContain('1 of 4 API IPs lack a Do Not Inspect policy');
+    expect(r.stdout).toContain('1 of 3 API IPs lack a Do Not Inspect policy');
     expect(r.stderr).toMatch(/10\.30\.0\.11 \(cluster exposed\).*port 6443 only because "inspect on all ports" is on/);
   });
 

@@ -128,6 +128,7 @@ describe('kubezt gateway-policy', () => {
 
 describe('HCL strings', () => {
   it('escapes quotes, backslashes and template sequences', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an HCL template sequence, on purpose
     expect(hclString('a "b" \\ ${x} %{y}\n')).toBe('"a \\"b\\" \\\\ $${x} %%{y}\\n"');
   });
 });

@@ -40,6 +40,12 @@ export interface SeedCluster {
    */
   inGatewayList?: boolean;
   /**
+   * The virtual network of its routes, by name: the account's default network when omitted;
+   * any other name creates that (non-default) network. Two clusters may share an IP when their
+   * networks differ, as they do in organisations with overlapping private ranges.
+   */
+  virtualNetwork?: string;
+  /**
    * Route comment without the " (IPv4)"/" (IPv6)" suffix; `<name> kubernetes API` when omitted.
    * A comment without "kubernetes"/"k8s" leaves detection to the Gateway list.
    */
@@ -59,6 +65,12 @@ export interface SeedOptions {
   now?: Date;
   /** Split-tunnel Include entries (Include mode); the default is Exclude mode with WARP's defaults. */
   splitTunnelInclude?: string[];
+  /**
+   * Gateway TLS decryption (default on) and "inspect on all ports" (inspection mode dynamic,
+   * default on: the setting under which port 6443 is inspected at all).
+   */
+  tlsDecrypt?: boolean;
+  inspectAllPorts?: boolean;
 }
 
 /** Deterministic UUID-shaped id, so a seed is the same on every run (stable test output, demo). */
@@ -101,7 +113,8 @@ const FILLER_SERVICES = [
   'smtp',
 ];
 
-function tunnelConnections(
+/** What a tunnel of that health reports: its connections and when they last came or went. */
+export function tunnelConnections(
   tunnelId: string,
   health: SeedTunnelHealth,
   base: Date,
@@ -180,6 +193,24 @@ export function seedFromClusters(clusters: SeedCluster[], opts: SeedOptions = {}
     is_default_network: false,
   };
 
+  const extraVnets = new Map<string, VirtualNetwork>();
+  const vnetNamed = (name: string | undefined): VirtualNetwork => {
+    if (!name || name === defaultVnet.name) return defaultVnet;
+    if (name === labVnet.name) return labVnet;
+    let vnet = extraVnets.get(name);
+    if (!vnet) {
+      vnet = {
+        id: seedUuid('vnet', accountId, name),
+        name,
+        comment: `${name} (overlapping private ranges)`,
+        created_at: iso(base, -60 * 24 * 60),
+        is_default_network: false,
+      };
+      extraVnets.set(name, vnet);
+    }
+    return vnet;
+  };
+
   const tunnels = new Map<string, CloudflareTunnel>();
   const routes: Teamnet[] = [];
   const listedIps: string[] = [];
@@ -187,7 +218,17 @@ export function seedFromClusters(clusters: SeedCluster[], opts: SeedOptions = {}
   const uncoveredIps: string[] = [];
 
   const route = (t: CloudflareTunnel, network: string, comment: string, extra: Partial<Teamnet> = {}): Teamnet => ({
-    id: seedUuid('route', accountId, network, comment, extra.deleted_at ?? ''),
+    // Routes of the seed's own two networks keep stable ids; added networks make theirs differ.
+    id: seedUuid(
+      'route',
+      accountId,
+      network,
+      comment,
+      extra.deleted_at ?? '',
+      ...(extra.virtual_network_id && ![defaultVnet.id, labVnet.id].includes(extra.virtual_network_id)
+        ? [extra.virtual_network_id]
+        : []),
+    ),
     network,
     comment,
     tunnel_id: t.id,
@@ -212,8 +253,10 @@ export function seedFromClusters(clusters: SeedCluster[], opts: SeedOptions = {}
       tunnels.set(tunnelName, t);
     }
     const comment = c.comment ?? `${c.name} kubernetes API`;
-    if (ipv4) routes.push(route(t, `${ipv4}/32`, `${comment} (IPv4)`));
-    if (ipv6) routes.push(route(t, `${ipv6}/128`, `${comment} (IPv6)`));
+    const vnet = vnetNamed(c.virtualNetwork);
+    const where = { virtual_network_id: vnet.id, virtual_network_name: vnet.name };
+    if (ipv4) routes.push(route(t, `${ipv4}/32`, `${comment} (IPv4)`, where));
+    if (ipv6) routes.push(route(t, `${ipv6}/128`, `${comment} (IPv6)`, where));
 
     const ips = [ipv4, ipv6].filter((ip): ip is string => Boolean(ip));
     const doNotInspect = c.doNotInspect ?? true;
@@ -368,7 +411,16 @@ export function seedFromClusters(clusters: SeedCluster[], opts: SeedOptions = {}
     },
     tunnels: [...tunnels.values()],
     routes,
-    virtualNetworks: [defaultVnet, labVnet],
+    virtualNetworks: [defaultVnet, labVnet, ...extraVnets.values()],
+    gatewayConfiguration: {
+      created_at: iso(base, -60 * 24 * 365),
+      updated_at: iso(base, -60 * 24),
+      settings: {
+        tls_decrypt: { enabled: opts.tlsDecrypt ?? true },
+        inspection: { mode: (opts.inspectAllPorts ?? true) ? 'dynamic' : 'static' },
+        activity_log: { enabled: true },
+      },
+    },
     gatewayLists,
     gatewayRules,
     splitTunnel: { exclude: include.length > 0 ? [] : DEFAULT_EXCLUDES.slice(), include },

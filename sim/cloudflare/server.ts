@@ -7,16 +7,19 @@
  * - a lacking permission is a 403 with code 10000 "Authentication error", which does not say which
  *   permission is missing;
  * - Gateway list items may come wrapped in an extra array (see GatewayItemsShape);
- * - rate limits are 429 with `Retry-After`, edge 5xx are HTML pages, not v4 envelopes.
+ * - rate limits are 429, with or without `Retry-After`; edge 5xx are HTML pages, not v4 envelopes;
+ * - a tunnel's connections live under `…/cfd_tunnel/{id}/connections`, grouped by connector.
  */
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tunnelConnections } from './seed.ts';
 import type {
   CloudflareEndpoint,
   CloudflareFault,
   CloudflarePermission,
   CloudflareSeed,
+  CloudflareTunnel,
   FakeCloudflareApi,
   GatewayItem,
   LoggedRequest,
@@ -233,6 +236,24 @@ const routes: Route[] = [
     handle: ({ seed }) => jsonReply(200, envelope(seed.gatewayRules)),
   },
   {
+    endpoint: 'tunnel-connections',
+    pattern: /^\/accounts\/([^/]+)\/cfd_tunnel\/([^/]+)\/connections$/,
+    permission: 'Cloudflare Tunnel Read',
+    accountScoped: true,
+    handle: ({ seed, params }) => {
+      const tunnel = seed.tunnels.find((t) => t.id === params[1] && !t.deleted_at);
+      if (!tunnel) return errorReply(404, [{ code: 1003, message: `tunnel not found: ${params[1]}` }]);
+      return jsonReply(200, envelope(connectorsOf(tunnel)));
+    },
+  },
+  {
+    endpoint: 'gateway-configuration',
+    pattern: /^\/accounts\/([^/]+)\/gateway\/configuration$/,
+    permission: 'Zero Trust Read',
+    accountScoped: true,
+    handle: ({ seed }) => jsonReply(200, envelope(seed.gatewayConfiguration ?? { settings: {} })),
+  },
+  {
     endpoint: 'split-tunnel-exclude',
     pattern: /^\/accounts\/([^/]+)\/devices\/policy\/exclude$/,
     permission: 'Zero Trust Read',
@@ -247,6 +268,32 @@ const routes: Route[] = [
     handle: ({ seed }) => jsonReply(200, envelope(seed.splitTunnel.include)),
   },
 ];
+
+/** The connections endpoint's shape: one entry per connector (cloudflared), its connections in `conns`. */
+function connectorsOf(tunnel: CloudflareTunnel): unknown[] {
+  const byConnector = new Map<string, CloudflareTunnel.Connection[]>();
+  for (const conn of tunnel.connections ?? []) {
+    const id = conn.client_id ?? 'connector';
+    byConnector.set(id, [...(byConnector.get(id) ?? []), conn]);
+  }
+  return [...byConnector].map(([id, conns]) => ({
+    id,
+    arch: 'linux_amd64',
+    version: conns[0]?.client_version ?? '2025.1.0',
+    run_at: conns.map((c) => c.opened_at ?? '').sort()[0],
+    features: ['ha-origin', 'management_logs'],
+    conns: conns.map((c) => ({
+      id: c.id,
+      client_id: c.client_id,
+      client_version: c.client_version,
+      colo_name: c.colo_name,
+      is_pending_reconnect: false,
+      opened_at: c.opened_at,
+      origin_ip: c.origin_ip,
+      uuid: c.uuid,
+    })),
+  }));
+}
 
 function bearerMatches(header: string | undefined, token: string): 'missing' | 'ok' | 'wrong' {
   if (!header) return 'missing';
@@ -267,6 +314,7 @@ function faultMatches(fault: CloudflareFault, endpoint: CloudflareEndpoint | 'un
 function faultReply(fault: CloudflareFault, status: number): Reply {
   const headers: Record<string, string> = {};
   if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
+  if (fault.body !== undefined) return jsonReply(status, fault.body, headers);
   if (fault.html) {
     return {
       status,
@@ -458,6 +506,13 @@ export async function startCloudflareApi(opts: StartCloudflareApiOptions): Promi
     },
     setSeed(next) {
       seed = next;
+    },
+    setTunnelStatus(which, status) {
+      const tunnel = seed.tunnels.find((t) => t.id === which || t.name === which);
+      if (!tunnel?.id) throw new Error(`the fake Cloudflare API has no tunnel ${which}`);
+      const changed = { ...tunnel, status, ...tunnelConnections(tunnel.id, status, new Date()) };
+      if (status === 'healthy' || status === 'degraded') delete changed.conns_inactive_at;
+      seed = { ...seed, tunnels: seed.tunnels.map((t) => (t === tunnel ? changed : t)) };
     },
     close() {
       for (const timer of pendingTimers) clearTimeout(timer);

@@ -7,6 +7,7 @@ import type { Account } from 'cloudflare/resources/accounts/accounts';
 import type { CloudflareTunnel } from 'cloudflare/resources/shared';
 import type { TokenVerifyResponse } from 'cloudflare/resources/user/tokens/tokens';
 import type { SplitTunnelExclude, SplitTunnelInclude } from 'cloudflare/resources/zero-trust/devices/policies/policies';
+import type { ConfigurationGetResponse } from 'cloudflare/resources/zero-trust/gateway/configurations/configurations';
 import type { GatewayItem, GatewayList } from 'cloudflare/resources/zero-trust/gateway/lists/lists';
 import type { GatewayRule } from 'cloudflare/resources/zero-trust/gateway/rules';
 import type { Teamnet } from 'cloudflare/resources/zero-trust/networks/routes/routes';
@@ -15,6 +16,7 @@ import type { VirtualNetwork } from 'cloudflare/resources/zero-trust/networks/vi
 export type {
   Account,
   CloudflareTunnel,
+  ConfigurationGetResponse,
   GatewayItem,
   GatewayList,
   GatewayRule,
@@ -54,6 +56,12 @@ export interface CloudflareSeed {
   gatewayLists: SeedGatewayList[];
   gatewayRules: GatewayRule[];
   splitTunnel: { exclude: SplitTunnelExclude[]; include: SplitTunnelInclude[] };
+  /**
+   * `GET /gateway/configuration`: TLS decryption (settings.tls_decrypt) and the inspection mode
+   * (settings.inspection.mode, `dynamic` = "inspect on all ports"). Absent: a fresh account's
+   * answer, with neither setting.
+   */
+  gatewayConfiguration?: ConfigurationGetResponse;
   /** Page size when a request sends no `per_page` (the SDK sends none unless asked). */
   defaultPerPage?: number;
 }
@@ -69,7 +77,9 @@ export type CloudflareEndpoint =
   | 'gateway-list-items'
   | 'gateway-rules'
   | 'split-tunnel-exclude'
-  | 'split-tunnel-include';
+  | 'split-tunnel-include'
+  | 'tunnel-connections'
+  | 'gateway-configuration';
 
 /** Permission groups as the dashboard names them when creating an API token. */
 export type CloudflarePermission = 'Cloudflare Tunnel Read' | 'Zero Trust Read' | 'Account Settings Read';
@@ -89,6 +99,8 @@ export interface CloudflareFault {
   times?: number;
   /** 5xx from Cloudflare's edge come as HTML, not as a v4 envelope. */
   html?: boolean;
+  /** The exact body to answer with (e.g. a recorded one from the corpus), as JSON. */
+  body?: string;
 }
 
 export interface LoggedRequest {
@@ -134,5 +146,10 @@ export interface FakeCloudflareApi {
   setLacking(lacking: CloudflarePermission[]): void;
   /** Replace the served data (e.g. to simulate a route being deleted between refreshes). */
   setSeed(seed: CloudflareSeed): void;
+  /**
+   * Sets a tunnel's status (by id or name) as its connectors would: `down` and `inactive` drop
+   * every connection (and stamp conns_inactive_at), `healthy`/`degraded` bring connections back.
+   */
+  setTunnelStatus(tunnel: string, status: 'healthy' | 'degraded' | 'down' | 'inactive'): void;
   close(): Promise<void>;
 }

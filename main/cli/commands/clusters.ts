@@ -11,7 +11,8 @@ const usage = `Usage: kubezt clusters [--json] [--refresh]
 Lists the Kubernetes API servers kubezt knows: those discovered from the Cloudflare account
 (tunnel routes) and those in the team catalog, merged by IP. For each: its sources, IPs and port,
 the tunnel carrying it and the tunnel's health, and the Gateway audit (is it exempt from HTTP
-inspection: "Do Not Inspect" yes/no/unknown).
+inspection: "Do Not Inspect" yes/no/unknown); under it, its virtual network and its connectors
+(active connections, their Cloudflare colos, and since when).
 
 The Cloudflare list comes from the cache in the settings folder while it is less than an hour
 old; when Cloudflare cannot be reached, the last known list is shown, marked stale with its age.
@@ -19,7 +20,8 @@ old; when Cloudflare cannot be reached, the last known list is shown, marked sta
 Options:
   --refresh  fetch from Cloudflare now (and update the cache)
   --json     print one JSON object: { version, clusters: [{ name, sources, server, ips, port,
-             tunnel?: { id, name, health }, virtualNetwork?, doNotInspect?, tlsServerName?,
+             tunnel?: { id, name, health, status?, connections?, colos?, since? },
+             virtualNetwork?: { id, name?, isDefault? }, group?, doNotInspect?, tlsServerName?,
              namespace?, hasCertificateAuthority, user?: { kind } }], cloudflare: { status,
              accountId?, fetchedAt?, ageSeconds?, error? }, catalog: { status, path?, clusters? },
              gatewayAudit: [{ ip, cluster, doNotInspect, coveredBy, uncertain }], warnings }
@@ -62,9 +64,11 @@ function progressLine(ctx: CliContext): { onProgress?: (p: CloudflareProgress) =
       const text =
         p.type === 'page'
           ? `Reading Cloudflare: ${DISCOVERY_STEP_LABEL[p.step]}, page ${p.page}…`
-          : p.type === 'rate-limited'
-            ? `Cloudflare is rate-limiting: waiting ${Math.ceil(p.waitMs / 1000)} s before retrying (${DISCOVERY_STEP_LABEL[p.step]})…`
-            : `Cloudflare did not answer (${p.status ?? p.reason}): retrying ${DISCOVERY_STEP_LABEL[p.step]} in ${Math.ceil(p.waitMs / 1000)} s…`;
+          : p.type === 'rate-limited' && p.attempt === 0
+            ? `Keeping under Cloudflare's rate limit: waiting ${Math.ceil(p.waitMs / 1000)} s (${DISCOVERY_STEP_LABEL[p.step]})…`
+            : p.type === 'rate-limited'
+              ? `Cloudflare is rate-limiting: waiting ${Math.ceil(p.waitMs / 1000)} s before retrying (${DISCOVERY_STEP_LABEL[p.step]})…`
+              : `Cloudflare did not answer (${p.status ?? p.reason}): retrying ${DISCOVERY_STEP_LABEL[p.step]} in ${Math.ceil(p.waitMs / 1000)} s…`;
       ctx.stderr.write(`\r\x1b[K${text}`);
       shown = true;
     },
@@ -172,6 +176,24 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
+/** "network staging-vnet; connectors: healthy, 4 connections (ams01, fra06) since …", or undefined. */
+export function clusterDetail(c: Inventory['clusters'][number]): string | undefined {
+  const parts: string[] = [];
+  if (c.virtualNetwork) {
+    parts.push(`network ${c.virtualNetwork.name}${c.virtualNetwork.isDefault ? ' (default)' : ''}`);
+  }
+  const t = c.tunnel;
+  if (t) {
+    const up = t.status === 'healthy' || t.status === 'degraded';
+    const count = `${t.connections} connection${t.connections === 1 ? '' : 's'}`;
+    const colos = t.colos.length ? ` (${t.colos.join(', ')})` : '';
+    const since = t.since ? (up ? ` since ${t.since}` : `; no connection since ${t.since}`) : '';
+    parts.push(`connectors: ${t.status}, ${count}${colos}${since}`);
+  }
+  if (c.group) parts.push(`group ${c.group}`);
+  return parts.length ? parts.join('; ') : undefined;
+}
+
 /** The human listing: a table, then one line per source saying where the data comes from. */
 export function renderClusters(
   inv: Inventory,
@@ -204,7 +226,16 @@ export function renderClusters(
         rows.at(-1)?.push(e ? expiryPhrase(e, now) : '-');
       }
     }
-    lines.push(table(rows));
+    const detail = inv.clusters.map(clusterDetail);
+    // The table keeps its columns; each Cloudflare cluster gets an indented line with its
+    // virtual network and connector health under its row.
+    table(rows)
+      .split('\n')
+      .forEach((line, i) => {
+        lines.push(line);
+        const extra = i > 0 ? detail[i - 1] : undefined;
+        if (extra) lines.push(`  ${extra}`);
+      });
   }
   lines.push('');
   const cf = inv.cloudflare;

@@ -30,6 +30,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./clusters.ts')).clustersCommand,
   },
   {
+    name: 'gateway-policy',
+    summary: 'print the Gateway IP list and Do Not Inspect policy for the API IPs (--terraform | --json)',
+    load: async () => (await import('./gateway-policy.ts')).gatewayPolicyCommand,
+  },
+  {
     name: 'setup',
     summary: 'write kubeconfig contexts for the discovered and catalog clusters',
     load: async () => (await import('./setup.ts')).setupCommand,

@@ -10,8 +10,8 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ClusterEntry } from '../model/cluster.ts';
-import type { DiscoveryResult, SplitTunnelLists } from './cloudflare/discover.ts';
-import type { GatewayAuditEntry } from './cloudflare/gateway.ts';
+import type { DiscoveryResult, SplitTunnelLists, VirtualNetworkInfo } from './cloudflare/discover.ts';
+import type { GatewayAuditEntry, GatewayInspection } from './cloudflare/gateway.ts';
 
 export const DISCOVERY_CACHE_FILE = 'discovery-cache.json';
 /** Older than this, the cache is still used but flagged stale (the UI says "last known"). */
@@ -19,6 +19,8 @@ export const DEFAULT_CACHE_MAX_AGE_MS = 60 * 60 * 1000;
 const VERSION = 1;
 
 const ruleRef = z.object({ ruleId: z.string(), ruleName: z.string() });
+const health = z.enum(['healthy', 'degraded', 'down', 'inactive']);
+const virtualNetwork = z.object({ id: z.string(), name: z.string(), isDefault: z.boolean() });
 const cacheSchema = z.object({
   version: z.literal(VERSION),
   fetchedAt: z.iso.datetime(),
@@ -37,7 +39,7 @@ const cacheSchema = z.object({
         .object({
           tunnelId: z.string(),
           tunnelName: z.string(),
-          tunnelHealth: z.enum(['healthy', 'degraded', 'down', 'inactive']),
+          tunnelHealth: health,
           virtualNetworkId: z.string().optional(),
           virtualNetworkName: z.string().optional(),
           routeIds: z.array(z.string()),
@@ -45,8 +47,29 @@ const cacheSchema = z.object({
           doNotInspect: z.boolean().optional(),
         })
         .optional(),
+      virtualNetwork: virtualNetwork.optional(),
+      tunnel: z
+        .object({
+          id: z.string(),
+          name: z.string(),
+          status: health,
+          connections: z.number().int().min(0),
+          colos: z.array(z.string()),
+          since: z.string().optional(),
+        })
+        .optional(),
     }),
   ),
+  virtualNetworks: z.array(virtualNetwork.extend({ comment: z.string().optional() })).optional(),
+  gatewayInspection: z
+    .object({
+      tlsDecrypt: z.boolean().optional(),
+      inspectAllPorts: z.boolean().optional(),
+      port: z.number().int(),
+      portInspected: z.boolean().optional(),
+      lacking: z.array(z.string()),
+    })
+    .optional(),
   gatewayAudit: z.array(
     z.object({
       ip: z.string(),
@@ -69,6 +92,8 @@ const cacheSchema = z.object({
 
 export interface CachedDiscovery {
   accountId: string;
+  virtualNetworks?: VirtualNetworkInfo[];
+  gatewayInspection?: GatewayInspection;
   clusters: ClusterEntry[];
   gatewayAudit: GatewayAuditEntry[];
   splitTunnel: SplitTunnelLists;
@@ -97,6 +122,8 @@ export async function writeDiscoveryCache(dir: string, result: DiscoveryResult, 
     fetchedAt: new Date(toMs(now)).toISOString(),
     accountId: result.accountId,
     clusters: result.clusters.map(({ user: _user, ...rest }) => rest),
+    ...(result.virtualNetworks ? { virtualNetworks: result.virtualNetworks } : {}),
+    ...(result.gatewayInspection ? { gatewayInspection: result.gatewayInspection } : {}),
     gatewayAudit: result.gatewayAudit,
     splitTunnel: result.splitTunnel,
     warnings: result.warnings,
@@ -179,6 +206,8 @@ export async function readDiscoveryCache(
     cache: {
       accountId: data.accountId,
       clusters: data.clusters as ClusterEntry[],
+      ...(data.virtualNetworks ? { virtualNetworks: data.virtualNetworks as VirtualNetworkInfo[] } : {}),
+      ...(data.gatewayInspection ? { gatewayInspection: data.gatewayInspection as GatewayInspection } : {}),
       gatewayAudit: data.gatewayAudit,
       splitTunnel: data.splitTunnel,
       warnings: data.warnings,

@@ -7,10 +7,14 @@
  * - entries only one source knows are kept as they are, except catalog entries with no server that
  *   discovery did not find either: nothing could be written for them, so they are dropped with a warning;
  * - names stay unique: the catalog's win, a discovered entry that collides is renamed `-2`, `-3`...
+ * - virtual networks: a catalog entry's `virtualNetwork:` (an id or a name) is resolved against
+ *   the account's networks and picks, among discovered clusters sharing its IP, the one in that
+ *   network; without it, a shared IP matches the default network's cluster (with a warning).
  * Pure: no I/O, inputs are not modified.
  */
-import type { ClusterEntry } from '../model/cluster.ts';
+import type { ClusterEntry, VirtualNetworkRef } from '../model/cluster.ts';
 import { serverUrl } from '../model/cluster.ts';
+import { virtualNetworkSlug } from './cloudflare/clusters.ts';
 
 export interface MergeResult {
   /** Catalog entries in catalog order, then discovery-only entries in discovery order. */
@@ -66,7 +70,51 @@ function combine(catalog: ClusterEntry, found: ClusterEntry, catalogIps: string[
   if (catalog.tlsServerName !== undefined) merged.tlsServerName = catalog.tlsServerName;
   if (catalog.namespace !== undefined) merged.namespace = catalog.namespace;
   if (catalog.user !== undefined) merged.user = catalog.user;
+  if (catalog.group !== undefined) merged.group = catalog.group;
+  if (catalog.catalogVirtualNetwork !== undefined) merged.catalogVirtualNetwork = catalog.catalogVirtualNetwork;
   return merged;
+}
+
+/** By id first (any case), then by exact name, then by name in any case. */
+export function resolveVirtualNetwork(
+  wanted: string,
+  networks: readonly VirtualNetworkRef[],
+): VirtualNetworkRef | undefined {
+  const lower = wanted.toLowerCase();
+  return (
+    networks.find((n) => n.id.toLowerCase() === lower) ??
+    networks.find((n) => n.name === wanted) ??
+    networks.find((n) => n.name.toLowerCase() === lower)
+  );
+}
+
+function networksOf(discovered: readonly ClusterEntry[], listed?: readonly VirtualNetworkRef[]): VirtualNetworkRef[] {
+  const byId = new Map<string, VirtualNetworkRef>();
+  for (const n of listed ?? []) byId.set(n.id, { id: n.id, name: n.name, isDefault: n.isDefault });
+  for (const c of discovered)
+    if (c.virtualNetwork && !byId.has(c.virtualNetwork.id)) byId.set(c.virtualNetwork.id, c.virtualNetwork);
+  return [...byId.values()];
+}
+
+/**
+ * Which discovered cluster a catalog entry is, among those sharing its IPs (or, without IPs, its
+ * name): the one in its network when it names one; else the default network's, said when ambiguous.
+ */
+function pickCandidate(
+  entry: ClusterEntry,
+  candidates: number[],
+  discovered: readonly ClusterEntry[],
+  network: VirtualNetworkRef | undefined,
+  warnings: string[],
+): number | undefined {
+  if (network) return candidates.find((i) => discovered[i]?.virtualNetwork?.id === network.id);
+  if (candidates.length <= 1) return candidates[0];
+  const preferred = candidates.find((i) => discovered[i]?.virtualNetwork?.isDefault) ?? candidates[0];
+  const names = candidates.map((i) => discovered[i]?.virtualNetwork?.name ?? 'unknown');
+  warnings.push(
+    `Catalog cluster ${entry.name} matches Cloudflare clusters in several virtual networks (${names.join(', ')}): kubezt takes ${discovered[preferred as number]?.name}; add virtualNetwork: to the catalog entry to pick another.`,
+  );
+  return preferred;
 }
 
 /**
@@ -76,27 +124,40 @@ function combine(catalog: ClusterEntry, found: ClusterEntry, catalogIps: string[
 export function mergeSources(
   catalog: readonly ClusterEntry[],
   discovered: readonly ClusterEntry[],
-  opts: { discoveryRead?: boolean } = {},
+  opts: { discoveryRead?: boolean; virtualNetworks?: readonly VirtualNetworkRef[] } = {},
 ): MergeResult {
   const warnings: string[] = [];
   const waiting: string[] = [];
-  const byIp = new Map<string, number>();
+  const byIp = new Map<string, number[]>();
   const byName = new Map<string, number>();
   discovered.forEach((entry, i) => {
     for (const ip of entry.ips) {
       const key = canonicalIp(ip);
-      if (key && !byIp.has(key)) byIp.set(key, i);
+      if (!key) continue;
+      const list = byIp.get(key) ?? [];
+      if (!list.includes(i)) list.push(i);
+      byIp.set(key, list);
     }
     if (!byName.has(entry.name)) byName.set(entry.name, i);
   });
+  const networks = networksOf(discovered, opts.virtualNetworks);
 
   const used = new Map<number, string>();
   const clusters: ClusterEntry[] = [];
   for (const entry of catalog) {
     const ips = entryIps(entry);
+    const network = entry.catalogVirtualNetwork
+      ? resolveVirtualNetwork(entry.catalogVirtualNetwork, networks)
+      : undefined;
+    if (entry.catalogVirtualNetwork && !network && networks.length > 0) {
+      warnings.push(
+        `Catalog cluster ${entry.name} names the virtual network "${entry.catalogVirtualNetwork}", which the Cloudflare account does not have (it has ${networks.map((n) => n.name).join(', ')}): fix virtualNetwork: in the catalog.`,
+      );
+    }
     let match: number | undefined;
     if (ips.length > 0) {
-      match = ips.map((ip) => byIp.get(ip)).find((i) => i !== undefined);
+      const candidates = [...new Set(ips.flatMap((ip) => byIp.get(ip) ?? []))];
+      match = pickCandidate(entry, candidates, discovered, network, warnings);
       const sameName = byName.get(entry.name);
       if (match === undefined && sameName !== undefined) {
         const other = discovered[sameName];
@@ -104,6 +165,13 @@ export function mergeSources(
           `Catalog cluster ${entry.name} points at ${ips.join(', ')} but Cloudflare routes ${other?.name} to ${other?.ips.join(', ')}: kubezt keeps both; fix the catalog's server if they are the same cluster.`,
         );
       }
+    } else if (network) {
+      // The non-default twin of a shared name carries its network's suffix (see clusters.ts).
+      const suffixed = `${entry.name}-${virtualNetworkSlug(network.name)}`;
+      match = discovered.findIndex(
+        (d) => (d.name === entry.name || d.name === suffixed) && d.virtualNetwork?.id === network.id,
+      );
+      if (match < 0) match = undefined;
     } else {
       match = byName.get(entry.name);
     }
@@ -128,7 +196,12 @@ export function mergeSources(
       }
       continue;
     }
-    clusters.push({ ...entry, sources: ['catalog'], ips: ips.length > 0 ? orderIps(ips) : [...entry.ips] });
+    clusters.push({
+      ...entry,
+      sources: ['catalog'],
+      ips: ips.length > 0 ? orderIps(ips) : [...entry.ips],
+      ...(network ? { virtualNetwork: network } : {}),
+    });
   }
 
   if (waiting.length === 1) {

@@ -23,4 +23,6 @@ export const DISCOVERY_STEP_LABEL: Readonly<Record<DiscoveryStep, string>> = {
   'gateway-list-items': 'Gateway list items',
   'gateway-rules': 'Gateway policies',
   'split-tunnel': 'split tunnel',
+  'tunnel-connections': 'tunnel connections',
+  'gateway-configuration': 'Gateway settings',
 };

@@ -5,7 +5,7 @@
  * credential from the catalog: of a cluster's user, only its kind is given.
  */
 import type { ErrorCode } from '../errors.ts';
-import type { ClusterSource, TunnelHealth, UserSpec } from '../model/cluster.ts';
+import type { ClusterEntry, ClusterSource, TunnelHealth, UserSpec } from '../model/cluster.ts';
 import { serverUrl } from '../model/cluster.ts';
 import type { CloudflareSourceStatus, Inventory } from './load.ts';
 
@@ -61,9 +61,23 @@ export interface ClusterJson {
   /** Every routed IP: IPv4 first, then IPv6. */
   ips: string[];
   port: number;
-  /** Cloudflare clusters: the tunnel carrying the route and its health. */
-  tunnel?: { id: string; name: string; health: TunnelHealth };
-  virtualNetwork?: { id: string; name?: string };
+  /**
+   * Cloudflare clusters: the tunnel carrying the route and its health (`health` and `status` are
+   * the same value), its active connections, their colos and `since` (see TunnelState).
+   */
+  tunnel?: {
+    id: string;
+    name: string;
+    health: TunnelHealth;
+    status?: TunnelHealth;
+    connections?: number;
+    colos?: string[];
+    since?: string;
+  };
+  /** The virtual network of the cluster's routes; `isDefault` when it is the account's default. */
+  virtualNetwork?: { id: string; name?: string; isDefault?: boolean };
+  /** The catalog's `group:`. */
+  group?: string;
   /**
    * Gateway audit: true when an enabled Do Not Inspect policy covers every IP, false when not
    * (HTTP inspection breaks kubectl's TLS), absent when unknown (catalog-only clusters).
@@ -75,6 +89,19 @@ export interface ClusterJson {
   hasCertificateAuthority: boolean;
   /** How kubectl will authenticate, from the catalog; only the kind, never the credential. */
   user?: { kind: UserSpec['kind'] };
+}
+
+function tunnelJson(c: ClusterEntry): NonNullable<ClusterJson['tunnel']> {
+  const cf = c.cloudflare as NonNullable<ClusterEntry['cloudflare']>;
+  const t = c.tunnel;
+  return {
+    id: cf.tunnelId,
+    name: cf.tunnelName,
+    health: cf.tunnelHealth,
+    ...(t
+      ? { status: t.status, connections: t.connections, colos: [...t.colos], ...(t.since ? { since: t.since } : {}) }
+      : {}),
+  };
 }
 
 export function toClustersJson(inv: Inventory): ClustersJson {
@@ -92,20 +119,23 @@ export function toClustersJson(inv: Inventory): ClustersJson {
         server: c.server ?? (first ? serverUrl(first, c.port) : ''),
         ips: [...c.ips],
         port: c.port,
-        ...(cfInfo ? { tunnel: { id: cfInfo.tunnelId, name: cfInfo.tunnelName, health: cfInfo.tunnelHealth } } : {}),
-        ...(cfInfo?.virtualNetworkId
-          ? {
-              virtualNetwork: {
-                id: cfInfo.virtualNetworkId,
-                ...(cfInfo.virtualNetworkName ? { name: cfInfo.virtualNetworkName } : {}),
-              },
-            }
-          : {}),
+        ...(cfInfo ? { tunnel: tunnelJson(c) } : {}),
+        ...(c.virtualNetwork
+          ? { virtualNetwork: { ...c.virtualNetwork } }
+          : cfInfo?.virtualNetworkId
+            ? {
+                virtualNetwork: {
+                  id: cfInfo.virtualNetworkId,
+                  ...(cfInfo.virtualNetworkName ? { name: cfInfo.virtualNetworkName } : {}),
+                },
+              }
+            : {}),
         ...(cfInfo?.doNotInspect !== undefined ? { doNotInspect: cfInfo.doNotInspect } : {}),
         ...(c.tlsServerName ? { tlsServerName: c.tlsServerName } : {}),
         ...(c.namespace ? { namespace: c.namespace } : {}),
         hasCertificateAuthority: Boolean(c.certificateAuthorityData),
         ...(c.user ? { user: { kind: c.user.kind } } : {}),
+        ...(c.group ? { group: c.group } : {}),
       };
     }),
     cloudflare: {

@@ -8,11 +8,13 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { CachedDiscovery } from '../discovery/cache.ts';
 import { DEFAULT_CACHE_MAX_AGE_MS, readDiscoveryCache, writeDiscoveryCache } from '../discovery/cache.ts';
 import { loadCatalog } from '../discovery/catalog/index.ts';
+import type { RequestBudget } from '../discovery/cloudflare/budget.ts';
 import type {
   CloudflareProgress,
   DiscoveryResult,
   GatewayAuditEntry,
   SplitTunnelLists,
+  VirtualNetworkInfo,
 } from '../discovery/cloudflare/index.ts';
 import { mergeSources } from '../discovery/merge.ts';
 import type { ErrorCode } from '../errors.ts';
@@ -73,6 +75,8 @@ export interface LoadInventoryOptions {
   onProgress?: (p: CloudflareProgress) => void;
   /** A cache older than this is refreshed (default: the cache's own limit, 1 h). */
   maxAgeMs?: number;
+  /** Kept by the app across background refreshes so they stay under Cloudflare's 1,200 requests / 5 min. */
+  budget?: RequestBudget;
   signal?: AbortSignal;
 }
 
@@ -117,6 +121,7 @@ export async function loadInventory(ws: Workspace, opts: LoadInventoryOptions): 
   const cf = await cloudflareSource(ws, opts, catalog.status === 'loaded', warn);
   const merged = mergeSources(catalogEntries, cf.discovered?.clusters ?? [], {
     discoveryRead: cf.discovered !== undefined,
+    ...(cf.discovered?.virtualNetworks ? { virtualNetworks: cf.discovered.virtualNetworks } : {}),
   });
   const discoveryWarnings = cf.discovered?.warnings ?? [];
   const all = [...discoveryWarnings, ...merged.warnings, ...warnings];
@@ -133,6 +138,7 @@ export async function loadInventory(ws: Workspace, opts: LoadInventoryOptions): 
 
 interface DiscoveredData {
   clusters: ClusterEntry[];
+  virtualNetworks?: VirtualNetworkInfo[];
   gatewayAudit: GatewayAuditEntry[];
   splitTunnel: SplitTunnelLists;
   warnings: string[];
@@ -168,6 +174,7 @@ async function cloudflareSource(
   const cache = cacheRead.cache?.accountId === accountId ? cacheRead.cache : null;
 
   let token: string;
+  let tokenSource: 'env' | 'keychain';
   try {
     const resolved = await ws.token();
     if (!resolved) {
@@ -179,6 +186,7 @@ async function cloudflareSource(
       return { state: { status: 'not-configured', accountId, missing: 'token' } };
     }
     token = resolved.token;
+    tokenSource = resolved.source;
   } catch (e) {
     return fallBack(e, cache, accountId, haveCatalog, warn, []);
   }
@@ -201,6 +209,9 @@ async function cloudflareSource(
       ...(ws.base.fetch ? { fetch: ws.base.fetch } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
+      tokenSource,
+      ...(ws.base.warn ? { notice: ws.base.warn } : {}),
+      ...(opts.budget ? { budget: opts.budget } : {}),
     });
   } catch (e) {
     return fallBack(e, cache, accountId, haveCatalog, warn, [token]);
@@ -252,7 +263,10 @@ function renameAudit(audit: GatewayAuditEntry[], clusters: ClusterEntry[]): Gate
     if (!c.sources.includes('cloudflare')) continue;
     for (const ip of c.ips) if (!byIp.has(ip)) byIp.set(ip, c.name);
   }
-  return audit.map((a) => ({ ...a, cluster: byIp.get(a.ip) ?? a.cluster }));
+  // A cluster still listed under its discovered name keeps its entries: with one IP in two
+  // virtual networks, the IP alone would hand both networks' entries to the first cluster.
+  const kept = new Set(clusters.flatMap((c) => c.ips.map((ip) => `${c.name}\u0000${ip}`)));
+  return audit.map((a) => (kept.has(`${a.cluster}\u0000${a.ip}`) ? a : { ...a, cluster: byIp.get(a.ip) ?? a.cluster }));
 }
 
 /** A catalog was read, or Cloudflare is set up (whether or not it answered this time). */

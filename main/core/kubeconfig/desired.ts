@@ -12,8 +12,11 @@ export interface Target {
   inner: Partial<Record<EntryKind, Obj>>;
 }
 
-function extensionFor(clusterName: string, sources: readonly string[]): Obj {
-  return { name: KUBEZT_EXTENSION, extension: { managed: true, cluster: clusterName, sources: [...sources] } };
+function extensionFor(clusterName: string, sources: readonly string[], vnet?: ClusterEntry['virtualNetwork']): Obj {
+  const extension: Obj = { managed: true, cluster: clusterName, sources: [...sources] };
+  // The network the context's IP belongs to: with overlapping IPs, the IP alone is ambiguous.
+  if (vnet) extension.virtualNetwork = { id: vnet.id, name: vnet.name };
+  return { name: KUBEZT_EXTENSION, extension };
 }
 
 const EXEC_V1 = 'client.authentication.k8s.io/v1';
@@ -82,7 +85,8 @@ function targetFor(
   // A source not read now may still list this cluster: what it recorded before is kept.
   const previous = recorded.get(entry.name);
   const unread = previous === undefined ? [] : unreadOf(previous, consulted);
-  const ext = extensionFor(entry.name, canonicalSources([...entry.sources, ...unread]));
+  const sources = canonicalSources([...entry.sources, ...unread]);
+  const ext = extensionFor(entry.name, sources, entry.virtualNetwork);
   const cluster: Obj = { server };
   if (entry.certificateAuthorityData) cluster['certificate-authority-data'] = entry.certificateAuthorityData;
   if (entry.tlsServerName) cluster['tls-server-name'] = entry.tlsServerName;
@@ -103,7 +107,9 @@ function targetFor(
   if (entry.namespace) context.namespace = entry.namespace;
   context.extensions = [ext];
   const inner: Target['inner'] = { cluster, context };
-  if (creds) inner.user = { ...creds, extensions: [ext] };
+  // The user entry's extension leaves the network out: every other string in a user entry is
+  // treated as a possible credential (secrets/user-fields.ts), and a network name is not one.
+  if (creds) inner.user = { ...creds, extensions: [extensionFor(entry.name, sources)] };
   return { clusterName: entry.name, name, inner };
 }
 

@@ -58,6 +58,30 @@ export interface CloudflareInfo {
   doNotInspect?: boolean;
 }
 
+/** The Cloudflare virtual network a cluster's routes live in (SPEC: Virtual networks). */
+export interface VirtualNetworkRef {
+  id: string;
+  name: string;
+  /** The account's default network: what WARP uses until the user picks another. */
+  isDefault: boolean;
+}
+
+/** The cloudflared tunnel carrying a cluster's routes, and how its connectors are doing. */
+export interface TunnelState {
+  id: string;
+  name: string;
+  status: TunnelHealth;
+  /** Active connections between the tunnel's connectors and Cloudflare's edge. */
+  connections: number;
+  /** Cloudflare data centres of those connections (e.g. `ams01`), sorted, without duplicates. */
+  colos: string[];
+  /**
+   * ISO 8601: while connected, when the oldest active connection opened; when down or
+   * inactive, when the last connection closed (absent when Cloudflare does not say).
+   */
+  since?: string;
+}
+
 export interface ClusterEntry {
   /** `[a-z0-9-]`, unique across all sources. */
   name: string;
@@ -76,6 +100,14 @@ export interface ClusterEntry {
   namespace?: string;
   user?: UserSpec;
   cloudflare?: CloudflareInfo;
+  /** Discovered clusters, and catalog clusters whose `virtualNetwork:` was resolved. */
+  virtualNetwork?: VirtualNetworkRef;
+  /** The catalog's `virtualNetwork:` as written (a name or an id), kept until it is resolved. */
+  catalogVirtualNetwork?: string;
+  /** Discovered clusters: the tunnel and its connector health. */
+  tunnel?: TunnelState;
+  /** The catalog's free-form `group:`, for grouping in the tray and dashboard. */
+  group?: string;
 }
 
 /** `https://IP:port` with IPv6 literals bracketed, as kubectl and every URL parser expect. */

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -245,7 +245,7 @@ describe('bad tokens and missing permissions', () => {
     const w = await setup();
     const wrong = 'WrongTokenWrongTokenWrongTokenWrongToken';
     const message =
-      'kubezt: The Cloudflare API token is invalid or expired: create a new token (Account → Cloudflare Tunnel Read, Zero Trust Read) and run kubezt login.\n';
+      'kubezt: The Cloudflare API token in CLOUDFLARE_API_TOKEN is invalid or expired: set CLOUDFLARE_API_TOKEN to a new token (Account → Cloudflare Tunnel Read, Zero Trust Read), or unset it to use the token stored by kubezt login.\n';
     const first = await runCli(['clusters', '--json'], { env: w.env({ CLOUDFLARE_API_TOKEN: wrong }) });
     expect(first.code).toBe(2);
     expect(first.stdout).toBe('');
@@ -410,5 +410,74 @@ describe('loadInventory (the core API the app uses)', () => {
     const again = await loadInventory(relative, { refresh: false });
     expect(again.catalog.path).toBe(w.catalogPath);
     expect(again.cloudflare.status).toBe('cached');
+  });
+});
+
+describe('kubezt clusters in a Cloudflare One organisation', () => {
+  const corpus = join(__dirname, '../../../../shared/corpus/cloudflare-api');
+
+  it('one IP in two virtual networks: two clusters, each with its network and connector health', async () => {
+    const w = await setup({
+      catalog: false,
+      seed: seedFromClusters([
+        { name: 'prod-api', ipv4: '10.30.0.10', tunnelName: 'k8s-prod-api' },
+        { name: 'prod-api', ipv4: '10.30.0.10', tunnelName: 'k8s-prod-api', virtualNetwork: 'staging-vnet' },
+        { name: 'billing', ipv4: '10.30.0.11', tunnelName: 'k8s-billing', tunnelHealth: 'down' },
+      ]),
+    });
+    const r = await runCli(['clusters', '--json'], { env: w.env() });
+    expect(r.code, r.stderr).toBe(0);
+    const json = parseJson(r.stdout);
+    expect(json.clusters.map((c) => [c.name, c.ips, c.virtualNetwork?.name, c.virtualNetwork?.isDefault])).toEqual([
+      ['billing', ['10.30.0.11'], 'default', true],
+      ['prod-api', ['10.30.0.10'], 'default', true],
+      ['prod-api-staging-vnet', ['10.30.0.10'], 'staging-vnet', false],
+    ]);
+    expect(json.clusters[1]?.tunnel).toMatchObject({
+      status: 'healthy',
+      connections: 4,
+      colos: ['ams01', 'cdg02', 'fra06', 'lhr01'],
+    });
+    expect(json.clusters[0]?.tunnel).toMatchObject({
+      health: 'down',
+      status: 'down',
+      connections: 0,
+      since: '2025-01-15T09:30:00.000Z',
+    });
+
+    // The cached run shows the same (the cache keeps networks and connector health).
+    const text = await runCli(['clusters'], { env: w.env() });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(
+      /^prod-api-staging-vnet\s+cloudflare\s+10\.30\.0\.10\s+6443\s+k8s-prod-api\s+healthy\s+yes\n {2}network staging-vnet; connectors: healthy, 4 connections \(ams01, cdg02, fra06, lhr01\) since 2025-01-15T09:00:00\.000Z$/m,
+    );
+    expect(text.stdout).toMatch(
+      /^ {2}network default \(default\); connectors: down, 0 connections; no connection since 2025-01-15T09:30:00\.000Z$/m,
+    );
+  });
+
+  it('400 with code 10001 (recorded body) is an auth failure: exit 2, never hidden behind the cache', async () => {
+    const w = await setup();
+    expect((await runCli(['clusters'], { env: w.env() })).code).toBe(0);
+    w.api.setFaults([
+      { status: 400, body: readFileSync(join(corpus, 'wangxinyi443-front-400-unable-to-authenticate.json'), 'utf8') },
+    ]);
+    const r = await runCli(['clusters', '--json', '--refresh'], { env: w.env() });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(afterBaseUrlWarning(w, r.stderr)).toBe(
+      'kubezt: The Cloudflare API token in CLOUDFLARE_API_TOKEN is invalid or expired (Cloudflare: Unable to authenticate request (code 10001)): set CLOUDFLARE_API_TOKEN to a new token (Account → Cloudflare Tunnel Read, Zero Trust Read), or unset it to use the token stored by kubezt login.\n',
+    );
+  });
+
+  it('429 without Retry-After: one line on stderr says kubezt waits for the rate limit', async () => {
+    const w = await setup();
+    w.api.setFaults([{ endpoint: 'routes', status: 429, times: 1 }]);
+    const r = await runCli(['clusters', '--json'], { env: w.env() });
+    expect(r.code, r.stderr).toBe(0);
+    const waiting = r.stderr.split('\n').filter((l) => /waiting .* before retrying/.test(l));
+    expect(waiting).toEqual([
+      'kubezt: warning: Cloudflare is rate-limiting this API token: waiting 1 second before retrying (listing tunnel routes).',
+    ]);
   });
 });

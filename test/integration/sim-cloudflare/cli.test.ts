@@ -23,9 +23,14 @@ describe('node sim/cloudflare/main.ts', () => {
       `${env.CLOUDFLARE_BASE_URL}/accounts/${env.CLOUDFLARE_ACCOUNT_ID}/teamnet/routes?is_deleted=false&per_page=1000`,
       { headers: { authorization: `Bearer ${env.CLOUDFLARE_API_TOKEN}` } },
     );
-    const body = (await res.json()) as { result: { comment?: string }[] };
+    const body = (await res.json()) as {
+      result: { comment?: string; network?: string; virtual_network_name?: string }[];
+    };
     const apiRoutes = body.result.filter((r) => / kubernetes API \(IPv[46]\)$/.test(r.comment ?? ''));
-    expect(apiRoutes).toHaveLength(10);
+    // 5 dual-stack API servers, and the first one's IPv4 routed again in a second network.
+    expect(apiRoutes).toHaveLength(11);
+    const shared = apiRoutes.filter((r) => r.network === '198.51.100.101/32').map((r) => r.virtual_network_name);
+    expect(shared.sort()).toEqual(['default', 'staging-vnet']);
     const exited = once(child, 'exit');
     child.kill('SIGINT');
     const [code] = await exited;

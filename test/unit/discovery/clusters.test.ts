@@ -86,6 +86,8 @@ describe('buildClusters', () => {
           routeIds: ['b', 'a'],
           comment: 'prod kubernetes API',
         },
+        virtualNetwork: { id: 'v1', name: 'corp', isDefault: true },
+        tunnel: { id: 't1', name: 'k8s-prod', status: 'healthy', connections: 0, colos: [] },
       },
     ]);
   });

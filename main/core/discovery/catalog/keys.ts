@@ -17,6 +17,8 @@ export const CATALOG_KEYS = {
     'tlsServerName',
     'namespace',
     'user',
+    'virtualNetwork',
+    'group',
   ],
   user: ['existing', 'exec', 'token', 'tokenFile', 'clientCertificate', 'clientKey'],
   exec: ['apiVersion', 'command', 'args', 'env', 'interactiveMode', 'provideClusterInfo', 'installHint'],

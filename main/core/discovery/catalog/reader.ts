@@ -6,7 +6,17 @@ import { aliasIssue } from '../catalog-limits.ts';
 import { type CatalogIssue, suggest } from './errors.ts';
 import { CLUSTER_KEYS, DEFAULT_PORT, DEFAULTS_KEYS, NAME_RE, ROOT_KEYS, STR_TAG } from './keys.ts';
 import type { ParseCatalogOptions } from './parse.ts';
-import { readCaData, readCaFile, readIp, readNamespace, readPort, readServer, readTlsServerName } from './servers.ts';
+import {
+  readCaData,
+  readCaFile,
+  readGroup,
+  readIp,
+  readNamespace,
+  readPort,
+  readServer,
+  readTlsServerName,
+  readVirtualNetwork,
+} from './servers.ts';
 import { readUser } from './users.ts';
 
 export interface Where {
@@ -219,6 +229,10 @@ export class CatalogReader {
     const namespace = nsNode ? readNamespace(this, nsNode, where) : defaults.namespace;
     const userNode = keys.get('user');
     const user = userNode ? readUser(this, userNode, where) : defaults.user;
+    const vnetNode = keys.get('virtualNetwork');
+    const virtualNetwork = vnetNode ? readVirtualNetwork(this, vnetNode, where) : undefined;
+    const groupNode = keys.get('group');
+    const group = groupNode ? readGroup(this, groupNode, where) : undefined;
 
     if (name === undefined || this.issues.length > before) return undefined;
     // Key order is the JSON order users see in `kubezt clusters --json`; absent stays absent.
@@ -232,6 +246,8 @@ export class CatalogReader {
       ...(tlsServerName !== undefined ? { tlsServerName } : {}),
       ...(namespace !== undefined ? { namespace } : {}),
       ...(user !== undefined ? { user: structuredClone(user.spec) } : {}),
+      ...(virtualNetwork !== undefined ? { catalogVirtualNetwork: virtualNetwork } : {}),
+      ...(group !== undefined ? { group } : {}),
     };
     return entry;
   }

@@ -183,6 +183,38 @@ export function readNamespace(r: CatalogReader, pair: KeyedNode, where: Where): 
   return raw;
 }
 
+/**
+ * A one-line label of at most `max` characters: `virtualNetwork:` (a network's name, which
+ * Cloudflare limits to 255, or its id) and `group:` (free text the tray and dashboard group by).
+ */
+function readLabel(
+  r: CatalogReader,
+  pair: KeyedNode,
+  where: Where,
+  key: 'virtualNetwork' | 'group',
+  max: number,
+  example: string,
+): string | undefined {
+  const raw = r.readString(pair, where);
+  if (raw === undefined) return undefined;
+  const text = raw.trim();
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (text === '' || text.length > max || /[\u0000-\u001f\u007f\u2028\u2029]/.test(text)) {
+    r.issue(pair.value, key, `${key} ${where.in} must be one line of 1 to ${max} characters, e.g. ${key}: ${example}`);
+    return undefined;
+  }
+  return text;
+}
+
+/** `virtualNetwork:`: resolved against the account's networks by id, then by name (any case). */
+export function readVirtualNetwork(r: CatalogReader, pair: KeyedNode, where: Where): string | undefined {
+  return readLabel(r, pair, where, 'virtualNetwork', 255, 'staging-vnet');
+}
+
+export function readGroup(r: CatalogReader, pair: KeyedNode, where: Where): string | undefined {
+  return readLabel(r, pair, where, 'group', 100, 'production');
+}
+
 function parsePortText(text: string): number | undefined {
   if (!/^[0-9]{1,5}$/.test(text)) return undefined;
   const n = Number(text);

@@ -16,8 +16,9 @@ import Cloudflare, {
 import type { AbstractPage } from 'cloudflare/core/pagination';
 import type { ErrorCode } from '../../errors.ts';
 import { UserError } from '../../errors.ts';
-
 import { CLOUDFLARE_API_URL, resolveCloudflareBaseUrl } from '../../workspace/base-url.ts';
+import { AUTH_400_CODES, tokenFix } from './auth.ts';
+import type { RequestBudget } from './budget.ts';
 
 export { checkAccountId } from './accounts.ts';
 
@@ -32,12 +33,17 @@ export type DiscoveryStep =
   | 'gateway-lists'
   | 'gateway-list-items'
   | 'gateway-rules'
-  | 'split-tunnel';
+  | 'split-tunnel'
+  | 'tunnel-connections'
+  | 'gateway-configuration';
 
 export type CloudflareProgress =
   /** A page of a list arrived. */
   | { type: 'page'; step: DiscoveryStep; page: number; items: number }
-  /** Cloudflare answered 429; kubezt waits `waitMs` (its Retry-After, within the cap) and retries. */
+  /**
+   * Cloudflare answered 429; kubezt waits `waitMs` (its Retry-After, within the cap) and retries.
+   * `attempt` 0: no 429 yet, kubezt's own budget (1,200 requests per 5 minutes) makes it wait.
+   */
   | { type: 'rate-limited'; step: DiscoveryStep; waitMs: number; attempt: number }
   /** A 5xx, timeout or connection failure; kubezt retries after `waitMs`. */
   | {
@@ -69,6 +75,23 @@ export interface CloudflareApiOptions {
   /** Page size asked for on paginated lists (default 50). */
   pageSize?: number;
   onProgress?: (p: CloudflareProgress) => void;
+  /**
+   * Where the token came from, so an auth failure names the thing to fix: the
+   * CLOUDFLARE_API_TOKEN variable, or the token stored by `kubezt login` (the default).
+   */
+  tokenSource?: 'env' | 'keychain';
+  /**
+   * Shared across refreshes (the app's background refresh keeps one for its lifetime); every
+   * request takes a token from it. None: no budget (a single CLI run is far below the limit).
+   */
+  budget?: RequestBudget;
+  /** Says at once (the CLI: one line on stderr) that kubezt is waiting for a rate limit; once per call. */
+  notice?: (sentence: string) => void;
+  /**
+   * Longest total wait on 429s that carry no Retry-After (default 3 s): Cloudflare did not say
+   * how long, so kubezt tries briefly and then says so, rather than backing off for long.
+   */
+  maxUnhintedWaitMs?: number;
   /** Injected in tests so backoff costs no time; may ignore the signal. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   signal?: AbortSignal;
@@ -85,6 +108,8 @@ const STEP_PERMISSION: Record<DiscoveryStep, string | undefined> = {
   'gateway-list-items': 'Zero Trust Read',
   'gateway-rules': 'Zero Trust Read',
   'split-tunnel': 'Zero Trust Read',
+  'tunnel-connections': 'Cloudflare Tunnel Read',
+  'gateway-configuration': 'Zero Trust Read',
 };
 
 const STEP_WHAT: Record<DiscoveryStep, string> = {
@@ -97,6 +122,8 @@ const STEP_WHAT: Record<DiscoveryStep, string> = {
   'gateway-list-items': 'reading Gateway list items',
   'gateway-rules': 'reading Gateway policies',
   'split-tunnel': 'reading the WARP split-tunnel settings',
+  'tunnel-connections': 'reading tunnel connections',
+  'gateway-configuration': 'reading the Gateway TLS decryption settings',
 };
 
 const MAX_PAGES = 1000;
@@ -214,6 +241,11 @@ export interface CallContext {
   signal: AbortSignal | undefined;
   /** Checks the token when a 403 does not say why (Cloudflare uses 403 for revoked tokens too). */
   verify?: () => Promise<'valid' | 'invalid' | 'unknown'>;
+  tokenSource: 'env' | 'keychain';
+  budget?: RequestBudget;
+  /** Called at most once per context (see CloudflareApiOptions.notice). */
+  notice: (sentence: string) => void;
+  maxUnhintedWaitMs: number;
 }
 
 export function callContext(
@@ -230,6 +262,19 @@ export function callContext(
     progress: opts.onProgress ?? (() => {}),
     warn: extra.warn,
     signal: extra.signal ?? opts.signal,
+    tokenSource: opts.tokenSource ?? 'keychain',
+    ...(opts.budget ? { budget: opts.budget } : {}),
+    notice: once(opts.notice ?? (() => {})),
+    maxUnhintedWaitMs: opts.maxUnhintedWaitMs ?? 3000,
+  };
+}
+
+function once(say: (sentence: string) => void): (sentence: string) => void {
+  let said = false;
+  return (sentence) => {
+    if (said) return;
+    said = true;
+    say(sentence);
   };
 }
 
@@ -252,26 +297,37 @@ export async function withPolicy<T>(ctx: CallContext, step: DiscoveryStep, call:
   const what = STEP_WHAT[step];
   let failures = 0;
   let rateLimited = 0;
+  let unhintedWaited = 0;
   for (;;) {
     if (ctx.signal?.aborted) throw new Aborted();
+    await takeBudget(ctx, step);
     try {
       return await call();
     } catch (e) {
       if (ctx.signal?.aborted || e instanceof Aborted) throw new Aborted();
       if (e instanceof RateLimitError) {
+        ctx.budget?.drain();
         const hinted = retryAfterMs(e.headers, Date.now());
         const waitMs = hinted ?? Math.min(1000 * 2 ** rateLimited, ctx.maxRetryAfterMs);
-        if (waitMs > ctx.maxRetryAfterMs || rateLimited >= ctx.rateLimitRetries) {
+        const overUnhinted = hinted === undefined && unhintedWaited + waitMs > ctx.maxUnhintedWaitMs;
+        if (waitMs > ctx.maxRetryAfterMs || rateLimited >= ctx.rateLimitRetries || overUnhinted) {
+          const when =
+            hinted === undefined
+              ? 'without saying for how long: wait a minute and try again'
+              : `: wait ${seconds(waitMs)} and try again`;
           throw userError(
             'cloudflare-rate-limited',
-            `Cloudflare is rate-limiting this API token (HTTP 429) while ${what}: wait ${seconds(waitMs)} and try again.`,
+            `Cloudflare is rate-limiting this API token (HTTP 429) while ${what}${hinted === undefined ? ' ' : ''}${when}.`,
             e,
             ctx.token,
           );
         }
         rateLimited += 1;
+        if (hinted === undefined) unhintedWaited += waitMs;
         ctx.progress({ type: 'rate-limited', step, waitMs, attempt: rateLimited });
-        ctx.warn(`Cloudflare rate-limited kubezt while ${what}; it waited ${seconds(waitMs)} as asked and retried.`);
+        ctx.notice(`Cloudflare is rate-limiting this API token: waiting ${seconds(waitMs)} before retrying (${what}).`);
+        const how = hinted === undefined ? 'without a Retry-After' : 'as asked';
+        ctx.warn(`Cloudflare rate-limited kubezt while ${what}; it waited ${seconds(waitMs)} ${how} and retried.`);
         await ctx.sleep(waitMs, ctx.signal);
         continue;
       }
@@ -288,6 +344,22 @@ export async function withPolicy<T>(ctx: CallContext, step: DiscoveryStep, call:
       throw await permanentError(e, step, ctx);
     }
   }
+}
+
+/** Waits for kubezt's own request budget; a wait longer than any Retry-After kubezt accepts fails. */
+async function takeBudget(ctx: CallContext, step: DiscoveryStep): Promise<void> {
+  if (!ctx.budget) return;
+  const waitMs = ctx.budget.reserve(ctx.maxRetryAfterMs);
+  if (waitMs === undefined) {
+    throw new UserError(
+      'cloudflare-rate-limited',
+      `kubezt has used Cloudflare's API budget (1,200 requests per 5 minutes) while ${STEP_WHAT[step]}: wait a few minutes and try again.`,
+    );
+  }
+  if (waitMs === 0) return;
+  ctx.progress({ type: 'rate-limited', step, waitMs, attempt: 0 });
+  ctx.notice(`Keeping under Cloudflare's rate limit: waiting ${seconds(waitMs)} before ${STEP_WHAT[step]}.`);
+  await ctx.sleep(waitMs, ctx.signal);
 }
 
 function unavailable(e: unknown, reason: string, what: string, attempts: number, token: string): UserError {
@@ -307,7 +379,7 @@ function unavailable(e: unknown, reason: string, what: string, attempts: number,
 async function permanentError(e: unknown, step: DiscoveryStep, ctx: CallContext): Promise<UserError> {
   const what = STEP_WHAT[step];
   if (e instanceof UserError) return e;
-  if (e instanceof AuthenticationError) return authError(e, ctx.token);
+  if (e instanceof AuthenticationError) return authError(e, ctx);
   if (e instanceof PermissionDeniedError) {
     if (e.errors.some((x) => x.code === 9109) && ctx.accountId) {
       return userError(
@@ -317,7 +389,7 @@ async function permanentError(e: unknown, step: DiscoveryStep, ctx: CallContext)
         ctx.token,
       );
     }
-    if (ctx.verify && (await ctx.verify()) === 'invalid') return authError(e, ctx.token);
+    if (ctx.verify && (await ctx.verify()) === 'invalid') return authError(e, ctx);
     const permission = STEP_PERMISSION[step];
     const need = permission ? `the "${permission}" permission` : 'permission';
     return userError(
@@ -328,6 +400,9 @@ async function permanentError(e: unknown, step: DiscoveryStep, ctx: CallContext)
     );
   }
   if (e instanceof APIError && typeof e.status === 'number') {
+    // 400 + 10001 "Unable to authenticate request" (and the header-format codes) is a token
+    // Cloudflare cannot read: an auth failure, never "Cloudflare unavailable" behind the cache.
+    if (e.status === 400 && e.errors.some((x) => AUTH_400_CODES.has(Number(x.code)))) return authError(e, ctx);
     if ((e.status === 400 || e.status === 404) && e.errors.some((x) => x.code === 7003) && ctx.accountId) {
       return userError(
         'not-found',
@@ -352,12 +427,16 @@ async function permanentError(e: unknown, step: DiscoveryStep, ctx: CallContext)
   );
 }
 
-function authError(e: unknown, token: string): UserError {
+function authError(e: unknown, ctx: Pick<CallContext, 'token' | 'tokenSource'>): UserError {
+  const which =
+    ctx.tokenSource === 'env' ? 'The Cloudflare API token in CLOUDFLARE_API_TOKEN' : 'The Cloudflare API token';
+  // A 400 is not obviously about the token: Cloudflare's own words say it is.
+  const said = e instanceof APIError && e.status === 400 ? apiMessages(e, ctx.token) : '';
   return userError(
     'cloudflare-auth',
-    'The Cloudflare API token is invalid or expired: create a new token (Account → Cloudflare Tunnel Read, Zero Trust Read) and run kubezt login.',
+    `${which} is invalid or expired${said ? ` (Cloudflare: ${said})` : ''}: ${tokenFix(ctx.tokenSource)}.`,
     e,
-    token,
+    ctx.token,
   );
 }
 

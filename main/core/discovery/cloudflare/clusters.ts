@@ -6,7 +6,7 @@ import type { CloudflareTunnel } from 'cloudflare/resources/shared';
 import type { Teamnet } from 'cloudflare/resources/zero-trust/networks/routes/routes';
 import type { VirtualNetwork } from 'cloudflare/resources/zero-trust/networks/virtual-networks';
 import { shown } from '../../message-text.ts';
-import type { ClusterEntry, TunnelHealth } from '../../model/cluster.ts';
+import type { ClusterEntry, TunnelHealth, TunnelState, VirtualNetworkRef } from '../../model/cluster.ts';
 import { serverUrl } from '../../model/cluster.ts';
 import { compareIps, isSingleHost, parseCidr } from './ip.ts';
 
@@ -72,6 +72,72 @@ export interface BuildClustersInput {
   virtualNetworks: readonly VirtualNetwork[];
   /** Values of every Gateway IP list whose name matches /kubernetes/i. */
   kubernetesListValues: readonly string[];
+  /** Per tunnel id, what `…/cfd_tunnel/{id}/connections` said; the tunnel list's own fields otherwise. */
+  connections?: ReadonlyMap<string, TunnelConnections>;
+}
+
+/** A tunnel's active connections, as read from its connections endpoint. */
+export interface TunnelConnections {
+  count: number;
+  colos: string[];
+  /** When the oldest active connection opened (ISO 8601). */
+  oldestOpenedAt?: string;
+}
+
+/** Counts the connections of every connector (`[{conns: [{colo_name, opened_at}]}]`). */
+export function summariseConnections(
+  clients: readonly { conns?: readonly { colo_name?: string; opened_at?: string }[] }[],
+): TunnelConnections {
+  const conns = clients.flatMap((c) => c.conns ?? []);
+  const colos = [...new Set(conns.map((c) => c.colo_name).filter((c): c is string => Boolean(c)))].sort();
+  const opened = conns
+    .map((c) => c.opened_at)
+    .filter((t): t is string => typeof t === 'string' && !Number.isNaN(Date.parse(t)))
+    .sort((a, b) => Date.parse(a) - Date.parse(b));
+  return { count: conns.length, colos, ...(opened[0] ? { oldestOpenedAt: opened[0] } : {}) };
+}
+
+/** `Staging VNet` → `staging-vnet`: the suffix a colliding cluster of a non-default network gets. */
+export function virtualNetworkSlug(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'vnet'
+  );
+}
+
+function tunnelState(
+  id: string,
+  name: string,
+  tunnel: CloudflareTunnel | undefined,
+  read: TunnelConnections | undefined,
+): TunnelState {
+  const status: TunnelHealth = tunnel?.status ?? 'inactive';
+  const listed = tunnel?.connections ?? [];
+  const fromList = summariseConnections([{ conns: listed }]);
+  const conns = read ?? fromList;
+  const up = status === 'healthy' || status === 'degraded';
+  const since = up ? (conns.oldestOpenedAt ?? tunnel?.conns_active_at) : tunnel?.conns_inactive_at;
+  return { id, name, status, connections: conns.count, colos: conns.colos, ...(since ? { since } : {}) };
+}
+
+/**
+ * The network a route lives in: its `virtual_network_id`, or the account's default network when
+ * the route names none (routes made before virtual networks existed). Undefined when neither is known.
+ */
+function virtualNetworkResolver(
+  networks: readonly VirtualNetwork[],
+): (route: Teamnet) => VirtualNetworkRef | undefined {
+  const byId = new Map(networks.map((v) => [v.id, v]));
+  const fallback = networks.find((v) => v.is_default_network);
+  return (route) => {
+    const id = route.virtual_network_id ?? fallback?.id;
+    if (!id) return undefined;
+    const known = byId.get(id);
+    const name = known?.name ?? route.virtual_network_name ?? id;
+    return { id, name, isDefault: known ? known.is_default_network === true : id === fallback?.id };
+  };
 }
 
 export interface BuildClustersOutput {
@@ -87,6 +153,7 @@ interface HostRoute {
 
 interface Group {
   tunnelId: string;
+  vnet: VirtualNetworkRef | undefined;
   comment: string;
   v4: HostRoute[];
   v6: HostRoute[];
@@ -109,7 +176,7 @@ export function buildClusters(input: BuildClustersInput): BuildClustersOutput {
     if (cidr && isSingleHost(cidr)) listed.add(cidr.ip);
   }
   const tunnels = new Map(input.tunnels.filter((t) => t.id).map((t) => [t.id as string, t]));
-  const vnets = new Map(input.virtualNetworks.map((v) => [v.id, v]));
+  const vnetOf = virtualNetworkResolver(input.virtualNetworks);
 
   const groups = new Map<string, Group>();
   for (const route of input.routes) {
@@ -119,10 +186,12 @@ export function buildClusters(input: BuildClustersInput): BuildClustersOutput {
     if (!cidr || !isSingleHost(cidr)) continue;
     const comment = baseComment(route.comment);
     if (!KUBERNETES_COMMENT.test(route.comment ?? '') && !listed.has(cidr.ip)) continue;
-    const key = `${route.tunnel_id}\u0000${comment.toLowerCase()}`;
+    const vnet = vnetOf(route);
+    // One tunnel may serve the same IP in two networks: those are two API servers.
+    const key = `${route.tunnel_id}\u0000${vnet?.id ?? ''}\u0000${comment.toLowerCase()}`;
     let group = groups.get(key);
     if (!group) {
-      group = { tunnelId: route.tunnel_id, comment, v4: [], v6: [] };
+      group = { tunnelId: route.tunnel_id, vnet, comment, v4: [], v6: [] };
       groups.set(key, group);
     }
     (cidr.family === 4 ? group.v4 : group.v6).push({ route, ip: cidr.ip, family: cidr.family });
@@ -131,6 +200,7 @@ export function buildClusters(input: BuildClustersInput): BuildClustersOutput {
   interface Draft {
     tunnelId: string;
     tunnelName: string;
+    vnet: VirtualNetworkRef | undefined;
     comment: string;
     hosts: HostRoute[];
   }
@@ -150,25 +220,50 @@ export function buildClusters(input: BuildClustersInput): BuildClustersOutput {
     const count = Math.max(group.v4.length, group.v6.length);
     for (let i = 0; i < count; i++) {
       const hosts = [group.v4[i], group.v6[i]].filter((h): h is HostRoute => h !== undefined);
-      drafts.push({ tunnelId: group.tunnelId, tunnelName: displayTunnel, comment: group.comment, hosts });
+      drafts.push({
+        tunnelId: group.tunnelId,
+        tunnelName: displayTunnel,
+        vnet: group.vnet,
+        comment: group.comment,
+        hosts,
+      });
     }
   }
 
   drafts.sort(
-    (a, b) => a.tunnelName.localeCompare(b.tunnelName) || compareIps(a.hosts[0]?.ip ?? '', b.hosts[0]?.ip ?? ''),
+    (a, b) =>
+      a.tunnelName.localeCompare(b.tunnelName) ||
+      compareIps(a.hosts[0]?.ip ?? '', b.hosts[0]?.ip ?? '') ||
+      Number(b.vnet?.isDefault ?? false) - Number(a.vnet?.isDefault ?? false) ||
+      (a.vnet?.name ?? '').localeCompare(b.vnet?.name ?? ''),
   );
   const perTunnel = new Map<string, number>();
   for (const d of drafts) perTunnel.set(d.tunnelId, (perTunnel.get(d.tunnelId) ?? 0) + 1);
+  const wantedNames = drafts.map((d) => {
+    const base = clusterNameFromTunnel(d.tunnelName);
+    const slug = (perTunnel.get(d.tunnelId) ?? 0) > 1 ? distinguishingSlug(d.comment, base) : '';
+    return slug ? `${base}-${slug}` : base;
+  });
+  const networksPerName = new Map<string, Set<string>>();
+  drafts.forEach((d, i) => {
+    const wanted = wantedNames[i] as string;
+    const set = networksPerName.get(wanted) ?? new Set<string>();
+    set.add(d.vnet?.id ?? '');
+    networksPerName.set(wanted, set);
+  });
 
   const taken = new Set<string>();
   // The next suffix to try per wanted name: many tunnels of one name would otherwise each try
   // -2, -3... from the start, quadratic in their number.
   const nextSuffix = new Map<string, number>();
   const clusters: ClusterEntry[] = [];
-  for (const d of drafts) {
-    const base = clusterNameFromTunnel(d.tunnelName);
-    const slug = (perTunnel.get(d.tunnelId) ?? 0) > 1 ? distinguishingSlug(d.comment, base) : '';
-    const wanted = slug ? `${base}-${slug}` : base;
+  drafts.forEach((d, i) => {
+    let wanted = wantedNames[i] as string;
+    // Same name in several networks: the default network's cluster keeps it, the others get
+    // their network's name as a suffix (`prod-api` in "Staging VNet" → `prod-api-staging-vnet`).
+    if ((networksPerName.get(wanted)?.size ?? 0) > 1 && d.vnet && !d.vnet.isDefault) {
+      wanted = `${wanted}-${virtualNetworkSlug(d.vnet.name)}`;
+    }
     let name = wanted;
     let n = nextSuffix.get(wanted) ?? 2;
     for (; taken.has(name); n++) name = `${wanted}-${n}`;
@@ -176,17 +271,15 @@ export function buildClusters(input: BuildClustersInput): BuildClustersOutput {
     taken.add(name);
 
     const tunnel = tunnels.get(d.tunnelId);
-    let tunnelHealth: TunnelHealth = tunnel?.status ?? 'inactive';
+    const tunnelHealth: TunnelHealth = tunnel?.status ?? 'inactive';
     if (!tunnel) {
-      tunnelHealth = 'inactive';
       warnings.push(
         `Tunnel ${shown(d.tunnelName)} (routes of cluster ${shown(name)}) is not among the account's Cloudflare Tunnels, so its health is unknown: check it in the Zero Trust dashboard.`,
       );
     }
     const ips = d.hosts.map((h) => h.ip);
-    const first = d.hosts[0]?.route;
-    const vnetId = first?.virtual_network_id;
-    const vnetName = (vnetId ? vnets.get(vnetId)?.name : undefined) ?? first?.virtual_network_name;
+    const vnetId = d.vnet?.id;
+    const vnetName = d.vnet?.name;
     clusters.push({
       name,
       sources: ['cloudflare'],
@@ -202,8 +295,10 @@ export function buildClusters(input: BuildClustersInput): BuildClustersOutput {
         routeIds: d.hosts.map((h) => h.route.id ?? ''),
         comment: d.comment,
       },
+      ...(d.vnet ? { virtualNetwork: d.vnet } : {}),
+      tunnel: tunnelState(d.tunnelId, d.tunnelName, tunnel, input.connections?.get(d.tunnelId)),
     });
-  }
+  });
   clusters.sort((a, b) => a.name.localeCompare(b.name));
   return { clusters, warnings };
 }

@@ -386,3 +386,74 @@ function mentions(traffic: ParsedTraffic, ip: string, lists: ReadonlyMap<string,
   }
   return false;
 }
+
+/**
+ * Gateway's TLS decryption settings (`GET /accounts/{id}/gateway/configuration`). Decryption
+ * inspects only port 443 unless the proxy's inspection mode is `dynamic` (the dashboard's
+ * "inspect on all ports"), which is when the Kubernetes API port gets inspected too.
+ */
+export interface GatewayTlsSettings {
+  /** settings.tls_decrypt.enabled; undefined when the account does not say. */
+  tlsDecrypt?: boolean;
+  /** settings.inspection.mode === 'dynamic'; undefined when the account does not say. */
+  inspectAllPorts?: boolean;
+}
+
+/** Reads the two settings from a configuration answer of any shape; absent or odd fields stay unknown. */
+export function readTlsSettings(config: unknown): GatewayTlsSettings {
+  const settings = (config as { settings?: unknown } | null | undefined)?.settings;
+  if (typeof settings !== 'object' || settings === null) return {};
+  const s = settings as { tls_decrypt?: { enabled?: unknown } | null; inspection?: { mode?: unknown } | null };
+  const enabled = s.tls_decrypt?.enabled;
+  const mode = s.inspection?.mode;
+  return {
+    ...(typeof enabled === 'boolean' ? { tlsDecrypt: enabled } : {}),
+    ...(mode === 'dynamic' || mode === 'static' ? { inspectAllPorts: mode === 'dynamic' } : {}),
+  };
+}
+
+export interface GatewayInspection extends GatewayTlsSettings {
+  /** The API port, as audited. */
+  port: number;
+  /**
+   * Whether Gateway decrypts TLS on that port: yes only with TLS decryption on and (for any port
+   * but 443) "inspect on all ports" on; undefined when a setting is unknown.
+   */
+  portInspected?: boolean;
+  /** API IPs no enabled Do Not Inspect HTTP policy surely covers. */
+  lacking: string[];
+}
+
+export function inspectionOf(
+  tls: GatewayTlsSettings,
+  audit: readonly GatewayAuditEntry[],
+  port: number,
+): GatewayInspection {
+  const lacking = [...new Set(audit.filter((a) => !a.doNotInspect).map((a) => a.ip))];
+  let portInspected: boolean | undefined;
+  if (tls.tlsDecrypt === false) portInspected = false;
+  else if (tls.tlsDecrypt === true && port === 443) portInspected = true;
+  else if (tls.tlsDecrypt === true && tls.inspectAllPorts !== undefined) portInspected = tls.inspectAllPorts;
+  return { ...tls, port, ...(portInspected !== undefined ? { portInspected } : {}), lacking };
+}
+
+/**
+ * Why the API port is inspected, as a clause for the per-cluster warnings: only said when it is
+ * because "inspect on all ports" is on (decryption alone inspects 443 only).
+ */
+export function inspectedBecause(g: GatewayInspection): string {
+  return g.portInspected === true && g.port !== 443
+    ? ` Gateway inspects port ${g.port} only because "inspect on all ports" is on (TLS decryption with inspection mode dynamic).`
+    : '';
+}
+
+/**
+ * The account-wide sentence when some API IPs lack a Do Not Inspect rule but Gateway does not
+ * inspect their port today; undefined otherwise (the per-cluster warnings then say it).
+ */
+export function inspectionFinding(g: GatewayInspection): string | undefined {
+  if (g.lacking.length === 0 || g.portInspected !== false) return undefined;
+  const why =
+    g.tlsDecrypt === false ? 'TLS decryption is off' : 'Gateway inspects only port 443 ("inspect on all ports" is off)';
+  return `No Do Not Inspect rule covers ${g.lacking.join(', ')}; harmless while ${why}, but kubectl's TLS breaks the day it is turned on: run "kubezt gateway-policy" for the IP list and Do Not Inspect rule to add.`;
+}

@@ -9,6 +9,7 @@ export type {
   SplitTunnelEntry,
   SplitTunnelLists,
   TokenStatus,
+  VirtualNetworkInfo,
 } from './discover.ts';
 export { discoverFromCloudflare, fetchSplitTunnelLists, listAccounts, verifyToken } from './discover.ts';
 export type { GatewayAuditEntry, GatewayListContents, RuleRef } from './gateway.ts';

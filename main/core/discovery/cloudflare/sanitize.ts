@@ -51,9 +51,29 @@ export const cleanRoutes = (items: unknown): Teamnet[] =>
     virtual_network_name: str,
   });
 
-export const cleanTunnels = (items: unknown): CloudflareTunnel[] => pick(items, { id: str, name: str, status: health });
+const connectionList: Check = (v) =>
+  Array.isArray(v) ? pick(v, { colo_name: str, opened_at: str, id: str, client_id: str }) : undefined;
 
-export const cleanVirtualNetworks = (items: unknown): VirtualNetwork[] => pick(items, { id: str, name: str });
+export const cleanTunnels = (items: unknown): CloudflareTunnel[] =>
+  pick(items, {
+    id: str,
+    name: str,
+    status: health,
+    connections: connectionList,
+    conns_active_at: str,
+    conns_inactive_at: str,
+  });
+
+export const cleanVirtualNetworks = (items: unknown): VirtualNetwork[] =>
+  pick<VirtualNetwork>(items, { id: str, name: str, comment: str, is_default_network: bool, deleted_at: str }).filter(
+    (v) => typeof v.id === 'string' && !v.deleted_at,
+  );
+
+/** `GET …/cfd_tunnel/{id}/connections`: connectors, each with its connections (`conns`). */
+export const cleanTunnelClients = (items: unknown): { conns: { colo_name?: string; opened_at?: string }[] }[] =>
+  pick<{ conns?: unknown }>(items, { conns: connectionList }).map((c) => ({
+    conns: (c.conns as { colo_name?: string; opened_at?: string }[] | undefined) ?? [],
+  }));
 
 export const cleanGatewayItems = (items: unknown): GatewayItem[] => pick(items, { value: str });
 

@@ -3,6 +3,7 @@ import { DISCOVERY_STEP_LABEL, formatAge } from '../../core/inventory/format.ts'
 import type { Inventory } from '../../core/inventory/index.ts';
 import { toClustersJson } from '../../core/inventory/json.ts';
 import type { Workspace } from '../../core/workspace/index.ts';
+import type { SetupRemedies } from '../../usecases/setup.ts';
 import { type CliContext, type Command, parseCommandArgs, writeJson } from '../command.ts';
 
 const usage = `Usage: kubezt clusters [--json] [--refresh]
@@ -72,6 +73,15 @@ function progressLine(ctx: CliContext): { onProgress?: (p: CloudflareProgress) =
   };
 }
 
+/** How the CLI's refusals tell the user to set up a cluster source (usecases/setup.ts). */
+export const CLI_SOURCE_REMEDIES: SetupRemedies = {
+  token: 'run "kubezt login" or set CLOUDFLARE_API_TOKEN',
+  account: 'run "kubezt login --account-id ID" or set CLOUDFLARE_ACCOUNT_ID',
+  withoutCloudflare: 'set KUBEZT_CATALOG to a team catalog file',
+  anySource:
+    'run "kubezt login" to discover clusters from your Cloudflare account, or set KUBEZT_CATALOG (or the catalogPath setting) to a team catalog file',
+};
+
 export const clustersCommand: Command = {
   name: 'clusters',
   usage,
@@ -80,7 +90,8 @@ export const clustersCommand: Command = {
       json: { type: 'boolean' },
       refresh: { type: 'boolean' },
     });
-    const { loadInventory, requireSomeSource } = await import('../../core/inventory/load.ts');
+    const { loadInventory } = await import('../../core/inventory/load.ts');
+    const { refuseUnconfiguredSources } = await import('../../usecases/setup.ts');
     const ws = await cliWorkspace(ctx);
     const progress = progressLine(ctx);
     let inv: Inventory;
@@ -92,7 +103,7 @@ export const clustersCommand: Command = {
     } finally {
       progress.done();
     }
-    requireSomeSource(inv);
+    refuseUnconfiguredSources(inv, undefined, CLI_SOURCE_REMEDIES);
     if (values.json) writeJson(ctx, toClustersJson(inv));
     else ctx.stdout.write(renderClusters(inv));
     // On stderr in both modes: with --json they are also in the object, and stdout stays pure JSON.

@@ -16,7 +16,7 @@ import type {
 } from '../discovery/cloudflare/index.ts';
 import { mergeSources } from '../discovery/merge.ts';
 import type { ErrorCode } from '../errors.ts';
-import { isUserError, UserError } from '../errors.ts';
+import { isUserError, type UserError } from '../errors.ts';
 import type { ClusterEntry } from '../model/cluster.ts';
 import { redactSecrets } from '../secrets/redact.ts';
 import type { Workspace } from '../workspace/index.ts';

@@ -10,13 +10,13 @@ import type { BackupList, DiagnosticsReportView, Environment, ReportFormat } fro
 import { type DiagnosticsReport, renderReportJson, renderReportMarkdown } from '../../core/diagnostics/report.ts';
 import { UserError } from '../../core/errors.ts';
 import { loadInventory } from '../../core/inventory/load.ts';
-import { switchKubeconfigContext } from '../../core/kubeconfig/switch.ts';
 import { createExecPluginPool } from '../../core/probe/exec-plugin.ts';
 import { detectKubectlClient } from '../../core/probe/kube.ts';
 import { warpEnvFromProcess } from '../../core/warp/env.ts';
 import { toWarpStateView } from '../../core/warp/view.ts';
 import { diagnosticsReport } from '../../usecases/diagnose.ts';
 import { refuseUnconfiguredSources } from '../../usecases/setup.ts';
+import { runUseContext } from '../../usecases/use-context.ts';
 import type { DomainPort, Fleet, ProgressListener, ResultListener } from '../ports.ts';
 import { type AdapterEnv, createAdapterEnv, type DomainAdapterContext } from './context.ts';
 import { cachedInventory, inventorySource, snapshotFleet } from './fleet.ts';
@@ -99,7 +99,7 @@ export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
 
     async useContext(name) {
       const { paths } = env.kubeconfig();
-      const r = await switchKubeconfigContext({ paths, name });
+      const r = await runUseContext({ paths, name });
       return { context: r.context, previous: r.previous || null, file: r.file || (paths[0] as string) };
     },
 

@@ -26,13 +26,12 @@ import {
   applyNameTemplate,
   describeChanges,
   type KubeconfigChange,
-  loadKubeconfig,
+  type KubeconfigSet,
+  type MergedKubeconfig,
   planDiff,
   planKubeconfig,
-  readMergedKubeconfig,
+  readKubeconfig,
 } from '../../core/kubeconfig/index.ts';
-import type { KubeconfigSet } from '../../core/kubeconfig/parse.ts';
-import type { MergedKubeconfig } from '../../core/kubeconfig/read.ts';
 import { type ClusterEntry, serverUrl } from '../../core/model/cluster.ts';
 import { fetchPresentedChain, readableName } from '../../core/trust/first-use.ts';
 import {
@@ -234,8 +233,7 @@ async function prepare(
   const warnings = [...inventory.warnings];
   const { paths } = env.kubeconfig();
   const template = env.nameTemplate();
-  const set = await loadKubeconfig(paths);
-  const merged = readMergedKubeconfig(set);
+  const { set, merged } = await readKubeconfig(paths, { need: 'documents' });
   const trust = new Map(input.trust.map((t) => [t.cluster, t.sha256]));
 
   const usable = inventory.clusters.filter((entry) => {

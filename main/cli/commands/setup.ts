@@ -59,7 +59,7 @@ export const setupCommand: Command = {
 
     const ws = await cliWorkspace(ctx);
     const { loadSetupInventory, pinnedCertificate, runSetup } = await import('../../usecases/setup.ts');
-    const { loadKubeconfig, readMergedKubeconfig, planDiff } = await import('../../core/kubeconfig/index.ts');
+    const { readKubeconfig, planDiff } = await import('../../core/kubeconfig/index.ts');
     // Fresh from Cloudflare when it answers; the last known list when it does not.
     const { inventory, sources } = await loadSetupInventory({
       workspace: ws,
@@ -80,7 +80,7 @@ export const setupCommand: Command = {
     show(base);
     const paths = kubeconfigPathsFor(ctx, values.kubeconfig);
     const template = ws.read().contextNameTemplate;
-    const merged = readMergedKubeconfig(await loadKubeconfig(paths));
+    const { merged } = await readKubeconfig(paths);
     const clusters = await withCertificateAuthorities(ctx, inventory.clusters, {
       pinned: (c) => pinnedCertificate(merged, template, c),
       trustOnFirstUse: values['trust-on-first-use'] === true,

@@ -56,7 +56,7 @@ async function planSwitch(paths: readonly string[], name: string): Promise<Kubec
     if (quick) return quick;
   }
   const [{ loadKubeconfig }, { resolveContextName, setCurrentContext }] = await Promise.all([
-    import('./files.ts'),
+    import('./read.ts'),
     import('./plan.ts'),
   ]);
   const set = await loadKubeconfig(paths);

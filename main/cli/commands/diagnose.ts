@@ -4,9 +4,9 @@ import pkg from '../../../package.json' with { type: 'json' };
 import type { ClusterDiagnosis } from '../../core/diagnostics/index.ts';
 import { redactText } from '../../core/diagnostics/redact.ts';
 import { UserError } from '../../core/errors.ts';
-import { type CliContext, type Command, parseCommandArgs } from '../command.ts';
+import { type CliContext, type Command, parseCommandArgs, plural } from '../command.ts';
 import { displayPath } from '../kubeconfig-paths.ts';
-import { fleetFlags, fleetPlanFor, plural, prepareFleet, progressLine, runFleet } from './probe-shared.ts';
+import { fleetFlags, runFleetShowingProgress, startFleet } from './probe-shared.ts';
 
 const usage = `Usage: kubezt diagnose [NAME...] [--json] [--report FILE.md] [--timeout MS] [--concurrency N] [--kubeconfig PATH]
 
@@ -113,21 +113,11 @@ export const diagnoseCommand: Command = {
       throw new UserError('bad-usage', '--report needs a file name, such as --report kubezt-report.md.');
     }
     const reportPath = values.report === undefined ? undefined : await checkReportPath(ctx, values.report);
-    // WARP and kubectl are asked while the kubeconfig is read.
-    const prepared = prepareFleet(ctx);
-    prepared.catch(() => {});
-    const plan = await fleetPlanFor(ctx, { kind: 'names', names: positionals, command: 'diagnose' }, values.kubeconfig);
+    const start = await startFleet(ctx, { kind: 'names', names: positionals, command: 'diagnose' }, values.kubeconfig);
+    const { plan } = start;
     const clean = (text: string) => redactText(text, plan.secrets);
-    const progress = progressLine(ctx);
     const total = plan.clusters.length;
-    if (total > 0) progress.show(`Diagnosing ${plural(total, 'cluster')}…`);
-    const fleet = await runFleet(ctx, plan, prepared, {
-      ...flags,
-      onDiagnosis(_d, done) {
-        progress.show(`Diagnosed ${done}/${total}…`);
-      },
-    });
-    progress.clear();
+    const fleet = await runFleetShowingProgress(ctx, start, flags, { verbs: ['Diagnosing', 'Diagnosed'] });
     if (fleet.interrupted) {
       ctx.stderr.write('kubezt: interrupted; nothing was written.\n');
       return 130;

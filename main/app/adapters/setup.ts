@@ -20,7 +20,7 @@ import type {
 import { ClusterViewSchema } from '../../../ipc/contract.ts';
 import type { CloudflareProgress } from '../../core/discovery/cloudflare/api.ts';
 import { UserError } from '../../core/errors.ts';
-import { DISCOVERY_STEP_LABEL } from '../../core/inventory/format.ts';
+import { describeDiscoveryProgress } from '../../core/inventory/format.ts';
 import type { SetupSources } from '../../core/inventory/setup-sources.ts';
 import {
   applyNameTemplate,
@@ -49,14 +49,7 @@ import { clip } from './fleet.ts';
 
 /** The Cloudflare SDK's progress as one line for the UI. */
 export function describeCloudflareProgress(p: CloudflareProgress): DiscoveryProgress {
-  const step = DISCOVERY_STEP_LABEL[p.step];
-  const message =
-    p.type === 'page'
-      ? `Reading Cloudflare: ${step}, page ${p.page}…`
-      : p.type === 'rate-limited'
-        ? `Cloudflare is rate-limiting: waiting ${Math.ceil(p.waitMs / 1000)} s before retrying (${step})…`
-        : `Cloudflare did not answer (${p.status ?? p.reason}): retrying ${step} in ${Math.ceil(p.waitMs / 1000)} s…`;
-  return { phase: 'cloudflare', message };
+  return { phase: 'cloudflare', message: describeDiscoveryProgress(p) };
 }
 
 /** How the wizard's refusals say to set a source up: its first step signs in. */

@@ -1,5 +1,5 @@
 import type { CloudflareProgress } from '../../core/discovery/cloudflare/index.ts';
-import { DISCOVERY_STEP_LABEL, formatAge } from '../../core/inventory/format.ts';
+import { describeDiscoveryProgress, formatAge } from '../../core/inventory/format.ts';
 import type { Inventory } from '../../core/inventory/index.ts';
 import { toClustersJson } from '../../core/inventory/json.ts';
 import type { Workspace } from '../../core/workspace/index.ts';
@@ -58,13 +58,7 @@ function progressLine(ctx: CliContext): { onProgress?: (p: CloudflareProgress) =
   let shown = false;
   return {
     onProgress(p) {
-      const text =
-        p.type === 'page'
-          ? `Reading Cloudflare: ${DISCOVERY_STEP_LABEL[p.step]}, page ${p.page}…`
-          : p.type === 'rate-limited'
-            ? `Cloudflare is rate-limiting: waiting ${Math.ceil(p.waitMs / 1000)} s before retrying (${DISCOVERY_STEP_LABEL[p.step]})…`
-            : `Cloudflare did not answer (${p.status ?? p.reason}): retrying ${DISCOVERY_STEP_LABEL[p.step]} in ${Math.ceil(p.waitMs / 1000)} s…`;
-      ctx.stderr.write(`\r\x1b[K${text}`);
+      ctx.stderr.write(`\r\x1b[K${describeDiscoveryProgress(p)}`);
       shown = true;
     },
     done() {

@@ -2,8 +2,8 @@ import { isUserError } from '../errors.ts';
 import type { ClusterEntry } from '../model/cluster.ts';
 import { type ApplyOptions, applyKubeconfigPlan } from './apply.ts';
 import type { WriteCleanup } from './cleanup.ts';
-import { loadKubeconfig } from './read.ts';
 import { type KubeconfigChange, type KubeconfigPlan, type PlanKubeconfigInput, planKubeconfig } from './plan.ts';
+import { loadKubeconfig } from './read.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS, switchKubeconfigContext } from './switch.ts';
 
 /**
@@ -33,6 +33,7 @@ export { type ContextRef, resolveContextIn } from './contexts.ts';
 export { type DiffOptions, planDiff, unifiedDiff } from './diff.ts';
 export { type ResolveKubeconfigFilesInput, readKubeconfigBytes, resolveKubeconfigFiles } from './file-io.ts';
 export { lockPathFor } from './lock.ts';
+export type { MergedCluster, MergedContext, MergedKubeconfig, MergedUser } from './merged.ts';
 export { applyNameTemplate, checkNameTemplate, closeMatches, DEFAULT_NAME_TEMPLATE } from './names.ts';
 export { type KubeconfigSet, type KubeconfigSource, parseKubeconfigSet } from './parse.ts';
 export {
@@ -46,7 +47,6 @@ export {
   resolveContextName,
   setCurrentContext,
 } from './plan.ts';
-export type { MergedCluster, MergedContext, MergedKubeconfig, MergedUser } from './merged.ts';
 export {
   type KubeconfigRead,
   type LoadOptions,

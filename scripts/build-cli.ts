@@ -35,6 +35,7 @@ function isExternal(id: string): boolean {
 /** The modules `kubezt use` runs (check with test/integration/cli-setup/bundle.test.ts). */
 const USE_PATH = [
   'main/cli/commands/use.ts',
+  'main/usecases/use-context.ts',
   'main/cli/command.ts',
   'main/cli/kubeconfig-paths.ts',
   'main/core/errors.ts',

@@ -16,8 +16,8 @@ import { buildClusters } from '../../main/core/discovery/cloudflare/clusters.ts'
 import { parseTraffic } from '../../main/core/discovery/cloudflare/gateway.ts';
 import { parseKubeconfigFile } from '../../main/core/kubeconfig/parse.ts';
 import { quickReadKubeconfig } from '../../main/core/kubeconfig/quick.ts';
-import { readMergedKubeconfig } from '../../main/core/kubeconfig/read.ts';
 import { quickMergedKubeconfig } from '../../main/core/kubeconfig/read-fast.ts';
+import { readMergedKubeconfig } from '../../main/core/kubeconfig/read-full.ts';
 import { parseMacRoute } from '../../main/core/warp/parse-route.ts';
 import { parseSettingsSplitTunnel, parseTunnelIpList } from '../../main/core/warp/parse-split-tunnel.ts';
 import { parseStatusText } from '../../main/core/warp/parse-status.ts';

@@ -25,20 +25,25 @@ export function appPageUrl(origin: RendererOrigin, view: string): string {
   return origin.kind === 'app' ? `${APP_INDEX_URL}#${view}` : `${origin.url}#${view}`;
 }
 
+/** The URL, or null when it does not parse or carries a user name or password (never the app's). */
+function parseWithoutCredentials(url: string): URL | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  return parsed.username === '' && parsed.password === '' ? parsed : null;
+}
+
 /**
  * True when `url` is the app's own page: exactly app://kubezt/index.html (any hash or query), or
  * the dev server's origin. Everything else (another file, a data: URL, an iframe elsewhere)
  * is a foreign sender.
  */
 export function isAppUrl(url: string | undefined | null, origin: RendererOrigin): boolean {
-  if (!url) return false;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (parsed.username !== '' || parsed.password !== '') return false;
+  const parsed = url ? parseWithoutCredentials(url) : null;
+  if (!parsed) return false;
   if (origin.kind === 'dev') {
     const dev = new URL(origin.url);
     return parsed.origin === dev.origin && (parsed.protocol === 'http:' || parsed.protocol === 'https:');
@@ -51,28 +56,16 @@ export function isAppUrl(url: string | undefined | null, origin: RendererOrigin)
  * the window may navigate to.
  */
 export function isAppOrigin(url: string, origin: RendererOrigin): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (parsed.username !== '' || parsed.password !== '') return false;
+  const parsed = parseWithoutCredentials(url);
+  if (!parsed) return false;
   if (origin.kind === 'dev') return parsed.origin === new URL(origin.url).origin;
   return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST;
 }
 
 /** Links the app may hand to the user's browser: https with a real host name, nothing else. */
 export function isSafeExternalUrl(url: string): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  return (
-    parsed.protocol === 'https:' && parsed.hostname.includes('.') && parsed.username === '' && parsed.password === ''
-  );
+  const parsed = parseWithoutCredentials(url);
+  return parsed !== null && parsed.protocol === 'https:' && parsed.hostname.includes('.');
 }
 
 /** Adds the CSP to a response's headers (for session.webRequest.onHeadersReceived). */

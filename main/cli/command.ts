@@ -80,6 +80,11 @@ export function intOption(command: string, name: string, value: string | undefin
   return n;
 }
 
+/** "1 cluster", "3 clusters". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 export function writeJson(ctx: CliContext, value: unknown): void {
   ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }

@@ -4,11 +4,8 @@
  */
 import { UserError } from '../core/errors.ts';
 import { resolveContextIn } from '../core/kubeconfig/contexts.ts';
-import { readKubeconfigBytes } from '../core/kubeconfig/file-io.ts';
-import type { MergedKubeconfig } from '../core/kubeconfig/merged.ts';
-import { quickMergedKubeconfig } from '../core/kubeconfig/read-fast.ts';
-import type { KubeconfigSource } from '../core/kubeconfig/types.ts';
-import { type TargetProblem, targetsFromMergedKubeconfig } from '../core/probe/kubeconfig-view.ts';
+import { readKubeconfig } from '../core/kubeconfig/read.ts';
+import { type TargetProblem, targetsFromMergedKubeconfig } from '../core/probe/targets.ts';
 import type { ProbeTarget } from '../core/probe/types.ts';
 import { kubeconfigUserSecrets } from '../core/secrets/user-fields.ts';
 import { fleetSecrets } from './fleet-secrets.ts';
@@ -59,19 +56,7 @@ export interface FleetPlanRequest {
 export async function planFleet(request: FleetPlanRequest): Promise<FleetPlan> {
   const { selection } = request;
   const files = [...request.files];
-  let sources: readonly KubeconfigSource[] = await Promise.all(
-    files.map(async (path) => ({ path, bytes: await readKubeconfigBytes(path) })),
-  );
-  // An empty file may be kubectl between truncating and rewriting: the engine waits that out.
-  let merged: MergedKubeconfig | null = sources.some((s) => s.bytes === '') ? null : quickMergedKubeconfig(sources);
-  if (!merged) {
-    // The kubeconfig engine reads what the fast reader would not, and names exactly what is wrong.
-    const { loadKubeconfig, readMergedKubeconfig } = await import('../core/kubeconfig/index.ts');
-    const set = await loadKubeconfig(files);
-    merged = readMergedKubeconfig(set);
-    // The bytes the engine read, which may be newer than the first read.
-    sources = set.files.map((f) => ({ path: f.path, bytes: f.bytes }));
-  }
+  const { merged, sources } = await readKubeconfig(files);
   const managed = merged.contexts.filter((c) => c.managed).map((c) => c.name);
   let wanted: string[];
   if (selection.kind === 'status') {

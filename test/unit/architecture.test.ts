@@ -175,6 +175,26 @@ describe('layering', () => {
     expect(crossings('main/core', ['main/usecases', 'main/cli', 'main/app', 'main/electron'])).toEqual([]);
   });
 
+  it('outside the kubeconfig engine, the merged kubeconfig is read only through readKubeconfig', () => {
+    const strategies = ['read-fast.ts', 'read-full.ts', 'block-yaml.ts', 'quick-file.ts', 'quick.ts'].map(
+      (f) => `main/core/kubeconfig/${f}`,
+    );
+    // The credential scan parses each file's own data (YAML 1.1, as kubectl reads it), not the
+    // merged model: which values are secrets depends on where they sit in that file.
+    const allowed = new Set(['main/core/secrets/user-fields.ts -> main/core/kubeconfig/quick.ts']);
+    const reaching = filesUnder('main')
+      .filter((rel) => !rel.startsWith('main/core/kubeconfig/'))
+      .flatMap((rel) =>
+        importsOf(rel)
+          .local.filter((t) => strategies.includes(t))
+          .map((t) => `${rel} -> ${t}`),
+      );
+    expect(reaching.filter((crossing) => !allowed.has(crossing))).toEqual([]);
+    expect(
+      filesUnder('main/usecases').some((rel) => importsOf(rel).local.includes('main/core/kubeconfig/read.ts')),
+    ).toBe(true);
+  });
+
   it('the renderer imports only the IPC contract, its own files and React', () => {
     const outside = filesUnder('renderer').flatMap((rel) => {
       const { local, bare } = importsOf(rel);

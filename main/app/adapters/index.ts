@@ -14,19 +14,20 @@ import {
   renderReportMarkdown,
 } from '../../core/diagnostics/report.ts';
 import { UserError } from '../../core/errors.ts';
-import { hasSomeSource, loadInventory } from '../../core/inventory/load.ts';
-import { switchKubeconfigContext } from '../../core/kubeconfig/switch.ts';
+import { loadInventory } from '../../core/inventory/load.ts';
 import { createExecPluginPool } from '../../core/probe/exec-plugin.ts';
 import { detectKubectlClient } from '../../core/probe/kube.ts';
 import { warpEnvFromProcess } from '../../core/warp/env.ts';
 import { toWarpStateView } from '../../core/warp/view.ts';
 import { diagnosticsReport } from '../../usecases/diagnose.ts';
+import { refuseUnconfiguredSources } from '../../usecases/setup.ts';
+import { runUseContext } from '../../usecases/use-context.ts';
 import type { DomainPort, Fleet, ProgressListener, ResultListener } from '../ports.ts';
 import { type AdapterEnv, createAdapterEnv, type DomainAdapterContext } from './context.ts';
 import { cachedInventory, inventorySource, snapshotFleet } from './fleet.ts';
 import { login, loginStatus, logout } from './login.ts';
 import { planProbes, runProbes } from './probes.ts';
-import { applySetup, describeCloudflareProgress, previewSetup } from './setup.ts';
+import { applySetup, describeCloudflareProgress, previewSetup, REFRESH_REMEDIES } from './setup.ts';
 import { createWarpFeed, unknownWarpState } from './warp.ts';
 
 export type { DomainAdapterContext } from './context.ts';
@@ -63,12 +64,7 @@ export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
           refresh: true,
           onProgress: (p) => onProgress(describeCloudflareProgress(p)),
         });
-        if (!hasSomeSource(inventory)) {
-          throw new UserError(
-            'not-logged-in',
-            'No cluster source is set up: sign in to Cloudflare or choose a team catalog file in "Set up kubeconfig", then refresh.',
-          );
-        }
+        refuseUnconfiguredSources(inventory, undefined, REFRESH_REMEDIES);
         const { fleet } = await snapshotFleet(env, inventorySource(inventory));
         onProgress({ phase: 'done', message: `Found ${fleet.clusters.length} clusters.` });
         return fleet;
@@ -109,7 +105,7 @@ export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
 
     async useContext(name) {
       const { paths } = env.kubeconfig();
-      const r = await switchKubeconfigContext({ paths, name });
+      const r = await runUseContext({ paths, name });
       return { context: r.context, previous: r.previous || null, file: r.file || (paths[0] as string) };
     },
 

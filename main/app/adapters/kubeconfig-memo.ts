@@ -6,12 +6,7 @@
  * bytes and comparing them costs one string of the file's size, and the comparison is exact,
  * whatever the file system's timestamps.
  */
-import {
-  loadKubeconfig,
-  type MergedKubeconfig,
-  readKubeconfigBytes,
-  readMergedKubeconfig,
-} from '../../core/kubeconfig/index.ts';
+import { type MergedKubeconfig, readKubeconfig, readKubeconfigBytes } from '../../core/kubeconfig/index.ts';
 import { kubeconfigUserSecrets } from '../../core/secrets/user-fields.ts';
 
 /** The merged view and the users' credentials in it (for redaction), from the same bytes. */
@@ -21,7 +16,7 @@ export interface MemoizedKubeconfig {
 }
 
 export interface KubeconfigMemo {
-  /** The merged view of these files (frozen: every caller shares it); throws as loadKubeconfig does. */
+  /** The merged view of these files (frozen: every caller shares it); throws as readKubeconfig does. */
   read(paths: readonly string[]): Promise<MemoizedKubeconfig>;
 }
 
@@ -37,7 +32,7 @@ export function createKubeconfigMemo(readBytes: ReadBytes = readKubeconfigBytes)
       // again, and the memo remembers what was parsed in the end.
       const pending = new Map(paths.map((p, i) => [p, bytes[i] ?? null]));
       const parsed = new Map<string, string | null>();
-      const set = await loadKubeconfig(paths, {
+      const read = await readKubeconfig(paths, {
         read: async (p) => {
           const b = pending.has(p) ? (pending.get(p) ?? null) : await readBytes(p);
           pending.delete(p);
@@ -45,8 +40,7 @@ export function createKubeconfigMemo(readBytes: ReadBytes = readKubeconfigBytes)
           return b;
         },
       });
-      const secrets = kubeconfigUserSecrets(set.files.map((f) => ({ path: f.path, bytes: f.bytes })));
-      const value = deepFreeze({ merged: readMergedKubeconfig(set), secrets });
+      const value = deepFreeze({ merged: read.merged, secrets: kubeconfigUserSecrets(read.sources) });
       last = { paths: [...paths], bytes: paths.map((p) => parsed.get(p) ?? null), value };
       return value;
     },

@@ -4,17 +4,12 @@
  * settings. The token is never returned, logged or put in an error message.
  */
 import type { LoginStatus } from '../../../ipc/contract.ts';
-import {
-  type AccountChoice,
-  checkAccountId,
-  chooseAccount,
-  describeAccounts,
-  listAccountsForLogin,
-} from '../../core/discovery/cloudflare/accounts.ts';
+import { checkAccountId } from '../../core/discovery/cloudflare/accounts.ts';
 import type { CloudflareAccount } from '../../core/discovery/cloudflare/discover.ts';
 import { isUserError, UserError } from '../../core/errors.ts';
 import { redactSecrets } from '../../core/secrets/redact.ts';
 import { TOKEN_ENV_VAR } from '../../core/secrets/store.ts';
+import { type AccountWording, chooseLoginAccount } from '../../usecases/login-account.ts';
 import type { AdapterEnv } from './context.ts';
 
 const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -40,19 +35,23 @@ export async function loginStatus(env: AdapterEnv): Promise<LoginStatus> {
 /** Where the app asks for the account id again. */
 const ACCOUNT_FIELD = 'enter it under "Account id" and sign in again';
 
+/** The app's wording: the account id is a field of the sign-in form. */
+const APP_ACCOUNT_WORDING: AccountWording = {
+  named: () => 'the account id you entered',
+  pickListed: 'enter one of those account ids',
+  retry: 'sign in again',
+  chooseOne: 'enter the id of the one to use under "Account id" and sign in again',
+};
+
 export async function login(env: AdapterEnv, token: string, wanted: string | undefined): Promise<LoginStatus> {
   // Before anything is sent: the value is checked (never echoed) and the API's URL too.
   if (wanted !== undefined) checkAccountId(wanted, ACCOUNT_FIELD);
   const baseURL = env.workspace.cloudflareBaseUrl();
-  const { verifyToken } = await import('../../core/discovery/cloudflare/discover.ts');
   const api = { token, fetch: env.fetch, ...(baseURL ? { baseURL } : {}) };
   let accounts: CloudflareAccount[] = [];
   let account: { id: string };
   try {
-    await verifyToken(api);
-    const listed = await listAccountsForLogin(api, wanted);
-    accounts = listed ?? [];
-    account = accountOrError(chooseAccount(listed, wanted));
+    ({ account, accounts } = await chooseLoginAccount({ api, wanted, wording: APP_ACCOUNT_WORDING }));
     // Keychain first: if it is unavailable, the settings stay as they were.
     await env.ctx.secrets.set(token);
   } catch (e) {
@@ -64,29 +63,6 @@ export async function login(env: AdapterEnv, token: string, wanted: string | und
   return visible.length > 0
     ? { ...status, accounts: visible.map((a) => ({ id: a.id, name: a.name.slice(0, 300) })) }
     : status;
-}
-
-/** The app's wording: the account id is a field of the sign-in form. */
-function accountOrError(choice: AccountChoice): { id: string } {
-  switch (choice.kind) {
-    case 'chosen':
-      return choice.account;
-    case 'not-accessible':
-      throw new UserError(
-        'bad-input',
-        `The token has no access to the account id you entered; it can use ${describeAccounts(choice.accounts)}: enter one of those account ids, or add the account to the token's resources.`,
-      );
-    case 'none':
-      throw new UserError(
-        'bad-input',
-        'The token can use no Cloudflare account: edit the token in the dashboard (My Profile → API Tokens) to include the account, then sign in again.',
-      );
-    case 'several':
-      throw new UserError(
-        'bad-input',
-        `The token can use ${choice.accounts.length} Cloudflare accounts, ${describeAccounts(choice.accounts)}: enter the id of the one to use under "Account id" and sign in again; nothing was saved.`,
-      );
-  }
 }
 
 /** The same error without any form of the token in it. */

@@ -20,6 +20,7 @@ import { LIMITS, readTextCapped } from '../../core/read-capped.ts';
 import { BACKGROUND_EXEC_PLUGINS_LABEL } from '../../core/settings/schema.ts';
 import { warpEnvFromProcess } from '../../core/warp/env.ts';
 import type { WarpDetection } from '../../core/warp/types.ts';
+import { ladderEnvironment, prefetchFleetRoutes } from '../../usecases/fleet-run.ts';
 import { fleetSecrets } from '../../usecases/fleet-secrets.ts';
 import type { AdapterEnv } from './context.ts';
 import { clip, type FleetMember, type FleetSnapshot } from './fleet.ts';
@@ -133,7 +134,10 @@ export async function runProbes(
   const pluginsOff = opts.background === true && !ctx.settings.read().backgroundExecPlugins;
   const warp = createFleetWarpView(warpEnvFromProcess(ctx.env, ctx.platform, ctx.runner, env.fetch));
   const probed = plan.planned.filter((p): p is PlannedProbe & { target: ProbeTarget } => p.target !== undefined);
-  warp.prefetchRoutes(probed.map((p) => new URL(p.target.server).hostname.replace(/^\[|\]$/g, '')));
+  prefetchFleetRoutes(
+    warp,
+    probed.map((p) => p.target),
+  );
   const kubectl = detectKubectlClient(ctx.runner, 'kubectl', ctx.env).catch(() => null);
   const byCluster = new Map<string, ProbeResultView>();
   const diagnoses = new Map<string, ClusterDiagnosis>();
@@ -153,17 +157,16 @@ export async function runProbes(
   for await (const ladder of streamFleet(
     probed.map((p) => p.target),
     {
-      env: {
-        runner: ctx.runner,
-        warp,
-        kubectlClient: () => kubectl,
-        env: ctx.env,
-        platform: ctx.platform,
-        execPlugins: opts.execPlugins,
-        // The app has no terminal: a plugin that insists on one is skipped, as client-go would.
-        terminal: false,
-        ...(pluginsOff ? { execPolicy: BACKGROUND_PLUGINS_OFF } : {}),
-      },
+      env: ladderEnvironment(
+        ctx,
+        { warp, kubectl },
+        {
+          execPlugins: opts.execPlugins,
+          // The app has no terminal: a plugin that insists on one is skipped, as client-go would.
+          terminal: false,
+          ...(pluginsOff ? { execPolicy: BACKGROUND_PLUGINS_OFF } : {}),
+        },
+      ),
       ...(ctx.probe?.concurrency !== undefined ? { concurrency: ctx.probe.concurrency } : {}),
       ...(ctx.probe?.stepTimeoutMs !== undefined ? { stepTimeoutMs: ctx.probe.stepTimeoutMs } : {}),
     },

@@ -6,7 +6,7 @@
  * plan and apply (core/inventory, core/kubeconfig, core/trust).
  *
  * Clusters the user leaves unticked keep their existing entries untouched; entries of clusters
- * no source lists any more are removed only under the rule every setup shares (setupSources).
+ * no source lists any more are removed only under the rule every setup shares (usecases/setup).
  */
 import { X509Certificate } from 'node:crypto';
 import type {
@@ -20,83 +20,74 @@ import type {
 import { ClusterViewSchema } from '../../../ipc/contract.ts';
 import type { CloudflareProgress } from '../../core/discovery/cloudflare/api.ts';
 import { UserError } from '../../core/errors.ts';
-import { DISCOVERY_STEP_LABEL } from '../../core/inventory/format.ts';
-import { type Inventory, loadInventory } from '../../core/inventory/load.ts';
-import { heldBackNotes, type SetupSources, setupSources } from '../../core/inventory/setup-sources.ts';
+import { describeDiscoveryProgress } from '../../core/inventory/format.ts';
+import type { SetupSources } from '../../core/inventory/setup-sources.ts';
 import {
   applyNameTemplate,
-  backupDirFor,
   describeChanges,
   type KubeconfigChange,
-  type KubeconfigPlan,
-  loadKubeconfig,
+  type KubeconfigSet,
+  type MergedKubeconfig,
   planDiff,
   planKubeconfig,
-  readMergedKubeconfig,
-  setupKubeconfig,
+  readKubeconfig,
 } from '../../core/kubeconfig/index.ts';
-import type { KubeconfigSet } from '../../core/kubeconfig/parse.ts';
-import type { MergedKubeconfig } from '../../core/kubeconfig/read.ts';
 import { type ClusterEntry, serverUrl } from '../../core/model/cluster.ts';
 import { fetchPresentedChain, readableName } from '../../core/trust/first-use.ts';
-import type { Workspace } from '../../core/workspace/index.ts';
+import {
+  interceptedChainRefusal,
+  loadSetupInventory,
+  pinnedCertificate,
+  planSetup,
+  runSetup,
+  type SetupInventory,
+  type SetupRemedies,
+} from '../../usecases/setup.ts';
 import type { ProgressListener } from '../ports.ts';
 import type { AdapterEnv } from './context.ts';
 import { clip } from './fleet.ts';
 
 /** The Cloudflare SDK's progress as one line for the UI. */
 export function describeCloudflareProgress(p: CloudflareProgress): DiscoveryProgress {
-  const step = DISCOVERY_STEP_LABEL[p.step];
-  const message =
-    p.type === 'page'
-      ? `Reading Cloudflare: ${step}, page ${p.page}…`
-      : p.type === 'rate-limited'
-        ? `Cloudflare is rate-limiting: waiting ${Math.ceil(p.waitMs / 1000)} s before retrying (${step})…`
-        : `Cloudflare did not answer (${p.status ?? p.reason}): retrying ${step} in ${Math.ceil(p.waitMs / 1000)} s…`;
-  return { phase: 'cloudflare', message };
+  return { phase: 'cloudflare', message: describeDiscoveryProgress(p) };
 }
 
-/** The workspace restricted to the sources the wizard chose. */
-function workspaceFor(ws: Workspace, sources: SetupInput['sources']): Workspace {
-  const env = { ...ws.base.env };
-  // Without Cloudflare, the token must not even be looked at (nor warned about).
-  if (!sources.cloudflare) delete env.CLOUDFLARE_API_TOKEN;
-  return {
-    ...ws,
-    base: { ...ws.base, env },
-    catalogPath: () => sources.catalogPath ?? undefined,
-    accountId: () => (sources.cloudflare ? ws.accountId() : undefined),
-  };
-}
+/** How the wizard's refusals say to set a source up: its first step signs in. */
+const WIZARD_REMEDIES: SetupRemedies = {
+  token: 'sign in with a token in the first step',
+  account: 'sign in in the first step (with the account id when the token sees several)',
+  withoutCloudflare: 'untick Cloudflare discovery',
+  anySource: 'sign in to Cloudflare or choose a team catalog file in the first step',
+};
 
-export async function readSetupInventory(
+/** The same for the dashboard's refresh, which sends the user to the wizard. */
+export const REFRESH_REMEDIES: SetupRemedies = {
+  token: 'sign in to Cloudflare in "Set up kubeconfig", then refresh',
+  account: 'sign in again in "Set up kubeconfig" with the account id, then refresh',
+  withoutCloudflare: 'choose a team catalog file in "Set up kubeconfig"',
+  anySource: 'sign in to Cloudflare or choose a team catalog file in "Set up kubeconfig", then refresh',
+};
+
+async function readSetupInventory(
   env: AdapterEnv,
   input: SetupInput,
   refresh: boolean,
   onProgress: ProgressListener,
-): Promise<Inventory> {
-  const ws = workspaceFor(env.workspace, input.sources);
+): Promise<SetupInventory> {
   onProgress({ phase: 'start', message: 'Reading the cluster sources…' });
-  const inventory = await loadInventory(ws, {
+  const read = await loadSetupInventory({
+    workspace: env.workspace,
     refresh,
+    chosen: input.sources,
+    remedies: WIZARD_REMEDIES,
     onProgress: (p) => onProgress(describeCloudflareProgress(p)),
   });
-  if (input.sources.cloudflare) {
-    const cf = inventory.cloudflare;
-    if (cf.status === 'not-configured') {
-      throw new UserError(
-        'not-logged-in',
-        cf.missing === 'token'
-          ? 'No Cloudflare API token is available: sign in with a token in the first step, or untick Cloudflare discovery.'
-          : 'No Cloudflare account is selected: sign in in the first step (with the account id when the token sees several), or untick Cloudflare discovery.',
-      );
-    }
-  }
+  const { inventory } = read;
   if (inventory.catalog.status === 'loaded') {
     onProgress({ phase: 'catalog', message: `Read ${inventory.catalog.clusters ?? 0} clusters from the catalog.` });
   }
   onProgress({ phase: 'merge', message: `${inventory.clusters.length} clusters found.` });
-  return inventory;
+  return read;
 }
 
 type CaState = SetupCandidate['ca'];
@@ -153,12 +144,12 @@ async function inspectCandidate(
   if (entry.certificateAuthorityData) {
     return { entry, writable: entry, ca: noCa('provided', null) };
   }
-  const pinned = merged.clusters.find((c) => c.managed && c.name === applyNameTemplate(template, entry.name));
-  if (pinned?.certificateAuthorityData) {
-    const facts = certificateFacts(pinned.certificateAuthorityData);
+  const pinned = pinnedCertificate(merged, template, entry);
+  if (pinned) {
+    const facts = certificateFacts(pinned);
     return {
       entry,
-      writable: { ...entry, certificateAuthorityData: pinned.certificateAuthorityData },
+      writable: { ...entry, certificateAuthorityData: pinned },
       ca: noCa('trusted', null, facts ?? {}),
     };
   }
@@ -173,14 +164,8 @@ async function inspectCandidate(
   }
   const facts = { sha256: chain.fingerprint, subject: chain.subject, issuer: chain.issuer };
   if (chain.intercepted) {
-    return {
-      entry,
-      ca: noCa(
-        'refused',
-        `The certificate of ${entry.name} was issued by a Cloudflare Gateway CA (${chain.issuer}): the connection is being inspected, so it cannot be trusted; add a Do Not Inspect rule for ${ip ?? server} and run setup again.`,
-        { issuer: chain.issuer, subject: chain.subject },
-      ),
-    };
+    const reason = interceptedChainRefusal(entry, server).message;
+    return { entry, ca: noCa('refused', reason, { issuer: chain.issuer, subject: chain.subject }) };
   }
   if (trust.get(entry.name) === chain.fingerprint) {
     return {
@@ -237,12 +222,11 @@ async function prepare(
   onProgress: ProgressListener,
   strict: boolean,
 ): Promise<Prepared> {
-  const inventory = await readSetupInventory(env, input, refresh, onProgress);
+  const { inventory, sources } = await readSetupInventory(env, input, refresh, onProgress);
   const warnings = [...inventory.warnings];
   const { paths } = env.kubeconfig();
   const template = env.nameTemplate();
-  const set = await loadKubeconfig(paths);
-  const merged = readMergedKubeconfig(set);
+  const { set, merged } = await readKubeconfig(paths, { need: 'documents' });
   const trust = new Map(input.trust.map((t) => [t.cluster, t.sha256]));
 
   const usable = inventory.clusters.filter((entry) => {
@@ -330,10 +314,6 @@ async function prepare(
   // source rule (core/inventory/setup-sources.ts), applied by the plan through `consulted`.
   const written = new Set(write.map((e) => e.name));
   const keep = candidates.map((c) => c.view.name).filter((name) => !written.has(name));
-  const sources = setupSources(inventory, [
-    ...(input.sources.cloudflare ? [] : (['cloudflare'] as const)),
-    ...(input.sources.catalogPath ? [] : (['catalog'] as const)),
-  ]);
   return { paths, set, template, candidates, write, keep, sources, warnings };
 }
 
@@ -351,14 +331,6 @@ function toChange(c: KubeconfigChange, display: (p: string) => string): Change {
   };
 }
 
-function planWarnings(plan: KubeconfigPlan, sources: SetupSources): string[] {
-  return [
-    ...plan.warnings,
-    ...(plan.currentContextWarning ? [plan.currentContextWarning] : []),
-    ...heldBackNotes(sources, plan.heldBack),
-  ];
-}
-
 function displayPath(env: AdapterEnv): (p: string) => string {
   const home = env.ctx.homeDir;
   return (p) => (home && p.startsWith(`${home}/`) ? `~${p.slice(home.length)}` : p);
@@ -371,12 +343,11 @@ export async function previewSetup(
 ): Promise<SetupPreview> {
   // The first look fetches from Cloudflare; later steps reuse that (now cached) list.
   const prepared = await prepare(env, input, input.selected === null, onProgress, false);
-  const plan = planKubeconfig({
+  const { plan, notes } = planSetup(prepared.set, {
     clusters: prepared.write,
-    files: prepared.set,
     nameTemplate: prepared.template,
     keep: prepared.keep,
-    consulted: prepared.sources.consulted,
+    sources: prepared.sources,
   });
   onProgress({ phase: 'done', message: 'Ready.' });
   return {
@@ -384,9 +355,7 @@ export async function previewSetup(
     files: plan.writes.map((w) => w.path),
     diff: plan.writes.length > 0 ? planDiff(plan) : '',
     changes: plan.changes.map((c) => toChange(c, displayPath(env))),
-    warnings: [...new Set([...prepared.warnings, ...planWarnings(plan, prepared.sources)])]
-      .slice(0, 100)
-      .map((w) => clip(w, 2_000)),
+    warnings: [...new Set([...prepared.warnings, ...notes])].slice(0, 100).map((w) => clip(w, 2_000)),
   };
 }
 
@@ -397,13 +366,13 @@ export async function applySetup(
 ): Promise<SetupResult> {
   const prepared = await prepare(env, input, false, onProgress, true);
   onProgress({ phase: 'merge', message: 'Writing the kubeconfig…' });
-  const result = await setupKubeconfig({
+  const result = await runSetup({
     paths: prepared.paths,
     clusters: prepared.write,
     nameTemplate: prepared.template,
     keep: prepared.keep,
-    backupDir: backupDirFor(env.ctx.configDir),
-    consulted: prepared.sources.consulted,
+    sources: prepared.sources,
+    configDir: env.ctx.configDir,
   });
   // The dashboard lists the catalog the wizard used from now on.
   const chosen = input.sources.catalogPath;

@@ -2,17 +2,14 @@ import type { Severity } from '../../core/diagnostics/index.ts';
 import { redactText } from '../../core/diagnostics/redact.ts';
 import { redactedJson } from '../../core/secrets/redact.ts';
 import type { WarpStatus } from '../../core/warp/types.ts';
-import { type Command, parseCommandArgs } from '../command.ts';
+import { type Command, parseCommandArgs, plural } from '../command.ts';
 import {
   type CheckedClusterJson,
   checkedClusterJson,
   clusterLine,
   fleetFlags,
-  fleetPlanFor,
-  plural,
-  prepareFleet,
-  progressLine,
-  runFleet,
+  runFleetShowingProgress,
+  startFleet,
 } from './probe-shared.ts';
 
 const usage = `Usage: kubezt check [NAME...] [--json] [--timeout MS] [--concurrency N] [--kubeconfig PATH]
@@ -113,28 +110,15 @@ export const checkCommand: Command = {
     const flags = fleetFlags('check', values);
     const started = ctx.now();
     const t0 = performance.now();
-    // WARP and kubectl are asked while the kubeconfig is read.
-    const prepared = prepareFleet(ctx);
-    prepared.catch(() => {});
-    const plan = await fleetPlanFor(ctx, { kind: 'names', names: positionals, command: 'check' }, values.kubeconfig);
+    const start = await startFleet(ctx, { kind: 'names', names: positionals, command: 'check' }, values.kubeconfig);
+    const { plan } = start;
     const clean = (text: string) => redactText(text, plan.secrets);
     const width = Math.max(0, ...plan.clusters.map((c) => c.context.length));
-    const progress = progressLine(ctx);
     const total = plan.clusters.length;
-    if (total > 0) progress.show(`Checking ${plural(total, 'cluster')}…`);
-    const fleet = await runFleet(ctx, plan, prepared, {
-      ...flags,
-      onDiagnosis(d, done) {
-        if (values.json) {
-          progress.show(`Checked ${done}/${total}…`);
-          return;
-        }
-        progress.clear();
-        ctx.stdout.write(`${clean(clusterLine(d, width, started))}\n`);
-        if (done < total) progress.show(`Checked ${done}/${total}…`);
-      },
+    const fleet = await runFleetShowingProgress(ctx, start, flags, {
+      verbs: ['Checking', 'Checked'],
+      ...(values.json ? {} : { print: (d) => clean(clusterLine(d, width, started)) }),
     });
-    progress.clear();
     if (fleet.interrupted) {
       ctx.stderr.write('kubezt: interrupted; the clusters not checked yet are left out.\n');
       return 130;

@@ -1,9 +1,10 @@
 import type { CloudflareProgress } from '../../core/discovery/cloudflare/index.ts';
-import { DISCOVERY_STEP_LABEL, formatAge } from '../../core/inventory/format.ts';
+import { describeDiscoveryProgress, formatAge } from '../../core/inventory/format.ts';
 import type { Inventory } from '../../core/inventory/index.ts';
 import { toClustersJson } from '../../core/inventory/json.ts';
 import { type CredentialExpiry, expiryPhrase, formatExpiry } from '../../core/probe/credential-expiry.ts';
 import type { Workspace } from '../../core/workspace/index.ts';
+import type { SetupRemedies } from '../../usecases/setup.ts';
 import { type CliContext, type Command, parseCommandArgs, writeJson } from '../command.ts';
 
 const usage = `Usage: kubezt clusters [--json] [--refresh]
@@ -61,15 +62,7 @@ function progressLine(ctx: CliContext): { onProgress?: (p: CloudflareProgress) =
   let shown = false;
   return {
     onProgress(p) {
-      const text =
-        p.type === 'page'
-          ? `Reading Cloudflare: ${DISCOVERY_STEP_LABEL[p.step]}, page ${p.page}…`
-          : p.type === 'rate-limited' && p.attempt === 0
-            ? `Keeping under Cloudflare's rate limit: waiting ${Math.ceil(p.waitMs / 1000)} s (${DISCOVERY_STEP_LABEL[p.step]})…`
-            : p.type === 'rate-limited'
-              ? `Cloudflare is rate-limiting: waiting ${Math.ceil(p.waitMs / 1000)} s before retrying (${DISCOVERY_STEP_LABEL[p.step]})…`
-              : `Cloudflare did not answer (${p.status ?? p.reason}): retrying ${DISCOVERY_STEP_LABEL[p.step]} in ${Math.ceil(p.waitMs / 1000)} s…`;
-      ctx.stderr.write(`\r\x1b[K${text}`);
+      ctx.stderr.write(`\r\x1b[K${describeDiscoveryProgress(p)}`);
       shown = true;
     },
     done() {
@@ -77,6 +70,15 @@ function progressLine(ctx: CliContext): { onProgress?: (p: CloudflareProgress) =
     },
   };
 }
+
+/** How the CLI's refusals tell the user to set up a cluster source (usecases/setup.ts). */
+export const CLI_SOURCE_REMEDIES: SetupRemedies = {
+  token: 'run "kubezt login" or set CLOUDFLARE_API_TOKEN',
+  account: 'run "kubezt login --account-id ID" or set CLOUDFLARE_ACCOUNT_ID',
+  withoutCloudflare: 'set KUBEZT_CATALOG to a team catalog file',
+  anySource:
+    'run "kubezt login" to discover clusters from your Cloudflare account, or set KUBEZT_CATALOG (or the catalogPath setting) to a team catalog file',
+};
 
 export const clustersCommand: Command = {
   name: 'clusters',
@@ -86,7 +88,8 @@ export const clustersCommand: Command = {
       json: { type: 'boolean' },
       refresh: { type: 'boolean' },
     });
-    const { loadInventory, requireSomeSource } = await import('../../core/inventory/load.ts');
+    const { loadInventory } = await import('../../core/inventory/load.ts');
+    const { refuseUnconfiguredSources } = await import('../../usecases/setup.ts');
     const ws = await cliWorkspace(ctx);
     const progress = progressLine(ctx);
     let inv: Inventory;
@@ -98,7 +101,7 @@ export const clustersCommand: Command = {
     } finally {
       progress.done();
     }
-    requireSomeSource(inv);
+    refuseUnconfiguredSources(inv, undefined, CLI_SOURCE_REMEDIES);
     const expiries = await credentialExpiries(ctx);
     if (values.json) writeJson(ctx, withExpiries(toClustersJson(inv), expiries, ctx.now()));
     else ctx.stdout.write(renderClusters(inv, expiries, ctx.now()));

@@ -4,9 +4,9 @@ import pkg from '../../../package.json' with { type: 'json' };
 import type { ClusterDiagnosis } from '../../core/diagnostics/index.ts';
 import { redactText } from '../../core/diagnostics/redact.ts';
 import { UserError } from '../../core/errors.ts';
-import { type CliContext, type Command, parseCommandArgs } from '../command.ts';
+import { type CliContext, type Command, parseCommandArgs, plural } from '../command.ts';
 import { displayPath } from '../kubeconfig-paths.ts';
-import { fleetFlags, fleetPlanFor, plural, prepareFleet, progressLine, runFleet } from './probe-shared.ts';
+import { fleetFlags, runFleetShowingProgress, startFleet } from './probe-shared.ts';
 
 const usage = `Usage: kubezt diagnose [NAME...] [--json] [--report FILE.md] [--timeout MS] [--concurrency N] [--kubeconfig PATH]
 
@@ -119,27 +119,21 @@ export const diagnoseCommand: Command = {
     let secrets: readonly string[] = [];
     const log = createLogger({ sinks: [logLines], now: ctx.now, secrets: () => secrets });
     log.info(`kubezt ${pkg.version} diagnose on ${ctx.platform}, Node ${process.version}`, positionals.join(' '));
-    // WARP and kubectl are asked while the kubeconfig is read.
-    const prepared = prepareFleet(ctx);
-    prepared.catch(() => {});
-    const plan = await fleetPlanFor(ctx, { kind: 'names', names: positionals, command: 'diagnose' }, values.kubeconfig);
+    const start = await startFleet(ctx, { kind: 'names', names: positionals, command: 'diagnose' }, values.kubeconfig);
+    const { plan } = start;
     secrets = plan.secrets;
     log.info(`${plural(plan.clusters.length, 'context')} to diagnose`, plan.clusters.map((c) => c.context).join(', '));
     for (const p of plan.problems) log.warn(`context ${p.context} not checked`, p.message);
     const clean = (text: string) => redactText(text, plan.secrets);
-    const progress = progressLine(ctx);
     const total = plan.clusters.length;
-    if (total > 0) progress.show(`Diagnosing ${plural(total, 'cluster')}…`);
-    const fleet = await runFleet(ctx, plan, prepared, {
-      ...flags,
-      onDiagnosis(d, done) {
+    const fleet = await runFleetShowingProgress(ctx, start, flags, {
+      verbs: ['Diagnosing', 'Diagnosed'],
+      onDiagnosis(d) {
         const line = `${d.context ?? d.name}: ${d.verdict} after ${Math.round(d.ladder.durationMs)} ms`;
         if (d.severity === 'ok') log.info(line);
         else log.warn(line, d.summary);
-        progress.show(`Diagnosed ${done}/${total}…`);
       },
     });
-    progress.clear();
     if (fleet.interrupted) {
       ctx.stderr.write('kubezt: interrupted; nothing was written.\n');
       return 130;

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { CloudflareAccount } from '../../core/discovery/cloudflare/index.ts';
 import { UserError } from '../../core/errors.ts';
-import { TOKEN_ENV_VAR } from '../../core/secrets/store.ts';
+import type { AccountWording } from '../../usecases/login-account.ts';
 import type { CliContext, Command } from '../command.ts';
 import { PromptCancelled, readLine } from '../prompt.ts';
 import { cliWorkspace } from './clusters.ts';
@@ -180,36 +180,13 @@ async function promptForAccount(ctx: CliContext, accounts: readonly CloudflareAc
   );
 }
 
-async function pickAccount(
-  ctx: CliContext,
-  api: { token: string; baseURL?: string; fetch?: typeof fetch },
-  wanted: string | undefined,
-): Promise<{ id: string; name?: string }> {
-  const { chooseAccount, describeAccounts, listAccountsForLogin } = await import(
-    '../../core/discovery/cloudflare/accounts.ts'
-  );
-  const choice = chooseAccount(await listAccountsForLogin(api, wanted), wanted);
-  switch (choice.kind) {
-    case 'chosen':
-      return choice.account;
-    case 'not-accessible':
-      throw new UserError(
-        'bad-input',
-        `The token has no access to account ${choice.wanted}; it can use ${describeAccounts(choice.accounts)}: pick one of those with --account-id, or add the account to the token's resources.`,
-      );
-    case 'none':
-      throw new UserError(
-        'bad-input',
-        'The token can use no Cloudflare account: edit the token in the dashboard (My Profile → API Tokens) to include the account, then run kubezt login again.',
-      );
-    case 'several':
-      if (ctx.stdin.isTTY) return promptForAccount(ctx, choice.accounts);
-      throw new UserError(
-        'bad-input',
-        `The token can use ${choice.accounts.length} Cloudflare accounts, ${describeAccounts(choice.accounts)}: run kubezt login again with --account-id ID to choose one; nothing was saved.`,
-      );
-  }
-}
+/** How the CLI's refusals say where the account id goes: the --account-id flag. */
+const CLI_ACCOUNT_WORDING: AccountWording = {
+  named: (id) => `account ${id}`,
+  pickListed: 'pick one of those with --account-id',
+  retry: 'run kubezt login again',
+  chooseOne: 'run kubezt login again with --account-id ID to choose one',
+};
 
 export const loginCommand: Command = {
   name: 'login',
@@ -218,15 +195,19 @@ export const loginCommand: Command = {
     const { accountId: wanted } = parseLoginArgs(args);
     // The Cloudflare SDK is loaded only by the commands that talk to Cloudflare (start-up time).
     const { checkAccountId } = await import('../../core/discovery/cloudflare/api.ts');
-    const { verifyToken } = await import('../../core/discovery/cloudflare/index.ts');
+    const { chooseLoginAccount, loginOverrides } = await import('../../usecases/login-account.ts');
     if (wanted) checkAccountId(wanted);
     const ws = await cliWorkspace(ctx);
     // Before the token is typed: it would not be sent to a URL that is refused.
     const baseURL = ws.cloudflareBaseUrl();
     const token = await readToken(ctx);
     const api = { token, ...(baseURL ? { baseURL } : {}), ...(ws.base.fetch ? { fetch: ws.base.fetch } : {}) };
-    await verifyToken(api);
-    const account = await pickAccount(ctx, api, wanted);
+    const { account } = await chooseLoginAccount({
+      api,
+      wanted,
+      wording: CLI_ACCOUNT_WORDING,
+      ...(ctx.stdin.isTTY ? { pick: (accounts) => promptForAccount(ctx, accounts) } : {}),
+    });
 
     // Keychain first: if it is unavailable, the settings are left as they were.
     const store = await ws.secretStore();
@@ -235,17 +216,7 @@ export const loginCommand: Command = {
 
     const named = account.name ? `${account.name} (${account.id})` : account.id;
     const lines = [`Logged in: token verified, account ${named}, token saved in ${store.describe()}.`];
-    if (ctx.env[TOKEN_ENV_VAR]?.trim()) {
-      lines.push(
-        `Note: ${TOKEN_ENV_VAR} is set in this environment and overrides the keychain; unset it to use the saved token.`,
-      );
-    }
-    const envAccount = ctx.env.CLOUDFLARE_ACCOUNT_ID?.trim();
-    if (envAccount && envAccount !== account.id) {
-      lines.push(
-        `Note: CLOUDFLARE_ACCOUNT_ID is set in this environment to another account and overrides the saved one; unset it to use ${account.id}.`,
-      );
-    }
+    for (const note of loginOverrides(ctx.env, account.id)) lines.push(`Note: ${note}`);
     ctx.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   },

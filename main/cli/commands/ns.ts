@@ -1,7 +1,7 @@
 import { UserError } from '../../core/errors.ts';
-import { loadKubeconfig } from '../../core/kubeconfig/files.ts';
 import { setKubeconfigNamespace } from '../../core/kubeconfig/namespace.ts';
 import { extractPrivateContext } from '../../core/kubeconfig/private-context.ts';
+import { loadKubeconfig } from '../../core/kubeconfig/read.ts';
 import { type CliContext, type Command, parseCommandArgs, writeJson } from '../command.ts';
 import { displayPath, kubeconfigPathsFor } from '../kubeconfig-paths.ts';
 

@@ -1,6 +1,5 @@
 import { constants, tmpdir } from 'node:os';
 import { UserError } from '../../core/errors.ts';
-import { loadKubeconfig } from '../../core/kubeconfig/files.ts';
 import { checkNamespaceName } from '../../core/kubeconfig/namespace.ts';
 import { extractPrivateContext, type PrivateContext } from '../../core/kubeconfig/private-context.ts';
 import {
@@ -12,6 +11,7 @@ import {
   sweepPrivateFiles,
   writePrivateFile,
 } from '../../core/kubeconfig/private-file.ts';
+import { loadKubeconfig } from '../../core/kubeconfig/read.ts';
 import { builtin } from '../../core/node-builtins.ts';
 import type { CliContext } from '../command.ts';
 import { kubeconfigPathsFor } from '../kubeconfig-paths.ts';

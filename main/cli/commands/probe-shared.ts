@@ -4,12 +4,13 @@ import type { ClusterDiagnosis, Severity, Verdict } from '../../core/diagnostics
 import { UserError } from '../../core/errors.ts';
 import type { ClusterEntry } from '../../core/model/cluster.ts';
 import { expiryPhrase, formatExpiry } from '../../core/probe/credential-expiry.ts';
-import type { FleetWarpView, KubectlClientInfo, StepName, StepReason, StepStatus } from '../../core/probe/index.ts';
+import type { FleetWarpView, KubectlClientInfo, StepName, StepResult } from '../../core/probe/index.ts';
 import { configDirFor } from '../../core/settings/paths.ts';
 import type { WarpDetection } from '../../core/warp/index.ts';
 import type { FleetPlan, Selection } from '../../usecases/fleet-plan.ts';
+import { ladderEnvironment, prefetchFleetRoutes } from '../../usecases/fleet-run.ts';
 import type { CliContext } from '../command.ts';
-import { intOption } from '../command.ts';
+import { intOption, plural } from '../command.ts';
 import { kubeconfigPathsFor } from '../kubeconfig-paths.ts';
 
 /**
@@ -23,6 +24,58 @@ export async function fleetPlanFor(ctx: CliContext, selection: Selection, kubeco
   // Loaded on first use: `kubezt check --help` and the flag errors need none of the kubeconfig readers.
   const { planFleet } = await import('../../usecases/fleet-plan.ts');
   return planFleet({ files: kubeconfigPathsFor(ctx, kubeconfigFlag), selection, env: ctx.env });
+}
+
+/** A started run: its plan, and the environment its ladders share (still being prepared). */
+export interface FleetStart {
+  plan: FleetPlan;
+  prepared: Promise<FleetEnvironment>;
+}
+
+/**
+ * Starts a run: WARP and kubectl are asked (child processes, on another core) while the
+ * kubeconfig is read and the selection planned.
+ */
+export async function startFleet(ctx: CliContext, selection: Selection, kubeconfigFlag?: string): Promise<FleetStart> {
+  const prepared = prepareFleet(ctx);
+  // Its failure is reported where it is awaited (runFleet), not as an unhandled rejection here.
+  prepared.catch(() => {});
+  return { plan: await fleetPlanFor(ctx, selection, kubeconfigFlag), prepared };
+}
+
+/**
+ * Runs a started fleet behind a progress line on a terminal ("Checking 3 clusters…", then
+ * "Checked 1/3…"). `print` gives the line a finished cluster prints on stdout, if any: it goes
+ * above the progress line.
+ */
+export async function runFleetShowingProgress(
+  ctx: CliContext,
+  start: FleetStart,
+  flags: { stepTimeoutMs: number; concurrency: number },
+  opts: {
+    verbs: readonly [running: string, finished: string];
+    print?: (d: ClusterDiagnosis) => string | undefined;
+    onDiagnosis?: (d: ClusterDiagnosis) => void;
+  },
+): Promise<FleetRun> {
+  const progress = progressLine(ctx);
+  const total = start.plan.clusters.length;
+  const [running, finished] = opts.verbs;
+  if (total > 0) progress.show(`${running} ${plural(total, 'cluster')}…`);
+  const fleet = await runFleet(ctx, start.plan, start.prepared, {
+    ...flags,
+    onDiagnosis(d, done) {
+      opts.onDiagnosis?.(d);
+      const line = opts.print?.(d);
+      if (line !== undefined) {
+        progress.clear();
+        ctx.stdout.write(`${line}\n`);
+      }
+      if (line === undefined || done < total) progress.show(`${finished} ${done}/${total}…`);
+    },
+  });
+  progress.clear();
+  return fleet;
 }
 
 /** --timeout and --concurrency, checked the same way by every probing command. */
@@ -159,22 +212,17 @@ export async function runFleet(
     stop.abort(new Error('interrupted'));
   });
   // Every route in one lookup, asked before the first ladder asks for its own.
-  warp.prefetchRoutes(plan.clusters.map((c) => new URL(c.target.server).hostname.replace(/^\[|\]$/g, '')));
+  prefetchFleetRoutes(
+    warp,
+    plan.clusters.map((c) => c.target),
+  );
   // What is loaded after this (diagnostics, the inventory's schema) loads while the ladders wait
   // on the network.
   const results = streamFleet(
     plan.clusters.map((c) => c.target),
     {
-      env: {
-        runner: ctx.runner,
-        warp,
-        kubectlClient: () => kubectl,
-        env: ctx.env,
-        platform: ctx.platform,
-        execPlugins,
-        // client-go's test: a plugin may be interactive (and gets stdin) when stdin is a terminal.
-        terminal: ctx.stdin.isTTY === true,
-      },
+      // client-go's test: a plugin may be interactive (and gets stdin) when stdin is a terminal.
+      env: ladderEnvironment(ctx, { warp, kubectl }, { terminal: ctx.stdin.isTTY === true, execPlugins }),
       concurrency: opts.concurrency,
       stepTimeoutMs: opts.stepTimeoutMs,
       signal: stop.signal,
@@ -258,15 +306,8 @@ export interface CheckedClusterJson {
    * `expiresAt` ISO 8601, `text` as shown ("expires in 3 days", "expired 2 hours ago").
    */
   expiry?: { kind: string; expiresAt: string; issuer?: string; plugin?: string; text: string };
-  /** All six steps, in ladder order: warp, route, tcp, tls, version, auth. */
-  steps: {
-    step: StepName;
-    status: StepStatus;
-    reason: StepReason;
-    durationMs: number;
-    detail: string;
-    remedy?: string;
-  }[];
+  /** All six steps, in ladder order: warp, route, tcp, tls, version, auth (without their data). */
+  steps: Omit<StepResult, 'data'>[];
 }
 
 export function checkedClusterJson(d: ClusterDiagnosis, now: Date = new Date()): CheckedClusterJson {
@@ -332,8 +373,4 @@ export function progressLine(ctx: CliContext): { show(text: string): void; clear
       shown = false;
     },
   };
-}
-
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -4,7 +4,7 @@ import type { ClusterEntry } from '../../core/model/cluster.ts';
 import { type CliContext, type Command, parseCommandArgs, writeJson } from '../command.ts';
 import { displayPath, kubeconfigPathsFor } from '../kubeconfig-paths.ts';
 import { PromptCancelled, readLine } from '../prompt.ts';
-import { cliWorkspace } from './clusters.ts';
+import { CLI_SOURCE_REMEDIES, cliWorkspace } from './clusters.ts';
 
 const usage = `Usage: kubezt setup [--dry-run] [--yes] [--kubeconfig PATH] [--trust-on-first-use] [--json]
 
@@ -58,15 +58,14 @@ export const setupCommand: Command = {
     const interactive = !values.yes && !dryRun && !json && ctx.stdin.isTTY === true && ctx.stdout.isTTY === true;
 
     const ws = await cliWorkspace(ctx);
-    const { loadInventory, requireSomeSource, setupSources, heldBackNotes } = await import(
-      '../../core/inventory/index.ts'
-    );
-    const { loadKubeconfig, readMergedKubeconfig, setupKubeconfig, planDiff, applyNameTemplate, backupDirFor } =
-      await import('../../core/kubeconfig/index.ts');
+    const { loadSetupInventory, pinnedCertificate, runSetup } = await import('../../usecases/setup.ts');
+    const { readKubeconfig, planDiff } = await import('../../core/kubeconfig/index.ts');
     // Fresh from Cloudflare when it answers; the last known list when it does not.
-    const inventory = await loadInventory(ws, { refresh: true });
-    requireSomeSource(inventory);
-    const sources = setupSources(inventory);
+    const { inventory, sources } = await loadSetupInventory({
+      workspace: ws,
+      refresh: true,
+      remedies: CLI_SOURCE_REMEDIES,
+    });
     // On a terminal every warning shows before any question, so each is printed once it is known.
     const base = [...inventory.warnings];
     const printed = new Set<string>();
@@ -78,17 +77,12 @@ export const setupCommand: Command = {
         ctx.stderr.write(`kubezt: warning: ${w}\n`);
       }
     };
-    const notesOf = (plan: KubeconfigPlan) => [
-      ...plan.warnings,
-      ...(plan.currentContextWarning ? [plan.currentContextWarning] : []),
-      ...heldBackNotes(sources, plan.heldBack),
-    ];
     show(base);
     const paths = kubeconfigPathsFor(ctx, values.kubeconfig);
     const template = ws.read().contextNameTemplate;
-    const merged = readMergedKubeconfig(await loadKubeconfig(paths));
+    const { merged } = await readKubeconfig(paths);
     const clusters = await withCertificateAuthorities(ctx, inventory.clusters, {
-      pinned: (c) => merged.clusters.find((k) => k.managed && k.name === applyNameTemplate(template, c.name)),
+      pinned: (c) => pinnedCertificate(merged, template, c),
       trustOnFirstUse: values['trust-on-first-use'] === true,
       interactive,
       warnings: base,
@@ -96,16 +90,16 @@ export const setupCommand: Command = {
     show(base);
 
     let shownDiff = false;
-    const result = await setupKubeconfig({
+    const result = await runSetup({
       paths,
       clusters,
       nameTemplate: template,
-      consulted: sources.consulted,
+      sources,
       dryRun,
-      backupDir: backupDirFor(ws.configDir),
+      configDir: ws.configDir,
       ...(ctx.cleanup ? { cleanup: ctx.cleanup } : {}),
-      confirm: async (plan) => {
-        show(notesOf(plan));
+      confirm: async (plan, notes) => {
+        show(notes);
         if (values.yes) return true;
         if (!interactive) {
           throw new UserError(
@@ -123,7 +117,7 @@ export const setupCommand: Command = {
       },
     });
     const plan = result.plan;
-    const warnings = [...base, ...notesOf(plan)];
+    const warnings = [...base, ...result.notes];
     show(warnings);
 
     if (json) {
@@ -192,7 +186,7 @@ async function withCertificateAuthorities(
   ctx: CliContext,
   clusters: ClusterEntry[],
   opts: {
-    pinned: (c: ClusterEntry) => { certificateAuthorityData?: string } | undefined;
+    pinned: (c: ClusterEntry) => string | undefined;
     trustOnFirstUse: boolean;
     interactive: boolean;
     warnings: string[];
@@ -204,7 +198,7 @@ async function withCertificateAuthorities(
       out.push(c);
       continue;
     }
-    const pin = opts.pinned(c)?.certificateAuthorityData;
+    const pin = opts.pinned(c);
     if (pin) {
       out.push({ ...c, certificateAuthorityData: pin });
       continue;
@@ -217,13 +211,9 @@ async function withCertificateAuthorities(
       continue;
     }
     const { fetchPresentedChain } = await import('../../core/trust/first-use.ts');
+    const { interceptedChainRefusal } = await import('../../usecases/setup.ts');
     const chain = await fetchPresentedChain(c.server, c.tlsServerName ? { tlsServerName: c.tlsServerName } : {});
-    if (chain.intercepted) {
-      throw new UserError(
-        'bad-input',
-        `The certificate of ${c.name} (${c.server}) is issued by a Cloudflare Gateway CA: the connection is being inspected, so it cannot be pinned; add a Do Not Inspect rule for ${c.ips[0] ?? c.server} and run setup again.`,
-      );
-    }
+    if (chain.intercepted) throw interceptedChainRefusal(c, c.server);
     const description = `${c.name} (${c.server}) presents ${chain.subject}, issued by ${chain.issuer}, SHA-256 ${chain.fingerprint}`;
     if (!opts.trustOnFirstUse) {
       ctx.stdout.write(`${description}.\n`);

@@ -1,19 +1,10 @@
 import { redactText } from '../../core/diagnostics/redact.ts';
 import { redactedJson } from '../../core/secrets/redact.ts';
 import type { WarpStatus } from '../../core/warp/types.ts';
-import { type Command, parseCommandArgs } from '../command.ts';
+import { type Command, parseCommandArgs, plural } from '../command.ts';
 import { summarize } from './check.ts';
-import {
-  type CheckedClusterJson,
-  checkedClusterJson,
-  clusterLine,
-  fleetFlags,
-  fleetPlanFor,
-  plural,
-  prepareFleet,
-  progressLine,
-  runFleet,
-} from './probe-shared.ts';
+import type { CheckedClusterJson } from './probe-shared.ts';
+import { checkedClusterJson, clusterLine, fleetFlags, runFleetShowingProgress, startFleet } from './probe-shared.ts';
 
 const usage = `Usage: kubezt status [--json] [--timeout MS] [--kubeconfig PATH]
 
@@ -64,20 +55,10 @@ export const statusCommand: Command = {
       kubeconfig: { type: 'string' },
     });
     const flags = fleetFlags('status', { ...(values.timeout !== undefined ? { timeout: values.timeout } : {}) });
-    // WARP and kubectl are asked while the kubeconfig is read.
-    const prepared = prepareFleet(ctx);
-    prepared.catch(() => {});
-    const plan = await fleetPlanFor(ctx, { kind: 'status' }, values.kubeconfig);
+    const start = await startFleet(ctx, { kind: 'status' }, values.kubeconfig);
+    const { plan } = start;
     const clean = (text: string) => redactText(text, plan.secrets);
-    const progress = progressLine(ctx);
-    if (plan.clusters.length > 0) progress.show(`Checking ${plural(plan.clusters.length, 'cluster')}…`);
-    const fleet = await runFleet(ctx, plan, prepared, {
-      ...flags,
-      onDiagnosis(_d, done) {
-        progress.show(`Checked ${done}/${plan.clusters.length}…`);
-      },
-    });
-    progress.clear();
+    const fleet = await runFleetShowingProgress(ctx, start, flags, { verbs: ['Checking', 'Checked'] });
     if (fleet.interrupted) {
       ctx.stderr.write('kubezt: interrupted.\n');
       return 130;

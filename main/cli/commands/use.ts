@@ -1,4 +1,4 @@
-import { switchKubeconfigContext } from '../../core/kubeconfig/switch.ts';
+import { runUseContext } from '../../usecases/use-context.ts';
 import { type Command, parseCommandArgs } from '../command.ts';
 import { displayPath, kubeconfigPathsFor } from '../kubeconfig-paths.ts';
 
@@ -25,7 +25,7 @@ export const useCommand: Command = {
       return 2;
     }
     const paths = kubeconfigPathsFor(ctx, values.kubeconfig);
-    const r = await switchKubeconfigContext({
+    const r = await runUseContext({
       paths,
       name: positionals[0] as string,
       ...(ctx.cleanup ? { cleanup: ctx.cleanup } : {}),

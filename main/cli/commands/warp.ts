@@ -138,9 +138,9 @@ async function kubeztServerIps(
   ctx: Parameters<Command['run']>[1],
   flag: string | undefined,
 ): Promise<{ ip: string; context: string }[]> {
-  const { loadKubeconfig, readMergedKubeconfig } = await import('../../core/kubeconfig/index.ts');
+  const { readKubeconfig } = await import('../../core/kubeconfig/index.ts');
   try {
-    const merged = readMergedKubeconfig(await loadKubeconfig(kubeconfigPathsFor(ctx, flag)));
+    const { merged } = await readKubeconfig(kubeconfigPathsFor(ctx, flag));
     const out: { ip: string; context: string }[] = [];
     for (const c of merged.contexts.filter((x) => x.managed)) {
       const server = merged.clusters.find((k) => k.name === c.cluster)?.server;

@@ -1,4 +1,4 @@
-import type { DiscoveryStep } from '../discovery/cloudflare/api.ts';
+import type { CloudflareProgress, DiscoveryStep } from '../discovery/cloudflare/api.ts';
 
 /** "45 s", "5 min", "3 h", "2 days": ages as people say them, rounded down. */
 export function formatAge(ms: number): string {
@@ -26,3 +26,15 @@ export const DISCOVERY_STEP_LABEL: Readonly<Record<DiscoveryStep, string>> = {
   'tunnel-connections': 'tunnel connections',
   'gateway-configuration': 'Gateway settings',
 };
+
+/** One progress line of a Cloudflare discovery, as the CLI and the app show it. */
+export function describeDiscoveryProgress(p: CloudflareProgress): string {
+  const step = DISCOVERY_STEP_LABEL[p.step];
+  return p.type === 'page'
+    ? `Reading Cloudflare: ${step}, page ${p.page}…`
+    : p.type === 'rate-limited' && p.attempt === 0
+      ? `Keeping under Cloudflare's rate limit: waiting ${Math.ceil(p.waitMs / 1000)} s (${step})…`
+      : p.type === 'rate-limited'
+        ? `Cloudflare is rate-limiting: waiting ${Math.ceil(p.waitMs / 1000)} s before retrying (${step})…`
+        : `Cloudflare did not answer (${p.status ?? p.reason}): retrying ${step} in ${Math.ceil(p.waitMs / 1000)} s…`;
+}

@@ -10,7 +10,6 @@ export {
   type Inventory,
   type LoadInventoryOptions,
   loadInventory,
-  requireSomeSource,
   resolveUserPath,
 } from './load.ts';
 export { heldBackNotes, type SetupSources, setupSources, type UnreadSource } from './setup-sources.ts';

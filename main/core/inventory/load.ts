@@ -18,7 +18,7 @@ import type {
 } from '../discovery/cloudflare/index.ts';
 import { mergeSources } from '../discovery/merge.ts';
 import type { ErrorCode } from '../errors.ts';
-import { isUserError, UserError } from '../errors.ts';
+import { isUserError, type UserError } from '../errors.ts';
 import type { ClusterEntry } from '../model/cluster.ts';
 import { redactSecrets } from '../secrets/redact.ts';
 import type { Workspace } from '../workspace/index.ts';
@@ -272,21 +272,6 @@ function renameAudit(audit: GatewayAuditEntry[], clusters: ClusterEntry[]): Gate
 /** A catalog was read, or Cloudflare is set up (whether or not it answered this time). */
 export function hasSomeSource(inv: Inventory): boolean {
   return inv.catalog.status === 'loaded' || inv.cloudflare.status !== 'not-configured';
-}
-
-/**
- * For commands that cannot do anything without a cluster source: one sentence saying how to
- * configure one (exit 2).
- */
-export function requireSomeSource(inv: Inventory): void {
-  if (hasSomeSource(inv)) return;
-  const how =
-    inv.cloudflare.missing === 'account'
-      ? 'CLOUDFLARE_API_TOKEN is set but no account is selected: run "kubezt login --account-id ID" or set CLOUDFLARE_ACCOUNT_ID, or set KUBEZT_CATALOG to a team catalog file.'
-      : inv.cloudflare.missing === 'token'
-        ? `Cloudflare account ${inv.cloudflare.accountId} is selected but no API token is available: run "kubezt login" or set CLOUDFLARE_API_TOKEN, or set KUBEZT_CATALOG to a team catalog file.`
-        : 'No cluster source is configured: run "kubezt login" to discover clusters from your Cloudflare account, or set KUBEZT_CATALOG (or the catalogPath setting) to a team catalog file.';
-  throw new UserError('not-logged-in', how);
 }
 
 export { DEFAULT_CACHE_MAX_AGE_MS };

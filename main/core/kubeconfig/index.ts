@@ -2,13 +2,14 @@ import { isUserError } from '../errors.ts';
 import type { ClusterEntry } from '../model/cluster.ts';
 import { type ApplyOptions, applyKubeconfigPlan } from './apply.ts';
 import type { WriteCleanup } from './cleanup.ts';
-import { loadKubeconfig } from './files.ts';
 import { type KubeconfigChange, type KubeconfigPlan, type PlanKubeconfigInput, planKubeconfig } from './plan.ts';
+import { loadKubeconfig } from './read.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS, switchKubeconfigContext } from './switch.ts';
 
 /**
- * kubezt's kubeconfig engine. Pure planning (bytes in, bytes out) lives in plan.ts; safe writing
- * in apply.ts; setupKubeconfig (below) and switchKubeconfigContext (switch.ts) are what
+ * kubezt's kubeconfig engine. readKubeconfig (read.ts) is the one reader of the merged model;
+ * pure planning (bytes in, bytes out) lives in plan.ts; safe writing in apply.ts;
+ * setupKubeconfig (below) and switchKubeconfigContext (switch.ts) are what
  * `kubezt setup` / `kubezt use` and the app call. `kubezt use` should import switch.ts itself:
  * this index loads the yaml Document API, which `use` does not need.
  */
@@ -30,14 +31,9 @@ export {
 export { createWriteCleanup, noWriteCleanup, type WriteCleanup } from './cleanup.ts';
 export { type ContextRef, resolveContextIn } from './contexts.ts';
 export { type DiffOptions, planDiff, unifiedDiff } from './diff.ts';
-export {
-  type LoadOptions,
-  loadKubeconfig,
-  type ResolveKubeconfigFilesInput,
-  readKubeconfigBytes,
-  resolveKubeconfigFiles,
-} from './files.ts';
+export { type ResolveKubeconfigFilesInput, readKubeconfigBytes, resolveKubeconfigFiles } from './file-io.ts';
 export { lockPathFor } from './lock.ts';
+export type { MergedCluster, MergedContext, MergedKubeconfig, MergedUser } from './merged.ts';
 export { applyNameTemplate, checkNameTemplate, closeMatches, DEFAULT_NAME_TEMPLATE } from './names.ts';
 export { type KubeconfigSet, type KubeconfigSource, parseKubeconfigSet } from './parse.ts';
 export {
@@ -51,13 +47,12 @@ export {
   resolveContextName,
   setCurrentContext,
 } from './plan.ts';
-export { planSwitchQuick, type QuickKubeconfigFile, quickReadKubeconfig } from './quick.ts';
 export {
-  type MergedCluster,
-  type MergedContext,
-  type MergedKubeconfig,
-  type MergedUser,
-  readMergedKubeconfig,
+  type KubeconfigRead,
+  type LoadOptions,
+  loadKubeconfig,
+  type ReadKubeconfigOptions,
+  readKubeconfig,
 } from './read.ts';
 export {
   DEFAULT_LOCK_TIMEOUT_MS,

@@ -2,8 +2,8 @@ import type { ExecSpec } from '../model/cluster.ts';
 
 /**
  * The merged kubeconfig as kubectl sees it (first file wins for a name, the first non-empty
- * current-context), as plain data for probes, diagnostics and the UI: the one model both readers
- * return (read.ts, the full yaml Document reader; read-fast.ts, the fast strategies). Relative
+ * current-context), as plain data for probes, diagnostics and the UI: what readKubeconfig (read.ts)
+ * returns, whichever strategy read it (read-full.ts, the yaml Document API; read-fast.ts). Relative
  * file paths are resolved against the directory of the file that holds them, as kubectl does.
  * Type-only, so importing it loads no YAML library.
  */

@@ -2,9 +2,9 @@ import { type CST, isAlias, isMap, isScalar, type Node, type Pair, type YAMLMap 
 import { isUserError, UserError } from '../errors.ts';
 import { applyKubeconfigPlan } from './apply.ts';
 import type { WriteCleanup } from './cleanup.ts';
-import { loadKubeconfig } from './files.ts';
 import { getString, type KubeconfigSet, parseKubeconfigFile, sourcesOf } from './parse.ts';
 import { renderScalarQuick } from './quick.ts';
+import { loadKubeconfig } from './read.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS } from './switch.ts';
 import type { KubeconfigPlan } from './types.ts';
 import { applySplices, lineEnd, lineStart, type Splice } from './yaml-text.ts';

@@ -10,10 +10,10 @@ import { defaultFileIndex, type KubeconfigSource } from './types.ts';
  * the kubeconfigs kubectl writes, else js-yaml (through quick.ts), both reading YAML 1.1 as
  * kubectl does. Why not the yaml Document API here: measured in bench/README.md, it is several
  * times slower to load and run, and `kubezt check` and `kubezt use` start within kubectl's time;
- * the Document API stays the full path (read.ts) and the write path (edits that keep comments
+ * the Document API stays the full path (read-full.ts) and the write path (edits that keep comments
  * and key order). Anything unusual (a parse error, a type kubectl would refuse, merge keys,
- * several documents, duplicate names) returns null, and the caller reads through read.ts, which
- * reports the problem precisely. The result is the same MergedKubeconfig read.ts returns
+ * several documents, duplicate names) returns null, and readKubeconfig (read.ts) takes the full path, which
+ * reports the problem precisely. The result is the same MergedKubeconfig read-full.ts returns
  * (test/integration/cli-check/kubeconfig-view.test.ts compares the two).
  */
 export function quickMergedKubeconfig(sources: readonly KubeconfigSource[]): MergedKubeconfig | null {
@@ -117,7 +117,7 @@ function managedBy(inner: Record<string, unknown>): { managed: boolean; sourceCl
   return ownerCluster ? { managed: owned, sourceCluster: ownerCluster } : { managed: owned };
 }
 
-/** `value` under `key` when it is a non-empty string: absent fields stay absent, as in read.ts. */
+/** `value` under `key` when it is a non-empty string: absent fields stay absent, as in read-full.ts. */
 function field<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
   return (value ? { [key]: value } : {}) as { [P in K]?: string };
 }

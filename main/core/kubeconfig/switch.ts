@@ -25,6 +25,12 @@ export interface SwitchKubeconfigContextInput {
   now?: () => number;
   /** Receives the write's lock and temp file while they exist (see cleanup.ts). */
   cleanup?: WriteCleanup;
+  /**
+   * Runs once the context to switch to is known, before anything is written (also when it is
+   * already current); when it throws, nothing is written. Called again only if a re-plan picks
+   * another context.
+   */
+  beforeWrite?: (target: SwitchKubeconfigContextResult) => Promise<void>;
 }
 
 export interface SwitchKubeconfigContextResult {
@@ -50,7 +56,7 @@ async function planSwitch(paths: readonly string[], name: string): Promise<Kubec
     if (quick) return quick;
   }
   const [{ loadKubeconfig }, { resolveContextName, setCurrentContext }] = await Promise.all([
-    import('./files.ts'),
+    import('./read.ts'),
     import('./plan.ts'),
   ]);
   const set = await loadKubeconfig(paths);
@@ -62,10 +68,21 @@ export async function switchKubeconfigContext(
   input: SwitchKubeconfigContextInput,
 ): Promise<SwitchKubeconfigContextResult> {
   const attempts = input.attempts ?? 3;
+  let announced: string | undefined;
   for (let attempt = 1; ; attempt++) {
     const locked = await Promise.all(input.paths.map((p) => pathExists(lockPathFor(p))));
     try {
       const plan = await planSwitch(input.paths, input.name);
+      const target = {
+        context: plan.currentContext?.to ?? input.name,
+        previous: plan.currentContext?.from ?? '',
+        file: plan.currentContext?.file ?? '',
+        changed: plan.writes.length > 0,
+      };
+      if (input.beforeWrite && announced !== target.context) {
+        await input.beforeWrite(target);
+        announced = target.context;
+      }
       const lockTimeoutMs = input.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
       // No lingering lock (see ApplyOptions.holdLockMs): a kubectl racing a context switch can at
       // worst switch it back, which its user sees at once; `use` stays as quick as kubectl's.
@@ -76,12 +93,7 @@ export async function switchKubeconfigContext(
         ...(input.now ? { now: input.now } : {}),
         ...(input.cleanup ? { cleanup: input.cleanup } : {}),
       });
-      return {
-        context: plan.currentContext?.to ?? input.name,
-        previous: plan.currentContext?.from ?? '',
-        file: plan.currentContext?.file ?? '',
-        changed: plan.writes.length > 0,
-      };
+      return target;
     } catch (e) {
       if (attempt >= attempts || !isUserError(e)) throw e;
       // Changed under us: plan again. Not found while a writer held its lock: the read may have

@@ -17,10 +17,9 @@ export {
   openSpareConnection,
   preloadKubeApi,
 } from './kube.ts';
-export { type TargetProblem, targetsFromMergedKubeconfig } from './kubeconfig-view.ts';
 export { createProbeRun, DEFAULT_STEP_TIMEOUT_MS, type ProbeRun, probeCluster } from './ladder.ts';
 export type { CertificateSummary, TlsFacts } from './network.ts';
-export { targetFromClusterEntry } from './targets.ts';
+export { type TargetProblem, targetFromClusterEntry, targetsFromMergedKubeconfig } from './targets.ts';
 export * from './types.ts';
 export { createFleetWarpView, type FleetWarpView } from './warp.ts';
 export { batchCommandLine, planSpawn, quoteForCmd, UnsafeArgumentError } from './win-cmd.ts';

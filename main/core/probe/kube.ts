@@ -40,8 +40,8 @@ export class KubeHttpError extends Error {
 
 /**
  * The two Kubernetes API requests of a ladder, for one context. They are made by
- * @kubernetes/client-node (kube-api.ts), as the issue asks: one `KubeConfig` per context, with the
- * context's own credentials and TLS settings.
+ * @kubernetes/client-node (kube-api.ts), the project's own client, so a context's credentials
+ * and TLS settings mean what they mean to Kubernetes tooling: one `KubeConfig` per context.
  *
  * Connections are reused. client-node alone would open a new TLS connection per request; here
  * the connection the ladder already made and judged (`socket`) carries the first request (both,

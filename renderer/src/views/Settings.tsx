@@ -3,16 +3,19 @@ import {
   BACKGROUND_EXEC_PLUGINS_LABEL,
   type Environment,
   type IpcError,
+  type KubeztApi,
   type LoginStatus,
   type SettingsPatchRequest,
   type SettingsValues,
-  type SettingsView as StoredSettings,
 } from '../../../ipc/contract.ts';
 import { errorOf, useApi } from '../api.ts';
 import { ErrorState, InlineError } from '../components/common.tsx';
 import { CheckField, Field, PathInput, TextField } from '../components/form.tsx';
 import { type Async, loaded, useAsync } from '../useAsync.ts';
 import { BackupsCard } from './SettingsBackups.tsx';
+
+/** The settings as the main process stores them; this component holds the name SettingsView. */
+type StoredSettings = Awaited<ReturnType<KubeztApi['getSettings']>>;
 
 const KUBECONFIG_SOURCE: Record<Environment['kubeconfig']['source'], string> = {
   setting: 'the kubeconfig path in these settings',

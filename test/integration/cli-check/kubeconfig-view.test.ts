@@ -2,8 +2,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadKubeconfig, readMergedKubeconfig, setupKubeconfig } from '../../../main/core/kubeconfig/index.ts';
+import { loadKubeconfig, setupKubeconfig } from '../../../main/core/kubeconfig/index.ts';
 import { quickMergedKubeconfig } from '../../../main/core/kubeconfig/read-fast.ts';
+import { readMergedKubeconfig } from '../../../main/core/kubeconfig/read-full.ts';
 import type { ClusterEntry } from '../../../main/core/model/cluster.ts';
 
 // `kubezt check` reads the kubeconfig with the fast strategies and falls back to the full reader

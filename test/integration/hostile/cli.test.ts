@@ -14,7 +14,7 @@ import {
 } from '../../../bench/hostile/generate.ts';
 import { isUserError } from '../../../main/core/errors.ts';
 import { parseKubeconfigFile } from '../../../main/core/kubeconfig/parse.ts';
-import { readMergedKubeconfig } from '../../../main/core/kubeconfig/read.ts';
+import { readMergedKubeconfig } from '../../../main/core/kubeconfig/read-full.ts';
 
 /**
  * The hostile files through the real CLI (`node bin/kubezt.js`, a child process) and the real

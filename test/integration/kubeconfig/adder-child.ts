@@ -6,12 +6,8 @@
 // argv: CONFIG PREFIX COUNT SUBNET
 import { writeSync } from 'node:fs';
 import { isUserError } from '../../../main/core/errors.ts';
-import {
-  applyKubeconfigPlan,
-  loadKubeconfig,
-  planKubeconfig,
-  readMergedKubeconfig,
-} from '../../../main/core/kubeconfig/index.ts';
+import { applyKubeconfigPlan, loadKubeconfig, planKubeconfig } from '../../../main/core/kubeconfig/index.ts';
+import { readMergedKubeconfig } from '../../../main/core/kubeconfig/read-full.ts';
 import type { ClusterEntry } from '../../../main/core/model/cluster.ts';
 
 const [config, prefix, count, subnet] = process.argv.slice(2);

@@ -274,7 +274,7 @@ describe('applyKubeconfigPlan', () => {
   });
 
   it('loadKubeconfig retries a torn read and never repairs a really broken file', async () => {
-    const { loadKubeconfigFile } = await import('../../../main/core/kubeconfig/files.ts');
+    const { loadKubeconfigFile } = await import('../../../main/core/kubeconfig/read.ts');
     const config = join(dir, 'config');
     const whole = (await planFor([config], clusterSet('standard'))).writes[0]?.after ?? '';
     // What a reader sees while kubectl rewrites in place: the first half, then the whole.

@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   loadKubeconfig,
   planKubeconfig,
-  readMergedKubeconfig,
   setupKubeconfig,
   switchKubeconfigContext,
 } from '../../../main/core/kubeconfig/index.ts';
+import { readMergedKubeconfig } from '../../../main/core/kubeconfig/read-full.ts';
 import type { ClusterEntry } from '../../../main/core/model/cluster.ts';
 import { type ApiServerFarm, catalogEntryFor, startApiServerFarm } from '../../../sim/apiserver/index.ts';
 import { clusterSet, MERGE_CASES, mergeCases } from '../../unit/kubeconfig/helpers.ts';

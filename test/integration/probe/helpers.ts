@@ -1,4 +1,5 @@
-import { loadKubeconfig, readMergedKubeconfig } from '../../../main/core/kubeconfig/index.ts';
+import { loadKubeconfig } from '../../../main/core/kubeconfig/index.ts';
+import { readMergedKubeconfig } from '../../../main/core/kubeconfig/read-full.ts';
 import type {
   ProbeEnvironment,
   ProbeResult,

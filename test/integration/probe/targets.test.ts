@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { isUserError } from '../../../main/core/errors.ts';
-import { readMergedKubeconfig } from '../../../main/core/kubeconfig/index.ts';
+import { readMergedKubeconfig } from '../../../main/core/kubeconfig/read-full.ts';
 import { checkFleet } from '../../../main/core/probe/index.ts';
 import { type ApiServerFarm, buildKubeconfig, startApiServerFarm } from '../../../sim/apiserver/index.ts';
 import { env, targetsFromKubeconfigFile } from './helpers.ts';

@@ -17,7 +17,7 @@ import { isUserError, type UserError } from '../../../main/core/errors.ts';
 import { documentIndex } from '../../../main/core/kubeconfig/doc-index.ts';
 import { readKubeconfigBytes } from '../../../main/core/kubeconfig/file-io.ts';
 import { parseKubeconfigFile } from '../../../main/core/kubeconfig/parse.ts';
-import { readMergedKubeconfig } from '../../../main/core/kubeconfig/read.ts';
+import { readMergedKubeconfig } from '../../../main/core/kubeconfig/read-full.ts';
 import { MIB } from '../../../main/core/read-capped.ts';
 import { indexYamlDocument } from '../../../main/core/yaml-guard.ts';
 

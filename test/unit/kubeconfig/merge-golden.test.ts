@@ -2,12 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import {
-  type KubeconfigSource,
-  parseKubeconfigSet,
-  planKubeconfig,
-  readMergedKubeconfig,
-} from '../../../main/core/kubeconfig/index.ts';
+import { type KubeconfigSource, parseKubeconfigSet, planKubeconfig } from '../../../main/core/kubeconfig/index.ts';
+import { readMergedKubeconfig } from '../../../main/core/kubeconfig/read-full.ts';
 import { isPureAddition, mergeCases } from './helpers.ts';
 
 // Golden files are the reviewed expected bytes. Regenerate with UPDATE_GOLDEN=1 and review the

@@ -5,13 +5,11 @@ import { UserError } from '../../../main/core/errors.ts';
 import {
   type KubeconfigSource,
   planKubeconfig,
-  planSwitchQuick,
-  quickReadKubeconfig,
-  readMergedKubeconfig,
   resolveContextName,
   setCurrentContext,
 } from '../../../main/core/kubeconfig/index.ts';
-import { renderScalarQuick } from '../../../main/core/kubeconfig/quick.ts';
+import { planSwitchQuick, quickReadKubeconfig, renderScalarQuick } from '../../../main/core/kubeconfig/quick.ts';
+import { readMergedKubeconfig } from '../../../main/core/kubeconfig/read-full.ts';
 import { clusterSet, mergeCases } from './helpers.ts';
 
 // The fast `use` path must agree with the full parser wherever it answers, and hand over

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { type KubeconfigPlan, planKubeconfig, readMergedKubeconfig } from '../../../main/core/kubeconfig/index.ts';
+import { type KubeconfigPlan, planKubeconfig } from '../../../main/core/kubeconfig/index.ts';
+import { readMergedKubeconfig } from '../../../main/core/kubeconfig/read-full.ts';
 import type { ClusterEntry, ClusterSource } from '../../../main/core/model/cluster.ts';
 
 const entry = (name: string, sources: ClusterSource[], last: number): ClusterEntry => ({

@@ -4,12 +4,12 @@ import { UserError } from '../../../main/core/errors.ts';
 import {
   planDiff,
   planKubeconfig,
-  readMergedKubeconfig,
   resolveContextName,
   resolveKubeconfigFiles,
   setCurrentContext,
   unifiedDiff,
 } from '../../../main/core/kubeconfig/index.ts';
+import { readMergedKubeconfig } from '../../../main/core/kubeconfig/read-full.ts';
 import { clusterSet } from './helpers.ts';
 
 const BASE = `# laptop

@@ -19,7 +19,7 @@ import {
 } from '../../../main/core/diagnostics/index.ts';
 import { planDiff, planKubeconfig, unifiedDiff } from '../../../main/core/kubeconfig/index.ts';
 import { quickMergedKubeconfig } from '../../../main/core/kubeconfig/read-fast.ts';
-import { targetsFromMergedKubeconfig } from '../../../main/core/probe/kubeconfig-view.ts';
+import { targetsFromMergedKubeconfig } from '../../../main/core/probe/targets.ts';
 import type { ProbeResult, StepResult } from '../../../main/core/probe/types.ts';
 import { findSecretIn } from '../../../main/core/secrets/leaks.ts';
 import { kubeconfigUserSecrets } from '../../../main/core/secrets/user-fields.ts';

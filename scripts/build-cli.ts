@@ -37,6 +37,7 @@ const USE_PATH = [
   'main/cli/commands/use.ts',
   'main/usecases/use-context.ts',
   'main/cli/command.ts',
+  'main/cli/parse-errors.ts',
   'main/cli/kubeconfig-paths.ts',
   'main/core/errors.ts',
   'main/core/node-builtins.ts',

@@ -15,7 +15,8 @@ import { loadKubeconfig } from '../../core/kubeconfig/read.ts';
 import { builtin } from '../../core/node-builtins.ts';
 import type { CliContext } from '../command.ts';
 import { kubeconfigPathsFor } from '../kubeconfig-paths.ts';
-import { SIGNAL_NUMBERS, type StopSignal } from '../signals.ts';
+// Type only: a value import would split signals.ts out of the entry chunk, one file more for `use`.
+import type { StopSignal } from '../signals.ts';
 
 /**
  * What `kubezt shell`, `exec` and `env` share: the private kubeconfig of one context, the
@@ -128,8 +129,8 @@ export function runChild(ctx: CliContext, options: ChildOptions): Promise<number
     });
     child.once('exit', (code, signal) => {
       // A shell kubezt hung up ends as kubezt was ended; a command reports its own end.
-      if (options.signals === 'hangup' && stoppedBy) return done(128 + SIGNAL_NUMBERS[stoppedBy]);
-      const n = signal ? (SIGNAL_NUMBERS[signal as StopSignal] ?? constants.signals[signal] ?? 0) : 0;
+      if (options.signals === 'hangup' && stoppedBy) return done(128 + constants.signals[stoppedBy]);
+      const n = signal ? (constants.signals[signal] ?? 0) : 0;
       done(signal ? 128 + n : (code ?? 1));
     });
   });

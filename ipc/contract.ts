@@ -61,6 +61,8 @@ export * from './schemas/clusters.ts';
 export * from './schemas/diagnostics.ts';
 export * from './schemas/settings.ts';
 export * from './schemas/setup.ts';
+// Cluster pickers rank with the same pure matcher in the renderer and the CLI.
+export { type FuzzyMatch, fuzzyFilter, fuzzyMatch, fuzzyScore, queryTerms } from './fuzzy.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Requests (renderer → main, answered once)

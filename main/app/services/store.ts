@@ -9,6 +9,7 @@ import type {
 import { events } from '../../../ipc/contract.ts';
 import { createNotifier } from '../notifications.ts';
 import type { AppHost, DomainPort, Fleet } from '../ports.ts';
+import { clusterGroup } from '../../core/inventory/group.ts';
 import { type AppState, initialState } from '../state.ts';
 
 export type AppEvent = { [K in EventName]: { name: K; payload: EventOf<K> } }[EventName];
@@ -115,7 +116,8 @@ export function createServiceStore(domain: DomainPort, host: AppHost, options: S
     const names = new Set(fleet.clusters.map((c) => c.name));
     transition((s) => ({
       ...s,
-      clusters: [...fleet.clusters],
+      // Every view carries its group, decided by the one rule in core (the adapter may know more).
+      clusters: fleet.clusters.map((c) => (c.group ? c : { ...c, group: clusterGroup(c) })),
       currentContext: fleet.currentContext,
       results: Object.fromEntries(Object.entries(s.results).filter(([name]) => names.has(name))),
     }));

@@ -76,6 +76,8 @@ export interface ClusterEntry {
   namespace?: string;
   user?: UserSpec;
   cloudflare?: CloudflareInfo;
+  /** The catalog's `group:` key: the tray's submenu and the dashboard's group (see inventory/group.ts). */
+  group?: string;
 }
 
 /** `https://IP:port` with IPv6 literals bracketed, as kubectl and every URL parser expect. */

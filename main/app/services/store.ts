@@ -7,9 +7,9 @@ import type {
   Unsubscribe,
 } from '../../../ipc/contract.ts';
 import { events } from '../../../ipc/contract.ts';
+import { clusterGroup } from '../../core/inventory/group.ts';
 import { createNotifier } from '../notifications.ts';
 import type { AppHost, DomainPort, Fleet } from '../ports.ts';
-import { clusterGroup } from '../../core/inventory/group.ts';
 import { type AppState, initialState } from '../state.ts';
 
 export type AppEvent = { [K in EventName]: { name: K; payload: EventOf<K> } }[EventName];

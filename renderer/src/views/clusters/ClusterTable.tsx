@@ -94,7 +94,11 @@ export function ClusterTable(
   );
 }
 
-const SOURCE_LABEL = { cloudflare: 'Cloudflare', catalog: 'Catalog' } as const;
+/** Short on screen (the column is narrow), whole for screen readers and on hover. */
+const SOURCE_LABEL = {
+  cloudflare: { short: 'CF', long: 'Cloudflare' },
+  catalog: { short: 'Catalog', long: 'Team catalog' },
+} as const;
 
 /** Memoised: a batch of results re-renders only the rows whose result changed. */
 const ClusterRow = memo(function ClusterRow(
@@ -122,14 +126,17 @@ const ClusterRow = memo(function ClusterRow(
         {cluster.current ? (
           <span className="badge badge-current">current</span>
         ) : (
-          <span className="muted small context">{cluster.context ?? 'not in kubeconfig'}</span>
+          <span className="muted small context" title={cluster.context ?? undefined}>
+            {cluster.context ?? 'not in kubeconfig'}
+          </span>
         )}
       </th>
       <td className="small cell-group">{cluster.group ?? <span className="muted">—</span>}</td>
-      <td className="cell-source">
-        {cluster.sources.map((s) => (
-          <span key={s} className="badge">
-            {SOURCE_LABEL[s]}
+      <td className="small cell-source">
+        {cluster.sources.map((s, i) => (
+          <span key={s}>
+            {i > 0 && ' + '}
+            <abbr title={SOURCE_LABEL[s].long}>{SOURCE_LABEL[s].short}</abbr>
           </span>
         ))}
       </td>
@@ -145,7 +152,7 @@ const ClusterRow = memo(function ClusterRow(
       </td>
       <td>
         {cluster.tunnel ? (
-          <span className={`health health-${cluster.tunnel.health}`} title={cluster.tunnel.name}>
+          <span className={`small health health-${cluster.tunnel.health}`} title={cluster.tunnel.name}>
             {cluster.tunnel.health}
           </span>
         ) : (
@@ -222,7 +229,7 @@ function ReachCell(props: {
     <>
       {mark}
       {stale && (
-        <span className="badge badge-stale" title="Checked while WARP was still connected">
+        <span className="badge badge-stale small" title="Checked while WARP was still connected">
           stale
         </span>
       )}

@@ -35,6 +35,7 @@ export function ClusterTable(
         className="clusters"
         aria-busy={clusters === null || checking.size > 0}
         aria-rowcount={clusters ? clusters.length + 1 : -1}
+        data-filter={props.query}
       >
         <caption className="sr-only">Clusters, their reachability through WARP, and their kubeconfig context</caption>
         <colgroup>

@@ -64,6 +64,7 @@ const PROBES = `(() => {
   new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration }); })
     .observe({ type: 'longtask', buffered: true });
   const seen = new MutationObserver(() => {
+    if (window.__mounted === undefined && document.querySelector('table.clusters')) window.__mounted = performance.now();
     if (!document.querySelector('table.clusters tbody th[scope="row"]')) return;
     seen.disconnect();
     requestAnimationFrame(() => requestAnimationFrame((t) => { window.__firstRows = t; }));
@@ -71,12 +72,15 @@ const PROBES = `(() => {
   seen.observe(document, { subtree: true, childList: true });
 })();`;
 
-async function firstRender(browser: Browser, url: string, dir: string): Promise<number> {
+async function firstRender(browser: Browser, url: string, dir: string) {
   const { core } = fleet(dir);
   const services = createAppServices(core, recordingHost().host, { log: () => {}, setTimer: () => () => {} });
   const app = await openAppWithProbes(browser, url, services);
   await app.page.waitForFunction(() => (window as unknown as { __firstRows?: number }).__firstRows !== undefined);
-  const ms = await app.page.evaluate(() => (window as unknown as { __firstRows: number }).__firstRows);
+  const ms = await app.page.evaluate(() => {
+    const w = window as unknown as { __firstRows: number; __mounted: number };
+    return { fromNavigation: w.__firstRows, fromMount: w.__firstRows - w.__mounted };
+  });
   await app.page.locator('table.clusters[aria-busy="false"]').waitFor({ timeout: 120_000 });
   await app.close();
   return ms;
@@ -192,7 +196,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), 'kubezt-bench-dashboard-'));
   const [browser, server] = await Promise.all([launchChromium(), serveRenderer()]);
   try {
-    const first: number[] = [];
+    const first: { fromNavigation: number; fromMount: number }[] = [];
     const runs: Awaited<ReturnType<typeof dashboard>>[] = [];
     for (let i = 0; i < RUNS; i++) {
       console.error(`run ${i + 1}/${RUNS}: first render, then keystrokes and a check…`);
@@ -205,7 +209,8 @@ async function main(): Promise<void> {
     const summary = {
       clusters: COUNT,
       runs: RUNS,
-      firstRenderMs: median(first),
+      firstRenderMs: median(first.map((f) => f.fromNavigation)),
+      listToRowsMs: median(first.map((f) => f.fromMount)),
       keystrokeMedianMs: median(keys),
       keystrokeMaxMs: Math.max(...keys),
       longestFrozenMs: Math.max(...runs.map((r) => r.longest)),
@@ -222,6 +227,12 @@ async function main(): Promise<void> {
       'first render (all visible rows)',
       fmt(summary.firstRenderMs),
       summary.firstRenderMs / TARGETS.firstRenderMs,
+      '< 100 ms',
+    );
+    line(
+      '  of which: app shown → rows',
+      fmt(summary.listToRowsMs),
+      summary.listToRowsMs / TARGETS.firstRenderMs,
       '< 100 ms',
     );
     line(

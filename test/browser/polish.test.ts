@@ -126,9 +126,13 @@ describe('GUI polish', () => {
     expect(tops.length).toBe(3);
     expect(Math.max(...tops) - Math.min(...tops)).toBeLessThanOrEqual(3);
     // No cell of a row hides part of its text.
-    const clipped = await page.locator('table.clusters tbody td').evaluateAll((cells) =>
-      cells.filter((c) => c.scrollWidth > c.clientWidth).map((c) => `${c.textContent}: ${c.scrollWidth}/${c.clientWidth}`),
-    );
+    const clipped = await page
+      .locator('table.clusters tbody td')
+      .evaluateAll((cells) =>
+        cells
+          .filter((c) => c.scrollWidth > c.clientWidth)
+          .map((c) => `${c.textContent}: ${c.scrollWidth}/${c.clientWidth}`),
+      );
     expect(clipped).toEqual([]);
     expect(await row(page, 'prod-us').textContent()).toContain('production');
     expect(await row(page, 'payments-eu').textContent()).toContain('+1');
@@ -170,7 +174,7 @@ describe('GUI polish', () => {
     await page.getByText('no Cloudflare account is chosen').waitFor();
     const file = standIn.settings.path as string;
     await page.getByText(file).first().waitFor();
-    const text = await page.locator('main').innerText();
+    const text = (await page.locator('main').textContent()) ?? '';
     expect(text).not.toContain('Signed in');
     expect(text.split(file).length - 1).toBe(1);
     const shots = await captureSchemes(page, 'polish-settings');

@@ -127,7 +127,7 @@ const ClusterRow = memo(function ClusterRow(
         {cluster.current ? (
           <span className="badge badge-current">current</span>
         ) : (
-          <span className="muted small context" title={cluster.context ?? undefined}>
+          <span className="muted small context">
             {cluster.context ?? 'not in kubeconfig'}
           </span>
         )}
@@ -141,12 +141,12 @@ const ClusterRow = memo(function ClusterRow(
           </span>
         ))}
       </td>
-      <td className="mono small" title={cluster.ips.join(', ') || undefined}>
+      <td className="mono small">
         {cluster.ips.length > 0 ? (
-          <>
+          <span title={cluster.ips.join(', ')}>
             {cluster.ips[0]}
             {cluster.ips.length > 1 && <span className="muted"> +{cluster.ips.length - 1}</span>}
-          </>
+          </span>
         ) : (
           <span className="muted">—</span>
         )}

@@ -16,6 +16,7 @@ describe('clusterGroup', () => {
     expect(clusterGroup({ name: 'prod-us', cloudflare: { virtualNetworkName: 'vnet-b' } })).toBe('vnet-b');
     expect(clusterGroup({ name: 'prod-us', cloudflare: { accountName: 'Team' } })).toBe('Team');
     expect(clusterGroup({ name: 'prod-us-east' })).toBe('prod');
+    expect(clusterGroup({ name: 'prod-us', cloudflare: { virtualNetworkName: 'default' } })).toBe('prod');
     expect(clusterGroup({ name: 'lab' })).toBe('lab');
   });
 });

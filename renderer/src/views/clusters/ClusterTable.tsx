@@ -123,13 +123,11 @@ const ClusterRow = memo(function ClusterRow(
       data-stale={stale ? 'true' : undefined}
     >
       <th scope="row" className="cell-name">
-        <span className="name">{cluster.name}</span>
+        <span className="name">{cluster.name}</span>{' '}
         {cluster.current ? (
           <span className="badge badge-current">current</span>
         ) : (
-          <span className="muted small context">
-            {cluster.context ?? 'not in kubeconfig'}
-          </span>
+          <span className="muted small context">{cluster.context ?? 'not in kubeconfig'}</span>
         )}
       </th>
       <td className="small cell-group">{cluster.group ?? <span className="muted">—</span>}</td>

@@ -47,7 +47,7 @@ export function ClustersView({ navigate, warp }: { navigate: Navigate; warp: War
             type="button"
             className="button"
             onClick={openSwitcher}
-            disabled={!list}
+            disabled={!list || list.clusters.length === 0}
             aria-keyshortcuts="Control+K Meta+K"
           >
             Switch… <kbd>Ctrl K</kbd>
@@ -141,7 +141,7 @@ export function ClustersView({ navigate, warp }: { navigate: Navigate; warp: War
         />
       )}
 
-      {switcherOpen && list && (
+      {switcherOpen && list && list.clusters.length > 0 && (
         <QuickSwitcher clusters={list.clusters} onUse={onUse} onClose={() => setSwitcherOpen(false)} />
       )}
     </section>

@@ -73,6 +73,8 @@ export const ClusterViewSchema = z.object({
   context: contextName.nullable(),
   /** True when `context` is kubeconfig's current-context. */
   current: z.boolean(),
+  /** The tray submenu and dashboard group (main/core/inventory/group.ts decides it). */
+  group: z.string().max(200).optional(),
 });
 export type ClusterView = z.infer<typeof ClusterViewSchema>;
 

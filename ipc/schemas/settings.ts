@@ -1,7 +1,7 @@
 /** IPC schemas for settings, login and kubeconfig backups (see ipc/contract.ts). */
 import { z } from 'zod';
 import { SettingsSchema } from '../../main/core/settings/schema.ts';
-import { accountId, filePath, isoTime, shortText } from './common.ts';
+import { accountId, clusterName, filePath, isoTime, shortText } from './common.ts';
 
 /** The settings as the UI edits them: the core's own schema (the one the CLI uses too). */
 export const SettingsViewSchema = z.object({ settings: SettingsSchema, file: filePath.nullable() });
@@ -25,6 +25,8 @@ export const SettingsPatchSchema = z.strictObject({
     .optional(),
   launchAtLogin: z.boolean().optional(),
   backgroundExecPlugins: z.boolean().optional(),
+  /** The whole pinned list (the dashboard's pin buttons). */
+  pinned: z.array(clusterName).max(500).optional(),
 });
 export type SettingsPatchRequest = z.infer<typeof SettingsPatchSchema>;
 

@@ -58,6 +58,16 @@ export interface AppServices {
   stop(): void;
 }
 
+/** The pinned and recent clusters from the settings; none when they cannot be read. */
+function favourites(domain: DomainPort): Pick<AppState, 'pinned' | 'recent'> {
+  try {
+    const s = domain.settings.read();
+    return { pinned: s.pinned ?? [], recent: s.recent ?? [] };
+  } catch {
+    return { pinned: [], recent: [] };
+  }
+}
+
 export function createAppServices(domain: DomainPort, host: AppHost, options: AppServicesOptions = {}): AppServices {
   const now = options.now ?? (() => new Date());
   const setTimer =
@@ -96,7 +106,7 @@ export function createAppServices(domain: DomainPort, host: AppHost, options: Ap
     onStateChange: store.onStateChange,
     async start() {
       checks.start();
-      store.transition((s) => ({ ...s, warp: domain.warp.current() }));
+      store.transition((s) => ({ ...s, warp: domain.warp.current(), ...favourites(domain) }));
       unsubscribeWarp = domain.warp.subscribe((warp) => {
         const statusChanged = warp.status !== store.state().warp.status;
         store.transition((s) => ({ ...s, warp }));

@@ -7,6 +7,9 @@ export interface AppState {
   currentContext: string | null;
   /** Latest probe result per cluster name. */
   results: Readonly<Record<string, ProbeResultView>>;
+  /** Cluster names the tray lists first: the pinned ones and the last few switched to. */
+  pinned: readonly string[];
+  recent: readonly string[];
 }
 
 export const UNKNOWN_WARP: WarpStateView = Object.freeze({
@@ -18,7 +21,12 @@ export const UNKNOWN_WARP: WarpStateView = Object.freeze({
 }) as WarpStateView;
 
 export function initialState(): AppState {
-  return { warp: UNKNOWN_WARP, clusters: [], currentContext: null, results: {} };
+  return { warp: UNKNOWN_WARP, clusters: [], currentContext: null, results: {}, pinned: [], recent: [] };
+}
+
+/** `recent` with `name` moved to the front, at most `max` long. */
+export function withRecent(recent: readonly string[], name: string, max: number): string[] {
+  return [name, ...recent.filter((n) => n !== name)].slice(0, max);
 }
 
 /** The cluster whose kubezt context is kubeconfig's current-context, if any. */

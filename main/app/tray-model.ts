@@ -1,4 +1,5 @@
-import type { ProbeResultView, WarpStatus } from '../../ipc/contract.ts';
+import type { ClusterView, ProbeResultView, WarpStatus } from '../../ipc/contract.ts';
+import { clusterGroup } from '../core/inventory/group.ts';
 import { expiryPhrase } from '../core/probe/credential-expiry.ts';
 import { type AppState, currentCluster, type TrayIconState, trayIconState } from './state.ts';
 
@@ -12,7 +13,8 @@ export type TrayAction =
 export type TrayMenuItem =
   | { type: 'separator' }
   | { type: 'normal'; label: string; enabled: boolean; action?: TrayAction; toolTip?: string }
-  | { type: 'checkbox'; label: string; enabled: boolean; checked: boolean; action: TrayAction; toolTip?: string };
+  | { type: 'checkbox'; label: string; enabled: boolean; checked: boolean; action: TrayAction; toolTip?: string }
+  | { type: 'submenu'; label: string; items: TrayMenuItem[] };
 
 export interface TrayModel {
   icon: TrayIconState;
@@ -52,7 +54,89 @@ export function expiryText(result: ProbeResultView | undefined, now: Date): stri
   return result?.expiry ? expiryPhrase(result.expiry, now) : undefined;
 }
 
-/** Rebuilt from scratch on every state change (Linux only picks up a menu on setContextMenu). */
+/** With more clusters than this, the ones neither pinned nor recent go into submenus by group. */
+export const TRAY_FLAT_LIMIT = 15;
+
+function clusterItem(cluster: ClusterView, state: AppState, now: Date): TrayMenuItem {
+  const result = state.results[cluster.name];
+  const latency = formatLatency(result?.latencyMs);
+  const label = `${statusMark(result)} ${cluster.name}${latency ? `    ${latency}` : ''}`;
+  if (cluster.context === null) {
+    return {
+      type: 'normal',
+      label: `${label} (not in kubeconfig)`,
+      enabled: false,
+      toolTip: 'Run "Set up kubeconfig…" to add its context.',
+    };
+  }
+  return {
+    type: 'checkbox',
+    label,
+    enabled: true,
+    checked: cluster.current,
+    action: { kind: 'use', cluster: cluster.name },
+    ...(result ? { toolTip: [result.summary, expiryText(result, now)].filter(Boolean).join(' ') } : {}),
+  };
+}
+
+/** The pinned clusters, then the recent ones not pinned, each in its setting's order. */
+function favouriteClusters(state: AppState): { pinned: ClusterView[]; recent: ClusterView[] } {
+  const byName = new Map(state.clusters.map((c) => [c.name, c]));
+  const pick = (names: readonly string[]) =>
+    names.flatMap((n) => {
+      const c = byName.get(n);
+      return c ? [c] : [];
+    });
+  const pinned = pick(state.pinned);
+  const pinnedNames = new Set(pinned.map((c) => c.name));
+  return { pinned, recent: pick(state.recent).filter((c) => !pinnedNames.has(c.name)) };
+}
+
+/** The rest of the clusters by group (groups by name, clusters in list order). */
+function groupSubmenus(rest: readonly ClusterView[], state: AppState, now: Date): TrayMenuItem[] {
+  const groups = new Map<string, ClusterView[]>();
+  for (const c of rest) {
+    const g = c.group ?? clusterGroup(c);
+    const members = groups.get(g);
+    if (members) members.push(c);
+    else groups.set(g, [c]);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([group, members]) => ({
+      type: 'submenu' as const,
+      label: `${group} (${members.length})${members.some((c) => c.current) ? ' ✓' : ''}`,
+      items: members.map((c) => clusterItem(c, state, now)),
+    }));
+}
+
+function clusterItems(state: AppState, now: Date): TrayMenuItem[] {
+  if (state.clusters.length === 0) {
+    return [{ type: 'normal', label: 'No clusters yet: set up kubeconfig', enabled: false }];
+  }
+  const { pinned, recent } = favouriteClusters(state);
+  const first = new Set([...pinned, ...recent].map((c) => c.name));
+  const rest = state.clusters.filter((c) => !first.has(c.name));
+  if (state.clusters.length <= TRAY_FLAT_LIMIT) {
+    // Short enough to list whole: the favourites simply come first.
+    return [...pinned, ...recent, ...rest].map((c) => clusterItem(c, state, now));
+  }
+  const out: TrayMenuItem[] = [];
+  if (pinned.length > 0) {
+    out.push({ type: 'normal', label: 'Pinned', enabled: false }, ...pinned.map((c) => clusterItem(c, state, now)));
+  }
+  if (recent.length > 0) {
+    out.push({ type: 'normal', label: 'Recent', enabled: false }, ...recent.map((c) => clusterItem(c, state, now)));
+  }
+  if (out.length > 0) out.push({ type: 'separator' });
+  out.push(...groupSubmenus(rest, state, now));
+  return out;
+}
+
+/**
+ * The whole tray from the state (Linux only picks up a menu on setContextMenu, so the glue
+ * hands over a fresh one, at most once per short interval).
+ */
 export function trayModel(state: AppState, now: Date = new Date()): TrayModel {
   const icon = trayIconState(state);
   const current = currentCluster(state);
@@ -72,35 +156,7 @@ export function trayModel(state: AppState, now: Date = new Date()): TrayModel {
   if (state.warp.status === 'connected' && state.warp.gatewayOn) {
     menu.push({ type: 'normal', label: 'Gateway filtering on', enabled: false });
   }
-  menu.push({ type: 'separator' });
-
-  if (state.clusters.length === 0) {
-    menu.push({ type: 'normal', label: 'No clusters yet: set up kubeconfig', enabled: false });
-  } else {
-    for (const cluster of state.clusters) {
-      const result = state.results[cluster.name];
-      const latency = formatLatency(result?.latencyMs);
-      const label = `${statusMark(result)} ${cluster.name}${latency ? `    ${latency}` : ''}`;
-      if (cluster.context === null) {
-        menu.push({
-          type: 'normal',
-          label: `${label} (not in kubeconfig)`,
-          enabled: false,
-          toolTip: 'Run "Set up kubeconfig…" to add its context.',
-        });
-      } else {
-        menu.push({
-          type: 'checkbox',
-          label,
-          enabled: true,
-          checked: cluster.current,
-          action: { kind: 'use', cluster: cluster.name },
-          ...(result ? { toolTip: [result.summary, expiryText(result, now)].filter(Boolean).join(' ') } : {}),
-        });
-      }
-    }
-  }
-
+  menu.push({ type: 'separator' }, ...clusterItems(state, now));
   menu.push(
     { type: 'separator' },
     { type: 'normal', label: 'Set up kubeconfig…', enabled: true, action: { kind: 'open', view: 'setup' } },

@@ -86,12 +86,13 @@ export interface ImageLike {
 }
 
 export interface MenuItemOptionsLike {
-  type?: 'normal' | 'separator' | 'checkbox';
+  type?: 'normal' | 'separator' | 'checkbox' | 'submenu';
   label?: string;
   enabled?: boolean;
   checked?: boolean;
   toolTip?: string;
   click?: () => void;
+  submenu?: MenuItemOptionsLike[];
 }
 
 export interface TrayLike {

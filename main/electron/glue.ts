@@ -19,7 +19,7 @@ import {
   withCspHeader,
 } from '../app/security.ts';
 import type { AppEvent, AppServices } from '../app/services.ts';
-import type { TrayIconState } from '../app/state.ts';
+import { type TrayIconState, trayIconState } from '../app/state.ts';
 import { type TrayAction, type TrayMenuItem, trayModel } from '../app/tray-model.ts';
 import type {
   BrowserWindowLike,
@@ -29,7 +29,6 @@ import type {
   IpcInvokeEventLike,
   MenuItemOptionsLike,
   SessionLike,
-  TrayLike,
   WebContentsLike,
 } from './apis.ts';
 
@@ -61,7 +60,14 @@ export interface GlueConfig {
   logDir?: string;
   /** The clock the tray's "expires in …" is told by. */
   now?: () => Date;
+  /** Schedules `fn` once after `ms`; returns the cancel. The tray's menu rebuilds use it. */
+  setTimer?: (fn: () => void, ms: number) => () => void;
+  /** The tray menu is rebuilt at most once per this many ms (a check streams a result per cluster). */
+  trayRebuildMs?: number;
 }
+
+/** Long enough to fold a check's stream of results into a few rebuilds, short enough to feel live. */
+export const TRAY_REBUILD_MS = 250;
 
 export interface RunningApp {
   services: AppServices;
@@ -154,7 +160,7 @@ export async function startKubeztApp(apis: ElectronApis, config: GlueConfig): Pr
   /** Set while the window loads: the view it should show once ready, and events for it then. */
   let pendingView: { loaded: ViewName; wanted: ViewName; events: AppEvent[] } | undefined;
   let services: AppServices | undefined;
-  let tray: TrayLike | undefined;
+  let tray: { destroy(): void } | undefined;
 
   const openExternal = async (url: string): Promise<void> => {
     if (!isSafeExternalUrl(url)) throw new Error('Only https links open outside kubezt.');
@@ -260,7 +266,17 @@ export async function startKubeztApp(apis: ElectronApis, config: GlueConfig): Pr
     host.notify({ title: 'kubezt', body: message });
   };
 
-  tray = createTrayController(apis, running, iconFor, onTrayAction, config.now ?? (() => new Date()));
+  const setTimer =
+    config.setTimer ??
+    ((fn: () => void, ms: number) => {
+      const t = setTimeout(fn, ms);
+      return () => clearTimeout(t);
+    });
+  tray = createTrayController(apis, running, iconFor, onTrayAction, {
+    setTimer,
+    intervalMs: config.trayRebuildMs ?? TRAY_REBUILD_MS,
+    now: config.now ?? (() => new Date()),
+  });
   await running.start();
   links.ready(running);
 
@@ -314,27 +330,51 @@ function createTrayController(
   services: AppServices,
   iconFor: (state: TrayIconState) => ImageLike,
   onAction: (action: TrayAction) => void,
-  now: () => Date,
-): TrayLike {
-  const initial = trayModel(services.state(), now());
+  rebuild: { setTimer: (fn: () => void, ms: number) => () => void; intervalMs: number; now: () => Date },
+): { destroy(): void } {
+  const initial = trayModel(services.state(), rebuild.now());
   const tray = apis.createTray(iconFor(initial.icon));
   let shownIcon = initial.icon;
-  const render = (model: ReturnType<typeof trayModel>) => {
-    if (model.icon !== shownIcon) {
-      tray.setImage(iconFor(model.icon));
-      shownIcon = model.icon;
-    }
-    tray.setToolTip(model.tooltip);
-    // Linux (StatusNotifier/AppIndicator) only shows a menu handed over again: rebuild each time.
+  let shownTip: string | undefined;
+  let cancelPending: (() => void) | undefined;
+  let destroyed = false;
+  const showIcon = (icon: TrayIconState) => {
+    if (icon === shownIcon) return;
+    tray.setImage(iconFor(icon));
+    shownIcon = icon;
+  };
+  const render = () => {
+    cancelPending = undefined;
+    const model = trayModel(services.state(), rebuild.now());
+    showIcon(model.icon);
+    if (model.tooltip !== shownTip) tray.setToolTip(model.tooltip);
+    shownTip = model.tooltip;
+    // Linux (StatusNotifier/AppIndicator) only shows a menu handed over again: rebuild, not patch.
     tray.setContextMenu(apis.Menu.buildFromTemplate(model.menu.map((item) => menuItem(item, onAction))));
   };
-  render(initial);
-  services.onStateChange((state) => render(trayModel(state, now())));
-  return tray;
+  render();
+  services.onStateChange((state) => {
+    if (destroyed) return;
+    // The icon is one comparison and tells the most: it follows at once; the menu is batched,
+    // since a check of a thousand clusters changes the state a thousand times.
+    showIcon(trayIconState(state));
+    cancelPending ??= rebuild.setTimer(render, rebuild.intervalMs);
+  });
+  return {
+    destroy() {
+      destroyed = true;
+      cancelPending?.();
+      cancelPending = undefined;
+      tray.destroy();
+    },
+  };
 }
 
 function menuItem(item: TrayMenuItem, onAction: (action: TrayAction) => void): MenuItemOptionsLike {
   if (item.type === 'separator') return { type: 'separator' };
+  if (item.type === 'submenu') {
+    return { type: 'submenu', label: item.label, submenu: item.items.map((i) => menuItem(i, onAction)) };
+  }
   const out: MenuItemOptionsLike = { type: item.type, label: item.label, enabled: item.enabled };
   if (item.type === 'checkbox') out.checked = item.checked;
   if (item.toolTip) out.toolTip = item.toolTip;

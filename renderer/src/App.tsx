@@ -131,7 +131,7 @@ function Shell() {
         />
       )}
       <main id="content" ref={mainRef} tabIndex={-1} className="content" aria-label={current?.label}>
-        {route.view === 'clusters' && <ClustersView navigate={navigate} />}
+        {route.view === 'clusters' && <ClustersView navigate={navigate} warp={warp} />}
         {route.view === 'setup' && <SetupView navigate={navigate} />}
         {route.view === 'diagnostics' && <DiagnosticsView navigate={navigate} cluster={route.cluster} />}
         {route.view === 'settings' && <SettingsView />}

@@ -146,7 +146,11 @@ describe('dashboard with clusters', () => {
       expect(await rowBoxes(page)).toEqual(before);
 
       fleet.release('lab');
-      await row('lab').getByText('Unreachable').waitFor();
+      // A failing verdict shows its short label, linking to the diagnosis, and no latency.
+      await row('lab').getByRole('link', { name: 'Intercepted by Gateway' }).waitFor();
+      expect(await row('lab').getByRole('link').getAttribute('href')).toBe('#diagnostics/lab');
+      expect(await row('lab').textContent()).not.toContain('Unreachable');
+      expect(await row('lab').textContent()).not.toContain('4.2 ms');
       expect(await rowBoxes(page)).toEqual(before);
       fleet.release('prod-us');
       await row('prod-us').getByText('Reachable').waitFor();

@@ -30,6 +30,9 @@ const FINGERPRINT = Array.from({ length: 32 }, (_, i) => ((i * 37 + 11) % 256).t
   .join(':')
   .toUpperCase();
 
+/** Longer than any window is wide, with no space to break at (as base64 is). */
+const LONG_LINE = 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t'.repeat(12);
+
 let browser: Browser;
 let server: Awaited<ReturnType<typeof serveRenderer>>;
 let work: string;
@@ -127,6 +130,7 @@ function wizardCore(name: string) {
           '-clusters: []',
           '+clusters:',
           ...changes.filter((c) => c.kind === 'cluster').map((c) => `+- name: ${c.name}`),
+          `+    certificate-authority-data: ${LONG_LINE}`,
         ].join('\n'),
         changes,
         warnings: [],
@@ -191,6 +195,27 @@ describe('setup wizard', () => {
       expect(await diff.textContent()).toContain(`--- ${kubeconfig}`);
       expect(await diff.textContent()).toContain('+- name: zt-lab');
       expect(await page.getByRole('listitem').filter({ hasText: 'added context zt-lab' }).count()).toBe(1);
+      // The diff card takes the view's width, and a long line wraps inside it instead of being cut.
+      const layout = await diff.evaluate((el) => {
+        const main = document.querySelector('main') as HTMLElement;
+        const card = el.closest('.card') as HTMLElement;
+        const pad = Number.parseFloat(getComputedStyle(main).paddingLeft) * 2;
+        const long = [...el.querySelectorAll('.diff-line')].find((l) =>
+          l.textContent?.includes('certificate-authority'),
+        );
+        return {
+          available: main.clientWidth - pad,
+          card: card.getBoundingClientRect().width,
+          scroll: el.scrollWidth,
+          client: el.clientWidth,
+          longRight: long?.getBoundingClientRect().right ?? Number.POSITIVE_INFINITY,
+          right: el.getBoundingClientRect().right,
+        };
+      });
+      expect(layout.card, JSON.stringify(layout)).toBeGreaterThan(layout.available * 0.97);
+      expect(layout.scroll, JSON.stringify(layout)).toBeLessThanOrEqual(layout.client);
+      expect(layout.longRight).toBeLessThanOrEqual(layout.right);
+      expect(await diff.textContent()).toContain(LONG_LINE);
       await saveScreenshot(page, `setup-diff-${colorScheme}`);
       violations = await runAxe(page);
       expect(violations, describeViolations(violations)).toEqual([]);

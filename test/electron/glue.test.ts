@@ -26,6 +26,13 @@ async function start(opts: { platform?: NodeJS.Platform; singleInstance?: boolea
   const electron = createFakeElectron({ ...opts, platform });
   const standIn = createStandInDomain(path.join(work, 'config'));
   let services: AppServices | undefined;
+  // The tray's batched menu rebuilds run when the test flushes them.
+  const trayTimers = new Set<() => void>();
+  const flushTray = () => {
+    const due = [...trayTimers];
+    trayTimers.clear();
+    for (const fn of due) fn();
+  };
   const running = await startKubeztApp(electron.apis, {
     platform,
     homeDir: path.join(work, 'home'),
@@ -38,13 +45,17 @@ async function start(opts: { platform?: NodeJS.Platform; singleInstance?: boolea
       loginShell: { status: 'ok', shell: '/bin/bash', detail: null, pathFromShell: true, kubeconfigFromShell: false },
     }),
     log: () => {},
+    setTimer: (fn) => {
+      trayTimers.add(fn);
+      return () => trayTimers.delete(fn);
+    },
     async createServices(host) {
       // No background timer: the tests trigger every check themselves.
       services = createAppServices(standIn.core, host, { setTimer: () => () => {}, log: () => {} });
       return services;
     },
   });
-  return { electron, standIn, running, appUrl: APP_INDEX_URL };
+  return { electron, standIn, running, appUrl: APP_INDEX_URL, flushTray, trayTimers };
 }
 
 /** Resolves once the services' state satisfies `predicate` (checked now and on every change). */
@@ -271,8 +282,8 @@ describe('IPC handlers', () => {
 });
 
 describe('tray', () => {
-  it('is built per state, rebuilt with setContextMenu on every change, and its clicks act', async () => {
-    const { electron, standIn, running } = await start();
+  it('is built per state, rebuilt with setContextMenu after changes, and its clicks act', async () => {
+    const { electron, standIn, running, flushTray } = await start();
     const services = running?.services;
     const tray = electron.record.trays[0];
     if (!tray || !services) throw new Error('no tray');
@@ -300,7 +311,8 @@ describe('tray', () => {
     standIn.state.results.set('staging', probeResult('staging', 'unreachable'));
     await services.call('listClusters');
     await services.call('check');
-    expect(tray.menus.length).toBeGreaterThan(menusBefore + 2);
+    flushTray();
+    expect(tray.menus.length).toBe(menusBefore + 1);
     expect(tray.image?.path).toBe(path.join(ASSETS_TRAY, 'linux', 'tray-healthy.png'));
     expect(menuLabels(tray.menu).slice(0, 5)).toEqual([
       'WARP connected',
@@ -314,13 +326,17 @@ describe('tray', () => {
 
     // Clicking a cluster switches the context; the menu moves the check mark and the icon follows health.
     clickMenu(tray, /staging/);
-    await until(services, (s) => s.currentContext === 'zt-staging');
+    await until(services, (s) => s.currentContext === 'zt-staging' && s.recent.length > 0);
+    flushTray();
     expect(standIn.calls.filter((c) => c.method === 'useContext').map((c) => c.args[0])).toEqual(['staging']);
-    expect(menuLabels(tray.menu).slice(2, 4)).toEqual(['● prod-us    12 ms', '[x] ✕ staging']);
+    // staging is now the most recent cluster, so it comes first.
+    expect(menuLabels(tray.menu).slice(2, 4)).toEqual(['[x] ✕ staging', '● prod-us    12 ms']);
+    expect(standIn.settings.read().recent).toEqual(['staging']);
     expect(tray.image?.path).toBe(path.join(ASSETS_TRAY, 'linux', 'tray-unhealthy.png'));
 
     standIn.pushWarp(warpState('disconnected', 'Manual Disconnection'));
     expect(tray.image?.path).toBe(path.join(ASSETS_TRAY, 'linux', 'tray-disconnected.png'));
+    flushTray();
     expect(menuLabels(tray.menu)[0]).toBe('WARP disconnected');
 
     clickMenu(tray, /^Diagnostics…$/);
@@ -329,6 +345,78 @@ describe('tray', () => {
     expect(electron.record.quit).toBe(1);
     expect(tray.destroyed).toBe(true);
     expect(standIn.warpSubscribers).toBe(0);
+  });
+
+  it('rebuilds its menu a handful of times, not once per result, while 1,000 clusters are checked', async () => {
+    const { electron, standIn, running, flushTray, trayTimers } = await start();
+    const services = running?.services;
+    const tray = electron.record.trays[0];
+    if (!tray || !services) throw new Error('no tray');
+    standIn.pushWarp(warpState('connected'));
+    standIn.state.clusters = Array.from({ length: 1000 }, (_, i) => clusterView(`team${i % 7}-c${i}`));
+    await services.call('listClusters');
+    flushTray();
+    const before = tray.menus.length;
+    let results = 0;
+    const off = services.onEvent((e) => {
+      if (e.name !== 'probeResult') return;
+      results++;
+      // A timer that fires now and then during the stream, as a real one would.
+      if (results % 250 === 0) flushTray();
+    });
+    await services.call('check');
+    off();
+    flushTray();
+    expect(results).toBe(1000);
+    const rebuilds = tray.menus.length - before;
+    expect(rebuilds).toBeGreaterThan(0);
+    expect(rebuilds).toBeLessThanOrEqual(5);
+    expect(trayTimers.size).toBe(0);
+    // The last menu shows every result: 1,000 reachable clusters in 7 group submenus.
+    const groups = (tray.menu?.items ?? []).filter((i) => i.type === 'submenu');
+    expect(groups.map((g) => g.label)).toEqual([0, 1, 2, 3, 4, 5, 6].map((g) => `team${g} (${g < 6 ? 143 : 142})`));
+    const leaves = groups.flatMap((g) => g.submenu ?? []);
+    expect(leaves).toHaveLength(1000);
+    expect(leaves.every((i) => i.label?.startsWith('● '))).toBe(true);
+  });
+
+  it('lists pinned and recent clusters first, and the rest by group once there are more than 15', async () => {
+    const { electron, standIn, running, flushTray } = await start();
+    const services = running?.services;
+    const tray = electron.record.trays[0];
+    if (!tray || !services) throw new Error('no tray');
+    standIn.state.clusters = [
+      ...['prod-us', 'prod-eu', 'prod-ap', 'stage-us', 'stage-eu', 'lab'].map((n) => clusterView(n)),
+      ...Array.from({ length: 10 }, (_, i) => clusterView(`edge-${i}`, { group: 'Edge sites' })),
+    ];
+    standIn.state.currentContext = 'zt-prod-eu';
+    await services.call('listClusters');
+    await services.call('setSettings', { pinned: ['lab'] });
+    await services.call('useContext', { name: 'stage-us' });
+    await services.call('useContext', { name: 'zt-prod-eu' });
+    flushTray();
+    const labels = menuLabels(tray.menu);
+    expect(labels.slice(0, 10)).toEqual([
+      'WARP state unknown',
+      '---',
+      'Pinned',
+      '… lab',
+      'Recent',
+      '[x] … prod-eu',
+      '… stage-us',
+      '---',
+      'Edge sites (10)',
+      'prod (2)',
+    ]);
+    expect(labels[10]).toBe('stage (1)');
+    expect(labels[11]).toBe('---');
+    const prod = tray.menu?.items.find((i) => i.label === 'prod (2)');
+    expect(prod?.submenu?.map((i) => i.label)).toEqual(['… prod-us', '… prod-ap']);
+    // A click inside a group submenu switches like a top-level one.
+    prod?.submenu?.[1]?.click?.();
+    await until(services, (s) => s.currentContext === 'zt-prod-ap' && s.recent[0] === 'prod-ap');
+    expect(standIn.settings.read().recent).toEqual(['prod-ap', 'prod-eu', 'stage-us']);
+    expect(standIn.settings.read().pinned).toEqual(['lab']);
   });
 
   it('uses template images on macOS and .ico on Windows, all present and readable', async () => {
@@ -344,11 +432,12 @@ describe('tray', () => {
   });
 
   it('reports a failed tray click in a notification', async () => {
-    const { electron, standIn, running } = await start();
+    const { electron, standIn, running, flushTray } = await start();
     const tray = electron.record.trays[0];
     if (!tray || !running) throw new Error('no tray');
     standIn.state.clusters = [clusterView('prod-us')];
     await running.services.call('listClusters');
+    flushTray();
     // Gone from kubeconfig behind the app's back: the click must say so, not fail silently.
     standIn.state.clusters = [];
     clickMenu(tray, /prod-us/);

@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { type ClusterView, ClusterViewSchema } from '../../../ipc/contract.ts';
 import { isUserError } from '../../core/errors.ts';
 import { readCachedInventory } from '../../core/inventory/cached.ts';
+import { clusterGroup } from '../../core/inventory/group.ts';
 import type { Inventory } from '../../core/inventory/load.ts';
 import { applyNameTemplate, type MergedContext, type MergedKubeconfig } from '../../core/kubeconfig/index.ts';
 import { type ClusterEntry, serverUrl } from '../../core/model/cluster.ts';
@@ -165,6 +166,7 @@ export async function snapshotFleet(env: AdapterEnv, source: InventorySource): P
         doNotInspect: cf?.doNotInspect ?? null,
         context: context?.name ?? null,
         current: context !== undefined && context.name === current,
+        group: clusterGroup(entry),
       },
     });
   }

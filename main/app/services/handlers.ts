@@ -3,7 +3,9 @@ import type { RequestName, requests } from '../../../ipc/contract.ts';
 import { checkAccountId } from '../../core/discovery/cloudflare/accounts.ts';
 import { UserError } from '../../core/errors.ts';
 import { writePrivateFile } from '../../core/settings/private-files.ts';
+import { RECENT_MAX } from '../../core/settings/schema.ts';
 import type { AppHost, DomainPort } from '../ports.ts';
+import { withRecent } from '../state.ts';
 import type { Checks } from './checks.ts';
 import { toSettingsPatch } from './format.ts';
 import type { ServiceStore } from './store.ts';
@@ -43,11 +45,20 @@ function clusterHandlers({ domain, store, checks }: HandlerContext) {
     diagnose: (request) => checks.diagnose(request?.names),
     useContext: async ({ name }) => {
       const result = await domain.useContext(name);
-      store.setFleet(await domain.listClusters());
+      const list = store.setFleet(await domain.listClusters());
+      rememberRecent(domain, store, list.clusters.find((c) => c.context === result.context)?.name);
       return result;
     },
     getWarpState: async () => domain.warp.current(),
   } satisfies Partial<Handlers>;
+}
+
+/** Puts the cluster first in the tray's "Recent" (the setting and the state the tray reads). */
+function rememberRecent(domain: DomainPort, store: ServiceStore, cluster: string | undefined): void {
+  if (!cluster) return;
+  const recent = withRecent(domain.settings.read().recent ?? [], cluster, RECENT_MAX);
+  domain.settings.update({ recent });
+  store.transition((s) => ({ ...s, recent }));
 }
 
 function setupHandlers({ domain, store }: HandlerContext) {
@@ -76,7 +87,7 @@ function setupHandlers({ domain, store }: HandlerContext) {
   } satisfies Partial<Handlers>;
 }
 
-function settingsHandlers({ domain, host, checks }: HandlerContext) {
+function settingsHandlers({ domain, host, store, checks }: HandlerContext) {
   return {
     getSettings: async () => ({ settings: domain.settings.read(), file: domain.settings.path }),
     setSettings: async (patch) => {
@@ -84,6 +95,7 @@ function settingsHandlers({ domain, host, checks }: HandlerContext) {
       if (patch.launchAtLogin !== undefined) await host.setLaunchAtLogin(patch.launchAtLogin);
       const settings = domain.settings.update(toSettingsPatch(patch));
       if (patch.refreshIntervalSec !== undefined) checks.scheduleBackground();
+      if (patch.pinned !== undefined) store.transition((s) => ({ ...s, pinned: settings.pinned ?? [] }));
       return { settings, file: domain.settings.path };
     },
     getLoginStatus: () => domain.loginStatus(),

@@ -7,6 +7,7 @@ import type {
   Unsubscribe,
 } from '../../../ipc/contract.ts';
 import { events } from '../../../ipc/contract.ts';
+import { clusterGroup } from '../../core/inventory/group.ts';
 import { createNotifier, type NotificationMemory } from '../notifications.ts';
 import type { AppHost, DomainPort, Fleet } from '../ports.ts';
 import { type AppState, initialState } from '../state.ts';
@@ -117,7 +118,8 @@ export function createServiceStore(domain: DomainPort, host: AppHost, options: S
     const names = new Set(fleet.clusters.map((c) => c.name));
     transition((s) => ({
       ...s,
-      clusters: [...fleet.clusters],
+      // Every view carries its group, decided by the one rule in core (the adapter may know more).
+      clusters: fleet.clusters.map((c) => (c.group ? c : { ...c, group: clusterGroup(c) })),
       currentContext: fleet.currentContext,
       results: Object.fromEntries(Object.entries(s.results).filter(([name]) => names.has(name))),
     }));

@@ -106,7 +106,7 @@ export interface ClusterEntry {
   catalogVirtualNetwork?: string;
   /** Discovered clusters: the tunnel and its connector health. */
   tunnel?: TunnelState;
-  /** The catalog's free-form `group:`, for grouping in the tray and dashboard. */
+  /** The catalog's `group:` key: the tray's submenu and the dashboard's group (see inventory/group.ts). */
   group?: string;
 }
 

@@ -24,6 +24,8 @@ export const SETTINGS_HELP = {
   'notifications.contextUnreachable': 'true or false',
   launchAtLogin: 'true or false',
   backgroundExecPlugins: 'true or false',
+  pinned: 'a list of up to 500 cluster names',
+  recent: 'a list of up to 5 cluster names, most recent first',
 } as const;
 
 /**
@@ -32,6 +34,10 @@ export const SETTINGS_HELP = {
  * they did not ask for. The remedy of a check that skipped a plugin names it.
  */
 export const BACKGROUND_EXEC_PLUGINS_LABEL = 'Run credential plugins in background checks';
+
+const CLUSTER_NAME_RE = /^[a-z0-9-]{1,63}$/;
+/** How many clusters the tray's "Recent" keeps. */
+export const RECENT_MAX = 5;
 
 export const DEFAULT_CONTEXT_NAME_TEMPLATE = 'zt-{name}';
 export const DEFAULT_REFRESH_INTERVAL_SEC = 60;
@@ -66,6 +72,10 @@ export const SettingsSchema = z.looseObject({
     .describe(SETTINGS_HELP.notifications),
   launchAtLogin: z.boolean().default(false).describe(SETTINGS_HELP.launchAtLogin),
   backgroundExecPlugins: z.boolean().default(false).describe(SETTINGS_HELP.backgroundExecPlugins),
+  /** Clusters the tray lists first (pinned from the dashboard). */
+  pinned: z.array(z.string().regex(CLUSTER_NAME_RE)).max(500).optional().describe(SETTINGS_HELP.pinned),
+  /** The last clusters switched to from the app, most recent first. */
+  recent: z.array(z.string().regex(CLUSTER_NAME_RE)).max(RECENT_MAX).optional().describe(SETTINGS_HELP.recent),
 });
 
 /** Settings as read: every default filled in. */

@@ -30,7 +30,7 @@ const REACH_LABEL: Record<Reach, string> = {
 };
 
 /** Shape and text, never colour alone. */
-export function ReachMark({ state }: { state: Reach }) {
+export function ReachMark({ state, label }: { state: Reach; label?: string }) {
   return (
     <span className={`mark mark-${state}`}>
       <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
@@ -40,7 +40,7 @@ export function ReachMark({ state }: { state: Reach }) {
         {state === 'checking' && <circle cx="8" cy="8" r="5.5" className="stroke spin" />}
         {state === 'unknown' && <circle cx="8" cy="8" r="5.5" className="stroke" />}
       </svg>
-      <span>{REACH_LABEL[state]}</span>
+      <span>{label ?? REACH_LABEL[state]}</span>
     </span>
   );
 }

@@ -179,17 +179,22 @@ function EnvironmentFacts({ env }: { env: Environment }) {
   );
 }
 
+function loginText(login: LoginStatus | null): string {
+  if (login === null) return 'Checking…';
+  if (!login.loggedIn) return 'Not signed in. Use "Set up kubeconfig" to sign in with an API token.';
+  const from = login.source === 'env' ? 'CLOUDFLARE_API_TOKEN' : 'your keychain';
+  // A token without an account finds no clusters: say what is missing instead of "Signed in".
+  if (!login.accountId) {
+    return `An API token is stored (from ${from}), but no Cloudflare account is chosen: pick one in "Set up kubeconfig".`;
+  }
+  return `Signed in to Cloudflare account ${login.accountId} (token from ${from}).`;
+}
+
 function CloudflareCard({ login, onSignOut }: { login: LoginStatus | null; onSignOut: () => void }) {
   return (
     <section className="card" aria-labelledby="cf-title">
       <h2 id="cf-title">Cloudflare</h2>
-      <p>
-        {login === null
-          ? 'Checking…'
-          : login.loggedIn
-            ? `Signed in (token from ${login.source === 'env' ? 'CLOUDFLARE_API_TOKEN' : 'your keychain'}).`
-            : 'Not signed in. Use "Set up kubeconfig" to sign in with an API token.'}
-      </p>
+      <p>{loginText(login)}</p>
       {login?.loggedIn && login.source === 'keychain' && (
         <button type="button" className="button" onClick={onSignOut}>
           Sign out
@@ -268,7 +273,6 @@ function PreferencesForm(props: {
           Save settings
         </button>
       </div>
-      {props.stored.file && <p className="muted small">Stored in {props.stored.file}</p>}
     </form>
   );
 }

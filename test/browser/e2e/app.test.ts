@@ -128,7 +128,8 @@ describe('the app on the real core, against the simulator', () => {
     await row(page, 'prod-us').getByText('Reachable', { exact: true }).waitFor();
     await row(page, 'prod-eu').getByText('Reachable', { exact: true }).waitFor();
     await row(page, 'staging').getByText('Reachable', { exact: true }).waitFor();
-    await row(page, 'dev').getByText('Unreachable', { exact: true }).waitFor();
+    // The inspected cluster names its verdict, linking to its diagnosis.
+    await row(page, 'dev').getByRole('link', { name: 'Intercepted by Gateway' }).waitFor();
     await page.locator('table.clusters[aria-busy="false"]').waitFor();
     expect(await rowBoxes(page)).toEqual(firstLayout);
     // One result per cluster crossed the bridge as it finished.
@@ -321,7 +322,7 @@ describe('the app on the real core, against the simulator', () => {
     await banner.waitFor();
     expect(await banner.textContent()).toMatch(/manual disconnection/i);
     // A WARP change re-checks at once: every row says why it is unreachable now.
-    for (const name of ALL) await row(page, name).getByText('Unreachable', { exact: true }).waitFor();
+    for (const name of ALL) await row(page, name).getByRole('link', { name: 'WARP disconnected' }).waitFor();
     expect(await row(page, 'prod-us').locator('td[title]').getAttribute('title')).toMatch(/WARP/);
     await expectAccessibleScreens(page, 'clusters-warp-down');
 

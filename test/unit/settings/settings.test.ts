@@ -54,6 +54,8 @@ describe('schema', () => {
         'kubeconfigPath',
         'launchAtLogin',
         'notifications',
+        'pinned',
+        'recent',
         'refreshIntervalSec',
       ].sort(),
     );
@@ -62,6 +64,20 @@ describe('schema', () => {
     expect(settingsJsonSchema).not.toHaveProperty('$schema');
     // No token in the settings, ever: it lives in the keychain.
     expect(JSON.stringify(settingsJsonSchema)).not.toMatch(/token/i);
+  });
+
+  it('keeps the pinned and recent cluster lists, and names a bad one', () => {
+    expect(validateSettings({ pinned: ['prod-us'], recent: ['lab', 'prod-us'] })).toMatchObject({
+      ok: true,
+      settings: { pinned: ['prod-us'], recent: ['lab', 'prod-us'] },
+    });
+    expect(validateSettings({ recent: ['a', 'b', 'c', 'd', 'e', 'f'] })).toEqual({
+      ok: false,
+      issues: [
+        { key: 'recent', message: 'The setting "recent" must be a list of up to 5 cluster names, most recent first.' },
+      ],
+    });
+    expect(validateSettings({ pinned: ['Not A Name'] })).toMatchObject({ ok: false, issues: [{ key: 'pinned.0' }] });
   });
 
   const samples: [string, unknown, string[]][] = [

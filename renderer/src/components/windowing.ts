@@ -1,0 +1,67 @@
+import { type RefObject, useEffect, useState } from 'react';
+
+/** Rows drawn beyond each edge of the viewport, so a fast scroll shows no blank band. */
+const OVERSCAN = 8;
+/** Until the container is measured: enough rows for a tall window. */
+const UNMEASURED_HEIGHT = 1200;
+
+export interface RowWindow {
+  /** First row index drawn. */
+  start: number;
+  /** One past the last row index drawn. */
+  end: number;
+  /** Blank space standing in for the rows above and below, in px. */
+  before: number;
+  after: number;
+}
+
+/** Which of `count` rows of `rowHeight` px a viewport of `height` px scrolled to `scrollTop` shows. */
+export function rowWindow(count: number, rowHeight: number, scrollTop: number, height: number): RowWindow {
+  // A list that just got shorter may still report the old, larger scroll position.
+  const top = Math.max(0, Math.min(scrollTop, count * rowHeight - height));
+  const first = Math.floor(top / rowHeight);
+  const start = Math.max(0, Math.min(count, first - OVERSCAN));
+  const end = Math.min(count, Math.ceil((top + height) / rowHeight) + OVERSCAN);
+  return {
+    start,
+    end: Math.max(start, end),
+    before: start * rowHeight,
+    after: (count - Math.max(start, end)) * rowHeight,
+  };
+}
+
+/**
+ * The rows of a fixed-row-height list inside the scrolling element `ref` worth drawing now: it
+ * follows the element's scroll position and size. With a thousand clusters the page holds a few
+ * dozen rows instead of a thousand.
+ */
+export function useRowWindow(
+  ref: RefObject<HTMLElement | null>,
+  count: number,
+  rowHeight: number,
+  resetKey: string,
+): RowWindow {
+  const [view, setView] = useState({ top: 0, height: UNMEASURED_HEIGHT });
+  // A new filter shows its best matches: back to the top.
+  useEffect(() => {
+    const el = ref.current;
+    if (el && resetKey !== undefined && el.scrollTop > 0) el.scrollTop = 0;
+  }, [ref, resetKey]);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () =>
+      setView((v) =>
+        v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight },
+      );
+    measure();
+    el.addEventListener('scroll', measure, { passive: true });
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => {
+      el.removeEventListener('scroll', measure);
+      observer.disconnect();
+    };
+  }, [ref]);
+  return rowWindow(count, rowHeight, view.top, view.height || UNMEASURED_HEIGHT);
+}

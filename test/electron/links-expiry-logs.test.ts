@@ -49,6 +49,11 @@ async function start(opts: StartOptions = {}) {
     rendererOrigin: { kind: 'app', root: path.join(work, 'out', 'renderer') },
     preloadPath: path.join(work, 'out', 'preload', 'index.cjs'),
     trayIconsDir: ASSETS_TRAY,
+    // The tray's menu rebuild runs on the next turn of the event loop instead of 250 ms later.
+    setTimer: (fn) => {
+      const t = setImmediate(fn);
+      return () => clearImmediate(t);
+    },
     readEnvironment: async () => ({
       env: {},
       loginShell: { status: 'ok', shell: '/bin/bash', detail: null, pathFromShell: true, kubeconfigFromShell: false },
@@ -195,9 +200,10 @@ describe('expiring credentials in the app', () => {
         shown: true,
       },
     ]);
-    expect(first.electron.record.trays[0]?.toolTips.at(-1)).toBe(
-      'kubezt: WARP connected · zt-prod-us degraded · certificate expires in 3 days',
-    );
+    // The tray is redrawn on its timer, after the state change.
+    const tip = 'kubezt: WARP connected · zt-prod-us degraded · certificate expires in 3 days';
+    await until(() => first.electron.record.trays[0]?.toolTips.at(-1) === tip);
+    expect(first.electron.record.trays[0]?.toolTips.at(-1)).toBe(tip);
     const memory = path.join(work, 'config', 'notified.json');
     await first.electron.nextNotification();
     await until(() => parses(memory));

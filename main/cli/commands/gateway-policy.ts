@@ -50,7 +50,7 @@ export const gatewayPolicyCommand: Command = {
     if (!accountId || inv.cloudflare.status === 'not-configured' || inv.cloudflare.status === 'error') {
       throw new UserError(
         'not-logged-in',
-        'kubezt gateway-policy needs the API IPs discovered in Cloudflare: run "kubezt login" (or set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID), then try again.',
+        '"kubezt gateway-policy" needs the API IPs discovered in Cloudflare: run "kubezt login" (or set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID), then try again.',
       );
     }
     if (items.length === 0) {

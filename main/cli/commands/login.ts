@@ -53,7 +53,7 @@ function parseLoginArgs(args: string[]): { accountId?: string } {
   }
   throw new UserError(
     'bad-usage',
-    'kubezt login takes only --account-id ID: the token is read from stdin or typed at a hidden prompt, never given as an argument ("kubezt login --help").',
+    '"kubezt login" takes only --account-id ID: the token is read from stdin or typed at a hidden prompt, never given as an argument ("kubezt login --help").',
   );
 }
 

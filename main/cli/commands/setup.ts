@@ -1,7 +1,7 @@
 import { UserError } from '../../core/errors.ts';
 import type { KubeconfigChange, KubeconfigPlan } from '../../core/kubeconfig/index.ts';
 import type { ClusterEntry } from '../../core/model/cluster.ts';
-import { type CliContext, type Command, parseCommandArgs, writeJson } from '../command.ts';
+import { type CliContext, type Command, parseCommandArgs, plural, writeJson } from '../command.ts';
 import { displayPath, kubeconfigPathsFor } from '../kubeconfig-paths.ts';
 import { PromptCancelled, readLine } from '../prompt.ts';
 import { CLI_SOURCE_REMEDIES, cliWorkspace } from './clusters.ts';
@@ -104,7 +104,7 @@ export const setupCommand: Command = {
         if (!interactive) {
           throw new UserError(
             'bad-usage',
-            'kubezt setup would change your kubeconfig but is not on a terminal to ask; pass --yes to write, or --dry-run to see the diff.',
+            'Setup would change your kubeconfig, but there is no terminal to ask on; pass --yes to write, or --dry-run to see the diff.',
           );
         }
         ctx.stdout.write(planDiff(plan));
@@ -142,7 +142,9 @@ export const setupCommand: Command = {
       return 2;
     }
     if (!shownDiff && plan.writes.length === 0) {
-      ctx.stdout.write(`No changes: ${describeFiles(ctx, paths)} already matches the ${clusters.length} clusters.\n`);
+      ctx.stdout.write(
+        `No changes: ${describeFiles(ctx, paths)} already matches the ${plural(clusters.length, 'cluster')}.\n`,
+      );
       return 0;
     }
     ctx.stdout.write(summary(ctx, plan, false));
@@ -173,7 +175,7 @@ function summary(ctx: CliContext, plan: KubeconfigPlan, dryRun: boolean): string
   }
   const unchanged = plan.changes.filter((c) => c.kind === 'unchanged').length;
   if (lines.length === 0) lines.push('no changes');
-  else if (unchanged > 0) lines.push(`${unchanged} context${unchanged === 1 ? '' : 's'} unchanged`);
+  else if (unchanged > 0) lines.push(`${plural(unchanged, 'context')} unchanged`);
   return `${lines.map((l) => l.charAt(0).toUpperCase() + l.slice(1)).join('\n')}\n`;
 }
 

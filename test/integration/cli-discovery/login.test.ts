@@ -131,7 +131,7 @@ describe('kubezt login: input checks (no keychain needed)', () => {
       const r = await runCli(args, { env: world.env({ CLOUDFLARE_API_TOKEN: undefined }), stdin: token });
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(
-        'kubezt: kubezt login takes only --account-id ID: the token is read from stdin or typed at a hidden prompt, never given as an argument ("kubezt login --help").\n',
+        'kubezt: "kubezt login" takes only --account-id ID: the token is read from stdin or typed at a hidden prompt, never given as an argument ("kubezt login --help").\n',
       );
       expect(await findSecretIn([r.stdout, r.stderr], token)).toEqual([]);
     }

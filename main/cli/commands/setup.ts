@@ -60,6 +60,9 @@ export const setupCommand: Command = {
     const ws = await cliWorkspace(ctx);
     const { loadSetupInventory, pinnedCertificate, runSetup } = await import('../../usecases/setup.ts');
     const { readKubeconfig, planDiff } = await import('../../core/kubeconfig/index.ts');
+    const { colorDiff } = await import('../../core/kubeconfig/diff-summary.ts');
+    // Colour only for a person at a terminal who did not opt out (https://no-color.org).
+    const forTerminal = (diff: string) => (ctx.stdout.isTTY === true && !ctx.env.NO_COLOR ? colorDiff(diff) : diff);
     // Fresh from Cloudflare when it answers; the last known list when it does not.
     const { inventory, sources } = await loadSetupInventory({
       workspace: ws,
@@ -107,7 +110,7 @@ export const setupCommand: Command = {
             'Setup would change your kubeconfig, but there is no terminal to ask on; pass --yes to write, or --dry-run to see the diff.',
           );
         }
-        ctx.stdout.write(planDiff(plan));
+        ctx.stdout.write(forTerminal(planDiff(plan)));
         shownDiff = true;
         const answer = await readLine(ctx.stdin, ctx.stdout, 'Apply these changes? [y/N] ').catch((e) => {
           if (e instanceof PromptCancelled) return '';
@@ -133,7 +136,7 @@ export const setupCommand: Command = {
       return result.applied || dryRun ? 0 : 2;
     }
     if (dryRun) {
-      ctx.stdout.write(plan.writes.length > 0 ? planDiff(plan) : '');
+      ctx.stdout.write(plan.writes.length > 0 ? forTerminal(planDiff(plan)) : '');
       ctx.stdout.write(summary(ctx, plan, true));
       return 0;
     }

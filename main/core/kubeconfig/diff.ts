@@ -1,4 +1,5 @@
 import { maskKubeconfigLines } from '../secrets/kubeconfig-mask.ts';
+import { summarizeDiffLine } from './diff-summary.ts';
 import type { KubeconfigPlan } from './plan.ts';
 
 /**
@@ -87,6 +88,11 @@ export interface DiffOptions {
   context?: number;
   /** Mask credential values in the diff. Default true. */
   redact?: boolean;
+  /**
+   * Show certificate data and other long base64 values as one summary line (fingerprint, CN,
+   * expiry; diff-summary.ts). Default true: the base64 itself is unreadable and fills the screen.
+   */
+  summarize?: boolean;
 }
 
 export function unifiedDiff(path: string, before: string | null, after: string, options: DiffOptions = {}): string {
@@ -95,7 +101,11 @@ export function unifiedDiff(path: string, before: string | null, after: string, 
   const b = splitLines(after);
   const shownA = options.redact === false ? a : maskKubeconfigLines(before ?? '');
   const shownB = options.redact === false ? b : maskKubeconfigLines(after);
-  const show = (op: Op) => (op.kind === '+' ? shownB : shownA)[op.index] as string;
+  const summarize = options.summarize !== false;
+  const show = (op: Op) => {
+    const shown = (op.kind === '+' ? shownB : shownA)[op.index] as string;
+    return summarize ? summarizeDiffLine(op.line, shown) : shown;
+  };
   const ops = diffLines(a, b);
   const out: string[] = [`--- ${before === null ? '/dev/null' : path}`, `+++ ${path}`];
   let i = 0;

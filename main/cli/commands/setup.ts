@@ -4,6 +4,7 @@ import type { ClusterEntry } from '../../core/model/cluster.ts';
 import { type CliContext, type Command, parseCommandArgs, plural, writeJson } from '../command.ts';
 import { displayPath, kubeconfigPathsFor } from '../kubeconfig-paths.ts';
 import { PromptCancelled, readLine } from '../prompt.ts';
+import { warningsForRun } from '../warning-lines.ts';
 import { CLI_SOURCE_REMEDIES, cliWorkspace } from './clusters.ts';
 
 const usage = `Usage: kubezt setup [--dry-run] [--yes] [--kubeconfig PATH] [--trust-on-first-use] [--json]
@@ -71,7 +72,9 @@ export const setupCommand: Command = {
     });
     // On a terminal every warning shows before any question, so each is printed once it is known.
     const base = [...inventory.warnings];
-    const printed = new Set<string>();
+    // A Gateway audit finding already shown today is not repeated (core/inventory/warning-memory.ts).
+    const todays = new Set(json ? base : await warningsForRun(ctx, base, 'daily'));
+    const printed = new Set<string>(base.filter((w) => !todays.has(w)));
     const show = (list: readonly string[]) => {
       if (json) return;
       for (const w of list) {

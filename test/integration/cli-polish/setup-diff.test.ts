@@ -70,7 +70,9 @@ describe('the setup diff of the 5-cluster demo', () => {
     const r = await runCli(['setup', '--dry-run'], { env: { ...sim.env }, homeDir: dir });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toMatch(/LS0tLS1CRUdJTi/);
-    expect(r.stdout).toMatch(/^\+ {6}certificate-authority-data: <CA certificate, SHA256 [0-9A-F:]+…, CN=\S+, expires \d{4}-\d{2}-\d{2}>$/m);
+    expect(r.stdout).toMatch(
+      /^\+ {6}certificate-authority-data: <CA certificate, SHA256 [0-9A-F:]+…, CN=\S+, expires \d{4}-\d{2}-\d{2}>$/m,
+    );
     await expect(stable(r.stdout)).toMatchFileSnapshot('./golden/demo-setup-diff.txt');
     expect(rows(r.stdout)).toBeLessThan(250);
   });

@@ -252,7 +252,10 @@ describe('kubezt login, clusters, logout on the real Secret Service', () => {
     });
     runs.push(rejected);
     expect(rejected.code).toBe(2);
-    expect(rejected.stderr).toContain('The Cloudflare API token is invalid or expired');
+    expect(rejected.stderr).toContain(
+      'The Cloudflare API token in CLOUDFLARE_API_TOKEN is invalid or expired: set CLOUDFLARE_API_TOKEN to a new token',
+    );
+    expect(rejected.stderr).not.toContain('run kubezt login');
 
     const badLogin = await kubezt(w, ['login', '--account-id', w.api.accountId], { input: wrong });
     runs.push(badLogin);

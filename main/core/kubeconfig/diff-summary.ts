@@ -1,4 +1,5 @@
 import { createHash, X509Certificate } from 'node:crypto';
+import { parse } from 'yaml';
 import { MASK } from '../secrets/kubeconfig-mask.ts';
 
 /**
@@ -82,6 +83,82 @@ export function summarizeDiffLine(clear: string, shown: string): string {
   const bytes = Buffer.from(value, 'base64');
   const hash = createHash('sha256').update(bytes).digest('hex');
   return `${head}<${bytes.length} bytes of base64, SHA256 ${shortFingerprint(hash)}>${trail}`;
+}
+
+/** The keys kubezt writes in its marker (core/kubeconfig/desired.ts); any other key keeps the block whole. */
+const MARKER_KEYS: ReadonlySet<string> = new Set(['managed', 'cluster', 'sources', 'virtualNetwork']);
+
+/** `extensions: <kubezt: cluster prod-us, sources catalog+cloudflare, network default>`, or undefined. */
+function markerSummary(lines: readonly string[], indent: number): string | undefined {
+  let doc: unknown;
+  try {
+    doc = parse(lines.map((l) => l.slice(indent)).join('\n'));
+  } catch {
+    return undefined;
+  }
+  const list = (doc as { extensions?: unknown } | null)?.extensions;
+  if (!Array.isArray(list) || list.length !== 1) return undefined;
+  const item = list[0] as { name?: unknown; extension?: Record<string, unknown> } | null;
+  const ext = item?.extension;
+  if (item?.name !== 'kubezt' || Object.keys(item).length !== 2 || !ext || typeof ext !== 'object') return undefined;
+  if (ext.managed !== true || !Object.keys(ext).every((k) => MARKER_KEYS.has(k))) return undefined;
+  const sources = Array.isArray(ext.sources) ? ext.sources : [];
+  const vnet = ext.virtualNetwork as { name?: unknown } | undefined;
+  if (typeof ext.cluster !== 'string' || !sources.every((x) => typeof x === 'string')) return undefined;
+  const parts = [`cluster ${ext.cluster}`, `sources ${sources.join('+') || 'none'}`];
+  if (vnet !== undefined) {
+    if (typeof vnet?.name !== 'string') return undefined;
+    parts.push(`network ${vnet.name}`);
+  }
+  return `${' '.repeat(indent)}extensions: <kubezt: ${parts.join(', ')}>`;
+}
+
+export interface ShownOp {
+  kind: ' ' | '-' | '+';
+  /** The line in clear. */
+  line: string;
+  /** The line as shown (masked, summarised). */
+  shown: string;
+}
+
+/**
+ * The lines of one hunk, each kubezt marker block (`extensions:` holding only kubezt's own
+ * extension, added, removed or kept whole) folded into one line: it is the same eleven lines under
+ * every cluster, context and user kubezt writes. A block that is partly changed, holds anything
+ * else, or has a masked part is shown line by line.
+ */
+export function foldMarkers(ops: readonly ShownOp[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i] as ShownOp;
+    const m = /^( *)extensions:\s*$/.exec(op.line);
+    if (m) {
+      const indent = (m[1] as string).length;
+      let j = i + 1;
+      while (j < ops.length) {
+        const next = ops[j] as ShownOp;
+        const depth = next.line.length - next.line.trimStart().length;
+        if (next.line.trim() === '' || !(next.line.startsWith(`${' '.repeat(indent)}- `) || depth > indent)) break;
+        j++;
+      }
+      const block = ops.slice(i, j);
+      // Only a block seen whole (the hunk may cut it), all of one kind, with nothing masked.
+      const whole = j < ops.length && block.every((b) => b.kind === op.kind && b.shown === b.line);
+      const summary = whole
+        ? markerSummary(
+            block.map((b) => b.line),
+            indent,
+          )
+        : undefined;
+      if (summary) {
+        out.push(`${op.kind}${summary}`);
+        i = j - 1;
+        continue;
+      }
+    }
+    out.push(`${op.kind}${op.shown}`);
+  }
+  return out;
 }
 
 const ESC = '\u001b[';

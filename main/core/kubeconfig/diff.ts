@@ -1,5 +1,5 @@
 import { maskKubeconfigLines } from '../secrets/kubeconfig-mask.ts';
-import { summarizeDiffLine } from './diff-summary.ts';
+import { foldMarkers, summarizeDiffLine } from './diff-summary.ts';
 import type { KubeconfigPlan } from './plan.ts';
 
 /**
@@ -90,7 +90,8 @@ export interface DiffOptions {
   redact?: boolean;
   /**
    * Show certificate data and other long base64 values as one summary line (fingerprint, CN,
-   * expiry; diff-summary.ts). Default true: the base64 itself is unreadable and fills the screen.
+   * expiry), and each kubezt marker block as one line (diff-summary.ts). Default true: the base64
+   * is unreadable and fills the screen, and the marker is the same eleven lines on every entry.
    */
   summarize?: boolean;
 }
@@ -136,7 +137,9 @@ export function unifiedDiff(path: string, before: string | null, after: string, 
     const bCount = hunk.filter((o) => o.kind !== '-').length;
     out.push(`@@ -${aCount === 0 ? aLine - 1 : aLine},${aCount} +${bCount === 0 ? bLine - 1 : bLine},${bCount} @@`);
     // Context lines too: the user's own entries around a change hold tokens just as well.
-    for (const op of hunk) out.push(`${op.kind}${show(op)}`);
+    const shown = hunk.map((op) => ({ kind: op.kind, line: op.line, shown: show(op) }));
+    if (summarize) out.push(...foldMarkers(shown));
+    else for (const op of shown) out.push(`${op.kind}${op.shown}`);
     i = end;
   }
   return `${out.join('\n')}\n`;

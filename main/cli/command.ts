@@ -80,9 +80,9 @@ export function intOption(command: string, name: string, value: string | undefin
   return n;
 }
 
-/** "1 cluster", "3 clusters". */
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+/** "1 cluster", "3 clusters"; `many` for the irregular ones ("1 entry", "2 entries"). */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
 }
 
 export function writeJson(ctx: CliContext, value: unknown): void {

@@ -27,6 +27,15 @@ function helpText(list: readonly CommandEntry[]): string {
   ].join('\n');
 }
 
+/**
+ * The stderr line of a refusal. Sentences shared with the app may open with kubezt as their
+ * subject ("kubezt cannot create files in …"); those already say who speaks, so they get no
+ * "kubezt: " prefix (which would read "kubezt: kubezt cannot …").
+ */
+export function refusalLine(message: string): string {
+  return /^kubezt /.test(message) ? `${message}\n` : `kubezt: ${message}\n`;
+}
+
 /** Runs one CLI invocation in-process and returns its exit code; tests call this directly. */
 export async function run(args: string[], ctx: CliContext, list: readonly CommandEntry[] = commands): Promise<number> {
   const [first, ...rest] = args;
@@ -54,7 +63,7 @@ export async function run(args: string[], ctx: CliContext, list: readonly Comman
     return await command.run(rest, ctx);
   } catch (e) {
     if (isUserError(e)) {
-      ctx.stderr.write(`kubezt: ${e.message}\n`);
+      ctx.stderr.write(refusalLine(e.message));
       return 2;
     }
     ctx.stderr.write(`kubezt: internal error: ${(e as Error)?.stack ?? String(e)}\n`);

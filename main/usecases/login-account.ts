@@ -69,6 +69,23 @@ export async function chooseLoginAccount(request: LoginAccountRequest): Promise<
   }
 }
 
+/** The environment variable a login takes the account id from when none is given otherwise. */
+export const ACCOUNT_ENV_VAR = 'CLOUDFLARE_ACCOUNT_ID';
+
+/**
+ * The account id a login asks for: the one given (a flag, a form field), else
+ * CLOUDFLARE_ACCOUNT_ID, which discovery would use anyway (it overrides the saved account), so
+ * a login that chose another account would save one that is never used.
+ */
+export function wantedAccount(
+  given: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): { id: string | undefined; fromEnv: boolean } {
+  if (given) return { id: given, fromEnv: false };
+  const fromEnv = env[ACCOUNT_ENV_VAR]?.trim();
+  return fromEnv ? { id: fromEnv, fromEnv: true } : { id: undefined, fromEnv: false };
+}
+
 /** What in the environment overrides what the login saved, one sentence each. */
 export function loginOverrides(env: Readonly<Record<string, string | undefined>>, accountId: string): string[] {
   const notes: string[] = [];

@@ -3,6 +3,7 @@ import { redactText } from '../../core/diagnostics/redact.ts';
 import { redactedJson } from '../../core/secrets/redact.ts';
 import type { WarpStatus } from '../../core/warp/types.ts';
 import { type Command, parseCommandArgs, plural } from '../command.ts';
+import { warningsForRun } from '../warning-lines.ts';
 import {
   type CheckedClusterJson,
   checkedClusterJson,
@@ -147,7 +148,8 @@ export const checkCommand: Command = {
       const hint = unhealthy ? '; "kubezt diagnose NAME" shows the whole ladder' : '';
       ctx.stdout.write(`${plural(total + plan.problems.length, 'cluster')}: ${parts.join(', ')}${hint}.\n`);
     }
-    for (const w of fleet.warnings) ctx.stderr.write(`kubezt: warning: ${clean(w)}\n`);
+    for (const w of await warningsForRun(ctx, fleet.warnings, 'daily'))
+      ctx.stderr.write(`kubezt: warning: ${clean(w)}\n`);
     return unhealthy ? 1 : 0;
   },
 };

@@ -6,6 +6,7 @@ import { type CredentialExpiry, expiryPhrase, formatExpiry } from '../../core/pr
 import type { Workspace } from '../../core/workspace/index.ts';
 import type { SetupRemedies } from '../../usecases/setup.ts';
 import { type CliContext, type Command, parseCommandArgs, writeJson } from '../command.ts';
+import { warningsForRun } from '../warning-lines.ts';
 
 const usage = `Usage: kubezt clusters [--json] [--refresh]
 
@@ -106,7 +107,7 @@ export const clustersCommand: Command = {
     if (values.json) writeJson(ctx, withExpiries(toClustersJson(inv), expiries, ctx.now()));
     else ctx.stdout.write(renderClusters(inv, expiries, ctx.now()));
     // On stderr in both modes: with --json they are also in the object, and stdout stays pure JSON.
-    for (const w of inv.warnings) ctx.stderr.write(`kubezt: warning: ${w}\n`);
+    for (const w of await warningsForRun(ctx, inv.warnings, 'always')) ctx.stderr.write(`kubezt: warning: ${w}\n`);
     return 0;
   },
 };

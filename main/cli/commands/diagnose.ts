@@ -6,6 +6,7 @@ import { redactText } from '../../core/diagnostics/redact.ts';
 import { UserError } from '../../core/errors.ts';
 import { type CliContext, type Command, parseCommandArgs, plural } from '../command.ts';
 import { displayPath } from '../kubeconfig-paths.ts';
+import { warningsForRun } from '../warning-lines.ts';
 import { fleetFlags, runFleetShowingProgress, startFleet } from './probe-shared.ts';
 
 const usage = `Usage: kubezt diagnose [NAME...] [--json] [--report FILE.md] [--timeout MS] [--concurrency N] [--kubeconfig PATH]
@@ -177,7 +178,8 @@ export const diagnoseCommand: Command = {
       ctx.stdout.write(`${clean(blocks.join('\n\n'))}\n`);
     }
     if (values.json && reportPath) ctx.stderr.write(`Report written to ${displayPath(ctx, reportPath)}.\n`);
-    for (const warning of fleet.warnings) ctx.stderr.write(`kubezt: warning: ${clean(warning)}\n`);
+    for (const warning of await warningsForRun(ctx, fleet.warnings, 'daily'))
+      ctx.stderr.write(`kubezt: warning: ${clean(warning)}\n`);
     return unhealthy ? 1 : 0;
   },
 };

@@ -6,6 +6,7 @@ import {
 } from '../../core/discovery/cloudflare/gateway-policy.ts';
 import { UserError } from '../../core/errors.ts';
 import { type Command, parseCommandArgs, writeJson } from '../command.ts';
+import { warningsForRun } from '../warning-lines.ts';
 import { cliWorkspace } from './clusters.ts';
 
 const usage = `Usage: kubezt gateway-policy [--terraform | --json] [--refresh]
@@ -50,7 +51,7 @@ export const gatewayPolicyCommand: Command = {
     if (!accountId || inv.cloudflare.status === 'not-configured' || inv.cloudflare.status === 'error') {
       throw new UserError(
         'not-logged-in',
-        'kubezt gateway-policy needs the API IPs discovered in Cloudflare: run "kubezt login" (or set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID), then try again.',
+        '"kubezt gateway-policy" needs the API IPs discovered in Cloudflare: run "kubezt login" (or set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID), then try again.',
       );
     }
     if (items.length === 0) {
@@ -62,7 +63,7 @@ export const gatewayPolicyCommand: Command = {
     if (values.json) writeJson(ctx, policyBodies(items));
     else if (values.terraform) ctx.stdout.write(policyTerraform(accountId, items));
     else ctx.stdout.write(coverage(inv.gatewayAudit, items.length));
-    for (const w of inv.warnings) ctx.stderr.write(`kubezt: warning: ${w}\n`);
+    for (const w of await warningsForRun(ctx, inv.warnings, 'daily')) ctx.stderr.write(`kubezt: warning: ${w}\n`);
     return 0;
   },
 };

@@ -21,7 +21,8 @@ Options:
   --account-id ID  the account (32 hexadecimal characters, from the dashboard URL); when omitted,
                    the token's only account is used, or you pick one of several at a prompt
 
-CLOUDFLARE_API_TOKEN, when set, overrides the keychain token.
+CLOUDFLARE_API_TOKEN, when set, overrides the keychain token. CLOUDFLARE_ACCOUNT_ID, when set,
+is the account used when --account-id is not given.
 Exit codes: 0 logged in, 2 bad input (token rejected, no account chosen, no keychain); nothing is
 saved unless the whole login succeeds.
 `;
@@ -53,7 +54,7 @@ function parseLoginArgs(args: string[]): { accountId?: string } {
   }
   throw new UserError(
     'bad-usage',
-    'kubezt login takes only --account-id ID: the token is read from stdin or typed at a hidden prompt, never given as an argument ("kubezt login --help").',
+    '"kubezt login" takes only --account-id ID: the token is read from stdin or typed at a hidden prompt, never given as an argument ("kubezt login --help").',
   );
 }
 
@@ -188,24 +189,40 @@ const CLI_ACCOUNT_WORDING: AccountWording = {
   chooseOne: 'run kubezt login again with --account-id ID to choose one',
 };
 
+/** The same when the account id came from CLOUDFLARE_ACCOUNT_ID: the variable is what to change. */
+const ENV_ACCOUNT_WORDING: AccountWording = {
+  ...CLI_ACCOUNT_WORDING,
+  named: (id) => `account ${id} (from CLOUDFLARE_ACCOUNT_ID)`,
+  pickListed: 'set CLOUDFLARE_ACCOUNT_ID to one of those (or unset it and pass --account-id)',
+};
+
 export const loginCommand: Command = {
   name: 'login',
   usage,
   async run(args, ctx) {
-    const { accountId: wanted } = parseLoginArgs(args);
+    const { accountId: given } = parseLoginArgs(args);
     // The Cloudflare SDK is loaded only by the commands that talk to Cloudflare (start-up time).
     const { checkAccountId } = await import('../../core/discovery/cloudflare/api.ts');
-    const { chooseLoginAccount, loginOverrides } = await import('../../usecases/login-account.ts');
-    if (wanted) checkAccountId(wanted);
+    const { chooseLoginAccount, loginOverrides, wantedAccount } = await import('../../usecases/login-account.ts');
+    const { id: wanted, fromEnv } = wantedAccount(given, ctx.env);
+    if (wanted) {
+      checkAccountId(
+        wanted,
+        fromEnv ? 'set CLOUDFLARE_ACCOUNT_ID to it (or unset it and pass --account-id)' : undefined,
+      );
+    }
     const ws = await cliWorkspace(ctx);
     // Before the token is typed: it would not be sent to a URL that is refused.
     const baseURL = ws.cloudflareBaseUrl();
+    if (fromEnv) {
+      ctx.stderr.write(`Using account ${wanted} from CLOUDFLARE_ACCOUNT_ID (--account-id chooses another).\n`);
+    }
     const token = await readToken(ctx);
     const api = { token, ...(baseURL ? { baseURL } : {}), ...(ws.base.fetch ? { fetch: ws.base.fetch } : {}) };
     const { account } = await chooseLoginAccount({
       api,
       wanted,
-      wording: CLI_ACCOUNT_WORDING,
+      wording: fromEnv ? ENV_ACCOUNT_WORDING : CLI_ACCOUNT_WORDING,
       ...(ctx.stdin.isTTY ? { pick: (accounts) => promptForAccount(ctx, accounts) } : {}),
     });
 

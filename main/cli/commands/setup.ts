@@ -1,9 +1,10 @@
 import { UserError } from '../../core/errors.ts';
 import type { KubeconfigChange, KubeconfigPlan } from '../../core/kubeconfig/index.ts';
 import type { ClusterEntry } from '../../core/model/cluster.ts';
-import { type CliContext, type Command, parseCommandArgs, writeJson } from '../command.ts';
+import { type CliContext, type Command, parseCommandArgs, plural, writeJson } from '../command.ts';
 import { displayPath, kubeconfigPathsFor } from '../kubeconfig-paths.ts';
 import { PromptCancelled, readLine } from '../prompt.ts';
+import { warningsForRun } from '../warning-lines.ts';
 import { CLI_SOURCE_REMEDIES, cliWorkspace } from './clusters.ts';
 
 const usage = `Usage: kubezt setup [--dry-run] [--yes] [--kubeconfig PATH] [--trust-on-first-use] [--json]
@@ -60,6 +61,9 @@ export const setupCommand: Command = {
     const ws = await cliWorkspace(ctx);
     const { loadSetupInventory, pinnedCertificate, runSetup } = await import('../../usecases/setup.ts');
     const { readKubeconfig, planDiff } = await import('../../core/kubeconfig/index.ts');
+    const { colorDiff } = await import('../../core/kubeconfig/diff-summary.ts');
+    // Colour only for a person at a terminal who did not opt out (https://no-color.org).
+    const forTerminal = (diff: string) => (ctx.stdout.isTTY === true && !ctx.env.NO_COLOR ? colorDiff(diff) : diff);
     // Fresh from Cloudflare when it answers; the last known list when it does not.
     const { inventory, sources } = await loadSetupInventory({
       workspace: ws,
@@ -68,7 +72,9 @@ export const setupCommand: Command = {
     });
     // On a terminal every warning shows before any question, so each is printed once it is known.
     const base = [...inventory.warnings];
-    const printed = new Set<string>();
+    // A Gateway audit finding already shown today is not repeated (core/inventory/warning-memory.ts).
+    const todays = new Set(json ? base : await warningsForRun(ctx, base, 'daily'));
+    const printed = new Set<string>(base.filter((w) => !todays.has(w)));
     const show = (list: readonly string[]) => {
       if (json) return;
       for (const w of list) {
@@ -104,10 +110,10 @@ export const setupCommand: Command = {
         if (!interactive) {
           throw new UserError(
             'bad-usage',
-            'kubezt setup would change your kubeconfig but is not on a terminal to ask; pass --yes to write, or --dry-run to see the diff.',
+            'Setup would change your kubeconfig, but there is no terminal to ask on; pass --yes to write, or --dry-run to see the diff.',
           );
         }
-        ctx.stdout.write(planDiff(plan));
+        ctx.stdout.write(forTerminal(planDiff(plan)));
         shownDiff = true;
         const answer = await readLine(ctx.stdin, ctx.stdout, 'Apply these changes? [y/N] ').catch((e) => {
           if (e instanceof PromptCancelled) return '';
@@ -133,7 +139,7 @@ export const setupCommand: Command = {
       return result.applied || dryRun ? 0 : 2;
     }
     if (dryRun) {
-      ctx.stdout.write(plan.writes.length > 0 ? planDiff(plan) : '');
+      ctx.stdout.write(plan.writes.length > 0 ? forTerminal(planDiff(plan)) : '');
       ctx.stdout.write(summary(ctx, plan, true));
       return 0;
     }
@@ -142,7 +148,9 @@ export const setupCommand: Command = {
       return 2;
     }
     if (!shownDiff && plan.writes.length === 0) {
-      ctx.stdout.write(`No changes: ${describeFiles(ctx, paths)} already matches the ${clusters.length} clusters.\n`);
+      ctx.stdout.write(
+        `No changes: ${describeFiles(ctx, paths)} already matches the ${plural(clusters.length, 'cluster')}.\n`,
+      );
       return 0;
     }
     ctx.stdout.write(summary(ctx, plan, false));
@@ -173,7 +181,7 @@ function summary(ctx: CliContext, plan: KubeconfigPlan, dryRun: boolean): string
   }
   const unchanged = plan.changes.filter((c) => c.kind === 'unchanged').length;
   if (lines.length === 0) lines.push('no changes');
-  else if (unchanged > 0) lines.push(`${unchanged} context${unchanged === 1 ? '' : 's'} unchanged`);
+  else if (unchanged > 0) lines.push(`${plural(unchanged, 'context')} unchanged`);
   return `${lines.map((l) => l.charAt(0).toUpperCase() + l.slice(1)).join('\n')}\n`;
 }
 

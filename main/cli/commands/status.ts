@@ -2,6 +2,7 @@ import { redactText } from '../../core/diagnostics/redact.ts';
 import { redactedJson } from '../../core/secrets/redact.ts';
 import type { WarpStatus } from '../../core/warp/types.ts';
 import { type Command, parseCommandArgs, plural } from '../command.ts';
+import { warningsForRun } from '../warning-lines.ts';
 import { summarize } from './check.ts';
 import type { CheckedClusterJson } from './probe-shared.ts';
 import { checkedClusterJson, clusterLine, fleetFlags, runFleetShowingProgress, startFleet } from './probe-shared.ts';
@@ -109,7 +110,8 @@ export const statusCommand: Command = {
       }
       ctx.stdout.write(`${clean(lines.join('\n'))}\n`);
     }
-    for (const warning of fleet.warnings) ctx.stderr.write(`kubezt: warning: ${clean(warning)}\n`);
+    for (const warning of await warningsForRun(ctx, fleet.warnings, 'always'))
+      ctx.stderr.write(`kubezt: warning: ${clean(warning)}\n`);
     const currentUnhealthy = (current && current.severity === 'fail') || currentProblem !== undefined;
     return currentUnhealthy ? 1 : 0;
   },

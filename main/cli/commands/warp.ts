@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { RouteVerdictResult, SplitTunnelConfig, WarpDetection, WarpMode } from '../../core/warp/index.ts';
-import { type Command, parseCommandArgs, writeJson } from '../command.ts';
+import { type Command, parseCommandArgs, plural, writeJson } from '../command.ts';
 import { kubeconfigPathsFor } from '../kubeconfig-paths.ts';
 import { profileLines, splitManagedWords, type VirtualNetworksJson, virtualNetworksJson } from './warp-profile.ts';
 
@@ -115,7 +115,7 @@ export const warpCommand: Command = {
     lines.push(
       '',
       split.config
-        ? `Split tunnel: ${split.config.mode} mode, ${split.config.entries.length} entries (${split.config.entries
+        ? `Split tunnel: ${split.config.mode} mode, ${plural(split.config.entries.length, 'entry', 'entries')} (${split.config.entries
             .slice(0, 6)
             .map((e) => e.value)
             .join(', ')}${split.config.entries.length > 6 ? ', …' : ''})${splitManagedWords(split.config.managed)}`

@@ -2,6 +2,7 @@ import { readDiscoveryCache } from '../discovery/cache.ts';
 import { loadCatalog } from '../discovery/catalog/index.ts';
 import { mergeSources } from '../discovery/merge.ts';
 import type { ClusterEntry } from '../model/cluster.ts';
+import { isGatewayAuditWarning } from './audit-warnings.ts';
 
 /**
  * What diagnostics adds from the inventory (tunnel health, the Gateway audit) without any network
@@ -39,6 +40,8 @@ export async function readCachedInventory(input: {
   ]);
   if (cache) warnings.push(...cache.warnings);
   const discovered = cache?.cache && cache.cache.accountId === input.accountId ? cache.cache : null;
+  // The last discovery's Gateway findings still hold (only a policy change clears them).
+  if (discovered) warnings.push(...discovered.warnings.filter(isGatewayAuditWarning));
   const merged = mergeSources(catalog, discovered?.clusters ?? []);
   return {
     clusters: merged.clusters,

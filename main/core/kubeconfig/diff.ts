@@ -1,4 +1,5 @@
 import { maskKubeconfigLines } from '../secrets/kubeconfig-mask.ts';
+import { foldMarkers, summarizeDiffLine } from './diff-summary.ts';
 import type { KubeconfigPlan } from './plan.ts';
 
 /**
@@ -87,6 +88,12 @@ export interface DiffOptions {
   context?: number;
   /** Mask credential values in the diff. Default true. */
   redact?: boolean;
+  /**
+   * Show certificate data and other long base64 values as one summary line (fingerprint, CN,
+   * expiry), and each kubezt marker block as one line (diff-summary.ts). Default true: the base64
+   * is unreadable and fills the screen, and the marker is the same eleven lines on every entry.
+   */
+  summarize?: boolean;
 }
 
 export function unifiedDiff(path: string, before: string | null, after: string, options: DiffOptions = {}): string {
@@ -95,7 +102,11 @@ export function unifiedDiff(path: string, before: string | null, after: string, 
   const b = splitLines(after);
   const shownA = options.redact === false ? a : maskKubeconfigLines(before ?? '');
   const shownB = options.redact === false ? b : maskKubeconfigLines(after);
-  const show = (op: Op) => (op.kind === '+' ? shownB : shownA)[op.index] as string;
+  const summarize = options.summarize !== false;
+  const show = (op: Op) => {
+    const shown = (op.kind === '+' ? shownB : shownA)[op.index] as string;
+    return summarize ? summarizeDiffLine(op.line, shown) : shown;
+  };
   const ops = diffLines(a, b);
   const out: string[] = [`--- ${before === null ? '/dev/null' : path}`, `+++ ${path}`];
   let i = 0;
@@ -126,7 +137,9 @@ export function unifiedDiff(path: string, before: string | null, after: string, 
     const bCount = hunk.filter((o) => o.kind !== '-').length;
     out.push(`@@ -${aCount === 0 ? aLine - 1 : aLine},${aCount} +${bCount === 0 ? bLine - 1 : bLine},${bCount} @@`);
     // Context lines too: the user's own entries around a change hold tokens just as well.
-    for (const op of hunk) out.push(`${op.kind}${show(op)}`);
+    const shown = hunk.map((op) => ({ kind: op.kind, line: op.line, shown: show(op) }));
+    if (summarize) out.push(...foldMarkers(shown));
+    else for (const op of shown) out.push(`${op.kind}${op.shown}`);
     i = end;
   }
   return `${out.join('\n')}\n`;

@@ -131,7 +131,7 @@ describe('kubezt login: input checks (no keychain needed)', () => {
       const r = await runCli(args, { env: world.env({ CLOUDFLARE_API_TOKEN: undefined }), stdin: token });
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(
-        'kubezt: kubezt login takes only --account-id ID: the token is read from stdin or typed at a hidden prompt, never given as an argument ("kubezt login --help").\n',
+        'kubezt: "kubezt login" takes only --account-id ID: the token is read from stdin or typed at a hidden prompt, never given as an argument ("kubezt login --help").\n',
       );
       expect(await findSecretIn([r.stdout, r.stderr], token)).toEqual([]);
     }
@@ -252,7 +252,10 @@ describe('kubezt login, clusters, logout on the real Secret Service', () => {
     });
     runs.push(rejected);
     expect(rejected.code).toBe(2);
-    expect(rejected.stderr).toContain('The Cloudflare API token in CLOUDFLARE_API_TOKEN is invalid or expired');
+    expect(rejected.stderr).toContain(
+      'The Cloudflare API token in CLOUDFLARE_API_TOKEN is invalid or expired: set CLOUDFLARE_API_TOKEN to a new token',
+    );
+    expect(rejected.stderr).not.toContain('run kubezt login');
 
     const badLogin = await kubezt(w, ['login', '--account-id', w.api.accountId], { input: wrong });
     runs.push(badLogin);

@@ -61,6 +61,7 @@ export async function targetsFromMergedKubeconfig(
         ...(cluster.tlsServerName ? { tlsServerName: cluster.tlsServerName } : {}),
         ...(cluster.insecureSkipTlsVerify ? { insecureSkipTlsVerify: true } : {}),
         credentials: user ? mergedCredentials(user, dirname(ctx.file)) : { kind: 'none' },
+        ...(ctx.virtualNetwork ? { virtualNetwork: ctx.virtualNetwork } : {}),
       });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;

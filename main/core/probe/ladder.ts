@@ -8,6 +8,7 @@ import { createLadderState, type LadderState, type Step } from './steps/state.ts
 import { tcpStep } from './steps/tcp.ts';
 import { tlsStep } from './steps/tls.ts';
 import { versionStep } from './steps/version.ts';
+import { vnetStep } from './steps/vnet.ts';
 import { warpStep } from './steps/warp.ts';
 import {
   type ProbeEnvironment,
@@ -77,13 +78,14 @@ const STEP_FAILED = new Error('a step failed');
 const LADDER_FINISHED = new Error('ladder finished');
 
 /**
- * Runs the ladder warp → route → tcp → tls → version → auth for one cluster (one module per step,
+ * Runs the ladder warp → vnet → route → tcp → tls → version → auth for one cluster (one module per step,
  * under steps/). Never throws and never outlives `ladderTimeoutMs` by more than a step's cleanup:
  * every step has a deadline.
  *
  * Steps are reported in ladder order, and every step after a failure is `skip`; the work itself
  * overlaps where that is safe: TCP and TLS start while WARP and the route are being read (a bare
- * connection carries no credential), the API requests (made by @kubernetes/client-node, see
+ * connection carries no credential), once the vnet step has not found WARP in another virtual
+ * network, the API requests (made by @kubernetes/client-node, see
  * kube-api.ts) reuse the judged TLS connection, and /version and selfsubjectreviews go out
  * together (over HTTP/2 on that connection, or over a spare HTTP/1.1 connection opened beside it).
  *
@@ -148,9 +150,11 @@ export async function probeCluster(
   // Started at once and together where safe; reported below in ladder order. Once TLS has passed,
   // the API requests go out at once: the server is proven, so the credentials are safe with it
   // even while WARP and the route are still being read.
-  const [warp, route, tcp] = [start(warpStep), start(routeStep), start(tcpStep)];
+  // TCP waits for the vnet step alone: in another virtual network the address is another cluster's.
+  const [warp, vnet, route] = [start(warpStep), start(vnetStep), start(routeStep)];
+  const tcp = after(vnet, tcpStep);
   const tls = after(tcp, tlsStep);
-  const ladderSteps = [warp, route, tcp, tls, after(tls, versionStep), after(tls, authStep)];
+  const ladderSteps = [warp, vnet, route, tcp, tls, after(tls, versionStep), after(tls, authStep)];
 
   try {
     for (const { name, task } of ladderSteps) record(name, failedAt ? null : await task);

@@ -19,5 +19,8 @@ export function targetFromClusterEntry(entry: ClusterEntry, opts: { name?: strin
     ...(entry.certificateAuthorityData ? { certificateAuthorityData: entry.certificateAuthorityData } : {}),
     ...(entry.tlsServerName ? { tlsServerName: entry.tlsServerName } : {}),
     credentials: { kind: 'notSetUp' },
+    ...(entry.virtualNetwork
+      ? { virtualNetwork: { id: entry.virtualNetwork.id, name: entry.virtualNetwork.name } }
+      : {}),
   };
 }

@@ -3,7 +3,6 @@ import { redactedJson } from '../../core/secrets/redact.ts';
 import type { WarpDetection, WarpStatus } from '../../core/warp/types.ts';
 import { type Command, parseCommandArgs } from '../command.ts';
 import { summarize } from './check.ts';
-import { modeLine } from './warp-profile.ts';
 import {
   type CheckedClusterJson,
   checkedClusterJson,
@@ -15,6 +14,7 @@ import {
   progressLine,
   runFleet,
 } from './probe-shared.ts';
+import { modeLine } from './warp-profile.ts';
 
 const usage = `Usage: kubezt status [--json] [--timeout MS] [--kubeconfig PATH]
 

@@ -145,7 +145,12 @@ describe('kubezt check with two clusters that share an IP in two virtual network
     const after = connections();
     expect(after.alpha).toBeGreaterThan(before.alpha);
     expect(after.beta).toBe(before.beta);
-    expect(plane.connections().slice(before.plane).every((x) => x.vnetId === alphaNet)).toBe(true);
+    expect(
+      plane
+        .connections()
+        .slice(before.plane)
+        .every((x) => x.vnetId === alphaNet),
+    ).toBe(true);
   });
 
   it('kubezt diagnose says the same in words, with the short label', async () => {

@@ -20,6 +20,11 @@ export const vnetStep: Step = {
       return skip('vnet-unknown', `WARP's virtual network could not be read: ${(e as Error).message}.`);
     }
     const networks = w.virtualNetworks;
+    if (networks === undefined) return skip('not-checked', "WARP's virtual networks were not read.");
+    if (networks && networks.list.length === 0 && !networks.active) {
+      // An organization without virtual networks: every device is in the account's default one.
+      return skip('not-checked', 'WARP lists no virtual networks, so there is none to switch to.');
+    }
     const wantedName = wanted.name ?? networks?.list.find((n) => n.id === wanted.id)?.name ?? wanted.id;
     const activeId = networks?.active ?? null;
     if (!activeId) {

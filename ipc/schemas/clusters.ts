@@ -78,7 +78,7 @@ export const ClusterViewSchema = z.object({
 });
 export type ClusterView = z.infer<typeof ClusterViewSchema>;
 
-export const StepNameSchema = z.enum(['warp', 'route', 'tcp', 'tls', 'version', 'auth']);
+export const StepNameSchema = z.enum(['warp', 'vnet', 'route', 'tcp', 'tls', 'version', 'auth']);
 export type StepNameView = z.infer<typeof StepNameSchema>;
 export const STEP_ORDER: readonly StepNameView[] = StepNameSchema.options;
 

@@ -50,6 +50,14 @@ function intercepted(cluster: string): ProbeResultView {
     skew: null,
     steps: [
       { name: 'warp', status: 'ok', durationMs: 2, detail: 'WARP connected (warp-cli)', remedy: null, code: null },
+      {
+        name: 'vnet',
+        status: 'ok',
+        durationMs: 1,
+        detail: 'WARP has the cluster\'s virtual network "lab-net" selected.',
+        remedy: null,
+        code: null,
+      },
       { name: 'route', status: 'ok', durationMs: 5, detail: '127.0.1.3 goes through lo', remedy: null, code: null },
       { name: 'tcp', status: 'ok', durationMs: 4.2, detail: 'connected to 127.0.1.3:6443', remedy: null, code: null },
       {

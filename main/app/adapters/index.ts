@@ -13,6 +13,7 @@ import {
   renderReportJson,
   renderReportMarkdown,
 } from '../../core/diagnostics/report.ts';
+import { RequestBudget } from '../../core/discovery/cloudflare/budget.ts';
 import { UserError } from '../../core/errors.ts';
 import { loadInventory } from '../../core/inventory/load.ts';
 import { createExecPluginPool } from '../../core/probe/exec-plugin.ts';
@@ -47,6 +48,9 @@ export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
   const reports = new Map<string, { report: DiagnosticsReport; secrets: string[] }>();
   // For the app's lifetime, so periodic checks reuse what a plugin returned until it expires.
   const execPlugins = createExecPluginPool();
+  // One for the app's lifetime: every refresh (the timer's and the user's) draws on Cloudflare's
+  // 1,200 requests per 5 minutes, and a 429 drains it for the refreshes that follow.
+  const budget = new RequestBudget({ now: () => env.now().getTime() });
 
   async function probe(names: readonly string[] | undefined, onResult: ResultListener, background = false) {
     const snapshot = await snapshotFleet(env, await cachedInventory(env));
@@ -62,6 +66,7 @@ export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
       try {
         const inventory = await loadInventory(env.workspace, {
           refresh: true,
+          budget,
           onProgress: (p) => onProgress(describeCloudflareProgress(p)),
         });
         refuseUnconfiguredSources(inventory, undefined, REFRESH_REMEDIES);

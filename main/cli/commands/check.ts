@@ -15,10 +15,11 @@ import {
 
 const usage = `Usage: kubezt check [NAME...] [--json] [--timeout MS] [--concurrency N] [--kubeconfig PATH]
 
-Checks that kubectl can reach each cluster: WARP → route → TCP → TLS → GET /version →
-selfsubjectreviews, with the context's own credentials and TLS settings. NAME is a context or a
-cluster name (as in "kubezt use"); without NAME, every context kubezt manages is checked. Joined
-with the cached inventory (no network call) for tunnel health and the Gateway audit.
+Checks that kubectl can reach each cluster: WARP → virtual network → route → TCP → TLS →
+GET /version → selfsubjectreviews, with the context's own credentials and TLS settings. NAME is a
+context or a cluster name (as in "kubezt use"); without NAME, every context kubezt manages is
+checked. Joined with the cached inventory (no network call) for tunnel health and the Gateway
+audit.
 
 One line per cluster as each finishes:
   ✓ zt-prod-us  v1.32.3  102 ms
@@ -45,7 +46,10 @@ Options:
 
 Verdicts: ok, warp-disconnected, not-routed, split-tunnel-excluded, tunnel-down, tcp-refused,
 tcp-timeout, tls-timeout, tls-intercepted, tls-untrusted, tls-name-mismatch, unauthorized,
-forbidden, version-skew, http-error, credentials-expired, credentials-expiring. Credentials
+forbidden, version-skew, http-error, credentials-expired, credentials-expiring,
+wrong-virtual-network (WARP has another virtual network selected: nothing is sent to the cluster's
+address, "kubezt use NAME" switches), warp-mode-unsupported (WARP's mode routes no private IPs).
+Credentials
 expiring within 7 days (a client certificate's notAfter, a JWT's exp) are a warning; an exec
 plugin's short-lived credentials are shown ("exec credential expires in 40 minutes") but renew
 themselves. Warnings (version-skew; forbidden, when selfsubjectreviews

@@ -1,7 +1,7 @@
 import { access, constants, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import pkg from '../../../package.json' with { type: 'json' };
-import type { ClusterDiagnosis } from '../../core/diagnostics/index.ts';
+import { type ClusterDiagnosis, VERDICT_LABEL } from '../../core/diagnostics/index.ts';
 import { redactText } from '../../core/diagnostics/redact.ts';
 import { UserError } from '../../core/errors.ts';
 import { type CliContext, type Command, parseCommandArgs, plural } from '../command.ts';
@@ -11,7 +11,8 @@ import { fleetFlags, runFleetShowingProgress, startFleet } from './probe-shared.
 
 const usage = `Usage: kubezt diagnose [NAME...] [--json] [--report FILE.md] [--timeout MS] [--concurrency N] [--kubeconfig PATH]
 
-Runs the full connectivity ladder for each cluster and explains it: WARP → route (through WARP,
+Runs the full connectivity ladder for each cluster and explains it: WARP (connected, in a mode
+that routes private IPs) → virtual network (the cluster's is selected) → route (through WARP,
 not excluded by split tunnel) → TCP → TLS (interception by Cloudflare Gateway, untrusted CA, wrong
 name) → GET /version (server version, skew against your kubectl) → selfsubjectreviews (who you
 are). Each cluster gets one verdict, what was found, and what to do. NAME is a context or a
@@ -54,7 +55,7 @@ function ms(n: number): string {
 export function renderDiagnosis(d: ClusterDiagnosis): string {
   const lines: string[] = [];
   const about = [d.context && d.context !== d.name ? `cluster ${d.name}` : '', d.server].filter(Boolean).join(', ');
-  lines.push(`${MARK[d.severity]} ${d.context ?? d.name} (${about}): ${d.verdict}`);
+  lines.push(`${MARK[d.severity]} ${d.context ?? d.name} (${about}): ${d.verdict} (${VERDICT_LABEL[d.verdict]})`);
   lines.push(`  ${d.summary}`);
   if (d.remedy) lines.push(`  Fix: ${d.remedy}`);
   for (const n of d.notes) lines.push(`  Note: ${n}`);

@@ -276,7 +276,8 @@ export interface CheckedClusterJson {
   /**
    * One of: ok, warp-disconnected, not-routed, split-tunnel-excluded, tunnel-down, tcp-refused,
    * tcp-timeout, tls-timeout, tls-intercepted, tls-untrusted, tls-name-mismatch, unauthorized,
-   * forbidden, version-skew, http-error, credentials-expired, credentials-expiring.
+   * forbidden, version-skew, http-error, credentials-expired, credentials-expiring,
+   * wrong-virtual-network, warp-mode-unsupported.
    */
   verdict: Verdict;
   /** ok, warn (usable, with something to fix: version-skew, forbidden, WARP still connecting…) or fail. */
@@ -306,7 +307,7 @@ export interface CheckedClusterJson {
    * `expiresAt` ISO 8601, `text` as shown ("expires in 3 days", "expired 2 hours ago").
    */
   expiry?: { kind: string; expiresAt: string; issuer?: string; plugin?: string; text: string };
-  /** All six steps, in ladder order: warp, route, tcp, tls, version, auth (without their data). */
+  /** Every step, in ladder order: warp, vnet, route, tcp, tls, version, auth (without their data). */
   steps: Omit<StepResult, 'data'>[];
 }
 

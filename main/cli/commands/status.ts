@@ -1,11 +1,12 @@
 import { redactText } from '../../core/diagnostics/redact.ts';
 import { redactedJson } from '../../core/secrets/redact.ts';
-import type { WarpStatus } from '../../core/warp/types.ts';
+import type { WarpDetection, WarpStatus } from '../../core/warp/types.ts';
 import { type Command, parseCommandArgs, plural } from '../command.ts';
 import { warningsForRun } from '../warning-lines.ts';
 import { summarize } from './check.ts';
 import type { CheckedClusterJson } from './probe-shared.ts';
 import { checkedClusterJson, clusterLine, fleetFlags, runFleetShowingProgress, startFleet } from './probe-shared.ts';
+import { modeLine } from './warp-profile.ts';
 
 const usage = `Usage: kubezt status [--json] [--timeout MS] [--kubeconfig PATH]
 
@@ -16,7 +17,9 @@ at once, 16 at a time). "kubezt check" lists them one by one, "kubezt diagnose N
 Options:
   --timeout MS       deadline of each step (default 5000)
   --kubeconfig PATH  the kubeconfig to read
-  --json             print { version: 1, warp: { state, gatewayOn, reason }, currentContext:
+  --json             print { version: 1, warp: { state, gatewayOn, reason, mode?: { raw, label,
+                     privateRouting, managed } | null, organization?, virtualNetwork?: { id,
+                     name } | null }, currentContext:
                      null | { name, context, server, ip?, verdict, severity, ok, summary, remedy?,
                      step?, notes, latencyMs, durationMs, serverVersion?, skew?, username?,
                      steps }, clusters: { total, ok, warnings, unhealthy, unhealthyContexts },
@@ -30,7 +33,17 @@ Exit codes: 0 the current context is healthy (or none is set), 1 the current con
 /** `kubezt status --json`, version 1. Fields are only ever added. */
 export interface StatusJson {
   version: 1;
-  warp: { state: WarpStatus; gatewayOn: boolean | null; reason: string | null } | null;
+  warp: {
+    state: WarpStatus;
+    gatewayOn: boolean | null;
+    reason: string | null;
+    /** The client's mode; null when warp-cli did not say (absent when the profile was not read). */
+    mode?: { raw: string; label: string; privateRouting: boolean | null; managed: boolean | null } | null;
+    /** The Zero Trust organization (team name) the device is registered to. */
+    organization?: string | null;
+    /** The selected virtual network; null when none is (or the client did not say). */
+    virtualNetwork?: { id: string; name: string | null } | null;
+  } | null;
   /** kubectl's current context, checked; null when none is set (or it names no context). */
   currentContext: CheckedClusterJson | null;
   /** Every kubezt-managed context (the current one included when it is one). */
@@ -75,7 +88,7 @@ export const statusCommand: Command = {
     if (values.json) {
       const out: StatusJson = {
         version: 1,
-        warp: w ? { state: w.state, gatewayOn: w.gatewayOn, reason: w.reason } : null,
+        warp: w ? { state: w.state, gatewayOn: w.gatewayOn, reason: w.reason, ...warpProfileJson(w) } : null,
         currentContext: current ? checkedClusterJson(current) : null,
         clusters: { ...summary, unhealthyContexts },
         problems: plan.problems,
@@ -86,6 +99,7 @@ export const statusCommand: Command = {
       const gateway = w?.gatewayOn === true ? ', Gateway filtering on' : w?.gatewayOn === false ? ', Gateway off' : '';
       lines.push(`WARP      ${w ? `${w.state}${gateway}` : 'could not be read'}`);
       if (w && w.state !== 'connected' && w.reason) lines.push(`          ${w.reason}`);
+
       if (current) {
         lines.push(`Context   ${clusterLine(current, 0).slice(2)}`);
         if (current.severity !== 'ok' && current.remedy && !clusterLine(current, 0).includes(current.remedy)) {
@@ -108,6 +122,7 @@ export const statusCommand: Command = {
         if (summary.unhealthy > 0) parts.push(`${summary.unhealthy} unhealthy (${unhealthyContexts.join(', ')})`);
         lines.push(`Clusters  ${plural(summary.total, 'kubezt context')}: ${parts.join(', ')}`);
       }
+      if (w) lines.push(...profileLines(w));
       ctx.stdout.write(`${clean(lines.join('\n'))}\n`);
     }
     for (const warning of await warningsForRun(ctx, fleet.warnings, 'always'))
@@ -116,3 +131,39 @@ export const statusCommand: Command = {
     return currentUnhealthy ? 1 : 0;
   },
 };
+
+/** `Profile   Traffic and DNS mode, …` and the network and organization the device is in, when read. */
+function profileLines(w: WarpDetection): string[] {
+  const out: string[] = [];
+  if (w.mode !== undefined) out.push(`Profile   ${modeLine(w.mode).replace(/^Mode: /, '')}`);
+  const { virtualNetwork: vnet } = warpProfileJson(w);
+  if (vnet !== undefined) {
+    out.push(`Network   ${vnet ? (vnet.name ? `${vnet.name} (${vnet.id})` : vnet.id) : 'no virtual network selected'}`);
+  }
+  if (w.organization !== undefined) out.push(`Team      ${w.organization ?? 'not reported by warp-cli'}`);
+  return out;
+}
+
+/** The profile fields of `warp` in `status --json`, each only when the detection read it. */
+function warpProfileJson(w: WarpDetection): Omit<NonNullable<StatusJson['warp']>, 'state' | 'gatewayOn' | 'reason'> {
+  const v = w.virtualNetworks;
+  return {
+    ...(w.mode !== undefined
+      ? {
+          mode: w.mode && {
+            raw: w.mode.raw,
+            label: w.mode.label,
+            privateRouting: w.mode.privateRouting,
+            managed: w.mode.managed,
+          },
+        }
+      : {}),
+    ...(w.organization !== undefined ? { organization: w.organization } : {}),
+    ...(v !== undefined
+      ? {
+          virtualNetwork:
+            v?.active != null ? { id: v.active, name: v.list.find((n) => n.id === v.active)?.name ?? null } : null,
+        }
+      : {}),
+  };
+}

@@ -32,7 +32,19 @@ export function reportEnvironment(input: {
           state: w.state,
           gatewayOn: w.gatewayOn === true,
           signals: w.signals.map((s) => ({ source: s.source, detail: `${s.status}: ${s.detail}` })),
+          ...profileFacts(w),
         }
       : null,
+  };
+}
+
+/** The client profile in words, each only when warp-cli said it. */
+function profileFacts(w: WarpDetection): { mode?: string; virtualNetwork?: string; organization?: string } {
+  const v = w.virtualNetworks;
+  const activeName = v?.active ? v.list.find((n) => n.id === v.active)?.name : undefined;
+  return {
+    ...(w.mode ? { mode: w.mode.label === w.mode.raw ? w.mode.label : `${w.mode.label} (${w.mode.raw})` } : {}),
+    ...(v?.active ? { virtualNetwork: activeName ? `${activeName} (${v.active})` : v.active } : {}),
+    ...(w.organization ? { organization: w.organization } : {}),
   };
 }

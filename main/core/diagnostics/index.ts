@@ -7,4 +7,4 @@ export {
   renderReportJson,
   renderReportMarkdown,
 } from './report.ts';
-export { type ClusterDiagnosis, diagnose, type Severity, type Verdict } from './verdict.ts';
+export { type ClusterDiagnosis, diagnose, type Severity, VERDICT_LABEL, type Verdict } from './verdict.ts';

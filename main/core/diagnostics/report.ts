@@ -1,6 +1,6 @@
 import type { KubectlClientInfo, StepResult, WarpState } from '../probe/types.ts';
 import { redactedJson, redactText, redactValue } from '../secrets/redact.ts';
-import type { ClusterDiagnosis, Severity, Verdict } from './verdict.ts';
+import { type ClusterDiagnosis, type Severity, VERDICT_LABEL, type Verdict } from './verdict.ts';
 
 export interface ReportEnvironment {
   kubeztVersion?: string;
@@ -10,7 +10,16 @@ export interface ReportEnvironment {
   nodeVersion: string;
   osRelease?: string;
   kubectl?: KubectlClientInfo | null;
-  warp?: { state: WarpState; gatewayOn: boolean; signals?: { source: string; detail: string }[] } | null;
+  warp?: {
+    state: WarpState;
+    gatewayOn: boolean;
+    signals?: { source: string; detail: string }[];
+    /** The client's mode, as named today (`Traffic and DNS mode`), when read. */
+    mode?: string;
+    /** The selected virtual network (`name (id)`), when read. */
+    virtualNetwork?: string;
+    organization?: string;
+  } | null;
 }
 
 export interface DiagnosticsReport {
@@ -120,6 +129,9 @@ export function renderReportMarkdown(
   );
   if (e.warp) {
     lines.push(`- WARP: ${e.warp.state}${e.warp.gatewayOn ? ', Gateway filtering on' : ''}`);
+    if (e.warp.mode) lines.push(`  - mode: ${e.warp.mode}`);
+    if (e.warp.virtualNetwork) lines.push(`  - virtual network: ${e.warp.virtualNetwork}`);
+    if (e.warp.organization) lines.push(`  - organization: ${e.warp.organization}`);
     for (const s of e.warp.signals ?? []) lines.push(`  - ${s.source}: ${s.detail}`);
   } else {
     lines.push('- WARP: not checked');
@@ -139,7 +151,7 @@ export function renderReportMarkdown(
     }
   }
   for (const c of report.clusters) {
-    lines.push('', `## ${c.name}: ${c.verdict}`, '');
+    lines.push('', `## ${c.name}: ${c.verdict} (${VERDICT_LABEL[c.verdict] ?? c.verdict})`, '');
     if (c.context && c.context !== c.name) lines.push(`- **Context:** ${c.context}`);
     lines.push(`- **Server:** ${c.server}${c.ladder.ip && !c.server.includes(c.ladder.ip) ? ` (${c.ladder.ip})` : ''}`);
     lines.push(`- **Finding:** ${c.summary}`);

@@ -25,7 +25,32 @@ export type Verdict =
   | 'version-skew'
   | 'http-error'
   | 'credentials-expired'
-  | 'credentials-expiring';
+  | 'credentials-expiring'
+  | 'wrong-virtual-network'
+  | 'warp-mode-unsupported';
+
+/** Each verdict in a few words, for badges, tooltips and report tables. */
+export const VERDICT_LABEL: Record<Verdict, string> = {
+  ok: 'Reachable',
+  'warp-disconnected': 'WARP not connected',
+  'not-routed': 'Not routed through WARP',
+  'split-tunnel-excluded': 'Excluded by split tunnel',
+  'tunnel-down': 'Tunnel down',
+  'tcp-refused': 'Connection refused',
+  'tcp-timeout': 'Connection timed out',
+  'tls-timeout': 'TLS handshake timed out',
+  'tls-intercepted': 'Intercepted by Gateway',
+  'tls-untrusted': 'Untrusted certificate',
+  'tls-name-mismatch': 'Certificate name mismatch',
+  unauthorized: 'Credentials rejected',
+  forbidden: 'Not allowed',
+  'version-skew': 'kubectl version skew',
+  'http-error': 'API server error',
+  'credentials-expired': 'Credentials expired',
+  'credentials-expiring': 'Credentials expiring',
+  'wrong-virtual-network': 'Wrong virtual network',
+  'warp-mode-unsupported': 'WARP mode routes no private IPs',
+};
 
 export type Severity = 'ok' | 'warn' | 'fail';
 
@@ -56,6 +81,10 @@ function verdictOfStep(s: StepResult): Verdict | null {
     case 'warp-disconnected':
     case 'warp-unavailable':
       return 'warp-disconnected';
+    case 'warp-mode-unsupported':
+      return 'warp-mode-unsupported';
+    case 'wrong-virtual-network':
+      return 'wrong-virtual-network';
     case 'split-tunnel-excluded':
       return 'split-tunnel-excluded';
     case 'not-via-warp':
@@ -90,6 +119,15 @@ function verdictOfStep(s: StepResult): Verdict | null {
   }
 }
 
+/** The cluster's tunnel and its health: discovery's `tunnel`, else the older `cloudflare` fields. */
+function tunnelOf(
+  cluster: ClusterEntry | undefined,
+): { name: string; status: string; connections?: number; since?: string } | undefined {
+  if (cluster?.tunnel) return cluster.tunnel;
+  const cf = cluster?.cloudflare;
+  return cf ? { name: cf.tunnelName, status: cf.tunnelHealth } : undefined;
+}
+
 /** Failures the tunnel being down explains: nothing answers, or something answers and then stalls. */
 const TUNNEL_SYMPTOMS = new Set<Verdict>(['tcp-refused', 'tcp-timeout', 'tls-timeout', 'http-error', 'not-routed']);
 
@@ -115,15 +153,20 @@ function ladderDiagnosis(
   const failed = ladder.steps.find((s) => s.status === 'fail');
   const warned = ladder.steps.find((s) => s.status === 'warn' && verdictOfStep(s) !== null);
 
-  const tunnelBroken = cf && (cf.tunnelHealth === 'down' || cf.tunnelHealth === 'inactive');
-  if (cf && cf.tunnelHealth === 'degraded') {
-    notes.push(`Cloudflare reports tunnel "${cf.tunnelName}" as degraded (some cloudflared connections are down).`);
+  const tunnel = tunnelOf(cluster);
+  const tunnelBroken = tunnel && (tunnel.status === 'down' || tunnel.status === 'inactive');
+  if (tunnel?.status === 'degraded') {
+    notes.push(
+      `Cloudflare reports tunnel "${tunnel.name}" as degraded (some cloudflared connections are down${tunnel.connections !== undefined ? `; ${tunnel.connections} active` : ''}).`,
+    );
   }
   if (cf?.doNotInspect === false) {
     notes.push(
       `The Gateway audit found no enabled Do Not Inspect rule covering ${cluster?.ips.join(', ') || ip}: if TLS inspection is on, kubectl will see Gateway's certificate.`,
     );
   }
+  const vnet = ladder.steps.find((s) => s.step === 'vnet');
+  if (vnet?.reason === 'vnet-unknown') notes.push(vnet.detail);
 
   if (failed) {
     const v = verdictOfStep(failed) ?? 'http-error';
@@ -133,8 +176,8 @@ function ladderDiagnosis(
         verdict: 'tunnel-down',
         severity: 'fail',
         step: failed.step,
-        summary: `Cloudflare reports tunnel "${cf.tunnelName}" as ${cf.tunnelHealth}, so nothing carries traffic to ${ip} (${failed.detail.replace(/\.$/, '')}).`,
-        remedy: `Start or restart cloudflared for tunnel "${cf.tunnelName}" on the host that serves ${ip}, and check its logs.`,
+        summary: `Cloudflare reports tunnel "${tunnel.name}" as ${tunnel.status}, so nothing carries traffic to ${ip} (${failed.detail.replace(/\.$/, '')}).`,
+        remedy: `For the cluster's owners: the cloudflared connectors of tunnel "${tunnel.name}" ${tunnel.since ? `have had no connection since ${tunnel.since}` : 'have no connection to Cloudflare'}; start or restart cloudflared for tunnel "${tunnel.name}" on the host that serves ${ip}, and check its logs.`,
         notes,
       };
     }
@@ -154,7 +197,7 @@ function ladderDiagnosis(
   }
   if (tunnelBroken) {
     notes.push(
-      `Cloudflare reports tunnel "${cf.tunnelName}" as ${cf.tunnelHealth}, yet the cluster answered: the report may be stale.`,
+      `Cloudflare reports tunnel "${tunnel.name}" as ${tunnel.status}, yet the cluster answered: the report may be stale.`,
     );
   }
   if (warned) {

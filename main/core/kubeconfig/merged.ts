@@ -16,6 +16,8 @@ export interface MergedContext {
   managed: boolean;
   /** For kubezt's entries: the ClusterEntry name it was written for. */
   sourceCluster?: string;
+  /** For kubezt's entries: the Cloudflare virtual network its IP belongs to, as recorded. */
+  virtualNetwork?: { id: string; name?: string };
 }
 
 export interface MergedCluster {

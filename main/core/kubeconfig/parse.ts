@@ -55,6 +55,8 @@ export interface ParsedEntry {
    * the extension records none (its source is then unknown).
    */
   ownerSources?: string[];
+  /** `extension.virtualNetwork`: the Cloudflare virtual network the entry's IP belongs to. */
+  ownerVirtualNetwork?: { id: string; name?: string };
 }
 
 export interface ParsedList {
@@ -222,7 +224,7 @@ export function getString(doc: Document.Parsed, map: YAMLMap, key: string): stri
   return isScalar(v) ? (scalarString(v) ?? '') : '';
 }
 
-type Ownership = Pick<ParsedEntry, 'owned' | 'ownerCluster' | 'ownerSources'>;
+type Ownership = Pick<ParsedEntry, 'owned' | 'ownerCluster' | 'ownerSources' | 'ownerVirtualNetwork'>;
 
 function ownership(doc: Document.Parsed, inner: YAMLMap | null): Ownership {
   if (!inner) return { owned: false };
@@ -244,6 +246,12 @@ function ownership(doc: Document.Parsed, inner: YAMLMap | null): Ownership {
           const text = isScalar(value) ? scalarString(value) : undefined;
           return text ? [text] : [];
         });
+      }
+      const vnet = getNode(doc, body, 'virtualNetwork');
+      const vnetId = isMap(vnet) ? getString(doc, vnet, 'id') : '';
+      if (isMap(vnet) && vnetId) {
+        const vnetName = getString(doc, vnet, 'name');
+        found.ownerVirtualNetwork = vnetName ? { id: vnetId, name: vnetName } : { id: vnetId };
       }
       return found;
     }

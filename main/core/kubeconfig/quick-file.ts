@@ -56,13 +56,24 @@ export function stringOrEmpty(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
-export function ownerOf(inner: unknown): { owned: boolean; ownerCluster?: string } {
+export function ownerOf(inner: unknown): {
+  owned: boolean;
+  ownerCluster?: string;
+  ownerVirtualNetwork?: { id: string; name?: string };
+} {
   if (!isMapping(inner) || !Array.isArray(inner.extensions)) return { owned: false };
   for (const ext of inner.extensions) {
     if (!isMapping(ext) || ext.name !== KUBEZT_EXTENSION || !isMapping(ext.extension)) continue;
     if (ext.extension.managed !== true) continue;
     const owner = stringOrEmpty(ext.extension.cluster);
-    return owner ? { owned: true, ownerCluster: owner } : { owned: true };
+    const vnet = ext.extension.virtualNetwork;
+    const id = isMapping(vnet) ? stringOrEmpty(vnet.id) : '';
+    const name = isMapping(vnet) ? stringOrEmpty(vnet.name) : '';
+    return {
+      owned: true,
+      ...(owner ? { ownerCluster: owner } : {}),
+      ...(id ? { ownerVirtualNetwork: name ? { id, name } : { id } } : {}),
+    };
   }
   return { owned: false };
 }

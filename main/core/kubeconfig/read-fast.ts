@@ -112,9 +112,15 @@ function localPath(file: string, value: unknown): string | undefined {
   return isAbsolute(s) ? s : resolve(dirname(file), s);
 }
 
-function managedBy(inner: Record<string, unknown>): { managed: boolean; sourceCluster?: string } {
-  const { owned, ownerCluster } = ownerOf(inner);
-  return ownerCluster ? { managed: owned, sourceCluster: ownerCluster } : { managed: owned };
+function managedBy(
+  inner: Record<string, unknown>,
+): Pick<MergedContext, 'managed' | 'sourceCluster' | 'virtualNetwork'> {
+  const { owned, ownerCluster, ownerVirtualNetwork } = ownerOf(inner);
+  return {
+    managed: owned,
+    ...(ownerCluster ? { sourceCluster: ownerCluster } : {}),
+    ...(ownerVirtualNetwork ? { virtualNetwork: ownerVirtualNetwork } : {}),
+  };
 }
 
 /** `value` under `key` when it is a non-empty string: absent fields stay absent, as in read-full.ts. */

@@ -61,6 +61,7 @@ export function readMergedKubeconfig(files: readonly KubeconfigSource[] | Kubeco
     const ctx: MergedContext = { name: e.name, cluster: get('cluster'), user: get('user'), file, managed: e.owned };
     optional(ctx, 'namespace', get('namespace'));
     optional(ctx, 'sourceCluster', e.ownerCluster);
+    if (e.ownerVirtualNetwork) ctx.virtualNetwork = e.ownerVirtualNetwork;
     contexts.push(ctx);
   }
   const clusters: MergedCluster[] = [];

@@ -1,23 +1,15 @@
-import { DeadlineError, withDeadline } from './deadline.ts';
 import { preloadKubeApi } from './kube.ts';
 import { createProbeRun, type ProbeRun } from './run.ts';
 import { authStep } from './steps/auth.ts';
-import { fail, type StepOutcome, since, skip } from './steps/outcome.ts';
 import { routeStep } from './steps/route.ts';
-import { createLadderState, type LadderState, type Step } from './steps/state.ts';
+import { createSchedule } from './steps/schedule.ts';
+import { createLadderState } from './steps/state.ts';
 import { tcpStep } from './steps/tcp.ts';
 import { tlsStep } from './steps/tls.ts';
 import { versionStep } from './steps/version.ts';
+import { vnetStep } from './steps/vnet.ts';
 import { warpStep } from './steps/warp.ts';
-import {
-  type ProbeEnvironment,
-  type ProbeOptions,
-  type ProbeResult,
-  type ProbeTarget,
-  STEP_ORDER,
-  type StepName,
-  type StepResult,
-} from './types.ts';
+import type { ProbeEnvironment, ProbeOptions, ProbeResult, ProbeTarget } from './types.ts';
 
 export { createProbeRun, type ProbeRun } from './run.ts';
 
@@ -27,65 +19,19 @@ export interface LadderOptions extends ProbeOptions {
   signal?: AbortSignal;
 }
 
-interface Timed {
-  outcome: StepOutcome;
-  durationMs: number;
-}
-
-/** A step started (or waiting on the one before it); null when it did not run. */
-interface Running {
-  name: StepName;
-  task: Promise<Timed | null>;
-}
-
-/** Runs one step now, under min(step deadline, what is left of the ladder's); null when out of time. */
-async function runStep(
-  step: Step,
-  state: LadderState,
-  { endBy, stepTimeoutMs, signal: ladder }: { endBy: number; stepTimeoutMs: number; signal: AbortSignal },
-): Promise<Timed | null> {
-  const started = performance.now();
-  const left = endBy - started;
-  if (left <= 0 || ladder.aborted) return null;
-  const budget = Math.min(stepTimeoutMs, left);
-  let outcome: StepOutcome;
-  try {
-    outcome = await withDeadline(budget, ladder, (signal) => step.run(state, signal, budget));
-  } catch (e) {
-    outcome =
-      e instanceof DeadlineError
-        ? step.onDeadline(state, budget)
-        : fail(
-            'http-error',
-            `Unexpected error: ${(e as Error).message ?? String(e)}.`,
-            'Retry; if it persists, report it.',
-          );
-  }
-  return { outcome, durationMs: since(started) };
-}
-
-/** Every step, in ladder order: a ladder cut short by an abort still reports the steps it did not reach. */
-function inLadderOrder(steps: StepResult[]): StepResult[] {
-  for (const name of STEP_ORDER) {
-    if (!steps.some((s) => s.step === name))
-      steps.push({ step: name, status: 'skip', reason: 'deadline', durationMs: 0, detail: 'Not run.' });
-  }
-  return steps.sort((a, b) => STEP_ORDER.indexOf(a.step) - STEP_ORDER.indexOf(b.step));
-}
-
-const STEP_FAILED = new Error('a step failed');
 const LADDER_FINISHED = new Error('ladder finished');
 
 /**
- * Runs the ladder warp → route → tcp → tls → version → auth for one cluster (one module per step,
- * under steps/). Never throws and never outlives `ladderTimeoutMs` by more than a step's cleanup:
- * every step has a deadline.
+ * Runs the ladder warp → vnet → route → tcp → tls → version → auth for one cluster (one module
+ * per step, under steps/; how they run and are reported is steps/schedule.ts). Never throws and
+ * never outlives `ladderTimeoutMs` by more than a step's cleanup: every step has a deadline.
  *
  * Steps are reported in ladder order, and every step after a failure is `skip`; the work itself
  * overlaps where that is safe: TCP and TLS start while WARP and the route are being read (a bare
- * connection carries no credential), the API requests (made by @kubernetes/client-node, see
- * kube-api.ts) reuse the judged TLS connection, and /version and selfsubjectreviews go out
- * together (over HTTP/2 on that connection, or over a spare HTTP/1.1 connection opened beside it).
+ * connection carries no credential) once the vnet step has not found WARP in another virtual
+ * network, the API requests (made by @kubernetes/client-node, see kube-api.ts) reuse the judged
+ * TLS connection, and /version and selfsubjectreviews go out together (over HTTP/2 on that
+ * connection, or over a spare HTTP/1.1 connection opened beside it).
  *
  * Credentials wait for the tls step: no credential file is read, no exec plugin runs and nothing
  * is sent before it has passed, and a Gateway-intercepted connection never passes. Some are not
@@ -108,8 +54,6 @@ export async function probeCluster(
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const endBy = t0 + ladderTimeoutMs;
-  const steps: StepResult[] = [];
-  let failedAt: StepName | undefined;
   // Aborted when the ladder ends or a step fails (or the caller aborts): stops the work that ran
   // ahead of the report.
   const ladder = new AbortController();
@@ -119,41 +63,24 @@ export async function probeCluster(
   const parallelRequests = opts.parallelRequests !== false;
   const state = createLadderState(target, run, { stepTimeoutMs, endBy, parallelRequests }, ladder.signal);
 
-  const record = (step: StepName, timed: Timed | null) => {
-    const result: StepResult = failedAt
-      ? { step, durationMs: 0, ...skip('skipped', `Skipped because the ${failedAt} step failed.`) }
-      : timed
-        ? { step, durationMs: timed.durationMs, ...timed.outcome }
-        : { step, durationMs: 0, ...skip('deadline', `Skipped: the check ran out of time (${ladderTimeoutMs} ms).`) };
-    steps.push(result);
-    if (result.status === 'fail' && !failedAt) {
-      failedAt = step;
-      ladder.abort(STEP_FAILED);
-    }
-    opts.onStep?.(target, result);
-  };
-
-  const start = (step: Step): Running => ({
-    name: step.name,
-    task: runStep(step, state, { endBy, stepTimeoutMs, signal: ladder.signal }),
-  });
-  /** Runs `step` once `before` has passed (not failed, not out of time). */
-  const after = (before: Running, step: Step): Running => ({
-    name: step.name,
-    task: before.task.then((b) =>
-      !b || b.outcome.status === 'fail' || ladder.signal.aborted ? null : start(step).task,
-    ),
-  });
+  const { start, after, report, steps } = createSchedule(
+    state,
+    { endBy, stepTimeoutMs, ladderTimeoutMs },
+    ladder,
+    opts.onStep && ((result) => opts.onStep?.(target, result)),
+  );
 
   // Started at once and together where safe; reported below in ladder order. Once TLS has passed,
   // the API requests go out at once: the server is proven, so the credentials are safe with it
   // even while WARP and the route are still being read.
-  const [warp, route, tcp] = [start(warpStep), start(routeStep), start(tcpStep)];
+  // TCP waits for the vnet step alone: in another virtual network the address is another cluster's.
+  const [warp, vnet, route] = [start(warpStep), start(vnetStep), start(routeStep)];
+  const tcp = after(vnet, tcpStep);
   const tls = after(tcp, tlsStep);
-  const ladderSteps = [warp, route, tcp, tls, after(tls, versionStep), after(tls, authStep)];
+  const ladderSteps = [warp, vnet, route, tcp, tls, after(tls, versionStep), after(tls, authStep)];
 
   try {
-    for (const { name, task } of ladderSteps) record(name, failedAt ? null : await task);
+    await report(ladderSteps);
   } finally {
     ladder.abort(LADDER_FINISHED);
     opts.signal?.removeEventListener('abort', onParentAbort);
@@ -169,7 +96,7 @@ export async function probeCluster(
     port,
     startedAt,
     durationMs: Math.round(performance.now() - t0),
-    steps: inLadderOrder(steps),
-    ok: steps.every((s) => s.status !== 'fail'),
+    steps: steps(),
+    ok: steps().every((s) => s.status !== 'fail'),
   };
 }

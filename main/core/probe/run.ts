@@ -2,7 +2,7 @@ import type tls from 'node:tls';
 import { createSecureContext } from 'node:tls';
 import { createExecPluginPool, type ExecPluginPool } from './exec-plugin.ts';
 import { detectKubectlClient } from './kube.ts';
-import type { KubectlClientInfo, ProbeEnvironment, WarpState } from './types.ts';
+import type { KubectlClientInfo, ProbeEnvironment, WarpStateReading } from './types.ts';
 
 /**
  * What several ladders of one check share: the kubectl client version and the WARP state are
@@ -11,7 +11,7 @@ import type { KubectlClientInfo, ProbeEnvironment, WarpState } from './types.ts'
 export interface ProbeRun {
   env: ProbeEnvironment;
   kubectlClient(): Promise<KubectlClientInfo | null>;
-  warpState(): Promise<{ state: WarpState; gatewayOn: boolean; detail?: string }>;
+  warpState(): Promise<WarpStateReading>;
   /**
    * One TLS context per CA and client certificate: building one parses every PEM, and a fleet
    * whose clusters share a CA would otherwise build hundreds.
@@ -23,7 +23,7 @@ export interface ProbeRun {
 
 export function createProbeRun(env: ProbeEnvironment): ProbeRun {
   let kubectl: Promise<KubectlClientInfo | null> | undefined;
-  let warp: Promise<{ state: WarpState; gatewayOn: boolean; detail?: string }> | undefined;
+  let warp: Promise<WarpStateReading> | undefined;
   const contexts = new Map<string, tls.SecureContext>();
   return {
     env,

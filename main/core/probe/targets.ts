@@ -24,6 +24,9 @@ export function targetFromClusterEntry(entry: ClusterEntry, opts: { name?: strin
     ...(entry.certificateAuthorityData ? { certificateAuthorityData: entry.certificateAuthorityData } : {}),
     ...(entry.tlsServerName ? { tlsServerName: entry.tlsServerName } : {}),
     credentials: { kind: 'notSetUp' },
+    ...(entry.virtualNetwork
+      ? { virtualNetwork: { id: entry.virtualNetwork.id, name: entry.virtualNetwork.name } }
+      : {}),
   };
 }
 
@@ -85,6 +88,7 @@ export async function targetsFromMergedKubeconfig(
         ...(cluster.tlsServerName ? { tlsServerName: cluster.tlsServerName } : {}),
         ...(cluster.insecureSkipTlsVerify ? { insecureSkipTlsVerify: true } : {}),
         credentials: user ? mergedCredentials(user, dirname(ctx.file)) : { kind: 'none' },
+        ...(ctx.virtualNetwork ? { virtualNetwork: ctx.virtualNetwork } : {}),
       });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;

@@ -1,9 +1,10 @@
 import type { ExecSpec } from '../model/cluster.ts';
 import type { ProcessRunner } from '../process/runner.ts';
+import type { SplitTunnelConfig, VirtualNetworks, WarpMode } from '../warp/types.ts';
 import type { ExecPluginPool } from './exec-plugin.ts';
 
-export type StepName = 'warp' | 'route' | 'tcp' | 'tls' | 'version' | 'auth';
-export const STEP_ORDER: readonly StepName[] = ['warp', 'route', 'tcp', 'tls', 'version', 'auth'];
+export type StepName = 'warp' | 'vnet' | 'route' | 'tcp' | 'tls' | 'version' | 'auth';
+export const STEP_ORDER: readonly StepName[] = ['warp', 'vnet', 'route', 'tcp', 'tls', 'version', 'auth'];
 
 export type StepStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -18,6 +19,12 @@ export type StepReason =
   | 'warp-disconnected'
   | 'warp-unavailable'
   | 'warp-unknown'
+  // warp: connected in a mode that routes no private IPs (DNS only, local proxy, posture only)
+  | 'warp-mode-unsupported'
+  // vnet
+  | 'vnet-match'
+  | 'wrong-virtual-network'
+  | 'vnet-unknown'
   // route
   | 'via-warp'
   | 'split-tunnel-excluded'
@@ -81,7 +88,7 @@ export interface ProbeResult {
   port: number;
   startedAt: string;
   durationMs: number;
-  /** Always all six steps, in ladder order. */
+  /** Always every step of STEP_ORDER, in ladder order. */
   steps: StepResult[];
   /** No step failed (warnings allowed). */
   ok: boolean;
@@ -122,14 +129,31 @@ export interface ProbeTarget {
   tlsServerName?: string;
   insecureSkipTlsVerify?: boolean;
   credentials: ProbeCredentials;
+  /**
+   * The Cloudflare virtual network the server's IP belongs to (from the inventory, or the kubezt
+   * extension of the context). With overlapping IPs, the same address is another cluster in
+   * another network: the vnet step keeps every connection back until WARP has this one selected.
+   */
+  virtualNetwork?: { id: string; name?: string };
 }
 
 /** WARP state as main/core/warp reports it; only what the ladder needs. */
 export type WarpState = 'connected' | 'connecting' | 'disconnected' | 'unavailable' | 'unknown';
 export type RouteVerdict = 'via-warp' | 'split-tunnel-excluded' | 'not-via-warp' | 'unknown';
 
+/** What the ladder reads of WARP once per run: the state, and the client profile when it was read. */
+export interface WarpStateReading {
+  state: WarpState;
+  gatewayOn: boolean;
+  detail?: string;
+  /** Absent when the profile was not read; null when the client did not say. */
+  mode?: WarpMode | null;
+  splitTunnel?: SplitTunnelConfig | null;
+  virtualNetworks?: VirtualNetworks | null;
+}
+
 export interface WarpView {
-  state(): Promise<{ state: WarpState; gatewayOn: boolean; detail?: string }>;
+  state(): Promise<WarpStateReading>;
   routeFor(ip: string): Promise<{ verdict: RouteVerdict; detail: string; remedy?: string }>;
 }
 

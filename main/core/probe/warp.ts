@@ -91,7 +91,14 @@ export function createFleetWarpView(env: WarpEnv): FleetWarpView {
     detection: detect,
     async state() {
       const s = await detect();
-      return { state: s.state, gatewayOn: s.gatewayOn === true, ...(s.reason ? { detail: s.reason } : {}) };
+      return {
+        state: s.state,
+        gatewayOn: s.gatewayOn === true,
+        ...(s.reason ? { detail: s.reason } : {}),
+        ...(s.mode !== undefined ? { mode: s.mode } : {}),
+        ...(s.splitTunnel !== undefined ? { splitTunnel: s.splitTunnel } : {}),
+        ...(s.virtualNetworks !== undefined ? { virtualNetworks: s.virtualNetworks } : {}),
+      };
     },
     async routeFor(ip) {
       const route = await routeOf(ip);

@@ -15,6 +15,7 @@ import { failure, loaded, useAsync } from '../useAsync.ts';
 
 const STEP_LABEL: Record<StepNameView, string> = {
   warp: 'WARP',
+  vnet: 'Virtual network',
   route: 'Route via WARP',
   tcp: 'TCP connect',
   tls: 'TLS handshake',
@@ -34,7 +35,8 @@ export function DiagnosticsView({ navigate, cluster }: { navigate: Navigate; clu
         <div>
           <h1 id="diag-title">Diagnostics</h1>
           <p className="muted small">
-            Each cluster is checked step by step: WARP → route → TCP → TLS → /version → authentication.
+            Each cluster is checked step by step: WARP → virtual network → route → TCP → TLS → /version →
+            authentication.
             {d.report ? ` Last run ${formatTime(d.report.generatedAt)}.` : ''}
           </p>
         </div>

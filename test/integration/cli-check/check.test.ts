@@ -43,7 +43,7 @@ describe('kubezt check', () => {
     );
     expect(out.clusters.map((c) => c.name)).toEqual(Object.keys(EXPECTED));
     for (const c of out.clusters) {
-      expect(c.steps.map((s) => s.step)).toEqual(['warp', 'route', 'tcp', 'tls', 'version', 'auth']);
+      expect(c.steps.map((s) => s.step)).toEqual(['warp', 'vnet', 'route', 'tcp', 'tls', 'version', 'auth']);
       const severity = c.verdict === 'ok' ? 'ok' : ['forbidden', 'version-skew'].includes(c.verdict) ? 'warn' : 'fail';
       expect(c.severity, c.context).toBe(severity);
       expect(c.ok).toBe(severity !== 'fail');
@@ -59,9 +59,9 @@ describe('kubezt check', () => {
 
     const by = new Map(out.clusters.map((c) => [c.name, c]));
     // The deadlines hold: SYNs dropped and a silent TLS server fail at the step deadline.
-    expect(by.get('blackholed')?.steps[2]).toMatchObject({ step: 'tcp', status: 'fail', reason: 'timeout' });
-    expect(by.get('no-tls')?.steps[3]).toMatchObject({ step: 'tls', status: 'fail', reason: 'tls-timeout' });
-    expect(by.get('no-tls')?.steps[3]?.detail).toContain('within 800 ms');
+    expect(by.get('blackholed')?.steps[3]).toMatchObject({ step: 'tcp', status: 'fail', reason: 'timeout' });
+    expect(by.get('no-tls')?.steps[4]).toMatchObject({ step: 'tls', status: 'fail', reason: 'tls-timeout' });
+    expect(by.get('no-tls')?.steps[4]?.detail).toContain('within 800 ms');
     // Tunnel health and the Gateway audit come from the cached inventory.
     expect(by.get('down')?.summary).toContain('tunnel "k8s-down"');
     expect(by.get('down')?.remedy).toContain('cloudflared');
@@ -112,7 +112,7 @@ describe('kubezt check', () => {
       ['zt-healthy', 'ok'],
       ['zt-v6', 'ok'],
     ]);
-    expect(out.clusters[0]?.steps[3]?.detail).toContain('within 500 ms');
+    expect(out.clusters[0]?.steps[4]?.detail).toContain('within 500 ms');
   });
 
   it('answers bad usage with one sentence and exit 2', async () => {

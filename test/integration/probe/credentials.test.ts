@@ -238,7 +238,15 @@ describe('a cluster that is not set up (no kubeconfig context)', () => {
 
   it('is checked up to an unauthenticated GET /version, and its auth step says it is not set up', async () => {
     const { r, sent } = await probeEntry(farm.server('anon'));
-    expect(statuses(r)).toEqual({ warp: 'ok', route: 'ok', tcp: 'ok', tls: 'ok', version: 'ok', auth: 'skip' });
+    expect(statuses(r)).toEqual({
+      warp: 'ok',
+      vnet: 'skip',
+      route: 'ok',
+      tcp: 'ok',
+      tls: 'ok',
+      version: 'ok',
+      auth: 'skip',
+    });
     expect(stepOf(r, 'version').data).toMatchObject({ gitVersion: 'v1.31.2' });
     expect(stepOf(r, 'auth')).toMatchObject({ reason: 'not-set-up', remedy: expect.stringContaining('kubezt setup') });
     expect(stepOf(r, 'auth').detail).toMatch(/^Not set up/);

@@ -111,6 +111,54 @@ describe('one verdict per cluster, each from its real cause', () => {
     expect(d.remedy).toContain('restart cloudflared for tunnel "tunnel-refused"');
   });
 
+  it('discovery’s tunnel state decides: down since a time names it; degraded is a note', async () => {
+    const server = farm.server('refused');
+    const ladder = await probeCluster(targetFor(server), env(), { stepTimeoutMs: 800 });
+    const tunnel = { id: 't-1', name: 'k8s-refused', connections: 0, colos: [] };
+    const down = diagnose(ladder, {
+      ...entryFor(server),
+      tunnel: { ...tunnel, status: 'down', since: '2025-01-15T09:30:00.000Z' },
+    });
+    expect(down.verdict).toBe('tunnel-down');
+    expect(down.remedy).toContain(
+      `For the cluster's owners: the cloudflared connectors of tunnel "k8s-refused" have had no connection since 2025-01-15T09:30:00.000Z`,
+    );
+    const degraded = diagnose(ladder, {
+      ...entryFor(server),
+      tunnel: { ...tunnel, status: 'degraded', connections: 1 },
+    });
+    expect(degraded.verdict).toBe('tcp-refused');
+    expect(degraded.notes.join(' ')).toContain('tunnel "k8s-refused" as degraded');
+  });
+
+  it('WARP in another virtual network: wrong-virtual-network, and no connection reaches the server', async () => {
+    const server = farm.server('healthy');
+    const before = server.stats().connections;
+    const warp = {
+      ...fixedWarp('connected'),
+      state: async () => ({
+        state: 'connected' as const,
+        gatewayOn: false,
+        virtualNetworks: {
+          active: 'vnet-b',
+          format: 'json' as const,
+          list: [
+            { id: 'vnet-a', name: 'net-a', description: '', default: true },
+            { id: 'vnet-b', name: 'net-b', description: '', default: false },
+          ],
+        },
+      }),
+    };
+    const ladder = await probeCluster(
+      targetFor(server, { virtualNetwork: { id: 'vnet-a', name: 'net-a' } }),
+      env({ warp }),
+      { stepTimeoutMs: 800 },
+    );
+    const d = diagnose(ladder, entryFor(server));
+    expect(d).toMatchObject({ verdict: 'wrong-virtual-network', step: 'vnet', remedy: 'kubezt use healthy' });
+    expect(server.stats().connections).toBe(before);
+  });
+
   it('a down tunnel does not explain a certificate problem', async () => {
     const d = await verdictOf('rogue', { cloudflare: { tunnelHealth: 'down' } });
     expect(d.verdict).toBe('tls-untrusted');

@@ -180,7 +180,15 @@ describe('an HTTP/2 API server', () => {
         },
         env(),
       );
-      expect(statuses(r)).toEqual({ warp: 'ok', route: 'ok', tcp: 'ok', tls: 'ok', version: 'ok', auth: 'ok' });
+      expect(statuses(r)).toEqual({
+        warp: 'ok',
+        vnet: 'skip',
+        route: 'ok',
+        tcp: 'ok',
+        tls: 'ok',
+        version: 'ok',
+        auth: 'ok',
+      });
       expect(stepOf(r, 'tls').data).toMatchObject({ alpn: 'h2' });
       expect(stepOf(r, 'version').data).toMatchObject({ gitVersion: 'v1.33.2' });
       expect(stepOf(r, 'auth').data).toEqual({ username: 'h2-user', groups: ['system:authenticated'] });

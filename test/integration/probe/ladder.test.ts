@@ -39,7 +39,15 @@ describe('probe ladder against the farm', () => {
     const server = farm.server('good');
     const before = server.stats();
     const r = await probeCluster(targetFor(server), env());
-    expect(statuses(r)).toEqual({ warp: 'ok', route: 'ok', tcp: 'ok', tls: 'ok', version: 'ok', auth: 'ok' });
+    expect(statuses(r)).toEqual({
+      warp: 'ok',
+      vnet: 'skip',
+      route: 'ok',
+      tcp: 'ok',
+      tls: 'ok',
+      version: 'ok',
+      auth: 'ok',
+    });
     expect(r.ok).toBe(true);
     expect(r.ip).toBe(server.ip);
     const tls = stepOf(r, 'tls');
@@ -96,13 +104,22 @@ describe('probe ladder against the farm', () => {
 
   it('skips warp and route when no WARP detector is given', async () => {
     const r = await probeCluster(targetFor(farm.server('good')), env({ warp: undefined }));
-    expect(statuses(r)).toEqual({ warp: 'skip', route: 'skip', tcp: 'ok', tls: 'ok', version: 'ok', auth: 'ok' });
+    expect(statuses(r)).toEqual({
+      warp: 'skip',
+      vnet: 'skip',
+      route: 'skip',
+      tcp: 'ok',
+      tls: 'ok',
+      version: 'ok',
+      auth: 'ok',
+    });
   });
 
   it('fails warp when WARP is disconnected and skips the rest', async () => {
     const r = await probeCluster(targetFor(farm.server('good')), env({ warp: fixedWarp('disconnected') }));
     expect(statuses(r)).toEqual({
       warp: 'fail',
+      vnet: 'skip',
       route: 'skip',
       tcp: 'skip',
       tls: 'skip',

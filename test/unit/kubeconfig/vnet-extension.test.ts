@@ -1,56 +1,62 @@
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { planKubeconfig } from '../../../main/core/kubeconfig/index.ts';
-import type { ClusterEntry } from '../../../main/core/model/cluster.ts';
+import type { MergedKubeconfig } from '../../../main/core/kubeconfig/merged.ts';
+import { quickMergedKubeconfig } from '../../../main/core/kubeconfig/read-fast.ts';
+import { readMergedKubeconfig } from '../../../main/core/kubeconfig/read-full.ts';
+import { targetsFromMergedKubeconfig } from '../../../main/core/probe/targets.ts';
 
-// Two clusters on one IP in two virtual networks (fixture written for kubezt).
-const twin = (name: string, vnet: ClusterEntry['virtualNetwork']): ClusterEntry => ({
-  name,
-  sources: ['cloudflare'],
-  server: 'https://10.30.0.10:6443',
-  ips: ['10.30.0.10'],
-  port: 6443,
-  ...(vnet ? { virtualNetwork: vnet } : {}),
-});
+// The kubezt extension as `kubezt setup` writes it on a context whose IP sits in a virtual network;
+// both kubeconfig readers carry the network to the probe target (the vnet step needs it).
+const KUBECONFIG = `apiVersion: v1
+kind: Config
+current-context: zt-beta
+clusters:
+  - name: zt-beta
+    cluster:
+      server: https://10.1.2.3:6443
+contexts:
+  - name: zt-beta
+    context:
+      cluster: zt-beta
+      user: zt-beta
+      extensions:
+        - name: kubezt
+          extension:
+            managed: true
+            cluster: beta
+            sources: [cloudflare]
+            virtualNetwork:
+              id: 6a3f1c2e-0000-4000-8000-00000000beta
+              name: beta-net
+  - name: theirs
+    context:
+      cluster: zt-beta
+      user: zt-beta
+users:
+  - name: zt-beta
+    user:
+      token: t0ken
+`;
 
-describe('the kubezt extension records the virtual network', () => {
-  it('writes id and name for each context, nothing for a cluster without a network', () => {
-    const plan = planKubeconfig({
-      clusters: [
-        twin('prod-api', { id: 'v-default', name: 'default', isDefault: true }),
-        twin('prod-api-staging-vnet', { id: 'v-staging', name: 'staging-vnet', isDefault: false }),
-        twin('catalog-only', undefined),
-      ],
-      files: [{ path: 'config', bytes: '' }],
-    });
-    const doc = parse(plan.writes[0]?.after ?? '') as {
-      contexts: { name: string; context: { extensions: { extension: Record<string, unknown> }[] } }[];
-    };
-    const ext = (name: string) => doc.contexts.find((c) => c.name.endsWith(name))?.context.extensions[0]?.extension;
-    expect(ext('prod-api')?.virtualNetwork).toEqual({ id: 'v-default', name: 'default' });
-    expect(ext('prod-api-staging-vnet')?.virtualNetwork).toEqual({ id: 'v-staging', name: 'staging-vnet' });
-    expect(ext('catalog-only')).not.toHaveProperty('virtualNetwork');
-    expect(ext('catalog-only')).toMatchObject({ managed: true, cluster: 'catalog-only' });
-  });
+const sources = [{ path: '/home/u/.kube/config', bytes: KUBECONFIG }];
 
-  it('leaves the network out of the user entry, where any other string counts as a credential', () => {
-    const plan = planKubeconfig({
-      clusters: [
-        {
-          ...twin('prod-api', { id: 'v-default', name: 'default', isDefault: true }),
-          user: { kind: 'token', token: 'catalog-token-0123456789' },
-        },
-      ],
-      files: [{ path: 'config', bytes: '' }],
+describe("a context's virtual network, from the kubezt extension", () => {
+  const readers: [string, () => MergedKubeconfig | null][] = [
+    ['the fast reader', () => quickMergedKubeconfig(sources)],
+    ['the full reader', () => readMergedKubeconfig(sources)],
+  ];
+  for (const [name, read] of readers) {
+    it(`${name} carries it to the probe target, and a context without the extension has none`, async () => {
+      const merged = read();
+      if (!merged) throw new Error(`${name} did not read the file`);
+      expect(merged.contexts.find((c) => c.name === 'zt-beta')?.virtualNetwork).toEqual({
+        id: '6a3f1c2e-0000-4000-8000-00000000beta',
+        name: 'beta-net',
+      });
+      const { targets } = await targetsFromMergedKubeconfig(merged, ['zt-beta', 'theirs']);
+      expect(targets.map((t) => [t.name, t.virtualNetwork])).toEqual([
+        ['zt-beta', { id: '6a3f1c2e-0000-4000-8000-00000000beta', name: 'beta-net' }],
+        ['theirs', undefined],
+      ]);
     });
-    const doc = parse(plan.writes[0]?.after ?? '') as {
-      clusters: { cluster: { extensions: { extension: Record<string, unknown> }[] } }[];
-      users: { user: { extensions: { extension: Record<string, unknown> }[] } }[];
-    };
-    expect(doc.clusters[0]?.cluster.extensions[0]?.extension.virtualNetwork).toEqual({
-      id: 'v-default',
-      name: 'default',
-    });
-    expect(doc.users[0]?.user.extensions[0]?.extension).not.toHaveProperty('virtualNetwork');
-  });
+  }
 });

@@ -1,5 +1,6 @@
+import type { WarpMode } from '../../warp/types.ts';
 import type { ProbeRun } from '../run.ts';
-import { fail, ok, skip, warn } from './outcome.ts';
+import { fail, ok, type StepOutcome, skip, warn } from './outcome.ts';
 import type { Step } from './state.ts';
 
 /** Whether WARP is connected (asked once per run, not per cluster). */
@@ -21,7 +22,8 @@ export const warpStep: Step = {
     const gw = w.gatewayOn ? ' with Gateway filtering on' : '';
     switch (w.state) {
       case 'connected':
-        return ok('warp-connected', `WARP is connected${gw}.`, data);
+        if (w.mode?.privateRouting === false) return modeUnsupported(w.mode, data);
+        return ok('warp-connected', `WARP is connected${gw}${w.mode ? ` in ${w.mode.label}` : ''}.`, data);
       case 'connecting':
         return warn(
           'warp-connecting',
@@ -59,3 +61,20 @@ export const warpStep: Step = {
       'Check that warp-cli answers (`warp-cli status`).',
     ),
 };
+
+/**
+ * Connected, in a mode that carries no private IPs (DNS only, local proxy, posture only): virtual
+ * networks and private routing work only in Traffic and DNS mode and Traffic only mode.
+ */
+function modeUnsupported(mode: WarpMode, data: Record<string, unknown>): StepOutcome {
+  const named = mode.label === mode.raw ? mode.label : `${mode.label} (${mode.raw})`;
+  const wanted = '"Traffic and DNS mode" or "Traffic only mode"';
+  return fail(
+    'warp-mode-unsupported',
+    `WARP is connected in ${named}, which routes no private IPs, so no cluster behind a tunnel is reachable.`,
+    mode.managed
+      ? `Your organization sets this mode: ask your Zero Trust admin to put your device profile in ${wanted} (Settings → WARP Client → Device settings → the profile → Service mode).`
+      : `Switch WARP to ${wanted} (\`warp-cli mode warp+doh\` or \`warp-cli mode warp\`), then check again.`,
+    { ...data, mode: mode.raw, modeLabel: mode.label, managed: mode.managed },
+  );
+}

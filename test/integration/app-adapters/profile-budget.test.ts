@@ -58,11 +58,11 @@ describe('the background refresh and Cloudflare’s request budget', () => {
     const fleet = await w.core.refresh((p) => {
       progress.push(p.message);
       // Once the wait is announced, five minutes pass: the budget is whole again.
-      if (/rate-limiting: waiting/.test(p.message)) t += 5 * 60_000;
+      if (/Keeping under Cloudflare's rate limit: waiting/.test(p.message)) t += 5 * 60_000;
     });
     // Cloudflare did not refuse anything this time; only kubezt's own budget, drained by the
     // 429 of the refresh before, made this one wait.
-    expect(progress.some((m) => /rate-limiting: waiting/.test(m))).toBe(true);
+    expect(progress.some((m) => /Keeping under Cloudflare's rate limit: waiting/.test(m))).toBe(true);
     expect(fleet.clusters.map((c) => c.name)).toEqual(ALL);
   });
 });

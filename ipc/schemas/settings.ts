@@ -25,6 +25,7 @@ export const SettingsPatchSchema = z.strictObject({
     .optional(),
   launchAtLogin: z.boolean().optional(),
   backgroundExecPlugins: z.boolean().optional(),
+  switchVirtualNetwork: z.enum(['auto', 'ask', 'never']).optional(),
 });
 export type SettingsPatchRequest = z.infer<typeof SettingsPatchSchema>;
 

@@ -16,6 +16,7 @@ import { builtin } from '../../core/node-builtins.ts';
 import type { CliContext } from '../command.ts';
 import { kubeconfigPathsFor } from '../kubeconfig-paths.ts';
 import { SIGNAL_NUMBERS, type StopSignal } from '../signals.ts';
+import { warnDeviceWideNetwork } from './use-network.ts';
 
 /**
  * What `kubezt shell`, `exec` and `env` share: the private kubeconfig of one context, the
@@ -55,8 +56,10 @@ export async function privateSession(
   const original = inside ? (ctx.env.KUBEZT_KUBECONFIG ?? '') : (ctx.env.KUBECONFIG ?? '');
   // Only env differs; the rest of ctx (getters included) is read through the prototype.
   const own: CliContext = Object.create(ctx, { env: { value: { ...ctx.env, KUBECONFIG: original } } });
-  const set = await loadKubeconfig(kubeconfigPathsFor(own, kubeconfigFlag));
+  const paths = kubeconfigPathsFor(own, kubeconfigFlag);
+  const set = await loadKubeconfig(paths);
   const extracted = extractPrivateContext(set, namespace === undefined ? { name } : { name, namespace });
+  await warnDeviceWideNetwork(ctx, paths, extracted.context);
   const dir = runtimeFolder(ctx);
   ensureRuntimeFolder(dir, process.getuid?.());
   sweepPrivateFiles(dir, { now: Date.now(), isAlive: processIsAlive });

@@ -24,6 +24,7 @@ export const SETTINGS_HELP = {
   'notifications.contextUnreachable': 'true or false',
   launchAtLogin: 'true or false',
   backgroundExecPlugins: 'true or false',
+  switchVirtualNetwork: '"auto", "ask" or "never"',
 } as const;
 
 /**
@@ -32,6 +33,14 @@ export const SETTINGS_HELP = {
  * they did not ask for. The remedy of a check that skipped a plugin names it.
  */
 export const BACKGROUND_EXEC_PLUGINS_LABEL = 'Run credential plugins in background checks';
+
+/**
+ * What `kubezt use` and a tray click do when the cluster sits in another WARP virtual network
+ * than the selected one: switch WARP (naming a cluster is the intent to reach it), ask first, or
+ * leave WARP alone and warn.
+ */
+export const SWITCH_VIRTUAL_NETWORK_VALUES = ['auto', 'ask', 'never'] as const;
+export type SwitchVirtualNetworkPolicy = (typeof SWITCH_VIRTUAL_NETWORK_VALUES)[number];
 
 export const DEFAULT_CONTEXT_NAME_TEMPLATE = 'zt-{name}';
 export const DEFAULT_REFRESH_INTERVAL_SEC = 60;
@@ -66,6 +75,10 @@ export const SettingsSchema = z.looseObject({
     .describe(SETTINGS_HELP.notifications),
   launchAtLogin: z.boolean().default(false).describe(SETTINGS_HELP.launchAtLogin),
   backgroundExecPlugins: z.boolean().default(false).describe(SETTINGS_HELP.backgroundExecPlugins),
+  switchVirtualNetwork: z
+    .enum(SWITCH_VIRTUAL_NETWORK_VALUES)
+    .default('auto')
+    .describe(SETTINGS_HELP.switchVirtualNetwork),
 });
 
 /** Settings as read: every default filled in. */

@@ -118,7 +118,12 @@ describe('kubezt use across two virtual networks that share an IP', () => {
     const before = kubeconfig();
     sim.warp.setState({ vnetFault: 'stuck' });
     let t = 0;
-    const clock: SwitchClock = { now: () => t, sleep: async (ms) => void (t += ms) };
+    const clock: SwitchClock = {
+      now: () => t,
+      sleep: async (ms) => {
+        t += ms;
+      },
+    };
     const notices: NetworkNotice[] = [];
     const step = joinNetworkBeforeWrite({
       paths: [sim.kubeconfigPath],

@@ -8,6 +8,7 @@
  * cluster in another network, and kubectl would send this context's credentials there.
  */
 import { UserError } from '../core/errors.ts';
+import { readBlockYaml } from '../core/kubeconfig/block-yaml.ts';
 import { readKubeconfigBytes } from '../core/kubeconfig/file-io.ts';
 import { KUBEZT_EXTENSION } from '../core/kubeconfig/types.ts';
 import type { SwitchVirtualNetworkPolicy } from '../core/settings/schema.ts';
@@ -61,6 +62,14 @@ function networkOfContextEntry(raw: unknown): ContextNetwork | null {
   return null;
 }
 
+/** The block reader for the files kubectl writes; js-yaml (quick.ts) only for the rest, as `use` does. */
+async function documentOf(path: string, bytes: string): Promise<unknown> {
+  const simple = readBlockYaml(bytes);
+  if (simple) return simple.data;
+  const { loadKubeconfigData } = await import('../core/kubeconfig/quick.ts');
+  return loadKubeconfigData({ path, bytes })?.data ?? null;
+}
+
 /**
  * The virtual network recorded on `context` by kubezt, or null (not kubezt's, or written without
  * one). The first file that defines the context wins, as in kubectl's merge. Files that do not
@@ -70,10 +79,8 @@ export async function contextVirtualNetwork(paths: readonly string[], context: s
   for (const path of paths) {
     const bytes = await readKubeconfigBytes(path);
     if (bytes === null) continue;
-    const { loadKubeconfigData } = await import('../core/kubeconfig/quick.ts');
-    const data =
-      bytes.includes('virtualNetwork') || bytes.includes(context) ? loadKubeconfigData({ path, bytes }) : null;
-    const contexts = data && isObj(data.data) && Array.isArray(data.data.contexts) ? data.data.contexts : [];
+    const data = bytes.includes('virtualNetwork') || bytes.includes(context) ? await documentOf(path, bytes) : null;
+    const contexts = isObj(data) && Array.isArray(data.contexts) ? data.contexts : [];
     const entry = contexts.find((c) => isObj(c) && c.name === context);
     if (entry !== undefined) return networkOfContextEntry(entry);
   }

@@ -129,6 +129,25 @@ ${vnet}`;
     expect(await contextVirtualNetwork([p], 'nope')).toBeNull();
   });
 
+  it('reads a JSON kubeconfig too (the js-yaml path)', async () => {
+    const doc = {
+      apiVersion: 'v1',
+      contexts: [
+        {
+          name: 'zt-j',
+          context: {
+            cluster: 'zt-j',
+            extensions: [
+              { name: 'kubezt', extension: { managed: true, virtualNetwork: { id: STAGING.id, name: 'staging' } } },
+            ],
+          },
+        },
+      ],
+    };
+    const p = file('json', JSON.stringify(doc));
+    expect(await contextVirtualNetwork([p], 'zt-j')).toEqual({ id: STAGING.id, name: 'staging' });
+  });
+
   it('the first file that defines the context wins, as in kubectl', async () => {
     const first = file('first', `apiVersion: v1\nkind: Config\ncontexts:\n${context('zt-b', '')}`);
     const second = file('second', `apiVersion: v1\nkind: Config\ncontexts:\n${context('zt-b', withVnet)}`);

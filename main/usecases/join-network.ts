@@ -8,20 +8,14 @@
  * cluster in another network, and kubectl would send this context's credentials there.
  */
 import { UserError } from '../core/errors.ts';
-import { readBlockYaml } from '../core/kubeconfig/block-yaml.ts';
-import { readKubeconfigBytes } from '../core/kubeconfig/file-io.ts';
-import { KUBEZT_EXTENSION } from '../core/kubeconfig/types.ts';
+import { type ContextNetwork, contextVirtualNetwork } from '../core/kubeconfig/context-network.ts';
 import type { SwitchVirtualNetworkPolicy } from '../core/settings/schema.ts';
 import type { WarpCliEnv } from '../core/warp/profile.ts';
 import type { SwitchClock } from '../core/warp/switch.ts';
 import type { VirtualNetwork, VirtualNetworks } from '../core/warp/types.ts';
 import type { ContextSwitch } from './use-context.ts';
 
-/** The network a kubezt context was written for (its extension's `virtualNetwork`). */
-export interface ContextNetwork {
-  id: string;
-  name: string;
-}
+export { type ContextNetwork, contextVirtualNetwork };
 
 /** One sentence for the user: a switch made, or a reason WARP was left alone. */
 export interface NetworkNotice {
@@ -44,47 +38,6 @@ export interface JoinNetworkDeps {
   deadlineMs?: number;
   pollMs?: number;
   clock?: SwitchClock;
-}
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function networkOfContextEntry(raw: unknown): ContextNetwork | null {
-  const inner = isObj(raw) && isObj(raw.context) ? raw.context : null;
-  const exts = inner && Array.isArray(inner.extensions) ? inner.extensions : [];
-  for (const ext of exts) {
-    if (!isObj(ext) || ext.name !== KUBEZT_EXTENSION || !isObj(ext.extension)) continue;
-    const vnet = ext.extension.virtualNetwork;
-    if (isObj(vnet) && typeof vnet.id === 'string' && vnet.id) {
-      return { id: vnet.id, name: typeof vnet.name === 'string' && vnet.name ? vnet.name : vnet.id };
-    }
-  }
-  return null;
-}
-
-/** The block reader for the files kubectl writes; js-yaml (quick.ts) only for the rest, as `use` does. */
-async function documentOf(path: string, bytes: string): Promise<unknown> {
-  const simple = readBlockYaml(bytes);
-  if (simple) return simple.data;
-  const { loadKubeconfigData } = await import('../core/kubeconfig/quick.ts');
-  return loadKubeconfigData({ path, bytes })?.data ?? null;
-}
-
-/**
- * The virtual network recorded on `context` by kubezt, or null (not kubezt's, or written without
- * one). The first file that defines the context wins, as in kubectl's merge. Files that do not
- * mention a network are not parsed at all, so a plain kubeconfig costs one substring search.
- */
-export async function contextVirtualNetwork(paths: readonly string[], context: string): Promise<ContextNetwork | null> {
-  for (const path of paths) {
-    const bytes = await readKubeconfigBytes(path);
-    if (bytes === null) continue;
-    const data = bytes.includes('virtualNetwork') || bytes.includes(context) ? await documentOf(path, bytes) : null;
-    const contexts = isObj(data) && Array.isArray(data.contexts) ? data.contexts : [];
-    const entry = contexts.find((c) => isObj(c) && c.name === context);
-    if (entry !== undefined) return networkOfContextEntry(entry);
-  }
-  return null;
 }
 
 /** What to do about the network, decided from what WARP says; pure. */

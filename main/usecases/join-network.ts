@@ -26,7 +26,8 @@ export interface NetworkNotice {
 export interface JoinNetworkDeps {
   /** The kubeconfig files in KUBECONFIG order (the context's extension is read from them). */
   paths: readonly string[];
-  warp: WarpCliEnv;
+  /** How to run warp-cli; a function when building it is worth deferring (it loads child_process). */
+  warp: WarpCliEnv | (() => Promise<WarpCliEnv>);
   /** The setting, read only when a switch is in question (`use` stays quick otherwise). */
   policy: () => SwitchVirtualNetworkPolicy | Promise<SwitchVirtualNetworkPolicy>;
   /** Asks a yes/no question; absent when the front end cannot ask (no terminal). */
@@ -122,7 +123,8 @@ export function joinNetworkBeforeWrite(deps: JoinNetworkDeps): (target: ContextS
     const network = await contextVirtualNetwork(deps.paths, context);
     if (!network) return;
     const { readVirtualNetworks, switchVirtualNetwork } = await import('../core/warp/index.ts');
-    const warp = await readVirtualNetworks(deps.warp);
+    const warpEnv = typeof deps.warp === 'function' ? await deps.warp() : deps.warp;
+    const warp = await readVirtualNetworks(warpEnv);
     if (!warp || warp.list.length === 0 || warp.active === network.id) return;
     const cannotAsk = deps.ask ? null : (deps.cannotAsk ?? 'there is no way to ask');
     let decision = decideNetworkJoin(context, network, warp, await deps.policy(), cannotAsk);
@@ -142,7 +144,7 @@ export function joinNetworkBeforeWrite(deps: JoinNetworkDeps): (target: ContextS
         return;
       case 'switch': {
         const r = await switchVirtualNetwork({
-          env: deps.warp,
+          env: warpEnv,
           id: decision.target.id,
           ...(deps.deadlineMs !== undefined ? { deadlineMs: deps.deadlineMs } : {}),
           ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}),

@@ -16,7 +16,7 @@ import { builtin } from '../../core/node-builtins.ts';
 import type { CliContext } from '../command.ts';
 import { kubeconfigPathsFor } from '../kubeconfig-paths.ts';
 import { SIGNAL_NUMBERS, type StopSignal } from '../signals.ts';
-import { warnDeviceWideNetwork } from './use-network.ts';
+import { warnDeviceWideNetwork } from './network-warning.ts';
 
 /**
  * What `kubezt shell`, `exec` and `env` share: the private kubeconfig of one context, the

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { builtin } from '../../core/node-builtins.ts';
 import { configDirFor } from '../../core/settings/paths.ts';
 import type { SwitchVirtualNetworkPolicy } from '../../core/settings/schema.ts';
+import { joinNetworkBeforeWrite, switchPolicyOf } from '../../usecases/join-network.ts';
 import type { ContextSwitch } from '../../usecases/use-context.ts';
 import type { CliContext } from '../command.ts';
 import { PromptCancelled, readLine } from '../prompt.ts';
@@ -11,13 +12,12 @@ const { readFileSync } = builtin('node:fs');
 /**
  * The CLI's side of joining a cluster's WARP virtual network (main/usecases/join-network.ts
  * decides and words it): the setting, the y/N question on a terminal, and one line on stderr per
- * switch or warning. Loaded lazily, so a `use` on a kubeconfig that records no network costs
- * nothing more than before.
+ * switch or warning. warp-cli's machinery is loaded only for a context that records a network,
+ * so a `use` on a plain kubeconfig loads no child_process.
  */
 
 /** switchVirtualNetwork read straight from settings.json, as kubeconfig-paths.ts reads its setting. */
 async function policyOf(ctx: CliContext): Promise<SwitchVirtualNetworkPolicy> {
-  const { switchPolicyOf } = await import('../../usecases/join-network.ts');
   const dir = configDirFor({ env: ctx.env, platform: ctx.platform, homeDir: ctx.homeDir, cwd: ctx.cwd });
   let stored: unknown;
   try {
@@ -43,31 +43,15 @@ async function askYesNo(ctx: CliContext, question: string): Promise<boolean> {
 /** The `beforeWrite` step of `kubezt use`: switch WARP per the setting, said on stderr. */
 export function cliNetworkStep(ctx: CliContext, paths: readonly string[]): (target: ContextSwitch) => Promise<void> {
   return async (target) => {
-    const [{ joinNetworkBeforeWrite }, { warpEnvFromProcess }] = await Promise.all([
-      import('../../usecases/join-network.ts'),
-      import('../../core/warp/env.ts'),
-    ]);
     const step = joinNetworkBeforeWrite({
       paths,
-      warp: warpEnvFromProcess(ctx.env, ctx.platform, ctx.runner, fetch),
+      // Only when the context records a network: a plain `use` loads no child_process.
+      warp: async () =>
+        (await import('../../core/warp/env.ts')).warpEnvFromProcess(ctx.env, ctx.platform, ctx.runner, fetch),
       policy: () => policyOf(ctx),
       ...(canAsk(ctx) ? { ask: (q: string) => askYesNo(ctx, q) } : { cannotAsk: 'there is no terminal to ask on' }),
       say: (n) => ctx.stderr.write(`kubezt: ${n.sentence}\n`),
     });
     await step(target);
   };
-}
-
-/**
- * Per-shell contexts (`shell`, `env`, `exec`) only warn: the virtual network is device-wide, so a
- * switch made for one shell would move every other terminal and app on the device with it.
- */
-export async function warnDeviceWideNetwork(ctx: CliContext, paths: readonly string[], context: string): Promise<void> {
-  const [{ contextVirtualNetwork, deviceWideNetworkWarning }, { readVirtualNetworks, warpEnvFromProcess }] =
-    await Promise.all([import('../../usecases/join-network.ts'), import('../../core/warp/index.ts')]);
-  const network = await contextVirtualNetwork(paths, context);
-  if (!network) return;
-  const warp = await readVirtualNetworks(warpEnvFromProcess(ctx.env, ctx.platform, ctx.runner, fetch));
-  const sentence = deviceWideNetworkWarning(context, network, warp);
-  if (sentence) ctx.stderr.write(`kubezt: ${sentence}\n`);
 }

@@ -51,6 +51,11 @@ const USE_PATH = [
   'main/core/kubeconfig/contexts.ts',
   'main/core/kubeconfig/names.ts',
   'main/core/kubeconfig/types.ts',
+  // Joining the cluster's WARP virtual network before the write (warp-cli loads only when needed).
+  'main/cli/commands/use-network.ts',
+  'main/cli/prompt.ts',
+  'main/usecases/join-network.ts',
+  'main/core/kubeconfig/context-network.ts',
 ].map((p) => join(ROOT, p));
 
 /**

@@ -27,6 +27,7 @@ export const SettingsPatchSchema = z.strictObject({
   backgroundExecPlugins: z.boolean().optional(),
   /** The whole pinned list (the dashboard's pin buttons). */
   pinned: z.array(clusterName).max(500).optional(),
+  switchVirtualNetwork: z.enum(['auto', 'ask', 'never']).optional(),
 });
 export type SettingsPatchRequest = z.infer<typeof SettingsPatchSchema>;
 

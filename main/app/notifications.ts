@@ -1,5 +1,6 @@
 import { expiryPhrase } from '../core/probe/credential-expiry.ts';
 import type { Settings } from '../core/settings/schema.ts';
+import type { NetworkNotice } from '../usecases/join-network.ts';
 import { type AppState, currentCluster } from './state.ts';
 
 export interface DesktopNotification {
@@ -7,6 +8,18 @@ export interface DesktopNotification {
   key: string;
   title: string;
   body: string;
+}
+
+/**
+ * What `useContext` did about WARP's virtual network on a tray click: said at once, not rate
+ * limited (the user just asked for it), and not behind a notification setting (it answers a click).
+ */
+export function networkNotification(notice: NetworkNotice): DesktopNotification {
+  return {
+    key: `vnet:${notice.kind}`,
+    title: notice.kind === 'switched' ? 'WARP virtual network switched' : 'WARP virtual network not switched',
+    body: notice.sentence,
+  };
 }
 
 /** A flapping tunnel or a dying API server must not bury the desktop in notifications. */

@@ -24,6 +24,7 @@ import type {
   WarpStateView,
 } from '../../ipc/contract.ts';
 import type { SettingsStore } from '../core/settings/store.ts';
+import type { NetworkNotice } from '../usecases/join-network.ts';
 
 /** The cluster list without probe results (the service layer adds the latest ones it saw). */
 export type Fleet = Omit<ClusterList, 'lastResults'>;
@@ -61,8 +62,11 @@ export interface DomainPort {
   previewSetup(input: SetupInput, onProgress: ProgressListener): Promise<SetupPreview>;
   /** Applies what `previewSetup` showed (recomputed under kubectl's lock). */
   applySetup(input: SetupInput, onProgress: ProgressListener): Promise<SetupResult>;
-  /** Sets current-context, like `kubectl config use-context`; `name` is a cluster or context name. */
-  useContext(name: string): Promise<UseContextResult>;
+  /**
+   * Sets current-context, like `kubectl config use-context`; `name` is a cluster or context name.
+   * `notices`: the WARP virtual network switched (or left alone) on the way, for a notification.
+   */
+  useContext(name: string): Promise<UseContextResult & { notices?: NetworkNotice[] }>;
   /** The shared settings (core/settings), opened by the host on electron-store or conf. */
   readonly settings: SettingsStore;
   loginStatus(): Promise<LoginStatus>;

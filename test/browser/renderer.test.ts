@@ -189,12 +189,16 @@ describe('renderer in Chromium', () => {
       const plugins = page.getByLabel('Run credential plugins in background checks');
       expect(await plugins.isChecked()).toBe(false);
       await plugins.check();
+      const vnet = page.getByLabel('When a cluster is in another WARP virtual network');
+      expect(await vnet.inputValue()).toBe('auto');
+      await vnet.selectOption('never');
       await page.getByRole('button', { name: 'Save settings' }).click();
       await page.getByText('Settings saved.').waitFor();
       const onDisk = JSON.parse(readFileSync(path.join(configDir, 'settings.json'), 'utf8'));
       expect(onDisk.refreshIntervalSec).toBe(120);
       expect(onDisk.launchAtLogin).toBe(true);
       expect(onDisk.backgroundExecPlugins).toBe(true);
+      expect(onDisk.switchVirtualNetwork).toBe('never');
       expect(record.launchAtLogin).toEqual([true]);
 
       // An invalid value is refused by the core's schema, the page says which setting, the file stays.

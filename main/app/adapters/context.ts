@@ -42,6 +42,8 @@ export interface DomainAdapterContext {
   probe?: { stepTimeoutMs?: number; concurrency?: number };
   /** watchWarp's timing (tests and the demo may shorten the debounce). */
   warpWatch?: { debounceMs?: number; pollMs?: number; maxPollMs?: number };
+  /** The bounded wait after a WARP virtual network switch (default 30 s, polled every 250 ms). */
+  vnetSwitch?: { deadlineMs?: number; pollMs?: number };
   /** How long to wait for a server's certificate during setup (default 5000 ms). */
   certificateTimeoutMs?: number;
   /** The last lines of the app's log, for the Markdown report (already redacted when written). */

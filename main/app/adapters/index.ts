@@ -21,6 +21,7 @@ import { detectKubectlClient } from '../../core/probe/kube.ts';
 import { warpEnvFromProcess } from '../../core/warp/env.ts';
 import { toWarpStateView } from '../../core/warp/view.ts';
 import { diagnosticsReport } from '../../usecases/diagnose.ts';
+import type { NetworkNotice } from '../../usecases/join-network.ts';
 import { refuseUnconfiguredSources } from '../../usecases/setup.ts';
 import { runUseContext } from '../../usecases/use-context.ts';
 import type { DomainPort, Fleet, ProgressListener, ResultListener } from '../ports.ts';
@@ -29,6 +30,7 @@ import { cachedInventory, inventorySource, snapshotFleet } from './fleet.ts';
 import { login, loginStatus, logout } from './login.ts';
 import { planProbes, runProbes } from './probes.ts';
 import { applySetup, describeCloudflareProgress, previewSetup, REFRESH_REMEDIES } from './setup.ts';
+import { appNetworkStep } from './use-network.ts';
 import { createWarpFeed, unknownWarpState } from './warp.ts';
 
 export type { DomainAdapterContext } from './context.ts';
@@ -110,8 +112,10 @@ export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
 
     async useContext(name) {
       const { paths } = env.kubeconfig();
-      const r = await runUseContext({ paths, name });
-      return { context: r.context, previous: r.previous || null, file: r.file || (paths[0] as string) };
+      const notices: NetworkNotice[] = [];
+      const r = await runUseContext({ paths, name, beforeWrite: appNetworkStep(env, warpEnv, paths, notices) });
+      const result = { context: r.context, previous: r.previous || null, file: r.file || (paths[0] as string) };
+      return notices.length > 0 ? { ...result, notices } : result;
     },
 
     settings: ctx.settings,

@@ -4,6 +4,7 @@ import { checkAccountId } from '../../core/discovery/cloudflare/accounts.ts';
 import { UserError } from '../../core/errors.ts';
 import { writePrivateFile } from '../../core/settings/private-files.ts';
 import { RECENT_MAX } from '../../core/settings/schema.ts';
+import { networkNotification } from '../notifications.ts';
 import type { AppHost, DomainPort } from '../ports.ts';
 import { withRecent } from '../state.ts';
 import type { Checks } from './checks.ts';
@@ -34,7 +35,16 @@ export function createHandlers(ctx: HandlerContext): Handlers {
   };
 }
 
-function clusterHandlers({ domain, store, checks }: HandlerContext) {
+/** A notification that fails (no notification daemon) must not fail the switch it reports. */
+function notifySafely(host: HandlerContext['host'], n: { title: string; body: string }): void {
+  try {
+    host.notify({ title: n.title, body: n.body });
+  } catch {
+    // the switch itself succeeded; nothing to undo
+  }
+}
+
+function clusterHandlers({ domain, host, store, checks }: HandlerContext) {
   return {
     listClusters: async () => store.setFleet(await domain.listClusters()),
     refresh: async () => store.setFleet(await checks.refresh()),
@@ -44,7 +54,8 @@ function clusterHandlers({ domain, store, checks }: HandlerContext) {
     },
     diagnose: (request) => checks.diagnose(request?.names),
     useContext: async ({ name }) => {
-      const result = await domain.useContext(name);
+      const { notices, ...result } = await domain.useContext(name);
+      for (const n of notices ?? []) notifySafely(host, networkNotification(n));
       const list = store.setFleet(await domain.listClusters());
       rememberRecent(domain, store, list.clusters.find((c) => c.context === result.context)?.name);
       return result;

@@ -12,6 +12,11 @@ N Kubernetes API servers (real TLS, each on its own 127.0.x.y:6443), a WARP clie
 throwaway settings folder, team catalog and kubeconfig. Prints the environment to use with it.
 Ctrl-C stops everything and removes the throwaway folder.
 
+With 2+ clusters the account has two virtual networks that share an IP: prod-eu (default
+network) and prod-eu-staging (network "staging") on the same IP:port, where a simulated WARP
+data plane forwards each connection to one API server or the other according to WARP's selected
+network. "kubezt use prod-eu-staging" switches WARP to "staging".
+
 Options:
   --clusters N      how many API servers (default 5, at most 200)
   --write-env PATH  also write the environment as "export" lines to PATH (owner-only, 0600:
@@ -39,7 +44,7 @@ export const demoCommand: Command = {
     const dir = mkdtempSync(join(tmpdir(), 'kubezt-demo-'));
     let sim: Awaited<ReturnType<typeof startSimulator>>;
     try {
-      sim = await startSimulator({ dir, clusters });
+      sim = await startSimulator({ dir, clusters, overlapping: true });
     } catch (e) {
       rmSync(dir, { recursive: true, force: true });
       throw e;
@@ -55,9 +60,10 @@ export const demoCommand: Command = {
         '',
         ...sim.clusters.map(
           (c) =>
-            `  ${c.name.padEnd(width)}  ${c.url.padEnd(24)}  ${c.source === 'cloudflare' ? `Cloudflare tunnel k8s-${c.name}` : 'team catalog only'}`,
+            `  ${c.name.padEnd(width)}  ${c.url.padEnd(24)}  ${c.source === 'cloudflare' ? `Cloudflare tunnel k8s-${c.name}` : 'team catalog only'}${c.virtualNetwork ? `, network ${c.virtualNetwork}` : ''}`,
         ),
         '',
+        ...networkLines(sim),
         'Paste these into another shell:',
         '',
         ...exports.map((l) => `  ${l}`),
@@ -66,6 +72,13 @@ export const demoCommand: Command = {
         '  kubectl --context my-own-context version   # your own entry, already there',
         ...['warp', 'clusters', 'setup --dry-run', 'setup --yes'].map((c) => `  ${kubezt} ${c}`),
         `  kubectl --context zt-${sim.clusters[0]?.name ?? 'prod-us'} auth whoami`,
+        ...(sim.dataPlane
+          ? [
+              `  ${kubezt} use prod-eu-staging          # switches WARP to the "staging" network`,
+              '  kubectl auth whoami                       # staging-admin: the same IP, the other cluster',
+              `  ${kubezt} use prod-eu                  # and back`,
+            ]
+          : []),
         '',
         `Ctrl-C stops the demo and removes ${dir}.`,
         '',
@@ -89,6 +102,23 @@ export const demoCommand: Command = {
     }
   },
 };
+
+/** The virtual networks, as the Cloudflare account and the WARP client both list them. */
+function networkLines(sim: {
+  networks: { id: string; name: string; default?: boolean }[];
+  warp: { activeVnetId(): string | null };
+}): string[] {
+  if (sim.networks.length === 0) return [];
+  const active = sim.warp.activeVnetId();
+  const width = Math.max(...sim.networks.map((n) => n.name.length));
+  return [
+    'Virtual networks (* = selected in WARP):',
+    ...sim.networks.map(
+      (n) => `  ${n.id === active ? '*' : ' '} ${n.name.padEnd(width)}  ${n.id}${n.default ? '  (default)' : ''}`,
+    ),
+    '',
+  ];
+}
 
 /**
  * How to start this kubezt in the suggested commands: `kubezt` when that name on PATH is this

@@ -17,6 +17,7 @@ import type { CliContext } from '../command.ts';
 import { kubeconfigPathsFor } from '../kubeconfig-paths.ts';
 // Type only: a value import would split signals.ts out of the entry chunk, one file more for `use`.
 import type { StopSignal } from '../signals.ts';
+import { warnDeviceWideNetwork } from './network-warning.ts';
 
 /**
  * What `kubezt shell`, `exec` and `env` share: the private kubeconfig of one context, the
@@ -56,8 +57,10 @@ export async function privateSession(
   const original = inside ? (ctx.env.KUBEZT_KUBECONFIG ?? '') : (ctx.env.KUBECONFIG ?? '');
   // Only env differs; the rest of ctx (getters included) is read through the prototype.
   const own: CliContext = Object.create(ctx, { env: { value: { ...ctx.env, KUBECONFIG: original } } });
-  const set = await loadKubeconfig(kubeconfigPathsFor(own, kubeconfigFlag));
+  const paths = kubeconfigPathsFor(own, kubeconfigFlag);
+  const set = await loadKubeconfig(paths);
   const extracted = extractPrivateContext(set, namespace === undefined ? { name } : { name, namespace });
+  await warnDeviceWideNetwork(ctx, paths, extracted.context);
   const dir = runtimeFolder(ctx);
   ensureRuntimeFolder(dir, process.getuid?.());
   sweepPrivateFiles(dir, { now: Date.now(), isAlive: processIsAlive });

@@ -26,6 +26,7 @@ export const SETTINGS_HELP = {
   backgroundExecPlugins: 'true or false',
   pinned: 'a list of up to 500 cluster names',
   recent: 'a list of up to 5 cluster names, most recent first',
+  switchVirtualNetwork: '"auto", "ask" or "never"',
 } as const;
 
 /**
@@ -38,6 +39,13 @@ export const BACKGROUND_EXEC_PLUGINS_LABEL = 'Run credential plugins in backgrou
 const CLUSTER_NAME_RE = /^[a-z0-9-]{1,63}$/;
 /** How many clusters the tray's "Recent" keeps. */
 export const RECENT_MAX = 5;
+/**
+ * What `kubezt use` and a tray click do when the cluster sits in another WARP virtual network
+ * than the selected one: switch WARP (naming a cluster is the intent to reach it), ask first, or
+ * leave WARP alone and warn.
+ */
+export const SWITCH_VIRTUAL_NETWORK_VALUES = ['auto', 'ask', 'never'] as const;
+export type SwitchVirtualNetworkPolicy = (typeof SWITCH_VIRTUAL_NETWORK_VALUES)[number];
 
 export const DEFAULT_CONTEXT_NAME_TEMPLATE = 'zt-{name}';
 export const DEFAULT_REFRESH_INTERVAL_SEC = 60;
@@ -76,6 +84,10 @@ export const SettingsSchema = z.looseObject({
   pinned: z.array(z.string().regex(CLUSTER_NAME_RE)).max(500).optional().describe(SETTINGS_HELP.pinned),
   /** The last clusters switched to from the app, most recent first. */
   recent: z.array(z.string().regex(CLUSTER_NAME_RE)).max(RECENT_MAX).optional().describe(SETTINGS_HELP.recent),
+  switchVirtualNetwork: z
+    .enum(SWITCH_VIRTUAL_NETWORK_VALUES)
+    .default('auto')
+    .describe(SETTINGS_HELP.switchVirtualNetwork),
 });
 
 /** Settings as read: every default filled in. */

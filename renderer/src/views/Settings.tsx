@@ -34,6 +34,7 @@ interface Form {
   contextUnreachable: boolean;
   launchAtLogin: boolean;
   backgroundExecPlugins: boolean;
+  switchVirtualNetwork: SettingsValues['switchVirtualNetwork'];
 }
 
 function formOf(s: SettingsValues): Form {
@@ -47,6 +48,7 @@ function formOf(s: SettingsValues): Form {
     contextUnreachable: s.notifications.contextUnreachable,
     launchAtLogin: s.launchAtLogin,
     backgroundExecPlugins: s.backgroundExecPlugins,
+    switchVirtualNetwork: s.switchVirtualNetwork,
   };
 }
 
@@ -77,6 +79,9 @@ function patchOf(before: Form, after: Form): SettingsPatchRequest {
   if (before.launchAtLogin !== after.launchAtLogin) patch.launchAtLogin = after.launchAtLogin;
   if (before.backgroundExecPlugins !== after.backgroundExecPlugins) {
     patch.backgroundExecPlugins = after.backgroundExecPlugins;
+  }
+  if (before.switchVirtualNetwork !== after.switchVirtualNetwork) {
+    patch.switchVirtualNetwork = after.switchVirtualNetwork;
   }
   return patch;
 }
@@ -375,6 +380,23 @@ function PreferenceFields(props: {
         <p id="s-exec-help" className="muted small">
           Off: the checks kubezt runs on its own skip contexts whose credentials come from a plugin (which may open a
           browser to sign in). "Check now" and diagnostics always run them.
+        </p>
+      </div>
+      <div className="field">
+        <label htmlFor="s-vnet">When a cluster is in another WARP virtual network</label>
+        <select
+          id="s-vnet"
+          className="input"
+          aria-describedby="s-vnet-help"
+          value={form.switchVirtualNetwork}
+          onChange={(e) => set('switchVirtualNetwork', e.target.value as Form['switchVirtualNetwork'])}
+        >
+          <option value="auto">Switch WARP to it</option>
+          <option value="ask">Ask first (the tray then leaves WARP alone)</option>
+          <option value="never">Leave WARP alone and warn</option>
+        </select>
+        <p id="s-vnet-help" className="muted small">
+          Choosing a cluster in the tray or with "kubezt use" switches the whole device's virtual network.
         </p>
       </div>
     </>

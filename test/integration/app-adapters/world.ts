@@ -81,6 +81,8 @@ export interface AppWorld {
 
 export interface AppWorldOptions {
   clusters?: number;
+  /** The simulator's two clusters on one IP in two virtual networks (see startSimulator). */
+  overlapping?: boolean;
   /**
    * `env`: CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID are set, as for a CI user (default).
    * `none`: neither: the user signs in (login) and the account comes from the token.
@@ -95,7 +97,7 @@ export async function startAppWorld(opts: AppWorldOptions = {}): Promise<AppWorl
   const dir = mkdtempSync(join(tmpdir(), 'kubezt-app-core-'));
   const home = join(dir, 'home');
   mkdirSync(home, { recursive: true });
-  const sim = await startSimulator({ dir, clusters: opts.clusters ?? 4 });
+  const sim = await startSimulator({ dir, clusters: opts.clusters ?? 4, overlapping: opts.overlapping === true });
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, ...sim.env };
   if (opts.cloudflare === 'none') {
     delete env.CLOUDFLARE_API_TOKEN;

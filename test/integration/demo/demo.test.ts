@@ -45,6 +45,13 @@ describe('kubezt demo', () => {
       expect(out).toContain(`export ${name}=`);
     }
     expect(out).toContain('CLOUDFLARE_ACCOUNT_ID=');
+    // Two virtual networks share an IP: the pair on one address, and the networks listed.
+    const eu = /^ {2}prod-eu +(https:\/\/[\d.]+:6443) /m.exec(out)?.[1];
+    expect(out).toMatch(new RegExp(`^  prod-eu-staging +${eu?.replaceAll('.', '\\.')} .*, network staging$`, 'm'));
+    expect(out).toMatch(
+      /^Virtual networks \(\* = selected in WARP\):\n {2}\* default +[0-9a-f-]{36} {2}\(default\)\n/m,
+    );
+    expect(out).toMatch(/^ {4}staging +[0-9a-f-]{36}$/m);
     // The suggestions start the launcher itself: npx adds a second or more to every command.
     expect(out).not.toContain('npx kubezt');
     expect(out).toContain(`  ${join(process.cwd(), 'bin', 'kubezt')} clusters\n`);

@@ -40,6 +40,8 @@ describe('schema', () => {
       launchAtLogin: false,
       // Off: an exec plugin (OIDC) may open a browser, which a check nobody asked for must not do.
       backgroundExecPlugins: false,
+      // Naming a cluster is the intent to reach it, in its own virtual network.
+      switchVirtualNetwork: 'auto',
     });
   });
 
@@ -57,9 +59,11 @@ describe('schema', () => {
         'pinned',
         'recent',
         'refreshIntervalSec',
+        'switchVirtualNetwork',
       ].sort(),
     );
     expect(schema.refreshIntervalSec).toMatchObject({ type: 'integer', minimum: 15, maximum: 86400, default: 60 });
+    expect(schema.switchVirtualNetwork).toMatchObject({ enum: ['auto', 'ask', 'never'], default: 'auto' });
     expect(rootSchema).not.toHaveProperty('properties');
     expect(settingsJsonSchema).not.toHaveProperty('$schema');
     // No token in the settings, ever: it lives in the keychain.

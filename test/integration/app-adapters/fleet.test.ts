@@ -131,7 +131,7 @@ describe('check and diagnose', () => {
     expect(by['prod-us']?.latencyMs).toBeGreaterThan(0);
     expect(by['prod-us']?.steps.map((s) => `${s.name}:${s.status}`)).toEqual([
       'warp:ok',
-      'vnet:skip',
+      'vnet:ok',
       'route:ok',
       'tcp:ok',
       'tls:ok',

@@ -105,7 +105,7 @@ export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
 
     async useContext(name) {
       const { paths } = env.kubeconfig();
-      const r = await runUseContext({ paths, name });
+      const r = await runUseContext({ paths, name, configDir: ctx.configDir });
       return { context: r.context, previous: r.previous || null, file: r.file || (paths[0] as string) };
     },
 

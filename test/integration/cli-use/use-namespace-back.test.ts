@@ -71,7 +71,10 @@ describe('kubezt use NAME -n NS', () => {
     expect(await kubectl(['config', 'current-context'])).toBe('zt-prod-us');
     expect(await namespaceOf('zt-prod-us')).toBe('team-a');
     expect(readFileSync(config, 'utf8')).toBe(
-      CONFIG.replace('namespace: default', 'namespace: team-a').replace('current-context: home', 'current-context: zt-prod-us'),
+      CONFIG.replace('namespace: default', 'namespace: team-a').replace(
+        'current-context: home',
+        'current-context: zt-prod-us',
+      ),
     );
     expect(statSync(config).mode & 0o777).toBe(0o600);
     expect(existsSync(join(configDir, 'backups'))).toBe(false);

@@ -50,6 +50,7 @@ const USE_PATH = [
   'main/core/kubeconfig/contexts.ts',
   'main/core/kubeconfig/names.ts',
   'main/core/kubeconfig/types.ts',
+  'main/core/settings/previous-context.ts',
 ].map((p) => join(ROOT, p));
 
 /**

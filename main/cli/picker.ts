@@ -97,8 +97,8 @@ export type StepResult = { state: PickerState } | { picked: PickerRow } | { canc
 
 /** One key applied; `pageSize` is how many rows fit on screen. */
 export function step(state: PickerState, key: PickerKey, rows: readonly PickerRow[], pageSize: number): StepResult {
-  const matches = matchRows(rows, state.query);
-  const last = Math.max(0, matches.length - 1);
+  // Only moves and Enter need the matches: a typed key filters again when the frame is drawn.
+  const last = () => Math.max(0, matchRows(rows, state.query).length - 1);
   const move = (selected: number): StepResult => ({ state: scrolled({ ...state, selected }, pageSize) });
   const query = (text: string): StepResult => ({ state: { query: text, selected: 0, top: 0 } });
   switch (key.kind) {
@@ -113,15 +113,15 @@ export function step(state: PickerState, key: PickerKey, rows: readonly PickerRo
     case 'up':
       return move(Math.max(0, state.selected - 1));
     case 'down':
-      return move(Math.min(last, state.selected + 1));
+      return move(Math.min(last(), state.selected + 1));
     case 'pageUp':
       return move(Math.max(0, state.selected - pageSize));
     case 'pageDown':
-      return move(Math.min(last, state.selected + pageSize));
+      return move(Math.min(last(), state.selected + pageSize));
     case 'cancel':
       return { cancelled: true };
     case 'enter': {
-      const row = matches[state.selected];
+      const row = matchRows(rows, state.query)[state.selected];
       return row ? { picked: row } : { state };
     }
   }

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const hasTmux = existsSync('/usr/bin/tmux');
 
@@ -15,7 +17,6 @@ export interface TmuxPane {
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape sequences are removed.
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]/g;
-let sessions = 0;
 
 /**
  * Runs `command` (a shell line) in a fresh tmux server of its own, `columns`×`rows`, watched
@@ -26,14 +27,16 @@ export async function openTmux(
   command: string,
   opts: { cwd: string; env: Record<string, string | undefined>; columns: number; rows: number },
 ): Promise<TmuxPane> {
-  const socket = `kubezt-test-${process.pid}-${sessions++}`;
+  // A socket of its own in a folder of its own, removed on close: no tmux server is shared or left.
+  const socketDir = mkdtempSync(join(tmpdir(), 'kubezt-tmux-'));
+  const socket = join(socketDir, 'socket');
   const env = Object.fromEntries(Object.entries(opts.env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
-  const tmux = (args: string[]) => spawnSync('/usr/bin/tmux', ['-L', socket, '-f', '/dev/null', ...args], { env });
-  const line = `tmux -L ${socket} wait-for go; ${command}`;
+  const tmux = (args: string[]) => spawnSync('/usr/bin/tmux', ['-S', socket, '-f', '/dev/null', ...args], { env });
+  const line = `tmux -S '${socket}' wait-for go; ${command}`;
   const size = ['-x', `${opts.columns}`, '-y', `${opts.rows}`];
   const started = tmux(['new-session', '-d', ...size, '-s', 't', '-c', opts.cwd, line]);
   if (started.status !== 0) throw new Error(`tmux did not start: ${started.stderr}`);
-  const client: ChildProcess = spawn('/usr/bin/tmux', ['-L', socket, '-C', 'attach', '-t', 't'], {
+  const client: ChildProcess = spawn('/usr/bin/tmux', ['-S', socket, '-C', 'attach', '-t', 't'], {
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -86,6 +89,7 @@ export async function openTmux(
     close() {
       client.kill();
       tmux(['kill-server']);
+      rmSync(socketDir, { recursive: true, force: true });
     },
   };
 }

@@ -41,6 +41,7 @@ const USE_PATH = [
   'main/core/errors.ts',
   'main/core/node-builtins.ts',
   'main/core/settings/paths.ts',
+  'main/core/settings/previous-context.ts',
   'main/core/kubeconfig/switch.ts',
   'main/core/kubeconfig/apply.ts',
   'main/core/kubeconfig/file-io.ts',
@@ -50,7 +51,6 @@ const USE_PATH = [
   'main/core/kubeconfig/contexts.ts',
   'main/core/kubeconfig/names.ts',
   'main/core/kubeconfig/types.ts',
-  'main/core/settings/previous-context.ts',
 ].map((p) => join(ROOT, p));
 
 /**

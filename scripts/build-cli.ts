@@ -42,6 +42,7 @@ const USE_PATH = [
   'main/core/errors.ts',
   'main/core/node-builtins.ts',
   'main/core/settings/paths.ts',
+  'main/core/settings/previous-context.ts',
   'main/core/kubeconfig/switch.ts',
   'main/core/kubeconfig/apply.ts',
   'main/core/kubeconfig/file-io.ts',

@@ -2,7 +2,8 @@
 # Installs what kubezt's tests and demo need on a fresh Debian machine, and nothing when it is
 # already there, so `npm test` and `npm start` can call it on every run.
 #   - Debian packages: chromium (browser tests), gnome-keyring + dbus (a real Secret Service for
-#     the keychain tests), libsecret-tools (secret-tool, to look at the keychain from outside);
+#     the keychain tests), libsecret-tools (secret-tool, to look at the keychain from outside),
+#     tmux (the picker of `kubezt use` is tested as a terminal emulator renders it);
 #   - npm packages, including the Node 24 binary from the `node` package.
 # kubectl is expected at /usr/bin/kubectl (the integration tests run the real one).
 set -euo pipefail
@@ -13,6 +14,7 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v gnome-keyring-daemon >/dev/null 2>&1 || need_apt+=(gnome-keyring)
 command -v dbus-run-session >/dev/null 2>&1 || need_apt+=(dbus-x11)
 command -v secret-tool >/dev/null 2>&1 || need_apt+=(libsecret-tools)
+command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   sudo=""
   if [ "$(id -u)" != 0 ]; then

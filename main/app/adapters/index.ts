@@ -113,7 +113,12 @@ export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
     async useContext(name) {
       const { paths } = env.kubeconfig();
       const notices: NetworkNotice[] = [];
-      const r = await runUseContext({ paths, name, beforeWrite: appNetworkStep(env, warpEnv, paths, notices) });
+      const r = await runUseContext({
+        paths,
+        name,
+        configDir: ctx.configDir,
+        beforeWrite: appNetworkStep(env, warpEnv, paths, notices),
+      });
       const result = { context: r.context, previous: r.previous || null, file: r.file || (paths[0] as string) };
       return notices.length > 0 ? { ...result, notices } : result;
     },

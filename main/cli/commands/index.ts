@@ -41,7 +41,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: 'use',
-    summary: 'switch current-context to a cluster or context (NAME)',
+    summary: 'switch current-context to a cluster or context (NAME, - for the previous one, none to pick)',
     load: async () => (await import('./use.ts')).useCommand,
   },
   {

@@ -1,9 +1,9 @@
 import { blockScalarReadsAs, readBlockYaml } from './block-yaml.ts';
 import { type ContextRef, resolveContextIn } from './contexts.ts';
 import {
-  BASE64,
   CONFIG,
   defaultFileIndex,
+  isBase64,
   KUBEZT_EXTENSION,
   type KubeconfigPlan,
   type KubeconfigSource,
@@ -38,17 +38,30 @@ export function isMapping(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
-/** Whether kubectl would decode `v` into `shape` (null is fine everywhere, as in JSON). */
+/**
+ * Whether kubectl would decode `v` into `shape` (null is fine everywhere, as in JSON). Loops
+ * rather than Object.entries/every: this visits every value of a kubeconfig on each `kubezt use`,
+ * and on a 10,000-context file the arrays those allocate cost more than the checks.
+ */
 function fits(v: unknown, shape: Shape): boolean {
   if (v === null || v === undefined || shape === 'any') return true;
   // A timestamp-looking plain scalar is a string for kubectl; its exact text is the full parser's job.
   if (shape === 'string') return typeof v === 'string';
-  if (shape === 'bytes') return typeof v === 'string' && BASE64.test(v.replace(/[\r\n]/g, ''));
+  if (shape === 'bytes') return typeof v === 'string' && isBase64(v);
   if (shape === 'bool') return typeof v === 'boolean';
-  if ('list' in shape) return Array.isArray(v) && v.every((x) => fits(x, shape.list));
+  if ('list' in shape) {
+    if (!Array.isArray(v)) return false;
+    for (const x of v) if (!fits(x, shape.list)) return false;
+    return true;
+  }
   if (!isMapping(v)) return false;
-  if ('map' in shape) return Object.values(v).every((x) => fits(x, shape.map));
-  return Object.entries(shape.fields).every(([key, child]) => fits(v[key], child));
+  if ('map' in shape) {
+    for (const key of Object.keys(v)) if (!fits(v[key], shape.map)) return false;
+    return true;
+  }
+  const fields = shape.fields;
+  for (const key in fields) if (!fits(v[key], fields[key] as Shape)) return false;
+  return true;
 }
 
 /** The string itself, or '' for anything else (kubectl reads a missing string field as ''). */
@@ -209,13 +222,22 @@ export function planSwitchFromFiles(
   return plan;
 }
 
-/** The string half of the splice proof: `after` is `before` with one single-line token replaced. */
+/**
+ * The string half of the splice proof: `after` is `before` with one single-line token replaced.
+ * Compared in place (prefix, token, suffix) rather than by building the spliced copy: on a 10 MB
+ * kubeconfig that copy and its flattening were a measurable part of `kubezt use`.
+ */
 export function spliceIsExact(write: KubeconfigWrite): boolean {
   const s = write.currentContextSplice;
   const before = write.before;
   if (!s || before === null) return false;
+  const after = write.after;
+  const tail = before.length - s.end;
   return (
-    before.slice(0, s.start) + s.text + before.slice(s.end) === write.after &&
+    after.length === s.start + s.text.length + tail &&
+    after.startsWith(before.slice(0, s.start)) &&
+    after.startsWith(s.text, s.start) &&
+    after.endsWith(before.slice(s.end)) &&
     !/[\n\r]/.test(s.text) &&
     !/[\n\r]/.test(before.slice(s.start, s.end))
   );

@@ -4,6 +4,7 @@ import type { WriteCleanup } from './cleanup.ts';
 import { pathExists, readKubeconfigBytes } from './file-io.ts';
 import { lockPathFor } from './lock.ts';
 import { planSwitchWithoutYamlLibrary } from './quick-file.ts';
+import type { NamespaceChange } from './switch-namespace.ts';
 import type { KubeconfigPlan } from './types.ts';
 
 /**
@@ -31,6 +32,8 @@ export interface SwitchKubeconfigContextInput {
    * another context.
    */
   beforeWrite?: (target: SwitchKubeconfigContextResult) => Promise<void>;
+  /** Also sets this namespace on the context, in the same write (`kubezt use NAME -n NS`). */
+  namespace?: string;
 }
 
 export interface SwitchKubeconfigContextResult {
@@ -41,6 +44,8 @@ export interface SwitchKubeconfigContextResult {
   file: string;
   /** False when it already was the current context (nothing written, like kubectl). */
   changed: boolean;
+  /** Set when a namespace was asked for (its `changed` says whether that value was written). */
+  namespace?: NamespaceChange;
 }
 
 async function planSwitch(paths: readonly string[], name: string): Promise<KubeconfigPlan> {
@@ -72,12 +77,21 @@ export async function switchKubeconfigContext(
   for (let attempt = 1; ; attempt++) {
     const locked = await Promise.all(input.paths.map((p) => pathExists(lockPathFor(p))));
     try {
-      const plan = await planSwitch(input.paths, input.name);
-      const target = {
+      const planned: { plan: KubeconfigPlan; namespace?: NamespaceChange } =
+        input.namespace === undefined
+          ? { plan: await planSwitch(input.paths, input.name) }
+          : await (await import('./switch-namespace.ts')).planSwitchWithNamespace(
+              input.paths,
+              input.name,
+              input.namespace,
+            );
+      const plan = planned.plan;
+      const target: SwitchKubeconfigContextResult = {
         context: plan.currentContext?.to ?? input.name,
         previous: plan.currentContext?.from ?? '',
         file: plan.currentContext?.file ?? '',
-        changed: plan.writes.length > 0,
+        changed: plan.currentContext !== undefined && plan.currentContext.from !== plan.currentContext.to,
+        ...(planned.namespace ? { namespace: planned.namespace } : {}),
       };
       if (input.beforeWrite && announced !== target.context) {
         await input.beforeWrite(target);

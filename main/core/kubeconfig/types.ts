@@ -166,3 +166,15 @@ export const CONFIG: Shape = {
 
 /** What Go's base64 decoder (StdEncoding, after dropping CR/LF) accepts. */
 export const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+const BASE64_LINEAR = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * BASE64.test after dropping CR/LF, in one linear scan: with the length a multiple of 4, the
+ * alphabet followed by at most two `=` is exactly BASE64's language, without its groups of four
+ * (a measurable share of `kubezt use` on a 10,000-context file, see bench/README.md).
+ */
+export function isBase64(value: string): boolean {
+  const text = value.includes('\n') || value.includes('\r') ? value.replace(/[\r\n]/g, '') : value;
+  return text.length % 4 === 0 && BASE64_LINEAR.test(text);
+}

@@ -147,8 +147,6 @@ describe('check and diagnose', () => {
     expect(tls).toMatchObject({ status: 'fail', code: 'tls-intercepted' });
     expect(tls?.remedy).toMatch(/Do Not Inspect/);
     expect(dev.steps.filter((s) => s.status === 'skip').map((s) => [s.name, s.durationMs])).toEqual([
-      // The simulator's WARP lists no virtual networks: nothing to compare.
-      ['vnet', null],
       ['version', null],
       ['auth', null],
     ]);

@@ -42,11 +42,15 @@ async function documentOf(path: string, bytes: string): Promise<unknown> {
 /**
  * The virtual network recorded on `context` by kubezt, or null (not kubezt's, or written without
  * one). The first file that defines the context wins, as in kubectl's merge. A file that
- * mentions neither a network nor the context's name is not parsed at all.
+ * mentions neither a network nor the context's name is not parsed at all, and when no file
+ * mentions a network none is.
  */
 export async function contextVirtualNetwork(paths: readonly string[], context: string): Promise<ContextNetwork | null> {
-  for (const path of paths) {
-    const bytes = await readKubeconfigBytes(path);
+  const files = await Promise.all(paths.map(async (path) => ({ path, bytes: await readKubeconfigBytes(path) })));
+  // No file records any network (every kubeconfig kubezt did not write): nothing to parse, so a
+  // plain `use` pays one read here, not a second parse of a large file.
+  if (!files.some((f) => f.bytes?.includes('virtualNetwork'))) return null;
+  for (const { path, bytes } of files) {
     if (bytes === null) continue;
     const data = bytes.includes('virtualNetwork') || bytes.includes(context) ? await documentOf(path, bytes) : null;
     const contexts = isObj(data) && Array.isArray(data.contexts) ? data.contexts : [];

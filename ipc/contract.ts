@@ -60,6 +60,7 @@ export { BACKGROUND_EXEC_PLUGINS_LABEL } from '../main/core/settings/schema.ts';
 export { type FuzzyMatch, fuzzyFilter, fuzzyMatch, fuzzyScore, queryTerms } from './fuzzy.ts';
 // The schemas live by topic under ipc/schemas/; this module stays the one entry point.
 export * from './schemas/clusters.ts';
+export { NAMESPACE_PATTERN } from './schemas/common.ts';
 export * from './schemas/diagnostics.ts';
 export * from './schemas/settings.ts';
 export * from './schemas/setup.ts';

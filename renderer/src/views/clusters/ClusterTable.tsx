@@ -4,6 +4,8 @@ import { formatLatency, ReachMark } from '../../components/common.tsx';
 import { Expiry } from '../../components/Expiry.tsx';
 import { isStale, verdictLabel } from '../../components/verdicts.ts';
 import { useRowWindow } from '../../components/windowing.ts';
+import { NamespaceCell } from './NamespaceCell.tsx';
+import { TunnelCell, VnetBadge } from './NetworkCells.tsx';
 
 /** Every row is one line this tall (styles.css keeps the cells to it), so rows can be windowed. */
 export const ROW_HEIGHT = 44;
@@ -42,6 +44,7 @@ export function ClusterTable(
         <colgroup>
           <col className="col-name" />
           <col className="col-group" />
+          <col className="col-namespace" />
           <col className="col-source" />
           <col className="col-ips" />
           <col className="col-tunnel" />
@@ -54,6 +57,7 @@ export function ClusterTable(
           <tr aria-rowindex={1}>
             <th scope="col">Cluster</th>
             <th scope="col">Group</th>
+            <th scope="col">Namespace</th>
             <th scope="col">Source</th>
             <th scope="col">Server IP</th>
             <th scope="col">Tunnel</th>
@@ -124,7 +128,7 @@ const ClusterRow = memo(function ClusterRow(
       data-stale={stale ? 'true' : undefined}
     >
       <th scope="row" className="cell-name">
-        <span className="name">{cluster.name}</span>{' '}
+        <span className="name">{cluster.name}</span> <VnetBadge cluster={cluster} />{' '}
         {cluster.current ? (
           <span className="badge badge-current">current</span>
         ) : (
@@ -132,6 +136,9 @@ const ClusterRow = memo(function ClusterRow(
         )}
       </th>
       <td className="small cell-group">{cluster.group ?? <span className="muted">—</span>}</td>
+      <td className="small cell-namespace">
+        <NamespaceCell cluster={cluster} />
+      </td>
       <td className="small cell-source">
         {cluster.sources.map((s, i) => (
           <span key={s}>
@@ -150,14 +157,8 @@ const ClusterRow = memo(function ClusterRow(
           <span className="muted">—</span>
         )}
       </td>
-      <td>
-        {cluster.tunnel ? (
-          <span className={`small health health-${cluster.tunnel.health}`} title={cluster.tunnel.name}>
-            {cluster.tunnel.health}
-          </span>
-        ) : (
-          <span className="muted">—</span>
-        )}
+      <td className="cell-tunnel">
+        <TunnelCell cluster={cluster} />
       </td>
       <td title={result?.summary} className="cell-reach">
         <ReachCell result={result} checking={checking} stale={stale} onDiagnose={() => props.onDiagnose(cluster)} />
@@ -261,7 +262,7 @@ function VersionCell({ result }: { result: ProbeResultView | undefined }) {
 function SkeletonRow() {
   return (
     <tr className="skeleton-row">
-      {[0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => (
+      {[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => (
         <td key={i}>
           {i === 0 && <span className="sr-only">Loading</span>}
           <span className="skeleton" aria-hidden="true" />

@@ -44,7 +44,6 @@ export function ClusterTable(
         <colgroup>
           <col className="col-name" />
           <col className="col-group" />
-          <col className="col-namespace" />
           <col className="col-source" />
           <col className="col-ips" />
           <col className="col-tunnel" />
@@ -57,7 +56,6 @@ export function ClusterTable(
           <tr aria-rowindex={1}>
             <th scope="col">Cluster</th>
             <th scope="col">Group</th>
-            <th scope="col">Namespace</th>
             <th scope="col">Source</th>
             <th scope="col">Server IP</th>
             <th scope="col">Tunnel</th>
@@ -133,12 +131,12 @@ const ClusterRow = memo(function ClusterRow(
           <span className="badge badge-current">current</span>
         ) : (
           <span className="muted small context">{cluster.context ?? 'not in kubeconfig'}</span>
-        )}
+        )}{' '}
+        <span className="small cell-namespace">
+          <NamespaceCell cluster={cluster} />
+        </span>
       </th>
       <td className="small cell-group">{cluster.group ?? <span className="muted">—</span>}</td>
-      <td className="small cell-namespace">
-        <NamespaceCell cluster={cluster} />
-      </td>
       <td className="small cell-source">
         {cluster.sources.map((s, i) => (
           <span key={s}>
@@ -262,7 +260,7 @@ function VersionCell({ result }: { result: ProbeResultView | undefined }) {
 function SkeletonRow() {
   return (
     <tr className="skeleton-row">
-      {[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => (
+      {[0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => (
         <td key={i}>
           {i === 0 && <span className="sr-only">Loading</span>}
           <span className="skeleton" aria-hidden="true" />

@@ -219,9 +219,9 @@ describe('WARP profile, networks and namespaces in the dashboard', () => {
       await alert.waitFor();
       expect(await alert.textContent()).toContain('DNS only mode');
       expect(await alert.textContent()).toContain('Traffic and DNS mode');
-      expect(await app.page.getByRole('status').filter({ hasText: 'WARP connected' }).textContent()).toContain(
-        '(routes no private IPs)',
-      );
+      const pill = app.page.getByRole('status').filter({ hasText: 'WARP connected' });
+      expect(await pill.getAttribute('class')).toContain('pill-warn');
+      expect(await pill.getAttribute('title')).toContain('This mode routes no private IPs');
       await captureSchemes(app.page, 'networks-mode-warning');
     } finally {
       await app.close();

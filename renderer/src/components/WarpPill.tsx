@@ -50,7 +50,7 @@ export function WarpPill({ warp }: { warp: WarpStateView | null }) {
         title={warp ? warpProfileTitle(warp) || undefined : undefined}
       >
         <span className="pill-dot" aria-hidden="true" />
-        {warp ? `${LABEL[status]}${gateway}${mode}${noPrivate ? ' (routes no private IPs)' : ''}${org}` : 'WARP …'}
+        {warp ? `${LABEL[status]}${gateway}${mode}${org}` : 'WARP …'}
       </div>
       {warp && <VnetSelect warp={warp} />}
     </div>

@@ -125,16 +125,17 @@ const ClusterRow = memo(function ClusterRow(
       aria-rowindex={props.index + 2}
       data-stale={stale ? 'true' : undefined}
     >
-      <th scope="row" className="cell-name">
-        <span className="name">{cluster.name}</span> <VnetBadge cluster={cluster} />{' '}
+      <th scope="row" className="cell-name" title={cluster.context ? `Context ${cluster.context}` : undefined}>
+        <span className="name">{cluster.name}</span>{' '}
+        <span className="small cell-namespace">
+          <NamespaceCell cluster={cluster} />
+        </span>
+        <VnetBadge cluster={cluster} />{' '}
         {cluster.current ? (
           <span className="badge badge-current">current</span>
         ) : (
           <span className="muted small context">{cluster.context ?? 'not in kubeconfig'}</span>
-        )}{' '}
-        <span className="small cell-namespace">
-          <NamespaceCell cluster={cluster} />
-        </span>
+        )}
       </th>
       <td className="small cell-group">{cluster.group ?? <span className="muted">—</span>}</td>
       <td className="small cell-source">

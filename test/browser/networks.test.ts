@@ -173,6 +173,8 @@ describe('WARP profile, networks and namespaces in the dashboard', () => {
       );
       expect(await lab.locator('.cell-tunnel .health').getAttribute('title')).toContain('down, 0 connections');
       await lab.getByRole('link', { name: 'Tunnel down' }).waitFor();
+      // The current context's namespace in the list's header, whole.
+      await page.getByText('namespace payments').waitFor();
       // Namespaces: the one set, and kubectl's default shown as such.
       expect(await row(page, 'prod-us').locator('.cell-namespace').textContent()).toBe('payments');
       expect(await lab.locator('.cell-namespace').textContent()).toBe('default');

@@ -125,17 +125,15 @@ const ClusterRow = memo(function ClusterRow(
       aria-rowindex={props.index + 2}
       data-stale={stale ? 'true' : undefined}
     >
-      <th scope="row" className="cell-name" title={cluster.context ? `Context ${cluster.context}` : undefined}>
-        <span className="name">{cluster.name}</span>{' '}
-        <span className="small cell-namespace">
-          <NamespaceCell cluster={cluster} />
+      <th scope="row" className="cell-name" title={nameTitle(cluster)}>
+        <span className="name-line">
+          <span className="name">{cluster.name}</span>{' '}
+          {cluster.current && <span className="badge badge-current">current</span>} <VnetBadge cluster={cluster} />{' '}
+          <span className="small cell-namespace">
+            <NamespaceCell cluster={cluster} />
+          </span>{' '}
+          {!cluster.current && <span className="muted small context">{cluster.context ?? 'not in kubeconfig'}</span>}
         </span>
-        <VnetBadge cluster={cluster} />{' '}
-        {cluster.current ? (
-          <span className="badge badge-current">current</span>
-        ) : (
-          <span className="muted small context">{cluster.context ?? 'not in kubeconfig'}</span>
-        )}
       </th>
       <td className="small cell-group">{cluster.group ?? <span className="muted">—</span>}</td>
       <td className="small cell-source">
@@ -201,6 +199,12 @@ const ClusterRow = memo(function ClusterRow(
     </tr>
   );
 });
+
+/** The whole of what the name cell may shorten: the context and its namespace. */
+function nameTitle(cluster: ClusterView): string | undefined {
+  if (!cluster.context) return undefined;
+  return `Context ${cluster.context}, namespace ${cluster.namespace ?? 'default (none set)'}`;
+}
 
 function ReachCell(props: {
   result: ProbeResultView | undefined;

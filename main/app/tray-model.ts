@@ -59,17 +59,21 @@ export function expiryText(result: ProbeResultView | undefined, now: Date): stri
 /** With more clusters than this, the ones neither pinned nor recent go into submenus by group. */
 export const TRAY_FLAT_LIMIT = 15;
 
-/** "in virtual network lab-net · tunnel k8s-lab down, 0 connections": where the cluster sits. */
-export function clusterNetworkText(cluster: ClusterView): string | undefined {
+/**
+ * "in virtual network lab-net · tunnel k8s-lab down, 0 connections": where the cluster sits.
+ * `notableOnly`: leave out a healthy tunnel (the icon's tooltip says only what needs attention).
+ */
+export function clusterNetworkText(cluster: ClusterView, notableOnly = false): string | undefined {
   const parts: string[] = [];
   if (cluster.virtualNetwork && !cluster.virtualNetwork.isDefault) {
     parts.push(`in virtual network ${cluster.virtualNetwork.name}`);
   }
-  if (cluster.tunnel) {
+  const status = cluster.tunnelState?.status ?? cluster.tunnel?.health;
+  if (cluster.tunnel && !(notableOnly && status === 'healthy')) {
     const s = cluster.tunnelState;
     const conns = s ? `, ${s.connections} connection${s.connections === 1 ? '' : 's'}` : '';
     const colos = s && s.colos.length > 0 ? ` (${s.colos.join(', ')})` : '';
-    parts.push(`tunnel ${cluster.tunnel.name} ${s?.status ?? cluster.tunnel.health}${conns}${colos}`);
+    parts.push(`tunnel ${cluster.tunnel.name} ${status}${conns}${colos}`);
   }
   if (cluster.namespace) parts.push(`namespace ${cluster.namespace}`);
   return parts.length > 0 ? parts.join(' · ') : undefined;
@@ -203,7 +207,7 @@ export function trayModel(state: AppState, now: Date = new Date()): TrayModel {
     );
     const expiry = expiryText(currentResult, now);
     if (expiry) tooltipParts.push(expiry);
-    const network = clusterNetworkText(current);
+    const network = clusterNetworkText(current, true);
     if (network) tooltipParts.push(network);
   } else if (state.currentContext) {
     tooltipParts.push(`context ${state.currentContext}`);

@@ -60,6 +60,7 @@ export { BACKGROUND_EXEC_PLUGINS_LABEL } from '../main/core/settings/schema.ts';
 export { type FuzzyMatch, fuzzyFilter, fuzzyMatch, fuzzyScore, queryTerms } from './fuzzy.ts';
 // The schemas live by topic under ipc/schemas/; this module stays the one entry point.
 export * from './schemas/clusters.ts';
+export { NAMESPACE_PATTERN } from './schemas/common.ts';
 export * from './schemas/diagnostics.ts';
 export * from './schemas/settings.ts';
 export * from './schemas/setup.ts';
@@ -124,6 +125,22 @@ export const requests = {
   listBackups: { request: none, response: BackupListSchema },
   /** Shows the folder of kubezt's log files in the file manager (main's shell: the renderer names no path). */
   openLogFolder: { request: none, response: z.object({ opened: z.boolean(), path: filePath.nullable() }) },
+  /**
+   * Sets the namespace of a cluster's context (a cluster or context name) in the kubeconfig, with
+   * the byte splice, lock and atomic write of `kubezt ns`.
+   */
+  setNamespace: {
+    request: z.strictObject({ cluster: contextName, namespace: z.string().min(1).max(63) }),
+    response: z.object({
+      context: contextName,
+      namespace: z.string().max(63),
+      previous: z.string().max(63),
+      file: filePath,
+      changed: z.boolean(),
+    }),
+  },
+  /** Switches WARP to a virtual network (id or name), like `kubezt vnet NAME`; answers the new state. */
+  switchVirtualNetwork: { request: z.strictObject({ id: z.string().min(1).max(200) }), response: WarpStateSchema },
 } as const;
 
 export type RequestName = keyof typeof requests;
@@ -277,6 +294,8 @@ export interface KubeztApi {
   getEnvironment(): Promise<Environment>;
   listBackups(): Promise<BackupList>;
   openLogFolder(): Promise<ResponseOf<'openLogFolder'>>;
+  setNamespace(request: { cluster: string; namespace: string }): Promise<ResponseOf<'setNamespace'>>;
+  switchVirtualNetwork(request: { id: string }): Promise<WarpStateView>;
 
   onWarpState(listener: (state: WarpStateView) => void): Unsubscribe;
   onProbeResult(listener: (event: ProbeResultEvent) => void): Unsubscribe;

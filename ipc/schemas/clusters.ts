@@ -75,6 +75,20 @@ export const ClusterViewSchema = z.object({
   current: z.boolean(),
   /** The tray submenu and dashboard group (main/core/inventory/group.ts decides it). */
   group: z.string().max(200).optional(),
+  /** The Cloudflare virtual network the cluster's routes live in, when known. */
+  virtualNetwork: z.object({ id: z.string().max(100), name: z.string().max(200), isDefault: z.boolean() }).optional(),
+  /** The tunnel's connector health as discovery saw it (connections, their colos, since when). */
+  tunnelState: z
+    .object({
+      status: TunnelHealthSchema,
+      connections: z.number().int().nonnegative(),
+      colos: z.array(z.string().max(20)).max(50),
+      /** ISO 8601, as Cloudflare gave it. */
+      since: z.string().max(60).optional(),
+    })
+    .optional(),
+  /** The context's namespace in the kubeconfig; absent when the context sets none. */
+  namespace: z.string().max(63).optional(),
 });
 export type ClusterView = z.infer<typeof ClusterViewSchema>;
 

@@ -17,6 +17,7 @@ import type {
   LoginStatus,
   ProbeResultView,
   ReportFormat,
+  ResponseOf,
   SetupInput,
   SetupPreview,
   SetupResult,
@@ -88,6 +89,10 @@ export interface DomainPort {
   kubectlInfo(): Promise<Environment['kubectl']>;
   /** kubezt's kubeconfig backups, newest first. A core without a settings folder has none to list. */
   listBackups?(): Promise<BackupList>;
+  /** Sets a cluster's (or context's) namespace in the kubeconfig, as `kubezt ns` writes it. */
+  setNamespace?(cluster: string, namespace: string): Promise<ResponseOf<'setNamespace'>>;
+  /** Switches WARP's virtual network (id or name) and waits, bounded, until it is connected there. */
+  switchVirtualNetwork?(id: string): Promise<WarpStateView>;
 }
 
 /** What the login shell gave us (see login-shell.ts), reported in Settings. */

@@ -1,4 +1,4 @@
-import type { ClusterView, ProbeResultView, WarpStatus } from '../../ipc/contract.ts';
+import type { ClusterView, ProbeResultView, WarpStateView, WarpStatus } from '../../ipc/contract.ts';
 import { clusterGroup } from '../core/inventory/group.ts';
 import { expiryPhrase } from '../core/probe/credential-expiry.ts';
 import { type AppState, currentCluster, type TrayIconState, trayIconState } from './state.ts';
@@ -8,6 +8,8 @@ export type TrayAction =
   | { kind: 'use'; cluster: string }
   | { kind: 'open'; view: 'clusters' | 'setup' | 'diagnostics' | 'settings' }
   | { kind: 'refresh' }
+  /** Switch WARP to this virtual network (device-wide). */
+  | { kind: 'vnet'; id: string }
   | { kind: 'quit' };
 
 export type TrayMenuItem =
@@ -57,6 +59,26 @@ export function expiryText(result: ProbeResultView | undefined, now: Date): stri
 /** With more clusters than this, the ones neither pinned nor recent go into submenus by group. */
 export const TRAY_FLAT_LIMIT = 15;
 
+/**
+ * "in virtual network lab-net · tunnel k8s-lab down, 0 connections": where the cluster sits.
+ * `notableOnly`: leave out a healthy tunnel (the icon's tooltip says only what needs attention).
+ */
+export function clusterNetworkText(cluster: ClusterView, notableOnly = false): string | undefined {
+  const parts: string[] = [];
+  if (cluster.virtualNetwork && !cluster.virtualNetwork.isDefault) {
+    parts.push(`in virtual network ${cluster.virtualNetwork.name}`);
+  }
+  const status = cluster.tunnelState?.status ?? cluster.tunnel?.health;
+  if (cluster.tunnel && !(notableOnly && status === 'healthy')) {
+    const s = cluster.tunnelState;
+    const conns = s ? `, ${s.connections} connection${s.connections === 1 ? '' : 's'}` : '';
+    const colos = s && s.colos.length > 0 ? ` (${s.colos.join(', ')})` : '';
+    parts.push(`tunnel ${cluster.tunnel.name} ${status}${conns}${colos}`);
+  }
+  if (cluster.namespace) parts.push(`namespace ${cluster.namespace}`);
+  return parts.length > 0 ? parts.join(' · ') : undefined;
+}
+
 function clusterItem(cluster: ClusterView, state: AppState, now: Date): TrayMenuItem {
   const result = state.results[cluster.name];
   const latency = formatLatency(result?.latencyMs);
@@ -75,8 +97,45 @@ function clusterItem(cluster: ClusterView, state: AppState, now: Date): TrayMenu
     enabled: true,
     checked: cluster.current,
     action: { kind: 'use', cluster: cluster.name },
-    ...(result ? { toolTip: [result.summary, expiryText(result, now)].filter(Boolean).join(' ') } : {}),
+    ...tip([result?.summary, expiryText(result, now), clusterNetworkText(cluster)]),
   };
+}
+
+function tip(parts: (string | undefined)[]): { toolTip?: string } {
+  const text = parts.filter(Boolean).join(' ');
+  return text ? { toolTip: text } : {};
+}
+
+/**
+ * The client profile under the WARP line: its mode (with a warning when it routes no private
+ * IPs), its organization, and the virtual networks to switch between (the active one checked).
+ */
+export function warpProfileItems(warp: WarpStateView): TrayMenuItem[] {
+  const out: TrayMenuItem[] = [];
+  if (warp.mode) {
+    out.push({
+      type: 'normal',
+      label: warp.privateRouting === false ? `⚠ ${warp.mode.label}: routes no private IPs` : warp.mode.label,
+      enabled: false,
+    });
+  }
+  if (warp.organization) out.push({ type: 'normal', label: `Organization: ${warp.organization}`, enabled: false });
+  const v = warp.virtualNetworks;
+  if (v && v.list.length > 0) {
+    const active = v.list.find((n) => n.id === v.active);
+    out.push({
+      type: 'submenu',
+      label: `Virtual network: ${active?.name ?? v.active ?? 'none'}`,
+      items: v.list.map((n) => ({
+        type: 'checkbox' as const,
+        label: `${n.name}${n.default ? ' (default)' : ''}`,
+        enabled: true,
+        checked: n.id === v.active,
+        action: { kind: 'vnet' as const, id: n.id },
+      })),
+    });
+  }
+  return out;
 }
 
 /** The pinned clusters, then the recent ones not pinned, each in its setting's order. */
@@ -148,6 +207,8 @@ export function trayModel(state: AppState, now: Date = new Date()): TrayModel {
     );
     const expiry = expiryText(currentResult, now);
     if (expiry) tooltipParts.push(expiry);
+    const network = clusterNetworkText(current, true);
+    if (network) tooltipParts.push(network);
   } else if (state.currentContext) {
     tooltipParts.push(`context ${state.currentContext}`);
   }
@@ -156,6 +217,7 @@ export function trayModel(state: AppState, now: Date = new Date()): TrayModel {
   if (state.warp.status === 'connected' && state.warp.gatewayOn) {
     menu.push({ type: 'normal', label: 'Gateway filtering on', enabled: false });
   }
+  menu.push(...warpProfileItems(state.warp));
   menu.push({ type: 'separator' }, ...clusterItems(state, now));
   menu.push(
     { type: 'separator' },

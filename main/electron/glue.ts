@@ -256,6 +256,9 @@ export async function startKubeztApp(apis: ElectronApis, config: GlueConfig): Pr
           .then(() => running.call('check'))
           .catch((e: unknown) => reportActionError(e));
         return;
+      case 'vnet':
+        running.call('switchVirtualNetwork', { id: action.id }).catch((e: unknown) => reportActionError(e));
+        return;
       case 'quit':
         app.quit();
         return;

@@ -141,6 +141,17 @@ export function createStandInDomain(configDir: string) {
       writeTarget: `${configDir}/kubeconfig`,
     }),
     kubectlInfo: async () => ({ path: '/usr/bin/kubectl', version: 'v1.32.4' }),
+    // Like warp-cli: only a network the client lists can be selected; the watcher then reports it.
+    switchVirtualNetwork: async (id) => {
+      calls.push({ method: 'switchVirtualNetwork', args: [id] });
+      const list = warp.virtualNetworks?.list ?? [];
+      if (!list.some((n) => n.id === id)) {
+        throw new UserError('warp-switch-failed', `WARP lists no virtual network "${id}".`);
+      }
+      warp = { ...warp, virtualNetworks: { active: id, list: list.map((n) => ({ ...n, active: n.id === id })) } };
+      for (const l of warpListeners) l(warp);
+      return warp;
+    },
   };
   return {
     core,

@@ -126,6 +126,23 @@ function hostOf(server: string): { ip: string; port: number } | null {
   }
 }
 
+/** The cluster's virtual network and connector health, as the view carries them. */
+function networkAndTunnel(entry: ClusterEntry): Pick<ClusterView, 'virtualNetwork' | 'tunnelState'> {
+  const out: Pick<ClusterView, 'virtualNetwork' | 'tunnelState'> = {};
+  const vnet = entry.virtualNetwork;
+  if (vnet) out.virtualNetwork = { id: clip(vnet.id, 100), name: clip(vnet.name, 200), isDefault: vnet.isDefault };
+  const t = entry.tunnel;
+  if (t) {
+    out.tunnelState = {
+      status: t.status,
+      connections: t.connections,
+      colos: t.colos.slice(0, 50).map((c) => clip(c, 20)),
+      ...(t.since ? { since: t.since } : {}),
+    };
+  }
+  return out;
+}
+
 export async function snapshotFleet(env: AdapterEnv, source: InventorySource): Promise<FleetSnapshot> {
   const warnings = [...source.warnings];
   if (env.ctx.settingsWarning) warnings.unshift(env.ctx.settingsWarning);
@@ -167,6 +184,8 @@ export async function snapshotFleet(env: AdapterEnv, source: InventorySource): P
         context: context?.name ?? null,
         current: context !== undefined && context.name === current,
         group: clusterGroup(entry),
+        ...networkAndTunnel(entry),
+        ...(context?.namespace ? { namespace: context.namespace } : {}),
       },
     });
   }
@@ -191,6 +210,7 @@ export async function snapshotFleet(env: AdapterEnv, source: InventorySource): P
         doNotInspect: null,
         context: context.name,
         current: context.name === current,
+        ...(context.namespace ? { namespace: context.namespace } : {}),
       },
     });
   }

@@ -16,9 +16,12 @@ import {
 import { RequestBudget } from '../../core/discovery/cloudflare/budget.ts';
 import { UserError } from '../../core/errors.ts';
 import { loadInventory } from '../../core/inventory/load.ts';
+import { setKubeconfigNamespace } from '../../core/kubeconfig/namespace.ts';
 import { createExecPluginPool } from '../../core/probe/exec-plugin.ts';
 import { detectKubectlClient } from '../../core/probe/kube.ts';
+import { detectWarp } from '../../core/warp/detect.ts';
 import { warpEnvFromProcess } from '../../core/warp/env.ts';
+import { switchVirtualNetwork } from '../../core/warp/switch.ts';
 import { toWarpStateView } from '../../core/warp/view.ts';
 import { diagnosticsReport } from '../../usecases/diagnose.ts';
 import type { NetworkNotice } from '../../usecases/join-network.ts';
@@ -133,6 +136,24 @@ export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
     kubeconfigInfo: async () => env.kubeconfig(),
     kubectlInfo: () => kubectlInfo(env),
     listBackups: async () => backupList(ctx.configDir),
+
+    async setNamespace(cluster, namespace) {
+      const { paths } = env.kubeconfig();
+      const fleet = await snapshotFleet(env, await cachedInventory(env));
+      // A cluster name is the row the user edited; its kubezt context is what the kubeconfig knows.
+      const context = fleet.members.find((m) => m.view.name === cluster)?.view.context ?? cluster;
+      const r = await setKubeconfigNamespace({ paths, namespace, context });
+      return { ...r, file: r.file || (paths[0] as string) };
+    },
+    async switchVirtualNetwork(id) {
+      await switchVirtualNetwork({
+        env: warpEnv,
+        id,
+        ...(ctx.vnetSwitch?.deadlineMs !== undefined ? { deadlineMs: ctx.vnetSwitch.deadlineMs } : {}),
+        ...(ctx.vnetSwitch?.pollMs !== undefined ? { pollMs: ctx.vnetSwitch.pollMs } : {}),
+      });
+      return toWarpStateView(await detectWarp(warpEnv));
+    },
 
     close: () => warp.close(),
   };

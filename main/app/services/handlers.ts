@@ -61,6 +61,19 @@ function clusterHandlers({ domain, host, store, checks }: HandlerContext) {
       return result;
     },
     getWarpState: async () => domain.warp.current(),
+    setNamespace: async ({ cluster, namespace }) => {
+      if (!domain.setNamespace) throw new UserError('not-found', 'This core cannot set namespaces.');
+      const result = await domain.setNamespace(cluster, namespace);
+      store.setFleet(await domain.listClusters());
+      return result;
+    },
+    switchVirtualNetwork: async ({ id }) => {
+      if (!domain.switchVirtualNetwork) throw new UserError('not-found', 'This core cannot switch virtual networks.');
+      const state = await domain.switchVirtualNetwork(id);
+      store.transition((s) => ({ ...s, warp: state }));
+      store.emit('warpState', state);
+      return state;
+    },
   } satisfies Partial<Handlers>;
 }
 

@@ -10,6 +10,7 @@ const WARP_DOCS = 'https://developers.cloudflare.com/cloudflare-one/connections/
  */
 export function WarpBanner({ warp }: { warp: WarpStateView | null }) {
   const api = useApi();
+  if (warp?.status === 'connected' && warp.privateRouting === false) return <NoPrivateRouting warp={warp} />;
   if (!warp || (warp.status !== 'disconnected' && warp.status !== 'unavailable' && warp.status !== 'connecting')) {
     return null;
   }
@@ -45,6 +46,26 @@ export function WarpBanner({ warp }: { warp: WarpStateView | null }) {
           How to install WARP
         </button>
       )}
+    </div>
+  );
+}
+
+/** Connected, but in a mode (DoH only, proxy) that carries no private IPs: every cluster fails. */
+function NoPrivateRouting({ warp }: { warp: WarpStateView }) {
+  const mode = warp.mode?.label ?? 'its current mode';
+  const fix = warp.mode?.managed
+    ? 'ask your Zero Trust admin for a device profile in "Traffic and DNS mode" (or "Traffic only mode").'
+    : 'switch the WARP client to "Traffic and DNS mode" (warp-cli mode warp+doh).';
+  return (
+    <div className="banner banner-connecting" role="alert">
+      <svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false" className="banner-icon">
+        <path d="M10 2 19 18H1Z" />
+        <path d="M10 8v4.5M10 15v.5" className="banner-icon-mark" />
+      </svg>
+      <div className="banner-text">
+        <strong>WARP is connected in {mode}, which routes no private IPs.</strong> Clusters behind Cloudflare Zero Trust
+        are unreachable in this mode: {fix}
+      </div>
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import type { ProbeResultView, WarpStateView } from '../../../ipc/contract.ts';
 
 /** A verdict in a few words, for a table cell; the diagnosis has the whole sentence and the remedy. */
-const VERDICT_LABEL: Record<string, string> = {
+export const VERDICT_LABEL: Record<string, string> = {
   'warp-disconnected': 'WARP disconnected',
   'not-routed': 'Not routed through WARP',
   'split-tunnel-excluded': 'Excluded from the tunnel',
@@ -18,6 +18,8 @@ const VERDICT_LABEL: Record<string, string> = {
   'http-error': 'API server error',
   'credentials-expired': 'Credentials expired',
   'credentials-expiring': 'Credentials expiring',
+  'wrong-virtual-network': 'Wrong virtual network',
+  'warp-mode-unsupported': 'WARP mode routes no private IPs',
 };
 
 /** The short label of a result that is not plainly fine; null for `ok`. */

@@ -148,12 +148,23 @@ export function ClustersView({ navigate, warp }: { navigate: Navigate; warp: War
   );
 }
 
+/** The namespace kubectl uses now, when the current context is one of the listed clusters and sets one. */
+function currentNamespace(list: ClusterList): string | undefined {
+  return list.clusters.find((c) => c.current)?.namespace;
+}
+
 function ListFacts({ list }: { list: ClusterList }) {
   return (
     <p className="muted small">
       {list.currentContext ? (
         <>
           kubectl context: <code>{list.currentContext}</code>
+          {currentNamespace(list) && (
+            <>
+              {' '}
+              · namespace <code>{currentNamespace(list)}</code>
+            </>
+          )}
         </>
       ) : (
         'kubectl has no current context.'

@@ -4,6 +4,8 @@ import { formatLatency, ReachMark } from '../../components/common.tsx';
 import { Expiry } from '../../components/Expiry.tsx';
 import { isStale, verdictLabel } from '../../components/verdicts.ts';
 import { useRowWindow } from '../../components/windowing.ts';
+import { NamespaceCell } from './NamespaceCell.tsx';
+import { TunnelCell, VnetBadge } from './NetworkCells.tsx';
 
 /** Every row is one line this tall (styles.css keeps the cells to it), so rows can be windowed. */
 export const ROW_HEIGHT = 44;
@@ -123,13 +125,15 @@ const ClusterRow = memo(function ClusterRow(
       aria-rowindex={props.index + 2}
       data-stale={stale ? 'true' : undefined}
     >
-      <th scope="row" className="cell-name">
-        <span className="name">{cluster.name}</span>{' '}
-        {cluster.current ? (
-          <span className="badge badge-current">current</span>
-        ) : (
-          <span className="muted small context">{cluster.context ?? 'not in kubeconfig'}</span>
-        )}
+      <th scope="row" className="cell-name" title={nameTitle(cluster)}>
+        <span className="name-line">
+          <span className="name">{cluster.name}</span>{' '}
+          {cluster.current && <span className="badge badge-current">current</span>} <VnetBadge cluster={cluster} />{' '}
+          <span className="small cell-namespace">
+            <NamespaceCell cluster={cluster} />
+          </span>{' '}
+          {!cluster.current && <span className="muted small context">{cluster.context ?? 'not in kubeconfig'}</span>}
+        </span>
       </th>
       <td className="small cell-group">{cluster.group ?? <span className="muted">—</span>}</td>
       <td className="small cell-source">
@@ -150,14 +154,8 @@ const ClusterRow = memo(function ClusterRow(
           <span className="muted">—</span>
         )}
       </td>
-      <td>
-        {cluster.tunnel ? (
-          <span className={`small health health-${cluster.tunnel.health}`} title={cluster.tunnel.name}>
-            {cluster.tunnel.health}
-          </span>
-        ) : (
-          <span className="muted">—</span>
-        )}
+      <td className="cell-tunnel">
+        <TunnelCell cluster={cluster} />
       </td>
       <td title={result?.summary} className="cell-reach">
         <ReachCell result={result} checking={checking} stale={stale} onDiagnose={() => props.onDiagnose(cluster)} />
@@ -201,6 +199,12 @@ const ClusterRow = memo(function ClusterRow(
     </tr>
   );
 });
+
+/** The whole of what the name cell may shorten: the context and its namespace. */
+function nameTitle(cluster: ClusterView): string | undefined {
+  if (!cluster.context) return undefined;
+  return `Context ${cluster.context}, namespace ${cluster.namespace ?? 'default (none set)'}`;
+}
 
 function ReachCell(props: {
   result: ProbeResultView | undefined;

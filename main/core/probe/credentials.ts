@@ -89,8 +89,12 @@ export async function loadCredentials(target: ProbeTarget, opts: LoadOptions): P
     case 'clientCertificate':
       return { certPem: c.certPem, keyPem: c.keyPem };
     case 'clientCertificateFiles': {
-      const [certPem, keyPem] = await Promise.all([pem(c.cert, 'client certificate'), pem(c.key, 'client key')]);
-      return { certPem, keyPem };
+      // Both read at once, but a failure is reported in a fixed order (the certificate first), so
+      // two unreadable files always give the same sentence.
+      const [cert, key] = await Promise.allSettled([pem(c.cert, 'client certificate'), pem(c.key, 'client key')]);
+      if (cert.status === 'rejected') throw cert.reason;
+      if (key.status === 'rejected') throw key.reason;
+      return { certPem: cert.value, keyPem: key.value };
     }
     case 'exec':
       return opts.pool.credentials({ ...execRequestOf(target, opts.env), ...execEnvironment(opts) });

@@ -73,7 +73,7 @@ describe('kubezt warp and kubezt vnet against the fake WARP client', () => {
     expect(r.stdout).toContain('Organization: acme-corp');
     expect(r.stdout).toContain('Virtual network: prod-vnet (11111111-1111-4111-8111-111111111111)');
     expect(r.stdout).toMatch(/^ {2}\* prod-vnet {5}11111111-.*\(default\)/m);
-    expect(r.stdout).toMatch(/Split tunnel: include mode, 1 entries \(10\.20\.0\.0\/16\), set by your organization/);
+    expect(r.stdout).toMatch(/Split tunnel: include mode, 1 entry \(10\.20\.0\.0\/16\), set by your organization/);
   });
 
   it('vnet lists the networks, the selected one marked', async () => {

@@ -1,4 +1,4 @@
-import { type RefObject, useEffect, useState } from 'react';
+import { type RefObject, useEffect, useRef, useState } from 'react';
 
 /** Rows drawn beyond each edge of the viewport, so a fast scroll shows no blank band. */
 const OVERSCAN = 8;
@@ -42,10 +42,13 @@ export function useRowWindow(
   resetKey: string,
 ): RowWindow {
   const [view, setView] = useState({ top: 0, height: UNMEASURED_HEIGHT });
-  // A new filter shows its best matches: back to the top.
+  const top = useRef(0);
+  top.current = view.top;
+  // A new filter shows its best matches: back to the top. The position comes from the last scroll
+  // event, not from el.scrollTop, whose read would force a layout of the new rows mid-commit.
   useEffect(() => {
     const el = ref.current;
-    if (el && resetKey !== undefined && el.scrollTop > 0) el.scrollTop = 0;
+    if (el && resetKey !== undefined && top.current > 0) el.scrollTop = 0;
   }, [ref, resetKey]);
   useEffect(() => {
     const el = ref.current;

@@ -1,4 +1,4 @@
-import { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { type ClusterList, type ClusterView, fuzzyFilter, type WarpStateView } from '../../../ipc/contract.ts';
 import type { Navigate } from '../App.tsx';
 import { EmptyState, ErrorState, formatTime } from '../components/common.tsx';
@@ -17,6 +17,8 @@ export function ClustersView({ navigate, warp }: { navigate: Navigate; warp: War
   const openSwitcher = useCallback(() => setSwitcherOpen(true), []);
   useQuickSwitcherKey(openSwitcher);
 
+  // Each cluster's searchable texts, built once per list rather than once per keystroke.
+  const fieldsOf = useMemo(() => new Map((list?.clusters ?? []).map((x) => [x, searchFields(x)])), [list]);
   const shown = useMemo(() => {
     if (!list) return null;
     const pinnedSet = new Set(pinned);
@@ -25,8 +27,8 @@ export function ClustersView({ navigate, warp }: { navigate: Navigate; warp: War
       ...list.clusters.filter((x) => pinnedSet.has(x.name)),
       ...list.clusters.filter((x) => !pinnedSet.has(x.name)),
     ];
-    return fuzzyFilter(ordered, deferredQuery, searchFields);
-  }, [list, pinned, deferredQuery]);
+    return fuzzyFilter(ordered, deferredQuery, (x) => fieldsOf.get(x) ?? searchFields(x));
+  }, [list, pinned, deferredQuery, fieldsOf]);
 
   const onUse = useCallback((cluster: ClusterView) => void use(cluster), [use]);
   const onDiagnose = useCallback(
@@ -148,7 +150,8 @@ export function ClustersView({ navigate, warp }: { navigate: Navigate; warp: War
   );
 }
 
-function ListFacts({ list }: { list: ClusterList }) {
+/** Memoised: a batch of probe results re-renders the view, and toLocaleString is not free. */
+const ListFacts = memo(function ListFacts({ list }: { list: ClusterList }) {
   return (
     <p className="muted small">
       {list.currentContext ? (
@@ -162,4 +165,4 @@ function ListFacts({ list }: { list: ClusterList }) {
       {list.fromCache ? ' (cached)' : ''}
     </p>
   );
-}
+});

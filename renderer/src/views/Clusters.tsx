@@ -1,4 +1,4 @@
-import { memo, useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { type ClusterList, type ClusterView, fuzzyFilter, type WarpStateView } from '../../../ipc/contract.ts';
 import type { Navigate } from '../App.tsx';
 import { EmptyState, ErrorState, formatTime } from '../components/common.tsx';
@@ -152,6 +152,7 @@ export function ClustersView({ navigate, warp }: { navigate: Navigate; warp: War
 
 /** Memoised: a batch of probe results re-renders the view, and toLocaleString is not free. */
 const ListFacts = memo(function ListFacts({ list }: { list: ClusterList }) {
+  const discovered = useTimeAfterPaint(list.fetchedAt);
   return (
     <p className="muted small">
       {list.currentContext ? (
@@ -161,8 +162,27 @@ const ListFacts = memo(function ListFacts({ list }: { list: ClusterList }) {
       ) : (
         'kubectl has no current context.'
       )}{' '}
-      · Discovered {formatTime(list.fetchedAt)}
+      · Discovered {discovered ?? '…'}
       {list.fromCache ? ' (cached)' : ''}
     </p>
   );
 });
+
+/**
+ * The time, formatted after the next paint; null until then. The page's first date formatting
+ * loads the locale's data (about 50 ms), which would otherwise delay the first rows.
+ */
+function useTimeAfterPaint(iso: string | null): string | null {
+  const [value, setValue] = useState<string | null>(null);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => setValue(formatTime(iso)), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [iso]);
+  return value;
+}

@@ -17,6 +17,8 @@ export interface TaskSummary {
   /** Longest harness-transport task, wall ms, and the size of its message in bytes. */
   longestTransportMs: number;
   transportBytes: number;
+  /** CPU time of every task on the renderer's main thread, DevTools messages included. */
+  cpuTotalMs: number;
   /** Tasks of 50 ms or more: all, and the renderer's own. */
   longTasks: number;
   ownLongTasks: number;
@@ -101,6 +103,7 @@ function summarise(events: readonly TraceEvent[]): TaskSummary {
     longestOwnCpuMs: 0,
     longestTransportMs: 0,
     transportBytes: 0,
+    cpuTotalMs: 0,
     longTasks: 0,
     ownLongTasks: 0,
     between: null,
@@ -114,6 +117,7 @@ function summarise(events: readonly TraceEvent[]): TaskSummary {
   for (const t of tasks) {
     const ms = (t.dur ?? 0) / 1000;
     out.longestMs = Math.max(out.longestMs, ms);
+    out.cpuTotalMs += (t.tdur ?? 0) / 1000;
     if (ms >= 50) out.longTasks++;
     const transport = transportIn(t);
     if (out.between && from !== undefined && to !== undefined && t.ts + (t.dur ?? 0) > from && t.ts < to) {

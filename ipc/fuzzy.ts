@@ -77,8 +77,12 @@ function scoreOf(text: string, positions: readonly number[]): number {
  * Every start of the first character is tried, so "us" in "prod-us" lands on the word start.
  */
 export function fuzzyMatch(query: string, text: string): FuzzyMatch | null {
-  if (query.length === 0) return { score: 0, positions: [] };
-  const q = foldAll(query);
+  return matchFolded(foldAll(query), text);
+}
+
+/** fuzzyMatch for a query already folded. */
+function matchFolded(q: string, text: string): FuzzyMatch | null {
+  if (q.length === 0) return { score: 0, positions: [] };
   const t = foldAll(text);
   const first = q[0];
   let best: FuzzyMatch | null = null;
@@ -101,11 +105,16 @@ export function queryTerms(query: string): string[] {
  * (the best field counts), and the sum is the item's score. null when a term matches nowhere.
  */
 export function fuzzyScore(query: string, fields: readonly string[]): number | null {
+  return scoreTerms(queryTerms(query).map(foldAll), fields);
+}
+
+/** fuzzyScore for terms already split and folded: a filter does that once, not once per item. */
+function scoreTerms(terms: readonly string[], fields: readonly string[]): number | null {
   let total = 0;
-  for (const term of queryTerms(query)) {
+  for (const term of terms) {
     let best: number | null = null;
     for (const field of fields) {
-      const m = fuzzyMatch(term, field);
+      const m = matchFolded(term, field);
       if (m && (best === null || m.score > best)) best = m.score;
     }
     if (best === null) return null;
@@ -119,10 +128,11 @@ export function fuzzyScore(query: string, fields: readonly string[]): number | n
  * every item in input order.
  */
 export function fuzzyFilter<T>(items: readonly T[], query: string, fields: (item: T) => readonly string[]): T[] {
-  if (queryTerms(query).length === 0) return [...items];
+  const terms = queryTerms(query).map(foldAll);
+  if (terms.length === 0) return [...items];
   const scored: { item: T; score: number; index: number }[] = [];
   items.forEach((item, index) => {
-    const score = fuzzyScore(query, fields(item));
+    const score = scoreTerms(terms, fields(item));
     if (score !== null) scored.push({ item, score, index });
   });
   scored.sort((a, b) => b.score - a.score || a.index - b.index);

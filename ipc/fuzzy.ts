@@ -23,17 +23,33 @@ function fold(ch: string): string {
   return lower.length === 1 ? lower : ch;
 }
 
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/**
+ * The text with every character folded, index for index (fold keeps one code unit per code unit).
+ * ASCII text folds in one native call; a picker over thousands of fields calls this per keystroke.
+ */
+function foldAll(text: string): string {
+  if (isAscii(text)) return text.toLowerCase();
+  let out = '';
+  for (let i = 0; i < text.length; i++) out += fold(text[i] as string);
+  return out;
+}
+
 function isWordStart(text: string, i: number): boolean {
   return i === 0 || WORD_BREAK.test(text[i - 1] as string);
 }
 
-/** Matches the query's characters in order from `start`, greedily; null when they run out. */
+/** Matches the folded query's characters in the folded text in order from `start`, greedily; null when they run out. */
 function matchFrom(query: string, text: string, start: number): number[] | null {
   const positions: number[] = [];
   let t = start;
   for (let q = 0; q < query.length; q++) {
-    const want = fold(query[q] as string);
-    while (t < text.length && fold(text[t] as string) !== want) t++;
+    const want = query[q];
+    while (t < text.length && text[t] !== want) t++;
     if (t >= text.length) return null;
     positions.push(t);
     t++;
@@ -61,12 +77,17 @@ function scoreOf(text: string, positions: readonly number[]): number {
  * Every start of the first character is tried, so "us" in "prod-us" lands on the word start.
  */
 export function fuzzyMatch(query: string, text: string): FuzzyMatch | null {
-  if (query.length === 0) return { score: 0, positions: [] };
-  const first = fold(query[0] as string);
+  return matchFolded(foldAll(query), text);
+}
+
+/** fuzzyMatch for a query already folded. */
+function matchFolded(q: string, text: string): FuzzyMatch | null {
+  if (q.length === 0) return { score: 0, positions: [] };
+  const t = foldAll(text);
+  const first = q[0];
   let best: FuzzyMatch | null = null;
-  for (let start = 0; start < text.length; start++) {
-    if (fold(text[start] as string) !== first) continue;
-    const positions = matchFrom(query, text, start);
+  for (let start = t.indexOf(first as string); start !== -1; start = t.indexOf(first as string, start + 1)) {
+    const positions = matchFrom(q, t, start);
     if (!positions) break;
     const score = scoreOf(text, positions);
     if (!best || score > best.score) best = { score, positions };
@@ -84,11 +105,16 @@ export function queryTerms(query: string): string[] {
  * (the best field counts), and the sum is the item's score. null when a term matches nowhere.
  */
 export function fuzzyScore(query: string, fields: readonly string[]): number | null {
+  return scoreTerms(queryTerms(query).map(foldAll), fields);
+}
+
+/** fuzzyScore for terms already split and folded: a filter does that once, not once per item. */
+function scoreTerms(terms: readonly string[], fields: readonly string[]): number | null {
   let total = 0;
-  for (const term of queryTerms(query)) {
+  for (const term of terms) {
     let best: number | null = null;
     for (const field of fields) {
-      const m = fuzzyMatch(term, field);
+      const m = matchFolded(term, field);
       if (m && (best === null || m.score > best)) best = m.score;
     }
     if (best === null) return null;
@@ -102,10 +128,11 @@ export function fuzzyScore(query: string, fields: readonly string[]): number | n
  * every item in input order.
  */
 export function fuzzyFilter<T>(items: readonly T[], query: string, fields: (item: T) => readonly string[]): T[] {
-  if (queryTerms(query).length === 0) return [...items];
+  const terms = queryTerms(query).map(foldAll);
+  if (terms.length === 0) return [...items];
   const scored: { item: T; score: number; index: number }[] = [];
   items.forEach((item, index) => {
-    const score = fuzzyScore(query, fields(item));
+    const score = scoreTerms(terms, fields(item));
     if (score !== null) scored.push({ item, score, index });
   });
   scored.sort((a, b) => b.score - a.score || a.index - b.index);

@@ -1,9 +1,9 @@
-import { type RefObject, useEffect, useState } from 'react';
+import { type RefObject, useEffect, useRef, useState } from 'react';
 
 /** Rows drawn beyond each edge of the viewport, so a fast scroll shows no blank band. */
 const OVERSCAN = 8;
-/** Until the container is measured: enough rows for a tall window. */
-const UNMEASURED_HEIGHT = 1200;
+/** Until the container is measured: the list cannot be taller than the window (styles.css). */
+const unmeasuredHeight = () => (typeof window === 'undefined' ? 1200 : window.innerHeight);
 
 export interface RowWindow {
   /** First row index drawn. */
@@ -41,11 +41,14 @@ export function useRowWindow(
   rowHeight: number,
   resetKey: string,
 ): RowWindow {
-  const [view, setView] = useState({ top: 0, height: UNMEASURED_HEIGHT });
-  // A new filter shows its best matches: back to the top.
+  const [view, setView] = useState(() => ({ top: 0, height: unmeasuredHeight() }));
+  const top = useRef(0);
+  top.current = view.top;
+  // A new filter shows its best matches: back to the top. The position comes from the last scroll
+  // event, not from el.scrollTop, whose read would force a layout of the new rows mid-commit.
   useEffect(() => {
     const el = ref.current;
-    if (el && resetKey !== undefined && el.scrollTop > 0) el.scrollTop = 0;
+    if (el && resetKey !== undefined && top.current > 0) el.scrollTop = 0;
   }, [ref, resetKey]);
   useEffect(() => {
     const el = ref.current;
@@ -54,8 +57,9 @@ export function useRowWindow(
       setView((v) =>
         v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight },
       );
-    measure();
     el.addEventListener('scroll', measure, { passive: true });
+    // The observer's first call comes after the browser's own layout: measuring here instead
+    // would force a layout of the whole page inside React's commit.
     const observer = new ResizeObserver(measure);
     observer.observe(el);
     return () => {
@@ -63,5 +67,5 @@ export function useRowWindow(
       observer.disconnect();
     };
   }, [ref]);
-  return rowWindow(count, rowHeight, view.top, view.height || UNMEASURED_HEIGHT);
+  return rowWindow(count, rowHeight, view.top, view.height || unmeasuredHeight());
 }

@@ -1,4 +1,4 @@
-import { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { type ClusterList, type ClusterView, fuzzyFilter, type WarpStateView } from '../../../ipc/contract.ts';
 import type { Navigate } from '../App.tsx';
 import { EmptyState, ErrorState, formatTime } from '../components/common.tsx';
@@ -17,6 +17,8 @@ export function ClustersView({ navigate, warp }: { navigate: Navigate; warp: War
   const openSwitcher = useCallback(() => setSwitcherOpen(true), []);
   useQuickSwitcherKey(openSwitcher);
 
+  // Each cluster's searchable texts, built once per list rather than once per keystroke.
+  const fieldsOf = useMemo(() => new Map((list?.clusters ?? []).map((x) => [x, searchFields(x)])), [list]);
   const shown = useMemo(() => {
     if (!list) return null;
     const pinnedSet = new Set(pinned);
@@ -25,8 +27,8 @@ export function ClustersView({ navigate, warp }: { navigate: Navigate; warp: War
       ...list.clusters.filter((x) => pinnedSet.has(x.name)),
       ...list.clusters.filter((x) => !pinnedSet.has(x.name)),
     ];
-    return fuzzyFilter(ordered, deferredQuery, searchFields);
-  }, [list, pinned, deferredQuery]);
+    return fuzzyFilter(ordered, deferredQuery, (x) => fieldsOf.get(x) ?? searchFields(x));
+  }, [list, pinned, deferredQuery, fieldsOf]);
 
   const onUse = useCallback((cluster: ClusterView) => void use(cluster), [use]);
   const onDiagnose = useCallback(
@@ -153,7 +155,9 @@ function currentNamespace(list: ClusterList): string | undefined {
   return list.clusters.find((c) => c.current)?.namespace;
 }
 
-function ListFacts({ list }: { list: ClusterList }) {
+/** Memoised: a batch of probe results re-renders the view, and toLocaleString is not free. */
+const ListFacts = memo(function ListFacts({ list }: { list: ClusterList }) {
+  const discovered = useTimeAfterPaint(list.fetchedAt);
   return (
     <p className="muted small">
       {list.currentContext ? (
@@ -169,8 +173,27 @@ function ListFacts({ list }: { list: ClusterList }) {
       ) : (
         'kubectl has no current context.'
       )}{' '}
-      · Discovered {formatTime(list.fetchedAt)}
+      · Discovered {discovered ?? '…'}
       {list.fromCache ? ' (cached)' : ''}
     </p>
   );
+});
+
+/**
+ * The time, formatted after the next paint; null until then. The page's first date formatting
+ * loads the locale's data (about 50 ms), which would otherwise delay the first rows.
+ */
+function useTimeAfterPaint(iso: string | null): string | null {
+  const [value, setValue] = useState<string | null>(null);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => setValue(formatTime(iso)), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [iso]);
+  return value;
 }

@@ -19,7 +19,7 @@ export interface RowActions {
 export function ClusterTable(
   props: {
     clusters: readonly ClusterView[] | null;
-    results: Record<string, ProbeResultView>;
+    results: ReadonlyMap<string, ProbeResultView>;
     checking: ReadonlySet<string>;
     pinned: readonly string[];
     warp: WarpStateView | null;
@@ -80,7 +80,7 @@ export function ClusterTable(
                   key={c.name}
                   index={win.start + i}
                   cluster={c}
-                  result={results[c.name]}
+                  result={results.get(c.name)}
                   checking={checking.has(c.name)}
                   pinned={pinned.has(c.name)}
                   warp={props.warp}

@@ -39,7 +39,12 @@ export function QuickSwitcher(props: {
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const id = useId();
-  const matches = useMemo(() => fuzzyFilter(props.clusters, query, searchFields), [props.clusters, query]);
+  // Each cluster's searchable texts, built once per list rather than once per keystroke.
+  const fieldsOf = useMemo(() => new Map(props.clusters.map((c) => [c, searchFields(c)])), [props.clusters]);
+  const matches = useMemo(
+    () => fuzzyFilter(props.clusters, query, (c) => fieldsOf.get(c) ?? searchFields(c)),
+    [props.clusters, query, fieldsOf],
+  );
   const shown = matches.slice(0, SHOWN);
   const current = shown[Math.min(active, shown.length - 1)];
   const { onClose } = props;

@@ -5,7 +5,8 @@ import { type Async, useAsync } from '../../useAsync.ts';
 
 /** Each cluster's latest result and the clusters still being checked, changed together. */
 interface Probes {
-  results: Record<string, ProbeResultView>;
+  /** A Map: copying one per batch of results costs little even at thousands of clusters. */
+  results: ReadonlyMap<string, ProbeResultView>;
   checking: ReadonlySet<string>;
 }
 
@@ -18,10 +19,10 @@ type ProbeAction =
 function probesReducer(state: Probes, action: ProbeAction): Probes {
   switch (action.kind) {
     case 'results': {
-      const results = { ...state.results };
+      const results = new Map(state.results);
       let checking = state.checking;
       for (const r of action.results) {
-        results[r.cluster] = r;
+        results.set(r.cluster, r);
         if (checking.has(r.cluster)) {
           if (checking === state.checking) checking = new Set(checking);
           (checking as Set<string>).delete(r.cluster);
@@ -30,7 +31,7 @@ function probesReducer(state: Probes, action: ProbeAction): Probes {
       return { results, checking };
     }
     case 'replace':
-      return { ...state, results: { ...state.results, ...byName(action.results) } };
+      return { ...state, results: withResults(state.results, action.results) };
     case 'checking':
       return { ...state, checking: new Set([...state.checking, ...action.names]) };
     case 'checked':
@@ -38,8 +39,14 @@ function probesReducer(state: Probes, action: ProbeAction): Probes {
   }
 }
 
-function byName(results: readonly ProbeResultView[]): Record<string, ProbeResultView> {
-  return Object.fromEntries(results.map((r) => [r.cluster, r]));
+function withResults(
+  old: ReadonlyMap<string, ProbeResultView>,
+  results: readonly ProbeResultView[],
+): ReadonlyMap<string, ProbeResultView> {
+  if (results.length === 0) return old;
+  const next = new Map(old);
+  for (const r of results) next.set(r.cluster, r);
+  return next;
 }
 
 /**
@@ -76,7 +83,10 @@ function useFrameBatch(dispatch: (a: ProbeAction) => void): (r: ProbeResultView)
  */
 export function useClusters() {
   const api = useApi();
-  const [probes, dispatch] = useReducer(probesReducer, { results: {}, checking: new Set<string>() });
+  const [probes, dispatch] = useReducer(probesReducer, {
+    results: new Map<string, ProbeResultView>(),
+    checking: new Set<string>(),
+  });
   const [progress, setProgress] = useState<DiscoveryProgress | null>(null);
   const [busy, setBusy] = useState<'refresh' | 'check' | null>(null);
   const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);

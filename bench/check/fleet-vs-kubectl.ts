@@ -89,14 +89,22 @@ try {
   const kubeconfig = join(dir, 'config');
   const clusters: ClusterEntry[] = farm.servers.map(catalogEntryFor);
   await setupKubeconfig({ paths: [kubeconfig], clusters });
-  const status = planCall(['-j', 'status'], warp.state());
-  if (status.kind !== 'output') throw new Error('the fake warp-cli has no plain answer to -j status');
-  const standIn = join(dir, 'warp-cli-native-speed');
+  // A real warp-cli is a native binary that answers in milliseconds; the simulator's is a Node
+  // process. Every call a check makes (the status and the client profile) is answered by a shell
+  // script with the fake's own output, so the figures measure kubezt, not Node starting warp-cli.
   const q = (x: string) => `'${x.replace(/'/g, `'\\''`)}'`;
-  writeFileSync(
-    standIn,
-    `#!/bin/sh\nif [ "$*" = "-j status" ]; then printf '%s' ${q(status.output.stdout)}; exit ${status.output.code}; fi\nexec ${q(warp.warpCliPath)} "$@"\n`,
-  );
+  const answered = [
+    ['-j', 'status'],
+    ['-j', 'settings'],
+    ['-j', 'vnet'],
+    ['registration', 'organization'],
+  ].map((args) => {
+    const plan = planCall(args, warp.state());
+    if (plan.kind !== 'output') throw new Error(`the fake warp-cli has no plain answer to ${args.join(' ')}`);
+    return `if [ "$*" = ${q(args.join(' '))} ]; then printf '%s' ${q(plan.output.stdout)}; exit ${plan.output.code}; fi\n`;
+  });
+  const standIn = join(dir, 'warp-cli-native-speed');
+  writeFileSync(standIn, `#!/bin/sh\n${answered.join('')}exec ${q(warp.warpCliPath)} "$@"\n`);
   chmodSync(standIn, 0o755);
   const simEnv: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',

@@ -59,7 +59,27 @@ const CONTROLS: Readonly<Record<string, PickerKey['kind']>> = {
 // biome-ignore lint/complexity/useRegexLiterals: as a literal, ESC is a control character the linter refuses.
 const ESCAPE_SEQUENCE = new RegExp(String.raw`^\x1b(?:\[[0-9;?]*[@-~]|O[@-~])`);
 
-/** The keys in one chunk of terminal input. A lone Esc (not starting a sequence) cancels. */
+// The start of an escape sequence that more bytes may still complete: ESC, ESC [ params, ESC O.
+// biome-ignore lint/complexity/useRegexLiterals: as a literal, ESC is a control character the linter refuses.
+const UNFINISHED_ESCAPE = new RegExp(String.raw`\x1b(?:\[[0-9;?]*|O)?$`);
+
+/**
+ * How long a trailing ESC waits for the rest of its sequence before it counts as the Esc key. A
+ * terminal writes an arrow's three bytes at once, but a pty read, ssh or tmux can split them; an
+ * Esc that cancelled at once would turn such a split arrow into a cancel. 50 ms is tcell's wait.
+ */
+export const ESCAPE_WAIT_MS = 50;
+
+/**
+ * The keys in terminal input, with an unfinished escape sequence at its end held back as
+ * `pending` (to be prefixed to the next chunk, or flushed with parseKeys when no more comes).
+ */
+export function decodeInput(input: string): { keys: PickerKey[]; pending: string } {
+  const tail = UNFINISHED_ESCAPE.exec(input)?.[0] ?? '';
+  return { keys: parseKeys(input.slice(0, input.length - tail.length)), pending: tail };
+}
+
+/** The keys in complete terminal input. A lone Esc (not starting a sequence) cancels. */
 export function parseKeys(chunk: string): PickerKey[] {
   const keys: PickerKey[] = [];
   let i = 0;
@@ -203,32 +223,65 @@ export interface PickerIO {
   size(): { columns: number; rows: number };
   /** Subscribes to input chunks, the end of input and resizes; returns the unsubscribe. */
   listen(handlers: { data(chunk: string): void; end(): void; resize(): void }): () => void;
+  /** Runs `fire` once after `ms` unless the returned function cancels it first. */
+  wait(ms: number, fire: () => void): () => void;
 }
 
-/** Runs the picker until a row is picked (returned) or it is cancelled (null). */
-export function runPicker(rows: readonly PickerRow[], io: PickerIO): Promise<PickerRow | null> {
+/**
+ * Runs the picker until a row is picked (returned) or it is cancelled (null): by a key, by the
+ * end of input, or by `stop` (a signal the command received).
+ */
+export function runPicker(rows: readonly PickerRow[], io: PickerIO, stop?: AbortSignal): Promise<PickerRow | null> {
   const cols = columnsFor(rows);
   return new Promise((resolve) => {
     let state = INITIAL_STATE;
+    let pending = '';
+    let cancelWait = () => {};
+    let done = false;
     const draw = () => io.write(renderFrame(state, rows, io.size(), cols));
-    let stop = () => {};
+    let unlisten = () => {};
     const finish = (row: PickerRow | null) => {
-      stop();
+      if (done) return;
+      done = true;
+      cancelWait();
+      unlisten();
+      stop?.removeEventListener('abort', onAbort);
       resolve(row);
     };
-    stop = io.listen({
-      data(chunk) {
-        for (const key of parseKeys(chunk)) {
-          const r = step(state, key, rows, pageSizeFor(io.size()));
-          if ('picked' in r) return finish(r.picked);
-          if ('cancelled' in r) return finish(null);
+    const onAbort = () => finish(null);
+    /** Applies the keys; false once the picker has finished. */
+    const apply = (keys: PickerKey[]): boolean => {
+      for (const key of keys) {
+        const r = step(state, key, rows, pageSizeFor(io.size()));
+        if ('state' in r) {
           state = r.state;
+          continue;
+        }
+        finish('picked' in r ? r.picked : null);
+        return false;
+      }
+      return true;
+    };
+    unlisten = io.listen({
+      data(chunk) {
+        cancelWait();
+        const decoded = decodeInput(pending + chunk);
+        pending = decoded.pending;
+        if (!apply(decoded.keys)) return;
+        if (pending) {
+          cancelWait = io.wait(ESCAPE_WAIT_MS, () => {
+            const flushed = parseKeys(pending);
+            pending = '';
+            if (apply(flushed)) draw();
+          });
         }
         draw();
       },
       end: () => finish(null),
       resize: draw,
     });
+    if (stop?.aborted) return finish(null);
+    stop?.addEventListener('abort', onAbort);
     draw();
   });
 }

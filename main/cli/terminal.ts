@@ -3,9 +3,9 @@ import type { PickerIO } from './picker.ts';
 
 /**
  * A full-screen session on the user's terminal for the picker: raw input, the alternate screen,
- * and a restore that runs on every way out (a pick, a cancel, an exception, and the process
- * exiting on a signal: SIGTERM and SIGHUP end the process through signals.ts, and the 'exit'
- * hook puts the terminal back even then). Ctrl-C in raw mode is a byte, which the picker reads.
+ * and a restore that runs on every way out (a pick, a cancel, an exception, a signal the command
+ * turned into a cancel, and the process exiting any other way: the 'exit' hook puts the terminal
+ * back even then). Ctrl-C in raw mode is a byte, which the picker reads.
  */
 
 type TtyOut = CliContext['stderr'] & { columns?: number; rows?: number };
@@ -59,6 +59,10 @@ export function openTerminalSession(
         input.off('end', handlers.end);
         resizable.off?.('resize', handlers.resize);
       };
+    },
+    wait(ms, fire) {
+      const timer = setTimeout(fire, ms);
+      return () => clearTimeout(timer);
     },
     restore,
   };

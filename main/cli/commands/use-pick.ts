@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { constants } from 'node:os';
 import { UserError } from '../../core/errors.ts';
 import { clusterGroup } from '../../core/inventory/group.ts';
 import type { MergedKubeconfig } from '../../core/kubeconfig/merged.ts';
@@ -36,7 +37,10 @@ export function pickerRows(merged: MergedKubeconfig): PickerRow[] {
   });
 }
 
-/** The context picked; or the exit code: 0 after listing, 130 when the picker was cancelled. */
+/**
+ * The context picked; or the exit code: 0 after listing, 130 when the picker was cancelled, 128 +
+ * the signal's number when a signal stopped it.
+ */
 export async function pickContext(ctx: CliContext, paths: string[], withNamespace: boolean): Promise<string | number> {
   const { merged } = await readKubeconfig(paths);
   if (!canPick(ctx)) {
@@ -59,11 +63,31 @@ export async function pickContext(ctx: CliContext, paths: string[], withNamespac
     import('../picker.ts'),
     import('../terminal.ts'),
   ]);
+  // A signal closes the picker like Esc, so the terminal is restored before the line saying so:
+  // written on the alternate screen, the line would vanish with it.
+  const stop = new AbortController();
+  let stoppedBy: StopSignal | null = null;
+  const release =
+    ctx.forwardSignals?.((signal) => {
+      stoppedBy ??= signal;
+      stop.abort();
+    }) ?? (() => {});
   const session = openTerminalSession(ctx);
+  let row: PickerRow | null;
   try {
-    const row = await runPicker(pickerRows(merged), session);
-    return row ? row.context : 130;
+    row = await runPicker(pickerRows(merged), session, stop.signal);
   } finally {
     session.restore();
+    release();
   }
+  if (stoppedBy) return stoppedExit(ctx, stoppedBy);
+  return row ? row.context : 130;
+}
+
+type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
+function stoppedExit(ctx: CliContext, signal: StopSignal): number {
+  // After SIGHUP the terminal is gone: nothing is written to it.
+  if (signal !== 'SIGHUP') ctx.stderr.write(`kubezt: stopped by ${signal}; the kubeconfig is unchanged.\n`);
+  return 128 + constants.signals[signal];
 }

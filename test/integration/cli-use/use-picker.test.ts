@@ -160,7 +160,7 @@ describe.skipIf(!hasScript)('kubezt use: the picker on a terminal', () => {
     expect(readFileSync(config, 'utf8')).toBe(CONFIG);
   });
 
-  it('SIGTERM while the picker is open still restores the terminal (exit 143)', async () => {
+  it('SIGTERM while the picker is open restores the terminal, then says so on the main screen (exit 143)', async () => {
     const t = openPicker();
     await t.shown('3/3');
     const pid = Number(/PID=(\d+)/.exec(t.output())?.[1]);
@@ -169,6 +169,9 @@ describe.skipIf(!hasScript)('kubezt use: the picker on a terminal', () => {
     const end = await finished(t);
     expect(end.code).toBe(143);
     expect(end.restored).toBe(true);
+    // Written on the alternate screen, the line would vanish when the picker leaves it.
+    const mainScreen = end.output.slice(end.output.lastIndexOf('\x1b[?1049l'));
+    expect(plain(mainScreen)).toContain('kubezt: stopped by SIGTERM; the kubeconfig is unchanged.');
     expect(readFileSync(config, 'utf8')).toBe(CONFIG);
   });
 

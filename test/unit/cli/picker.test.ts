@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  decodeInput,
+  ESCAPE_WAIT_MS,
   INITIAL_STATE,
+  type PickerIO,
   type PickerRow,
   type PickerState,
   parseKeys,
@@ -45,6 +48,18 @@ describe('parseKeys', () => {
     ]);
     // Unknown sequences (F-keys, Home) and other control bytes are ignored, not typed.
     expect(parseKeys('\x1b[15~\x1b[H\x01x')).toEqual([{ kind: 'text', text: 'x' }]);
+  });
+});
+
+describe('decodeInput', () => {
+  it('holds back an escape sequence cut off at the end of the input, and nothing else', () => {
+    expect(decodeInput('ab\x1b')).toEqual({ keys: [{ kind: 'text', text: 'ab' }], pending: '\x1b' });
+    expect(decodeInput('\x1b[')).toEqual({ keys: [], pending: '\x1b[' });
+    expect(decodeInput('\x1b[1;')).toEqual({ keys: [], pending: '\x1b[1;' });
+    expect(decodeInput('\x1bO')).toEqual({ keys: [], pending: '\x1bO' });
+    expect(decodeInput('\x1b[A')).toEqual({ keys: [{ kind: 'up' }], pending: '' });
+    // An Esc followed by more input is the key itself.
+    expect(decodeInput('\x1bx')).toEqual({ keys: [{ kind: 'cancel' }, { kind: 'text', text: 'x' }], pending: '' });
   });
 });
 
@@ -94,41 +109,90 @@ describe('renderFrame', () => {
   });
 });
 
+/** A terminal whose input the test types and whose timers fire only when the test says so. */
+function fakeTerminal() {
+  const frames: string[] = [];
+  let handlers: { data(c: string): void; end(): void; resize(): void } | undefined;
+  const timers: { ms: number; fire(): void; cancelled: boolean }[] = [];
+  let unsubscribed = false;
+  const io: PickerIO = {
+    write: (t) => frames.push(t),
+    size: () => ({ columns: 80, rows: 10 }),
+    listen(h) {
+      handlers = h;
+      return () => {
+        unsubscribed = true;
+      };
+    },
+    wait(ms, fire) {
+      const timer = { ms, fire, cancelled: false };
+      timers.push(timer);
+      return () => {
+        timer.cancelled = true;
+      };
+    },
+  };
+  return {
+    io,
+    frames,
+    timers,
+    type: (chunk: string) => handlers?.data(chunk),
+    end: () => handlers?.end(),
+    resize: () => handlers?.resize(),
+    unsubscribed: () => unsubscribed,
+  };
+}
+
 describe('runPicker', () => {
+  it('an arrow split across two reads moves; it is not an Esc', async () => {
+    const t = fakeTerminal();
+    const picked = runPicker(ROWS, t.io);
+    t.type('\x1b');
+    expect(t.timers).toHaveLength(1);
+    t.type('[B');
+    expect(t.timers[0]?.cancelled).toBe(true);
+    t.type('\r');
+    expect(await picked).toEqual(ROWS[1]);
+  });
+
+  it(`a lone Esc cancels once no more input came within ${ESCAPE_WAIT_MS} ms`, async () => {
+    const t = fakeTerminal();
+    const picked = runPicker(ROWS, t.io);
+    t.type('c2\x1b');
+    expect(t.timers.map((x) => x.ms)).toEqual([ESCAPE_WAIT_MS]);
+    t.timers[0]?.fire();
+    expect(await picked).toBeNull();
+    expect(t.unsubscribed()).toBe(true);
+  });
+
+  it('a stop signal cancels it, and one given already aborted never opens it', async () => {
+    const t = fakeTerminal();
+    const stop = new AbortController();
+    const picked = runPicker(ROWS, t.io, stop.signal);
+    stop.abort();
+    expect(await picked).toBeNull();
+    expect(t.unsubscribed()).toBe(true);
+    const u = fakeTerminal();
+    expect(await runPicker(ROWS, u.io, AbortSignal.abort())).toBeNull();
+    expect(u.frames).toHaveLength(0);
+  });
+
   it('draws, reads keys until a pick, unsubscribes, and resolves with the row', async () => {
-    const frames: string[] = [];
-    let handlers: { data(c: string): void; end(): void; resize(): void } | undefined;
-    let unsubscribed = false;
-    const picked = runPicker(ROWS, {
-      write: (t) => frames.push(t),
-      size: () => ({ columns: 80, rows: 10 }),
-      listen(h) {
-        handlers = h;
-        return () => {
-          unsubscribed = true;
-        };
-      },
-    });
-    expect(frames).toHaveLength(1);
-    handlers?.resize();
-    handlers?.data('c29');
-    handlers?.data('\r');
+    const t = fakeTerminal();
+    const picked = runPicker(ROWS, t.io);
+    expect(t.frames).toHaveLength(1);
+    t.resize();
+    t.type('c29');
+    t.type('\r');
     expect(await picked).toEqual(ROWS[29]);
-    expect(unsubscribed).toBe(true);
-    expect(frames).toHaveLength(3);
+    expect(t.unsubscribed()).toBe(true);
+    expect(t.frames).toHaveLength(3);
   });
 
   it('resolves null when input ends', async () => {
-    let end = () => {};
-    const picked = runPicker(ROWS, {
-      write: () => {},
-      size: () => ({ columns: 80, rows: 10 }),
-      listen(h) {
-        end = h.end;
-        return () => {};
-      },
-    });
-    end();
+    const t = fakeTerminal();
+    const picked = runPicker(ROWS, t.io);
+    t.end();
     expect(await picked).toBeNull();
   });
 });

@@ -14,7 +14,7 @@ import type { WriteCleanup } from '../core/kubeconfig/cleanup.ts';
 import { pathExists } from '../core/kubeconfig/file-io.ts';
 import { switchKubeconfigContext } from '../core/kubeconfig/switch.ts';
 import type { NamespaceChange } from '../core/kubeconfig/switch-namespace.ts';
-import { defaultFileIndex } from '../core/kubeconfig/types.ts';
+import { type ContextNetwork, defaultFileIndex } from '../core/kubeconfig/types.ts';
 import { readPreviousContext, rememberPreviousContext } from '../core/settings/previous-context.ts';
 
 /** The switch once NAME is resolved; what `beforeWrite` is given and the run returns. */
@@ -29,6 +29,11 @@ export interface ContextSwitch {
   changed: boolean;
   /** Set when the request had a namespace; its `changed` says whether that value was written. */
   namespace?: NamespaceChange;
+  /**
+   * The WARP virtual network kubezt recorded on the context, when it records one: read with the
+   * plan, so joining it (join-network.ts) costs no second read of the kubeconfig.
+   */
+  virtualNetwork?: ContextNetwork;
 }
 
 export interface UseContextRequest {

@@ -5,7 +5,7 @@ import { pathExists, readKubeconfigBytes } from './file-io.ts';
 import { lockPathFor } from './lock.ts';
 import { planSwitchWithoutYamlLibrary } from './quick-file.ts';
 import type { NamespaceChange } from './switch-namespace.ts';
-import type { KubeconfigPlan } from './types.ts';
+import type { ContextNetwork, KubeconfigPlan } from './types.ts';
 
 /**
  * `kubezt use NAME` with as little as possible between the user and the write: this module and
@@ -46,6 +46,8 @@ export interface SwitchKubeconfigContextResult {
   changed: boolean;
   /** Set when a namespace was asked for (its `changed` says whether that value was written). */
   namespace?: NamespaceChange;
+  /** The WARP virtual network kubezt recorded on the context, when it records one (from the plan's read). */
+  virtualNetwork?: ContextNetwork;
 }
 
 async function planSwitch(paths: readonly string[], name: string): Promise<KubeconfigPlan> {
@@ -92,6 +94,7 @@ export async function switchKubeconfigContext(
         file: plan.currentContext?.file ?? '',
         changed: plan.currentContext !== undefined && plan.currentContext.from !== plan.currentContext.to,
         ...(planned.namespace ? { namespace: planned.namespace } : {}),
+        ...(plan.currentContext?.virtualNetwork ? { virtualNetwork: plan.currentContext.virtualNetwork } : {}),
       };
       if (input.beforeWrite && announced !== target.context) {
         await input.beforeWrite(target);

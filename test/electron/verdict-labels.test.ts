@@ -12,6 +12,7 @@ import type { ProbeResultView } from '../../ipc/contract.ts';
 import { type AppEvent, createAppServices } from '../../main/app/services.ts';
 import { VERDICT_LABEL as CORE_LABELS } from '../../main/core/diagnostics/verdict.ts';
 import { verdictLabel } from '../../renderer/src/components/verdicts.ts';
+import { recordingAppHost } from '../helpers/app-host.ts';
 import { clusterView, createStandInDomain, probeResult } from './stand-in-domain.ts';
 
 let work: string;
@@ -29,24 +30,10 @@ function fleetWithEveryVerdict() {
   const verdicts = [...FAILING, 'not-checked'];
   standIn.state.clusters = verdicts.map((v) => clusterView(v));
   for (const v of verdicts) standIn.state.results.set(v, { ...probeResult(v, 'unreachable'), verdict: v });
-  const host = {
-    appVersion: '1.0.0',
-    platform: 'linux' as const,
-    loginShell: {
-      status: 'skipped' as const,
-      shell: null,
-      detail: null,
-      pathFromShell: false,
-      kubeconfigFromShell: false,
-    },
-    chooseSavePath: async () => null,
-    chooseOpenPath: async () => null,
-    writeClipboard: () => {},
-    openExternal: async () => {},
-    setLaunchAtLogin: async () => {},
-    notify: () => {},
-  };
-  const services = createAppServices(standIn.core, host, { log: () => {}, setTimer: () => () => {} });
+  const services = createAppServices(standIn.core, recordingAppHost().host, {
+    log: () => {},
+    setTimer: () => () => {},
+  });
   const events: AppEvent[] = [];
   services.onEvent((e) => events.push(e));
   return { services, events };

@@ -37,16 +37,20 @@ export interface SwitchKubeconfigContextInput {
 }
 
 export interface SwitchKubeconfigContextResult {
+  /** The context switched to. */
   context: string;
   /** The merged current-context before ('' when unset). */
   previous: string;
-  /** The file current-context was written to (kubectl's default file). */
+  /** The file current-context is written to (kubectl's default file; '' when none was read). */
   file: string;
   /** False when it already was the current context (nothing written, like kubectl). */
   changed: boolean;
   /** Set when a namespace was asked for (its `changed` says whether that value was written). */
   namespace?: NamespaceChange;
-  /** The WARP virtual network kubezt recorded on the context, when it records one (from the plan's read). */
+  /**
+   * The WARP virtual network kubezt recorded on the context, when it records one: read with the
+   * plan, so joining it (join-network.ts) costs no second read of the kubeconfig.
+   */
   virtualNetwork?: ContextNetwork;
 }
 

@@ -150,6 +150,8 @@ export const ProbeResultSchema = z.object({
   checkedAt: isoTime,
   /** When the context's credentials expire, when known (no credential itself, only its dates and issuer). */
   expiry: CredentialExpirySchema.nullable().optional(),
+  /** The verdict in a few words (the core's VERDICT_LABEL), for a table cell; absent for codes it does not label. */
+  verdictLabel: z.string().max(100).optional(),
 });
 export type ProbeResultView = z.infer<typeof ProbeResultSchema>;
 

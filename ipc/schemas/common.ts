@@ -16,5 +16,4 @@ export const longText = z.string().max(2_000_000);
 export const filePath = z.string().min(1).max(4096);
 export const ms = z.number().nonnegative().finite();
 export const accountId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an account id is letters, digits, "-" or "_"');
-/** A Kubernetes namespace name (an RFC 1123 label), as main/core/kubeconfig/namespace.ts checks it. */
-export const NAMESPACE_PATTERN = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export { NAMESPACE_PATTERN } from '../namespace.ts';

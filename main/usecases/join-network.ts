@@ -24,8 +24,6 @@ export interface NetworkNotice {
 }
 
 export interface JoinNetworkDeps {
-  /** The kubeconfig files in KUBECONFIG order (the context's extension is read from them). */
-  paths: readonly string[];
   /** How to run warp-cli; a function when building it is worth deferring (it loads child_process). */
   warp: WarpCliEnv | (() => Promise<WarpCliEnv>);
   /** The setting, read only when a switch is in question (`use` stays quick otherwise). */
@@ -116,11 +114,11 @@ function switchedNotice(context: string, target: VirtualNetwork, from: VirtualNe
 /**
  * The `beforeWrite` step of runUseContext: switches WARP when the policy says so and waits until
  * it is connected on the target. A failed switch throws `warp-switch-failed` (nothing is written);
- * a declined or disabled switch lets the write go on with a notice.
+ * a declined or disabled switch lets the write go on with a notice. The network is the one the
+ * switch plan read off the context (`ContextSwitch.virtualNetwork`): no second read of the files.
  */
 export function joinNetworkBeforeWrite(deps: JoinNetworkDeps): (target: ContextSwitch) => Promise<void> {
-  return async ({ context }) => {
-    const network = await contextVirtualNetwork(deps.paths, context);
+  return async ({ context, virtualNetwork: network }) => {
     if (!network) return;
     const { readVirtualNetworks, switchVirtualNetwork } = await import('../core/warp/index.ts');
     const warpEnv = typeof deps.warp === 'function' ? await deps.warp() : deps.warp;

@@ -12,24 +12,12 @@
 import { UserError } from '../core/errors.ts';
 import type { WriteCleanup } from '../core/kubeconfig/cleanup.ts';
 import { pathExists } from '../core/kubeconfig/file-io.ts';
-import { switchKubeconfigContext } from '../core/kubeconfig/switch.ts';
-import type { NamespaceChange } from '../core/kubeconfig/switch-namespace.ts';
+import { type SwitchKubeconfigContextResult, switchKubeconfigContext } from '../core/kubeconfig/switch.ts';
 import { defaultFileIndex } from '../core/kubeconfig/types.ts';
 import { readPreviousContext, rememberPreviousContext } from '../core/settings/previous-context.ts';
 
 /** The switch once NAME is resolved; what `beforeWrite` is given and the run returns. */
-export interface ContextSwitch {
-  /** The context switched to. */
-  context: string;
-  /** kubectl's current-context before ('' when unset). */
-  previous: string;
-  /** The file current-context is written to (kubectl's default file; '' when none was read). */
-  file: string;
-  /** False when it already was the current context: nothing is written. */
-  changed: boolean;
-  /** Set when the request had a namespace; its `changed` says whether that value was written. */
-  namespace?: NamespaceChange;
-}
+export type ContextSwitch = SwitchKubeconfigContextResult;
 
 export interface UseContextRequest {
   /** The kubeconfig files in KUBECONFIG order (each front end resolves its own flag or setting). */

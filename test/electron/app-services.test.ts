@@ -6,6 +6,7 @@ import type { DiscoveryProgress } from '../../ipc/contract.ts';
 import type { DomainPort, Fleet } from '../../main/app/ports.ts';
 import { type AppEvent, createAppServices, reportFileName } from '../../main/app/services.ts';
 import { UserError } from '../../main/core/errors.ts';
+import { recordingAppHost } from '../helpers/app-host.ts';
 import { clusterView, createStandInDomain, probeResult, warpState } from './stand-in-domain.ts';
 
 const TOKEN = 'cf-Zk3T9qYw7Rm2Lp8Vx4Nb6Hj1Gd5Sa0Ue';
@@ -18,37 +19,13 @@ afterEach(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-function host() {
-  const notes: { title: string; body: string }[] = [];
-  return {
-    notes,
-    host: {
-      appVersion: '1.0.0',
-      platform: 'linux' as const,
-      loginShell: {
-        status: 'skipped' as const,
-        shell: null,
-        detail: null,
-        pathFromShell: false,
-        kubeconfigFromShell: false,
-      },
-      chooseSavePath: async () => null,
-      chooseOpenPath: async () => null,
-      writeClipboard: () => {},
-      openExternal: async () => {},
-      setLaunchAtLogin: async () => {},
-      notify: (n: { title: string; body: string }) => void notes.push(n),
-    },
-  };
-}
-
 function setup(override: (core: DomainPort) => Partial<DomainPort> = () => ({})) {
   const standIn = createStandInDomain(path.join(work, 'config'));
   const core = { ...standIn.core, ...override(standIn.core) } as DomainPort;
   const logs: string[] = [];
   const timers: number[] = [];
   let now = 1_000_000;
-  const h = host();
+  const h = recordingAppHost();
   const services = createAppServices(core, h.host, {
     log: (m, e) => logs.push(`${m}${e instanceof Error ? ` ${e.message}` : ''}`),
     setTimer: (_fn, ms) => {

@@ -9,6 +9,7 @@ import { UserError } from '../../main/core/errors.ts';
 import { createLogger, logCallback } from '../../main/core/log.ts';
 import { createRotatingFileSink } from '../../main/core/log-file.ts';
 import { startKubeztApp } from '../../main/electron/glue.ts';
+import { recordingAppHost } from '../helpers/app-host.ts';
 import { createFakeElectron, FakeEvent, type FakeWindow, topFrame } from './fake-electron.ts';
 import { clusterView, createStandInDomain, probeResult, warpState } from './stand-in-domain.ts';
 
@@ -265,7 +266,7 @@ describe("the app's log file", () => {
         throw new UserError('not-found', `There is no context for "${name}" with token=${token}.`);
       },
     };
-    const services = createAppServices(core, host(), {
+    const services = createAppServices(core, recordingAppHost().host, {
       log: logCallback(logger),
       info: (m) => logger.info(m),
       setTimer: () => () => {},
@@ -282,26 +283,6 @@ describe("the app's log file", () => {
     expect(text).not.toContain(encodeURIComponent(token));
   });
 });
-
-function host() {
-  return {
-    appVersion: '1.0.0',
-    platform: 'linux' as const,
-    loginShell: {
-      status: 'skipped' as const,
-      shell: null,
-      detail: null,
-      pathFromShell: false,
-      kubeconfigFromShell: false,
-    },
-    chooseSavePath: async () => null,
-    chooseOpenPath: async () => null,
-    writeClipboard: () => {},
-    openExternal: async () => {},
-    setLaunchAtLogin: async () => {},
-    notify: () => {},
-  };
-}
 
 function parses(file: string): boolean {
   try {

@@ -14,6 +14,7 @@ import {
 } from '../../ipc/contract.ts';
 import { createAppServices } from '../../main/app/services.ts';
 import { createStandInDomain } from '../electron/stand-in-domain.ts';
+import { recordingAppHost } from '../helpers/app-host.ts';
 import { fuzzParams, PROPERTY_TIMEOUT_MS } from './fuzz.ts';
 
 /**
@@ -51,21 +52,10 @@ describe('IPC payloads from a hostile renderer', () => {
   const work = mkdtempSync(path.join(tmpdir(), 'kubezt-ipc-prop-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
   const standIn = createStandInDomain(path.join(work, 'config'));
-  const services = createAppServices(
-    standIn.core,
-    {
-      appVersion: '1.0.0',
-      platform: 'linux',
-      loginShell: { status: 'skipped', shell: null, detail: null, pathFromShell: false, kubeconfigFromShell: false },
-      chooseSavePath: async () => null,
-      chooseOpenPath: async () => null,
-      writeClipboard: () => {},
-      openExternal: async () => {},
-      setLaunchAtLogin: async () => {},
-      notify: () => {},
-    },
-    { log: () => {}, setTimer: () => () => {} },
-  );
+  const services = createAppServices(standIn.core, recordingAppHost().host, {
+    log: () => {},
+    setTimer: () => () => {},
+  });
 
   it(
     'every request channel answers an envelope; a refusal is one line',

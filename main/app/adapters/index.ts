@@ -120,7 +120,7 @@ export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
         paths,
         name,
         configDir: ctx.configDir,
-        beforeWrite: appNetworkStep(env, warpEnv, paths, notices),
+        beforeWrite: appNetworkStep(env, warpEnv, notices),
       });
       const result = { context: r.context, previous: r.previous || null, file: r.file || (paths[0] as string) };
       return notices.length > 0 ? { ...result, notices } : result;

@@ -13,11 +13,9 @@ import type { AdapterEnv } from './context.ts';
 export function appNetworkStep(
   env: AdapterEnv,
   warp: WarpCliEnv,
-  paths: readonly string[],
   notices: NetworkNotice[],
 ): (target: ContextSwitch) => Promise<void> {
   return joinNetworkBeforeWrite({
-    paths,
     warp,
     policy: () => env.ctx.settings.read().switchVirtualNetwork,
     cannotAsk: 'the tray cannot ask before switching',

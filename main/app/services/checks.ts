@@ -1,4 +1,5 @@
 import type { DiagnosticsReportView, ExportedReport, ProbeResultView, ReportFormat } from '../../../ipc/contract.ts';
+import { VERDICT_LABEL, type Verdict } from '../../core/diagnostics/verdict.ts';
 import type { DomainPort, Fleet } from '../ports.ts';
 import { reportFileName } from './format.ts';
 import type { Log, ServiceStore } from './store.ts';
@@ -40,6 +41,15 @@ export interface Checks {
   stop(): void;
 }
 
+/**
+ * The result with its verdict's short label from the core's table, so the dashboard words a
+ * verdict exactly as the CLI and the report do and holds no table of its own.
+ */
+export function withVerdictLabel(result: ProbeResultView): ProbeResultView {
+  if (!Object.hasOwn(VERDICT_LABEL, result.verdict)) return result;
+  return { ...result, verdictLabel: VERDICT_LABEL[result.verdict as Verdict] };
+}
+
 export function createChecks({ domain, store, newRunId, setTimer, log, info }: ChecksOptions): Checks {
   let lastReport: DiagnosticsReportView | undefined;
   let refreshing: Promise<Fleet> | undefined;
@@ -55,14 +65,15 @@ export function createChecks({ domain, store, newRunId, setTimer, log, info }: C
     let finished = 0;
     const onResult = (result: ProbeResultView) => {
       finished += 1;
-      store.addResult(result, { runId, origin: kind, remaining: Math.max(0, total - finished) });
+      store.addResult(withVerdictLabel(result), { runId, origin: kind, remaining: Math.max(0, total - finished) });
     };
     if (kind === 'diagnose') {
       const report = await domain.diagnose(names, onResult);
-      info?.(runSummary(kind, report.results));
-      return { runId, results: report.results, report };
+      const labelled = { ...report, results: report.results.map(withVerdictLabel) };
+      info?.(runSummary(kind, labelled.results));
+      return { runId, results: labelled.results, report: labelled };
     }
-    const results = await domain.check(names, onResult, { background: kind === 'background' });
+    const results = (await domain.check(names, onResult, { background: kind === 'background' })).map(withVerdictLabel);
     info?.(runSummary(kind, results));
     return { runId, results };
   };

@@ -41,10 +41,9 @@ async function askYesNo(ctx: CliContext, question: string): Promise<boolean> {
 }
 
 /** The `beforeWrite` step of `kubezt use`: switch WARP per the setting, said on stderr. */
-export function cliNetworkStep(ctx: CliContext, paths: readonly string[]): (target: ContextSwitch) => Promise<void> {
+export function cliNetworkStep(ctx: CliContext): (target: ContextSwitch) => Promise<void> {
   return async (target) => {
     const step = joinNetworkBeforeWrite({
-      paths,
       // Only when the context records a network: a plain `use` loads no child_process.
       warp: async () =>
         (await import('../../core/warp/env.ts')).warpEnvFromProcess(ctx.env, ctx.platform, ctx.runner, fetch),

@@ -60,7 +60,7 @@ export const useCommand: Command = {
       paths,
       configDir: configDirFor({ env: ctx.env, platform: ctx.platform, homeDir: ctx.homeDir, cwd: ctx.cwd }),
       warn: (sentence: string) => ctx.stderr.write(`kubezt: warning: ${sentence}.\n`),
-      beforeWrite: cliNetworkStep(ctx, paths),
+      beforeWrite: cliNetworkStep(ctx),
       ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
       ...(ctx.cleanup ? { cleanup: ctx.cleanup } : {}),
     };

@@ -32,7 +32,7 @@ export type Verdict =
 /** Each verdict in a few words, for badges, tooltips and report tables. */
 export const VERDICT_LABEL: Record<Verdict, string> = {
   ok: 'Reachable',
-  'warp-disconnected': 'WARP not connected',
+  'warp-disconnected': 'WARP disconnected',
   'not-routed': 'Not routed through WARP',
   'split-tunnel-excluded': 'Excluded by split tunnel',
   'tunnel-down': 'Tunnel down',

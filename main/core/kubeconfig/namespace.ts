@@ -1,4 +1,5 @@
 import { type CST, isAlias, isMap, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
+import { NAMESPACE_PATTERN } from '../../../ipc/namespace.ts';
 import { isUserError, UserError } from '../errors.ts';
 import { applyKubeconfigPlan } from './apply.ts';
 import type { WriteCleanup } from './cleanup.ts';
@@ -16,11 +17,9 @@ import { applySplices, lineEnd, lineStart, type Splice } from './yaml-text.ts';
  * (comments, order, quoting, the other entries) is kept, and the result is parsed back to prove it.
  */
 
-/** A Kubernetes namespace name: an RFC 1123 label. */
-export const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
+/** Refuses what is not a namespace name (ipc/namespace.ts: the dashboard checks the same pattern). */
 export function checkNamespaceName(namespace: string): void {
-  if (NAMESPACE_NAME.test(namespace)) return;
+  if (NAMESPACE_PATTERN.test(namespace)) return;
   throw new UserError(
     'bad-usage',
     `"${namespace}" is not a namespace name; use lowercase letters, digits and "-" (at most 63, starting and ending with a letter or digit).`,

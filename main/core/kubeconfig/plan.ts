@@ -18,9 +18,11 @@ import {
   toKubeconfigSet,
 } from './parse.ts';
 import { checkCurrentContextSplice } from './quick.ts';
+import { networkOfContextEntry } from './quick-file.ts';
 import { recordedSources, staleEntries } from './stale.ts';
 import {
   type ChangeKind,
+  type ContextNetwork,
   type HeldBackEntry,
   type KubeconfigChange,
   type KubeconfigPlan,
@@ -357,6 +359,13 @@ export function resolveContextName(files: readonly KubeconfigSource[] | Kubeconf
   return resolveContextIn(contextRefs(set), nameOrCluster, fileList(set));
 }
 
+/** The network kubezt recorded on the context `name` (its merged entry), read as the fast path reads it. */
+function recordedNetworkIn(set: KubeconfigSet, name: string): ContextNetwork | null {
+  const entry = set.merged.context.get(name);
+  const doc = entry ? set.files[entry.fileIndex]?.doc : null;
+  return entry && doc ? networkOfContextEntry(toData(doc, entry.item)) : null;
+}
+
 /**
  * Plans `kubectl config use-context NAME` exactly where kubectl writes it: the only file, else
  * the first file that exists, else the last (client-go's GetDefaultFilename). Nothing to write
@@ -367,12 +376,18 @@ export function setCurrentContext(files: readonly KubeconfigSource[] | Kubeconfi
   if (!set.merged.context.has(name)) throw contextNotFound(contextRefs(set), name, fileList(set));
   const file = set.files[set.defaultFileIndex];
   if (!file) throw new Error('kubezt has no kubeconfig file to write');
+  const virtualNetwork = recordedNetworkIn(set, name);
   const plan: KubeconfigPlan = {
     files: sourcesOf(set),
     writes: [],
     changes: [],
     warnings: [],
-    currentContext: { from: set.currentContext, to: name, file: file.path },
+    currentContext: {
+      from: set.currentContext,
+      to: name,
+      file: file.path,
+      ...(virtualNetwork ? { virtualNetwork } : {}),
+    },
   };
   if (set.currentContext === name) return plan;
   const edits: FileEdits = emptyEdits();

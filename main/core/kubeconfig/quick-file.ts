@@ -2,6 +2,7 @@ import { blockScalarReadsAs, readBlockYaml } from './block-yaml.ts';
 import { type ContextRef, resolveContextIn } from './contexts.ts';
 import {
   CONFIG,
+  type ContextNetwork,
   defaultFileIndex,
   isBase64,
   KUBEZT_EXTENSION,
@@ -24,6 +25,8 @@ export interface QuickKubeconfigFile {
   /** Missing, empty or `null`: kubectl reads it as an empty config. */
   empty: boolean;
   contexts: ContextRef[];
+  /** The document's `contexts` list as parsed, for what only the target context needs. */
+  contextEntries: readonly unknown[];
   currentContext: string;
   /** The source range of the current-context value scalar token (quotes included). */
   currentContextToken: { start: number; end: number } | null;
@@ -92,6 +95,23 @@ export function ownerOf(inner: unknown): {
 }
 
 /**
+ * The network recorded on one parsed `contexts` entry by kubezt's extension (its name falls back
+ * to its id), or null.
+ */
+export function networkOfContextEntry(raw: unknown): ContextNetwork | null {
+  const inner = isMapping(raw) && isMapping(raw.context) ? raw.context : null;
+  const exts = inner && Array.isArray(inner.extensions) ? inner.extensions : [];
+  for (const ext of exts) {
+    if (!isMapping(ext) || ext.name !== KUBEZT_EXTENSION || !isMapping(ext.extension)) continue;
+    const vnet = ext.extension.virtualNetwork;
+    if (isMapping(vnet) && typeof vnet.id === 'string' && vnet.id) {
+      return { id: vnet.id, name: typeof vnet.name === 'string' && vnet.name ? vnet.name : vnet.id };
+    }
+  }
+  return null;
+}
+
+/**
  * Whether kubectl would load this document root: its types, kind, apiVersion and unique names.
  * (null and undefined, an empty document, are the caller's case.)
  */
@@ -123,7 +143,8 @@ export function quickFileFromData(
   if (!acceptedByKubectl(data)) return null;
   if (token === undefined) return null;
   const contexts: ContextRef[] = [];
-  for (const raw of Array.isArray(data.contexts) ? data.contexts : []) {
+  const contextEntries: unknown[] = Array.isArray(data.contexts) ? data.contexts : [];
+  for (const raw of contextEntries) {
     if (!isMapping(raw)) continue;
     const inner = isMapping(raw.context) ? raw.context : {};
     contexts.push({ name: stringOrEmpty(raw.name), cluster: stringOrEmpty(inner.cluster), ...ownerOf(inner) });
@@ -132,6 +153,7 @@ export function quickFileFromData(
     ...base,
     empty: false,
     contexts,
+    contextEntries,
     currentContext: stringOrEmpty(data['current-context']),
     currentContextToken: token,
     flowRoot,
@@ -144,6 +166,7 @@ export function emptyQuickFile(source: KubeconfigSource): QuickKubeconfigFile {
     bytes: source.bytes,
     empty: true,
     contexts: [],
+    contextEntries: [],
     currentContext: '',
     currentContextToken: null,
     flowRoot: false,
@@ -178,6 +201,15 @@ export const renderScalarWithoutYamlLibrary: RenderScalar = (value) => {
   return blockScalarReadsAs(json, value) === true ? json : null;
 };
 
+/** The network recorded on `name` in the first file that defines it (kubectl's merge); null when none. */
+function recordedNetwork(files: readonly QuickKubeconfigFile[], name: string): ContextNetwork | null {
+  for (const f of files) {
+    const entry = f.contextEntries.find((c) => isMapping(c) && c.name === name);
+    if (entry !== undefined) return networkOfContextEntry(entry);
+  }
+  return null;
+}
+
 /**
  * Resolves NAME over already read files (UserError when unknown) and plans the one-token edit in
  * kubectl's default file. null: take a slower path.
@@ -198,12 +230,13 @@ export function planSwitchFromFiles(
   const destIndex = defaultFileIndex(sources);
   const dest = files[destIndex];
   if (!dest) return null;
+  const virtualNetwork = recordedNetwork(files, target);
   const plan: KubeconfigPlan = {
     files: sources.map((s) => ({ path: s.path, bytes: s.bytes })),
     writes: [],
     changes: [],
     warnings: [],
-    currentContext: { from: current, to: target, file: dest.path },
+    currentContext: { from: current, to: target, file: dest.path, ...(virtualNetwork ? { virtualNetwork } : {}) },
   };
   if (current === target) return plan;
   const token = dest.currentContextToken;

@@ -5,7 +5,7 @@ import { pathExists, readKubeconfigBytes } from './file-io.ts';
 import { lockPathFor } from './lock.ts';
 import { planSwitchWithoutYamlLibrary } from './quick-file.ts';
 import type { NamespaceChange } from './switch-namespace.ts';
-import type { KubeconfigPlan } from './types.ts';
+import type { ContextNetwork, KubeconfigPlan } from './types.ts';
 
 /**
  * `kubezt use NAME` with as little as possible between the user and the write: this module and
@@ -37,15 +37,21 @@ export interface SwitchKubeconfigContextInput {
 }
 
 export interface SwitchKubeconfigContextResult {
+  /** The context switched to. */
   context: string;
   /** The merged current-context before ('' when unset). */
   previous: string;
-  /** The file current-context was written to (kubectl's default file). */
+  /** The file current-context is written to (kubectl's default file; '' when none was read). */
   file: string;
   /** False when it already was the current context (nothing written, like kubectl). */
   changed: boolean;
   /** Set when a namespace was asked for (its `changed` says whether that value was written). */
   namespace?: NamespaceChange;
+  /**
+   * The WARP virtual network kubezt recorded on the context, when it records one: read with the
+   * plan, so joining it (join-network.ts) costs no second read of the kubeconfig.
+   */
+  virtualNetwork?: ContextNetwork;
 }
 
 async function planSwitch(paths: readonly string[], name: string): Promise<KubeconfigPlan> {
@@ -92,6 +98,7 @@ export async function switchKubeconfigContext(
         file: plan.currentContext?.file ?? '',
         changed: plan.currentContext !== undefined && plan.currentContext.from !== plan.currentContext.to,
         ...(planned.namespace ? { namespace: planned.namespace } : {}),
+        ...(plan.currentContext?.virtualNetwork ? { virtualNetwork: plan.currentContext.virtualNetwork } : {}),
       };
       if (input.beforeWrite && announced !== target.context) {
         await input.beforeWrite(target);

@@ -39,6 +39,12 @@ export interface KubeconfigWrite {
 
 export type ChangeKind = 'added' | 'updated' | 'removed' | 'unchanged';
 
+/** The WARP virtual network kubezt recorded on a context (its `kubezt` extension, see desired.ts). */
+export interface ContextNetwork {
+  id: string;
+  name: string;
+}
+
 export interface KubeconfigChange {
   kind: ChangeKind;
   context: string;
@@ -60,8 +66,11 @@ export interface KubeconfigPlan {
   currentContextWarning?: string;
   /** Clusters skipped (no server address known yet); their existing entries are kept. */
   warnings: string[];
-  /** For `use`: the merged current-context before and after, and the file that gets it. */
-  currentContext?: { from: string; to: string; file: string };
+  /**
+   * For `use`: the merged current-context before and after, and the file that gets it; with the
+   * network recorded on the `to` context when it records one, so `use` need not read it again.
+   */
+  currentContext?: { from: string; to: string; file: string; virtualNetwork?: ContextNetwork };
   /**
    * kubezt's entries that no source listed but that stay, because a source they came from was not
    * read in this run (see PlanKubeconfigInput.consulted): one per cluster, with its context name

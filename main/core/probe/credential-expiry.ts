@@ -1,4 +1,5 @@
 import type crypto from 'node:crypto';
+import { type CredentialKind, expiryPhrase, formatExpiry } from '../../../ipc/expiry.ts';
 import { execPluginName } from '../model/cluster.ts';
 import type { ExecPluginPool } from './exec-plugin.ts';
 import type { PemSource, ProbeTarget } from './types.ts';
@@ -9,7 +10,9 @@ import type { PemSource, ProbeTarget } from './types.ts';
  * plugin: an exec credential's expiry comes only from what the pool already remembers.
  */
 
-export type CredentialKind = 'client-certificate' | 'token' | 'exec';
+export type { CredentialKind };
+// The wording is shared with the renderer (ipc/expiry.ts): one phrase wherever an expiry is shown.
+export { expiryPhrase, formatExpiry };
 
 export interface CredentialExpiry {
   kind: CredentialKind;
@@ -30,31 +33,6 @@ export function expiryState(expiry: Pick<CredentialExpiry, 'expiresAt'>, now: Da
   const left = Date.parse(expiry.expiresAt) - now.getTime();
   if (left <= 0) return 'expired';
   return left < EXPIRING_WITHIN_MS ? 'expiring' : 'valid';
-}
-
-function amount(ms: number): string {
-  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  if (ms < 60_000) return 'less than a minute';
-  if (ms < 2 * 3_600_000) return unit(Math.floor(ms / 60_000), 'minute');
-  if (ms < 2 * 86_400_000) return unit(Math.floor(ms / 3_600_000), 'hour');
-  return unit(Math.floor(ms / 86_400_000), 'day');
-}
-
-/** "expires in 3 days", "expired 2 hours ago". */
-export function formatExpiry(expiresAt: string, now: Date): string {
-  const left = Date.parse(expiresAt) - now.getTime();
-  return left > 0 ? `expires in ${amount(left)}` : `expired ${amount(-left)} ago`;
-}
-
-const SHORT: Record<CredentialKind, string> = {
-  'client-certificate': 'certificate',
-  token: 'token',
-  exec: 'exec credential',
-};
-
-/** "certificate expires in 3 days", "token expired 2 hours ago": one phrase for lists and tooltips. */
-export function expiryPhrase(expiry: Pick<CredentialExpiry, 'kind' | 'expiresAt'>, now: Date): string {
-  return `${SHORT[expiry.kind]} ${formatExpiry(expiry.expiresAt, now)}`;
 }
 
 const WHAT: Record<CredentialKind, string> = {

@@ -1,27 +1,6 @@
-import type { ProbeResultView } from '../../../ipc/contract.ts';
+import { expiryPhrase, type ProbeResultView } from '../../../ipc/contract.ts';
 
-type CredentialExpiry = NonNullable<ProbeResultView['expiry']>;
-
-const LABEL: Record<CredentialExpiry['kind'], string> = {
-  'client-certificate': 'certificate',
-  token: 'token',
-  exec: 'exec credential',
-};
 const DAY = 86_400_000;
-
-function amount(ms: number): string {
-  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  if (ms < 60_000) return 'less than a minute';
-  if (ms < 2 * 3_600_000) return unit(Math.floor(ms / 60_000), 'minute');
-  if (ms < 2 * DAY) return unit(Math.floor(ms / 3_600_000), 'hour');
-  return unit(Math.floor(ms / DAY), 'day');
-}
-
-/** "certificate expires in 3 days", "token expired 2 hours ago", told by the page's own clock. */
-export function expiryPhrase(expiry: CredentialExpiry, now: Date): string {
-  const left = Date.parse(expiry.expiresAt) - now.getTime();
-  return `${LABEL[expiry.kind]} ${left > 0 ? `expires in ${amount(left)}` : `expired ${amount(-left)} ago`}`;
-}
 
 /**
  * When a cluster's credentials expire, under its status. Warning colours for expired ones and for

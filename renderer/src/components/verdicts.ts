@@ -1,31 +1,12 @@
 import type { ProbeResultView, WarpStateView } from '../../../ipc/contract.ts';
 
-/** A verdict in a few words, for a table cell; the diagnosis has the whole sentence and the remedy. */
-export const VERDICT_LABEL: Record<string, string> = {
-  'warp-disconnected': 'WARP disconnected',
-  'not-routed': 'Not routed through WARP',
-  'split-tunnel-excluded': 'Excluded from the tunnel',
-  'tunnel-down': 'Tunnel down',
-  'tcp-refused': 'Connection refused',
-  'tcp-timeout': 'Connection timed out',
-  'tls-timeout': 'TLS timed out',
-  'tls-intercepted': 'Intercepted by Gateway',
-  'tls-untrusted': 'Certificate not trusted',
-  'tls-name-mismatch': 'Certificate name mismatch',
-  unauthorized: 'Credentials rejected',
-  forbidden: 'Access forbidden',
-  'version-skew': 'Version skew',
-  'http-error': 'API server error',
-  'credentials-expired': 'Credentials expired',
-  'credentials-expiring': 'Credentials expiring',
-  'wrong-virtual-network': 'Wrong virtual network',
-  'warp-mode-unsupported': 'WARP mode routes no private IPs',
-};
-
-/** The short label of a result that is not plainly fine; null for `ok`. */
+/**
+ * The short label of a result that is not plainly fine, as main words it (the core's table, so
+ * the CLI, the report and the dashboard agree); the verdict's code when main gave none. null for `ok`.
+ */
 export function verdictLabel(result: ProbeResultView): string | null {
   if (result.verdict === 'ok') return null;
-  return VERDICT_LABEL[result.verdict] ?? result.verdict.replaceAll('-', ' ');
+  return result.verdictLabel ?? result.verdict;
 }
 
 const WARP_DOWN: ReadonlySet<WarpStateView['status']> = new Set(['disconnected', 'connecting', 'unavailable']);

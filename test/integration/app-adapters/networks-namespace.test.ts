@@ -4,53 +4,11 @@
  * core's splice) and the list shows it; `switchVirtualNetwork` switches the simulated WARP and
  * answers its new state. The list carries each cluster's virtual network and tunnel state.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { createAppServices } from '../../../main/app/services.ts';
+import { describe, expect, it } from 'vitest';
 import { OVERLAP } from '../../../sim/environment.ts';
-import { type AppWorld, startAppWorld } from './world.ts';
+import { overlapServicesPerTest } from './world.ts';
 
-let world: AppWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-
-const host = {
-  appVersion: '1.0.0',
-  platform: 'linux' as const,
-  loginShell: {
-    status: 'skipped' as const,
-    shell: null,
-    detail: null,
-    pathFromShell: false,
-    kubeconfigFromShell: false,
-  },
-  chooseSavePath: async () => null,
-  chooseOpenPath: async () => null,
-  writeClipboard: () => {},
-  openExternal: async () => {},
-  setLaunchAtLogin: async () => {},
-  notify: () => {},
-};
-
-async function open() {
-  const w = await startAppWorld({ clusters: 3, overlapping: true, context: { vnetSwitch: { pollMs: 50 } } });
-  world = w;
-  await w.core.applySetup(
-    {
-      sources: { cloudflare: true, catalogPath: w.sim.catalogPath },
-      selected: ['prod-us', OVERLAP.name, OVERLAP.twin],
-      trust: [],
-    },
-    () => {},
-  );
-  const ids = {
-    default: w.sim.networks.find((n) => n.default)?.id as string,
-    staging: w.sim.networks.find((n) => n.name === OVERLAP.network)?.id as string,
-  };
-  w.sim.warp.setState({ activeVnetId: ids.default, switchDelayMs: 50 });
-  return { w, ids, services: createAppServices(w.core, host, { log: () => {} }) };
-}
+const open = overlapServicesPerTest();
 
 describe('the dashboard’s namespace and network requests on the real adapter', () => {
   it('sets a cluster’s namespace in the kubeconfig and lists it; a bad name changes nothing', async () => {

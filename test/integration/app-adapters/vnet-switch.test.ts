@@ -3,61 +3,11 @@
  * glue's `running.call('useContext')`) on the real domain adapter and the simulator: WARP
  * switches, the user gets one notification, the IPC answer carries only what the contract says.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { createAppServices } from '../../../main/app/services.ts';
+import { describe, expect, it } from 'vitest';
 import { OVERLAP } from '../../../sim/environment.ts';
-import { type AppWorld, startAppWorld } from './world.ts';
+import { overlapServicesPerTest } from './world.ts';
 
-let world: AppWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-
-function recordingHost() {
-  const notes: { title: string; body: string }[] = [];
-  return {
-    notes,
-    host: {
-      appVersion: '1.0.0',
-      platform: 'linux' as const,
-      loginShell: {
-        status: 'skipped' as const,
-        shell: null,
-        detail: null,
-        pathFromShell: false,
-        kubeconfigFromShell: false,
-      },
-      chooseSavePath: async () => null,
-      chooseOpenPath: async () => null,
-      writeClipboard: () => {},
-      openExternal: async () => {},
-      setLaunchAtLogin: async () => {},
-      notify: (n: { title: string; body: string }) => void notes.push(n),
-    },
-  };
-}
-
-async function open() {
-  const w = await startAppWorld({ clusters: 3, overlapping: true, context: { vnetSwitch: { pollMs: 50 } } });
-  world = w;
-  await w.core.applySetup(
-    {
-      sources: { cloudflare: true, catalogPath: w.sim.catalogPath },
-      selected: ['prod-us', OVERLAP.name, OVERLAP.twin],
-      trust: [],
-    },
-    () => {},
-  );
-  const ids = {
-    default: w.sim.networks.find((n) => n.default)?.id as string,
-    staging: w.sim.networks.find((n) => n.name === OVERLAP.network)?.id as string,
-  };
-  w.sim.warp.setState({ activeVnetId: ids.default, switchDelayMs: 50 });
-  const h = recordingHost();
-  const services = createAppServices(w.core, h.host, { log: () => {} });
-  return { w, ids, notes: h.notes, services };
-}
+const open = overlapServicesPerTest();
 
 describe('a tray click on a cluster in another virtual network', () => {
   it('switches WARP, notifies once, and writes the context', async () => {

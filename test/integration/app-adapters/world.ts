@@ -11,18 +11,21 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { parse, stringify } from 'yaml';
 import {
   createDomainAdapter,
   type DomainAdapter,
   type DomainAdapterContext,
 } from '../../../main/app/adapters/index.ts';
+import { type AppServices, createAppServices } from '../../../main/app/services.ts';
 import { UserError } from '../../../main/core/errors.ts';
 import { nodeProcessRunner } from '../../../main/core/process/runner.ts';
 import type { SecretStore } from '../../../main/core/secrets/store.ts';
 import type { SettingsStore } from '../../../main/core/settings/store.ts';
 import { openSettings } from '../../../main/core/settings/store.ts';
-import { type Simulator, startSimulator } from '../../../sim/environment.ts';
+import { OVERLAP, type Simulator, startSimulator } from '../../../sim/environment.ts';
+import { recordingAppHost } from '../../helpers/app-host.ts';
 
 export interface MemorySecretStore extends SecretStore {
   /** Every value ever passed to set(), in order. */
@@ -152,5 +155,56 @@ export function withoutCa(...names: string[]): (entry: Record<string, unknown>) 
     if (!names.includes(entry.name as string)) return entry;
     const { certificateAuthorityData: _drop, ...rest } = entry;
     return rest;
+  };
+}
+
+export interface OverlapServices {
+  w: AppWorld;
+  /** The simulator's default network and the one the twin cluster is in. */
+  ids: { default: string; staging: string };
+  /** The notifications the host was asked to show. */
+  notes: { title: string; body: string }[];
+  services: AppServices;
+}
+
+/**
+ * Three clusters, two of them sharing an IP in two virtual networks, set up through the real
+ * adapter with WARP on the default network (each switch settling quickly), behind the app's
+ * services on a recording host: what the tray's and the dashboard's network requests run on.
+ */
+export async function startOverlapServices(): Promise<OverlapServices> {
+  const w = await startAppWorld({ clusters: 3, overlapping: true, context: { vnetSwitch: { pollMs: 50 } } });
+  try {
+    await w.core.applySetup(
+      {
+        sources: { cloudflare: true, catalogPath: w.sim.catalogPath },
+        selected: ['prod-us', OVERLAP.name, OVERLAP.twin],
+        trust: [],
+      },
+      () => {},
+    );
+  } catch (e) {
+    await w.close();
+    throw e;
+  }
+  const ids = {
+    default: w.sim.networks.find((n) => n.default)?.id as string,
+    staging: w.sim.networks.find((n) => n.name === OVERLAP.network)?.id as string,
+  };
+  w.sim.warp.setState({ activeVnetId: ids.default, switchDelayMs: 50 });
+  const { host, notes } = recordingAppHost();
+  return { w, ids, notes, services: createAppServices(w.core, host, { log: () => {} }) };
+}
+
+/** Opens a fresh startOverlapServices world per call; each is closed after the test that opened it. */
+export function overlapServicesPerTest(): () => Promise<OverlapServices> {
+  const opened: AppWorld[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((w) => w.close()));
+  });
+  return async () => {
+    const o = await startOverlapServices();
+    opened.push(o.w);
+    return o;
   };
 }

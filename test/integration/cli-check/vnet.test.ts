@@ -1,15 +1,14 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import type { CheckJson } from '../../../main/cli/commands/check.ts';
 import { type ApiServerFarm, startApiServerFarm } from '../../../sim/apiserver/index.ts';
 import { type FakeCloudflareApi, seedFromClusters, startCloudflareApi } from '../../../sim/cloudflare/index.ts';
 import { type DataPlane, startDataPlane } from '../../../sim/dataplane/index.ts';
 import { type FakeWarp, startFakeWarp } from '../../../sim/warp/index.ts';
-import { runCli } from '../../helpers/cli.ts';
-import { runKubezt } from './world.ts';
+import { runKubezt, setUpEstate } from './world.ts';
 
 /**
  * Two clusters behind one private IP, in two virtual networks, as organisations with overlapping
@@ -78,22 +77,7 @@ beforeAll(async () => {
       user: { token: farm.server(name).token },
     })),
   };
-  await writeFile(join(root, 'catalog.yaml'), stringify(catalog));
-  await mkdir(join(root, 'home'));
-  await mkdir(join(root, 'kube'));
-  env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: join(root, 'home'),
-    KUBEZT_CONFIG_DIR: join(root, 'config'),
-    KUBECONFIG: join(root, 'kube', 'config'),
-    KUBEZT_CATALOG: join(root, 'catalog.yaml'),
-    CLOUDFLARE_BASE_URL: cloudflare.baseUrl,
-    CLOUDFLARE_API_TOKEN: cloudflare.token,
-    CLOUDFLARE_ACCOUNT_ID: cloudflare.accountId,
-    ...warp.env,
-  };
-  const setup = await runCli(['setup', '--yes'], { env, homeDir: env.HOME });
-  if (setup.code !== 0) throw new Error(`kubezt setup failed: ${setup.stderr}`);
+  env = await setUpEstate(root, catalog, cloudflare, warp);
 }, 60_000);
 
 afterAll(async () => {

@@ -117,30 +117,15 @@ printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",
             : { token: s.token },
       })),
     };
-    const catalogPath = join(root, 'catalog.yaml');
-    await writeFile(catalogPath, stringify(catalog));
-    const kubeconfigPath = join(root, 'kube', 'config');
-    await mkdir(join(root, 'kube'));
-    await mkdir(join(root, 'home'));
     const cf = cloudflare;
     const fw = warp;
-    const base: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: join(root, 'home'),
-      KUBEZT_CONFIG_DIR: join(root, 'config'),
-      KUBECONFIG: kubeconfigPath,
-      KUBEZT_CATALOG: catalogPath,
-      CLOUDFLARE_BASE_URL: cf.baseUrl,
-      CLOUDFLARE_API_TOKEN: cf.token,
-      CLOUDFLARE_ACCOUNT_ID: cf.accountId,
-      ...fw.env,
-    };
+    const base = await setUpEstate(root, catalog, cf, fw);
     const world: CheckWorld = {
       root,
       farm,
       cloudflare: cf,
       warp: fw,
-      kubeconfigPath,
+      kubeconfigPath: join(root, 'kube', 'config'),
       secrets: [...farm.servers.map((s) => s.token), EXEC_TOKEN, cf.token],
       env: (extra = {}) => ({ ...base, ...extra }),
       async close() {
@@ -148,8 +133,6 @@ printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",
         await rm(root, { recursive: true, force: true });
       },
     };
-    const setup = await runCli(['setup', '--yes'], { env: world.env(), homeDir: base.HOME });
-    if (setup.code !== 0) throw new Error(`kubezt setup failed: ${setup.stderr}`);
     if (!v6) throw new Error('no IPv6 server');
     return world;
   } catch (e) {
@@ -157,6 +140,38 @@ printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",
     await rm(root, { recursive: true, force: true });
     throw e;
   }
+}
+
+/**
+ * The CLI's environment for an estate under `root`, once `kubezt setup --yes` has written its
+ * kubeconfig: the team catalog written to root/catalog.yaml, a throwaway HOME, the kubeconfig in
+ * root/kube/config, kubezt's settings in root/config, the fake Cloudflare account and WARP client.
+ */
+export async function setUpEstate(
+  root: string,
+  catalog: unknown,
+  cloudflare: FakeCloudflareApi,
+  warp: FakeWarp,
+): Promise<Record<string, string>> {
+  const catalogPath = join(root, 'catalog.yaml');
+  await writeFile(catalogPath, stringify(catalog));
+  const home = join(root, 'home');
+  await mkdir(home);
+  await mkdir(join(root, 'kube'));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    KUBEZT_CONFIG_DIR: join(root, 'config'),
+    KUBECONFIG: join(root, 'kube', 'config'),
+    KUBEZT_CATALOG: catalogPath,
+    CLOUDFLARE_BASE_URL: cloudflare.baseUrl,
+    CLOUDFLARE_API_TOKEN: cloudflare.token,
+    CLOUDFLARE_ACCOUNT_ID: cloudflare.accountId,
+    ...warp.env,
+  };
+  const setup = await runCli(['setup', '--yes'], { env, homeDir: home });
+  if (setup.code !== 0) throw new Error(`kubezt setup failed: ${setup.stderr}`);
+  return env;
 }
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');

@@ -126,7 +126,6 @@ describe('kubezt use across two virtual networks that share an IP', () => {
     };
     const notices: NetworkNotice[] = [];
     const step = joinNetworkBeforeWrite({
-      paths: [sim.kubeconfigPath],
       warp: { runner: nodeProcessRunner, warpCliPath: sim.warp.warpCliPath, childEnv: {} },
       policy: () => 'auto',
       say: (n) => notices.push(n),

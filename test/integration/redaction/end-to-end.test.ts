@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SetupInput } from '../../../ipc/contract.ts';
 import { type AppServices, createAppServices } from '../../../main/app/services.ts';
 import { findSecretIn } from '../../../main/core/secrets/leaks.ts';
+import { recordingAppHost } from '../../helpers/app-host.ts';
 import { runCli } from '../../helpers/cli.ts';
 import { type PlantedKubeconfig, plantedShape, plantKubeconfig, propertyRuns } from '../../unit/redaction/planted.ts';
 import { type AppWorld, startAppWorld } from '../app-adapters/world.ts';
@@ -39,23 +40,12 @@ beforeAll(async () => {
   await writeFile(plugin, PLUGIN);
   await chmod(plugin, 0o755);
   savedReport = join(world.dir, 'saved-report');
-  const host = {
+  const { host } = recordingAppHost({
     appVersion: '0.0.0-test',
-    platform: 'linux' as const,
-    loginShell: {
-      status: 'skipped' as const,
-      shell: null,
-      detail: null,
-      pathFromShell: false,
-      kubeconfigFromShell: false,
-    },
     chooseSavePath: async () => savedReport,
-    chooseOpenPath: async () => null,
     writeClipboard: (text: string) => void outputs.push(text),
-    openExternal: async () => {},
-    setLaunchAtLogin: async () => {},
     notify: (n: { title: string; body: string }) => void outputs.push(JSON.stringify(n)),
-  };
+  });
   services = createAppServices(world.core, host, {
     log: (m, e) => outputs.push(`${m} ${e instanceof Error ? `${e.message}\n${e.stack}` : String(e ?? '')}`),
     setTimer: () => () => {},

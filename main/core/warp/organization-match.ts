@@ -4,6 +4,7 @@
  * A device enrolled in another organization reaches none of the account's private routes, which
  * every check would only report as timeouts; this says why in one sentence.
  */
+import type { AccessOrganization } from '../discovery/cloudflare/organization.ts';
 
 /** The permission a token needs to read the Access organization (the dashboard's words). */
 export const ACCESS_ORGANIZATION_PERMISSION = 'Access: Organizations, Identity Providers, and Groups Read';
@@ -89,4 +90,14 @@ export function matchOrganization(
   if (discoveryTeams.includes(device)) return { state: 'match', ...base, sentence: null };
   if (unread.length > 0) return { state: 'unknown', ...base, sentence: uncheckedSentence(device, unread) };
   return { state: 'mismatch', ...base, sentence: mismatchSentence(device, known) };
+}
+
+/** The account's team for the comparison; nothing when discovery did not read it (an older cache). */
+export function discoveryTeam(
+  accountId: string | undefined,
+  organization: AccessOrganization | undefined,
+): { organization?: DiscoveryTeam } {
+  if (!accountId || !organization) return {};
+  const { team, unknownBecause } = organization;
+  return { organization: { accountId, team, ...(unknownBecause ? { unknownBecause } : {}) } };
 }

@@ -24,13 +24,13 @@ export type OrganizationMatchState = 'match' | 'mismatch' | 'unknown';
 
 export interface OrganizationMatch {
   state: OrganizationMatchState;
-  /** The team WARP reports; null when it reported none. */
-  deviceTeam: string | null;
+  /** The team WARP reports. */
+  deviceTeam: string;
   /** The teams of the discovered accounts that could be read. */
   discoveryTeams: string[];
   /**
    * One sentence for the user: for a mismatch, and for a comparison the token or the API kept
-   * from being made. Null when there is nothing to say (a match, or WARP reporting no team).
+   * from being made. Null for a match.
    */
   sentence: string | null;
 }
@@ -70,7 +70,8 @@ function uncheckedSentence(device: string, unread: readonly DiscoveryTeam[]): st
 
 /**
  * Compares case-insensitively. `accounts`: one entry per Cloudflare account the clusters come
- * from (catalog-only clusters have none). Null when there is no account to compare with. With
+ * from (catalog-only clusters have none). Null when there is nothing to compare: no account, or
+ * WARP reporting no team (not installed, not enrolled: the WARP state says so already). With
  * several accounts, a device in any of them matches; it is a mismatch only when every account's
  * team was read and none is the device's.
  */
@@ -78,15 +79,14 @@ export function matchOrganization(
   deviceOrganization: string | null | undefined,
   accounts: readonly DiscoveryTeam[],
 ): OrganizationMatch | null {
-  if (accounts.length === 0) return null;
   const device = normalizeTeam(deviceOrganization);
+  if (accounts.length === 0 || device === null) return null;
   const known = accounts
     .map((a) => ({ ...a, team: normalizeTeam(a.team) }))
     .filter((a): a is DiscoveryTeam & { team: string } => a.team !== null);
   const discoveryTeams = [...new Set(known.map((a) => a.team))];
   const unread = accounts.filter((a) => normalizeTeam(a.team) === null);
   const base = { deviceTeam: device, discoveryTeams };
-  if (device === null) return { state: 'unknown', ...base, sentence: null };
   if (discoveryTeams.includes(device)) return { state: 'match', ...base, sentence: null };
   if (unread.length > 0) return { state: 'unknown', ...base, sentence: uncheckedSentence(device, unread) };
   return { state: 'mismatch', ...base, sentence: mismatchSentence(device, known) };

@@ -70,9 +70,11 @@ export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
   const budget = new RequestBudget({ now: () => env.now().getTime() });
 
   async function probe(names: readonly string[] | undefined, onResult: ResultListener, background = false) {
-    const snapshot = await snapshotFleet(env, await cached());
+    const source = await cached();
+    const snapshot = await snapshotFleet(env, source);
     const plan = await planProbes(env, snapshot, names);
-    return { plan, run: await runProbes(env, plan, onResult, { execPlugins, background }) };
+    const run = await runProbes(env, plan, onResult, { execPlugins, background });
+    return { plan, run: source.organization ? { ...run, organization: source.organization } : run };
   }
 
   return {

@@ -1,9 +1,11 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import type { StatusJson } from '../../../main/cli/commands/status.ts';
 import type { WarpJson } from '../../../main/cli/commands/warp.ts';
+import type { DiagnosticsReport } from '../../../main/core/diagnostics/report.ts';
 import type { ClustersJson } from '../../../main/core/inventory/json.ts';
 import { type FakeCloudflareApi, seedFromClusters, startCloudflareApi } from '../../../sim/cloudflare/index.ts';
 import { type FakeWarp, startFakeWarp } from '../../../sim/warp/index.ts';
@@ -36,12 +38,24 @@ beforeAll(async () => {
   });
   warp = await startFakeWarp({ dir: join(root, 'warp') });
   await mkdir(join(root, 'home'));
+  // One context for diagnose alone (status stays without one, so it runs no ladder), on a
+  // loopback port nothing listens on: its verdict does not matter here.
+  await writeFile(
+    join(root, 'diagnose-kubeconfig'),
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'local', cluster: { server: 'https://127.0.0.1:9' } }],
+      users: [{ name: 'local', user: { token: 'not-used' } }],
+      contexts: [{ name: 'local', context: { cluster: 'local', user: 'local' } }],
+      'current-context': 'local',
+    }),
+  );
   env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: join(root, 'home'),
     KUBEZT_CONFIG_DIR: join(root, 'config'),
     KUBECONFIG: join(root, 'kube', 'config'),
-    KUBEZT_CLI_FROM: 'sources',
     KUBEZT_TRACE_URL: 'off',
     CLOUDFLARE_BASE_URL: cloudflare.baseUrl,
     CLOUDFLARE_API_TOKEN: cloudflare.token,
@@ -58,6 +72,8 @@ afterAll(async () => {
 beforeEach(() => {
   cloudflare.setLacking([]);
 });
+
+const diagnoseKubeconfig = () => join(root, 'diagnose-kubeconfig');
 
 async function kubezt(...args: string[]) {
   const r = await runKubezt(args, env);
@@ -80,7 +96,7 @@ describe('WARP in the organization discovery reads', () => {
     });
     expect((await kubezt('status')).stderr).not.toMatch(/organization/i);
     expect((await kubezt('warp')).stderr).not.toMatch(/organization/i);
-  });
+  }, 90_000);
 });
 
 describe('WARP enrolled in another organization', () => {
@@ -116,7 +132,16 @@ describe('WARP enrolled in another organization', () => {
     expect(text.stderr).toContain(`kubezt: warning: ${sentence}\n`);
     const warpJson = JSON.parse((await kubezt('warp', '--json')).stdout) as WarpJson;
     expect(warpJson.organizationMatch).toMatchObject({ state: 'mismatch', deviceTeam: 'other-team', sentence });
-  });
+
+    // The diagnostics report names it in its environment (JSON and Markdown).
+    const report = JSON.parse(
+      (await kubezt('diagnose', '--json', '--timeout', '1000', '--kubeconfig', diagnoseKubeconfig(), 'local')).stdout,
+    ) as DiagnosticsReport;
+    expect(report.environment.warp?.organizationMatch).toMatchObject({ state: 'mismatch', sentence });
+    const file = join(root, 'report.md');
+    await kubezt('diagnose', '--timeout', '1000', '--kubeconfig', diagnoseKubeconfig(), '--report', file, 'local');
+    expect(await readFile(file, 'utf8')).toContain(`  - organization check: ${sentence}`);
+  }, 120_000);
 });
 
 describe('a token that may not read the Access organization', () => {
@@ -133,5 +158,5 @@ describe('a token that may not read the Access organization', () => {
     expect(json.organizationMatch).toMatchObject({ state: 'unknown', deviceTeam: 'other-team', discoveryTeams: [] });
     // The cache keeps the unknown team: status says the same, without calling the API.
     expect((await kubezt('status')).stderr).toContain('could not be checked');
-  });
+  }, 90_000);
 });

@@ -35,6 +35,27 @@ function optionsFor(api: FakeCloudflareApi, extra: Partial<DiscoverOptions> = {}
   return { token: api.token, accountId: api.accountId, baseURL: api.baseUrl, sleep: async () => {}, ...extra };
 }
 
+describe('the fake API: GET /accounts/{id}/access/organizations', () => {
+  it('one object in the v4 envelope; a token without the permission gets the 403 envelope', async () => {
+    const api = await start('acme');
+    const url = `${api.baseUrl}/accounts/${api.accountId}/access/organizations`;
+    const headers = { authorization: `Bearer ${TOKEN}` };
+    const ok = await fetch(url, { headers });
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as { success: boolean; result: { auth_domain: string; name: string } };
+    expect(body.success).toBe(true);
+    expect(body.result).toMatchObject({ auth_domain: 'acme.cloudflareaccess.com', name: 'Acme Internal Applications' });
+
+    api.setLacking(['Access: Organizations, Identity Providers, and Groups Read']);
+    const refused = await fetch(url, { headers });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({
+      success: false,
+      errors: [{ code: 10000, message: 'Authentication error' }],
+    });
+  });
+});
+
 describe("discovery reads the account's Zero Trust organization", () => {
   it('keeps the team name of auth_domain, with one request counted against the budget', async () => {
     const api = await start('Acme-Team');

@@ -25,8 +25,11 @@ Options:
                      step?, notes, latencyMs, durationMs, serverVersion?, skew?, username?,
                      steps }, clusters: { total, ok, warnings, unhealthy, unhealthyContexts },
                      problems: [{ context, message }], organizationMatch?: { state: match |
-                     mismatch | unknown, deviceTeam, discoveryTeams, sentence } } (the StatusJson type in
-                     main/cli/commands/status.ts; a cluster is as in "check --json")
+                     mismatch | unknown, deviceTeam, discoveryTeams, sentence } } (the StatusJson
+                     type in main/cli/commands/status.ts; a cluster is as in "check --json")
+
+When the last Cloudflare discovery (the cache) read the account's Zero Trust organization, the
+organization WARP is enrolled in is compared with it; a mismatch is one warning line on stderr.
 
 Exit codes: 0 the current context is healthy (or none is set), 1 the current context is unhealthy
 (or cannot be resolved), 2 bad usage or an unreadable kubeconfig.

@@ -32,6 +32,13 @@ export interface SimulatorOptions {
    * WARP's selected network. Needs 2+ clusters.
    */
   overlapping?: boolean;
+  /**
+   * The Zero Trust team of the Cloudflare account (its Access organization's auth_domain) and of
+   * the WARP client (`registration organization`). Default `demo-corp` for both; `warpTeam` set to
+   * another team has the device enrolled elsewhere than the account discovery reads.
+   */
+  team?: string;
+  warpTeam?: string;
 }
 
 export interface SimulatedCluster {
@@ -139,7 +146,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         virtualNetwork: OVERLAP.network,
       });
     }
-    const seed = seedFromClusters(seedClusters, { accountName: 'Demo Corp' });
+    const team = opts.team ?? 'demo-corp';
+    const seed = seedFromClusters(seedClusters, { accountName: 'Demo Corp', team });
     cloudflare = await startCloudflareApi({ seed });
     const networks: FakeVirtualNetwork[] = seed.virtualNetworks.map((n) => ({
       id: n.id,
@@ -151,7 +159,12 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
 
     warp = await startFakeWarp({
       dir: join(opts.dir, 'warp'),
-      state: { virtualNetworks: networks, activeVnetId: defaultNetwork?.id ?? null },
+      state: {
+        virtualNetworks: networks,
+        activeVnetId: defaultNetwork?.id ?? null,
+        // The device enrolled in the account's own organization: the demo shows no mismatch.
+        organization: opts.warpTeam ?? team,
+      },
     });
     if (sharedIp) dataPlane = await startOverlapDataPlane(farm, warp, sharedIp, networks);
 

@@ -53,6 +53,19 @@ export const WarpStateSchema = z.object({
   organization: z.string().max(200).nullable().optional(),
   splitTunnel: WarpSplitTunnelSchema.nullable().optional(),
   virtualNetworks: WarpVirtualNetworksSchema.nullable().optional(),
+  /**
+   * `organization` against the Zero Trust organization of the discovered Cloudflare account;
+   * absent when discovery read none. `sentence` is what to show (a mismatch, or why it could not
+   * be checked); null when there is nothing to say.
+   */
+  organizationMatch: z
+    .object({
+      state: z.enum(['match', 'mismatch', 'unknown']),
+      deviceTeam: z.string().max(200),
+      discoveryTeams: z.array(z.string().max(200)).max(50),
+      sentence: shortText.nullable(),
+    })
+    .optional(),
 });
 export type WarpStateView = z.infer<typeof WarpStateSchema>;
 

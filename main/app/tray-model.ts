@@ -119,7 +119,15 @@ export function warpProfileItems(warp: WarpStateView): TrayMenuItem[] {
       enabled: false,
     });
   }
-  if (warp.organization) out.push({ type: 'normal', label: `Organization: ${warp.organization}`, enabled: false });
+  if (warp.organization) {
+    const match = warp.organizationMatch;
+    // A device in another organization reaches none of the account's routes: the line says so.
+    const label =
+      match?.state === 'mismatch'
+        ? `⚠ Organization: ${warp.organization}, not the clusters' ${match.discoveryTeams.join(' or ')}`
+        : `Organization: ${warp.organization}`;
+    out.push({ type: 'normal', label, enabled: false });
+  }
   const v = warp.virtualNetworks;
   if (v && v.list.length > 0) {
     const active = v.list.find((n) => n.id === v.active);

@@ -7,6 +7,7 @@ import { reportEnvironment } from '../core/diagnostics/environment.ts';
 import { buildReport, type DiagnosticsReport } from '../core/diagnostics/report.ts';
 import type { ClusterDiagnosis } from '../core/diagnostics/verdict.ts';
 import type { KubectlClientInfo } from '../core/probe/types.ts';
+import type { DiscoveryTeam } from '../core/warp/organization-match.ts';
 import type { WarpDetection } from '../core/warp/types.ts';
 
 /** What a fleet run found: the verdicts, and what it read once for the whole run. */
@@ -14,6 +15,8 @@ export interface DiagnosedFleet {
   diagnoses: readonly ClusterDiagnosis[];
   kubectl: KubectlClientInfo | null;
   warp: WarpDetection | null;
+  /** The account's Zero Trust organization as discovery read it (the cache). */
+  organization?: DiscoveryTeam;
 }
 
 export function diagnosticsReport(
@@ -26,6 +29,7 @@ export function diagnosticsReport(
       ...(opts.kubeztVersion ? { kubeztVersion: opts.kubeztVersion } : {}),
       kubectl: run.kubectl,
       warp: run.warp,
+      ...(run.organization ? { discoveryTeam: run.organization } : {}),
     }),
     { now: opts.now },
   );

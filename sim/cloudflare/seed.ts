@@ -71,6 +71,11 @@ export interface SeedOptions {
    */
   tlsDecrypt?: boolean;
   inspectAllPorts?: boolean;
+  /**
+   * The Zero Trust team name (`auth_domain` TEAM.cloudflareaccess.com). Default `demo-corp`, the
+   * fake WARP's default organization, so a world that sets neither has the device enrolled in it.
+   */
+  team?: string;
 }
 
 /** Deterministic UUID-shaped id, so a seed is the same on every run (stable test output, demo). */
@@ -420,6 +425,16 @@ export function seedFromClusters(clusters: SeedCluster[], opts: SeedOptions = {}
         inspection: { mode: (opts.inspectAllPorts ?? true) ? 'dynamic' : 'static' },
         activity_log: { enabled: true },
       },
+    },
+    accessOrganization: {
+      auth_domain: `${opts.team ?? 'demo-corp'}.cloudflareaccess.com`,
+      name: `${accountName} Internal Applications`,
+      allow_authenticate_via_warp: false,
+      auto_redirect_to_identity: false,
+      is_ui_read_only: false,
+      session_duration: '24h',
+      user_seat_expiration_inactive_time: '730h',
+      warp_auth_session_duration: '24h',
     },
     gatewayLists,
     gatewayRules,

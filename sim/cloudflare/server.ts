@@ -254,6 +254,18 @@ const routes: Route[] = [
     handle: ({ seed }) => jsonReply(200, envelope(seed.gatewayConfiguration ?? { settings: {} })),
   },
   {
+    // One object, not a list. A seed without one stands for an account that never set up Zero
+    // Trust; no recording says what the real API answers then, so this 404 is the fake's choice.
+    endpoint: 'access-organization',
+    pattern: /^\/accounts\/([^/]+)\/access\/organizations$/,
+    permission: 'Access: Organizations, Identity Providers, and Groups Read',
+    accountScoped: true,
+    handle: ({ seed }) =>
+      seed.accessOrganization
+        ? jsonReply(200, envelope(seed.accessOrganization))
+        : errorReply(404, [{ code: 7003, message: 'No Access organization is set up for this account' }]),
+  },
+  {
     endpoint: 'split-tunnel-exclude',
     pattern: /^\/accounts\/([^/]+)\/devices\/policy\/exclude$/,
     permission: 'Zero Trust Read',

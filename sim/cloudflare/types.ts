@@ -12,6 +12,7 @@ import type { GatewayItem, GatewayList } from 'cloudflare/resources/zero-trust/g
 import type { GatewayRule } from 'cloudflare/resources/zero-trust/gateway/rules';
 import type { Teamnet } from 'cloudflare/resources/zero-trust/networks/routes/routes';
 import type { VirtualNetwork } from 'cloudflare/resources/zero-trust/networks/virtual-networks';
+import type { OrganizationListResponse } from 'cloudflare/resources/zero-trust/organizations/organizations';
 
 export type {
   Account,
@@ -20,6 +21,7 @@ export type {
   GatewayItem,
   GatewayList,
   GatewayRule,
+  OrganizationListResponse,
   SplitTunnelExclude,
   SplitTunnelInclude,
   Teamnet,
@@ -62,6 +64,12 @@ export interface CloudflareSeed {
    * answer, with neither setting.
    */
   gatewayConfiguration?: ConfigurationGetResponse;
+  /**
+   * `GET /access/organizations`: the account's Zero Trust organization, whose `auth_domain`
+   * (TEAM.cloudflareaccess.com) carries the team name WARP reports. Its shape follows the API
+   * reference (the SDK's OrganizationListResponse), not a recording: none is in the corpus.
+   */
+  accessOrganization?: OrganizationListResponse;
   /** Page size when a request sends no `per_page` (the SDK sends none unless asked). */
   defaultPerPage?: number;
 }
@@ -79,10 +87,15 @@ export type CloudflareEndpoint =
   | 'split-tunnel-exclude'
   | 'split-tunnel-include'
   | 'tunnel-connections'
-  | 'gateway-configuration';
+  | 'gateway-configuration'
+  | 'access-organization';
 
 /** Permission groups as the dashboard names them when creating an API token. */
-export type CloudflarePermission = 'Cloudflare Tunnel Read' | 'Zero Trust Read' | 'Account Settings Read';
+export type CloudflarePermission =
+  | 'Cloudflare Tunnel Read'
+  | 'Zero Trust Read'
+  | 'Account Settings Read'
+  | 'Access: Organizations, Identity Providers, and Groups Read';
 
 export interface CloudflareFault {
   /** Which endpoint(s) it hits; all when omitted. */

@@ -12,6 +12,7 @@ import { clusterGroup } from '../../core/inventory/group.ts';
 import type { Inventory } from '../../core/inventory/load.ts';
 import { applyNameTemplate, type MergedContext, type MergedKubeconfig } from '../../core/kubeconfig/index.ts';
 import { type ClusterEntry, serverUrl } from '../../core/model/cluster.ts';
+import type { DiscoveryTeam } from '../../core/warp/organization-match.ts';
 import type { Fleet } from '../ports.ts';
 import type { AdapterEnv } from './context.ts';
 import type { KubeconfigMemo } from './kubeconfig-memo.ts';
@@ -45,6 +46,8 @@ export interface InventorySource {
   fetchedAt: string | null;
   /** The Cloudflare part comes from the on-disk cache. */
   fromCache: boolean;
+  /** The account's Zero Trust organization as discovery read it. */
+  organization?: DiscoveryTeam;
 }
 
 /** Catalog + the cached Cloudflare list however old: no network, no keychain. */
@@ -68,6 +71,7 @@ export async function cachedInventory(env: AdapterEnv): Promise<InventorySource>
     warnings,
     fetchedAt: inv.cloudflareFetchedAt ?? null,
     fromCache: inv.cloudflareFetchedAt !== undefined,
+    ...(inv.organization ? { organization: inv.organization } : {}),
   };
 }
 
@@ -77,6 +81,7 @@ export function inventorySource(inv: Inventory): InventorySource {
     warnings: inv.warnings,
     fetchedAt: inv.cloudflare.fetchedAt ?? null,
     fromCache: inv.cloudflare.status === 'cached' || inv.cloudflare.status === 'stale',
+    ...(inv.organization ? { organization: inv.organization } : {}),
   };
 }
 

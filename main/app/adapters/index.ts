@@ -29,12 +29,12 @@ import { refuseUnconfiguredSources } from '../../usecases/setup.ts';
 import { runUseContext } from '../../usecases/use-context.ts';
 import type { DomainPort, Fleet, ProgressListener, ResultListener } from '../ports.ts';
 import { type AdapterEnv, createAdapterEnv, type DomainAdapterContext } from './context.ts';
-import { cachedInventory, inventorySource, snapshotFleet } from './fleet.ts';
+import { cachedInventory, type InventorySource, inventorySource, snapshotFleet } from './fleet.ts';
 import { login, loginStatus, logout } from './login.ts';
 import { planProbes, runProbes } from './probes.ts';
 import { applySetup, describeCloudflareProgress, previewSetup, REFRESH_REMEDIES } from './setup.ts';
 import { appNetworkStep } from './use-network.ts';
-import { createWarpFeed, unknownWarpState } from './warp.ts';
+import { createWarpFeed, unknownWarpState, withOrganizationMatch } from './warp.ts';
 
 export type { DomainAdapterContext } from './context.ts';
 
@@ -49,7 +49,19 @@ const KEPT_REPORTS = 8;
 export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
   const env = createAdapterEnv(ctx);
   const warpEnv = warpEnvFromProcess(ctx.env, ctx.platform, ctx.runner, env.fetch, { now: env.now });
-  const warp = createWarpFeed(warpEnv, { ...ctx.warpWatch, now: env.now });
+  const warp = withOrganizationMatch(createWarpFeed(warpEnv, { ...ctx.warpWatch, now: env.now }));
+  // Every inventory read tells the WARP feed which team discovery read, for the organization check.
+  const tracked = (source: InventorySource): InventorySource => {
+    warp.setDiscoveryTeam(source.organization);
+    return source;
+  };
+  const cached = async () => tracked(await cachedInventory(env));
+  let primed = false;
+  const primeTeam = () => {
+    if (primed) return;
+    primed = true;
+    cached().catch(() => {});
+  };
   const reports = new Map<string, { report: DiagnosticsReport; secrets: string[] }>();
   // For the app's lifetime, so periodic checks reuse what a plugin returned until it expires.
   const execPlugins = createExecPluginPool();
@@ -58,13 +70,15 @@ export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
   const budget = new RequestBudget({ now: () => env.now().getTime() });
 
   async function probe(names: readonly string[] | undefined, onResult: ResultListener, background = false) {
-    const snapshot = await snapshotFleet(env, await cachedInventory(env));
+    const source = await cached();
+    const snapshot = await snapshotFleet(env, source);
     const plan = await planProbes(env, snapshot, names);
-    return { plan, run: await runProbes(env, plan, onResult, { execPlugins, background }) };
+    const run = await runProbes(env, plan, onResult, { execPlugins, background });
+    return { plan, run: source.organization ? { ...run, organization: source.organization } : run };
   }
 
   return {
-    listClusters: async () => (await snapshotFleet(env, await cachedInventory(env))).fleet,
+    listClusters: async () => (await snapshotFleet(env, await cached())).fleet,
 
     async refresh(onProgress: ProgressListener): Promise<Fleet> {
       onProgress({ phase: 'start', message: 'Discovering clusters…' });
@@ -75,7 +89,7 @@ export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
           onProgress: (p) => onProgress(describeCloudflareProgress(p)),
         });
         refuseUnconfiguredSources(inventory, undefined, REFRESH_REMEDIES);
-        const { fleet } = await snapshotFleet(env, inventorySource(inventory));
+        const { fleet } = await snapshotFleet(env, tracked(inventorySource(inventory)));
         onProgress({ phase: 'done', message: `Found ${fleet.clusters.length} clusters.` });
         return fleet;
       } catch (e) {
@@ -94,7 +108,7 @@ export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
       for (const key of [...reports.keys()].slice(0, Math.max(0, reports.size - KEPT_REPORTS))) reports.delete(key);
       return {
         generatedAt: report.generatedAt,
-        warp: run.warp ? toWarpStateView(run.warp) : unknownWarpState(generatedAt),
+        warp: warp.decorate(run.warp ? toWarpStateView(run.warp) : unknownWarpState(generatedAt)),
         kubectlVersion: run.kubectl?.gitVersion ?? null,
         results: run.results,
       };
@@ -131,7 +145,14 @@ export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
     login: (token, accountId) => login(env, token, accountId),
     logout: () => logout(env),
 
-    warp: { current: () => warp.current(), subscribe: (listener) => warp.subscribe(listener) },
+    warp: {
+      current: () => warp.current(),
+      subscribe: (listener) => {
+        // The cached discovery's team, so the first states are compared before any list is read.
+        primeTeam();
+        return warp.subscribe(listener);
+      },
+    },
 
     kubeconfigInfo: async () => env.kubeconfig(),
     kubectlInfo: () => kubectlInfo(env),
@@ -152,7 +173,7 @@ export function createDomainAdapter(ctx: DomainAdapterContext): DomainAdapter {
         ...(ctx.vnetSwitch?.deadlineMs !== undefined ? { deadlineMs: ctx.vnetSwitch.deadlineMs } : {}),
         ...(ctx.vnetSwitch?.pollMs !== undefined ? { pollMs: ctx.vnetSwitch.pollMs } : {}),
       });
-      return toWarpStateView(await detectWarp(warpEnv));
+      return warp.decorate(toWarpStateView(await detectWarp(warpEnv)));
     },
 
     close: () => warp.close(),

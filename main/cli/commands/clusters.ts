@@ -3,6 +3,7 @@ import { describeDiscoveryProgress, formatAge } from '../../core/inventory/forma
 import type { Inventory } from '../../core/inventory/index.ts';
 import { toClustersJson } from '../../core/inventory/json.ts';
 import { type CredentialExpiry, expiryPhrase, formatExpiry } from '../../core/probe/credential-expiry.ts';
+import type { OrganizationMatch } from '../../core/warp/organization-match.ts';
 import type { Workspace } from '../../core/workspace/index.ts';
 import type { SetupRemedies } from '../../usecases/setup.ts';
 import { type CliContext, type Command, parseCommandArgs, writeJson } from '../command.ts';
@@ -29,7 +30,10 @@ Options:
              gatewayAudit: [{ ip, cluster, doNotInspect, coveredBy, uncertain }], warnings }
              (the ClustersJson type in main/core/inventory/json.ts); a cluster with a kubezt
              context whose credentials carry an expiry also has credentials: { kind, expiresAt,
-             issuer?, text } ("expires in 3 days"). Never holds the token or any credential.
+             issuer?, text } ("expires in 3 days"); organizationMatch?: { state: match |
+             mismatch | unknown, deviceTeam, discoveryTeams, sentence } compares the organization
+             WARP is enrolled in with the account's (read by discovery). Never holds the token or
+             any credential.
 
 Configuration: "kubezt login" (or CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID) for Cloudflare,
 KUBEZT_CATALOG (or the catalogPath setting) for the catalog.
@@ -103,14 +107,32 @@ export const clustersCommand: Command = {
       progress.done();
     }
     refuseUnconfiguredSources(inv, undefined, CLI_SOURCE_REMEDIES);
-    const expiries = await credentialExpiries(ctx);
-    if (values.json) writeJson(ctx, withExpiries(toClustersJson(inv), expiries, ctx.now()));
-    else ctx.stdout.write(renderClusters(inv, expiries, ctx.now()));
+    const [expiries, orgMatch] = await Promise.all([credentialExpiries(ctx), organizationMatchOf(ctx, inv)]);
+    if (values.json) {
+      const json = withExpiries(toClustersJson(inv), expiries, ctx.now());
+      writeJson(ctx, orgMatch ? { ...json, organizationMatch: orgMatch } : json);
+    } else ctx.stdout.write(renderClusters(inv, expiries, ctx.now()));
+    const warnings = orgMatch?.sentence ? [...inv.warnings, orgMatch.sentence] : inv.warnings;
     // On stderr in both modes: with --json they are also in the object, and stdout stays pure JSON.
-    for (const w of await warningsForRun(ctx, inv.warnings, 'always')) ctx.stderr.write(`kubezt: warning: ${w}\n`);
+    for (const w of await warningsForRun(ctx, warnings, 'always')) ctx.stderr.write(`kubezt: warning: ${w}\n`);
     return 0;
   },
 };
+
+/**
+ * The organization WARP is enrolled in against the account's, when discovery read the latter;
+ * WARP is asked (one warp-cli call) only then.
+ */
+async function organizationMatchOf(ctx: CliContext, inv: Inventory): Promise<OrganizationMatch | null> {
+  if (!inv.organization) return null;
+  const [{ readOrganization }, { warpEnvFromProcess }, { matchOrganization }] = await Promise.all([
+    import('../../core/warp/profile.ts'),
+    import('../../core/warp/env.ts'),
+    import('../../core/warp/organization-match.ts'),
+  ]);
+  const device = await readOrganization(warpEnvFromProcess(ctx.env, ctx.platform, ctx.runner, fetch));
+  return matchOrganization(device, [inv.organization]);
+}
 
 /**
  * When the credentials of each cluster's kubezt context expire, by cluster name; read from the

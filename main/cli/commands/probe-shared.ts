@@ -6,7 +6,7 @@ import type { ClusterEntry } from '../../core/model/cluster.ts';
 import { expiryPhrase, formatExpiry } from '../../core/probe/credential-expiry.ts';
 import type { FleetWarpView, KubectlClientInfo, StepName, StepResult } from '../../core/probe/index.ts';
 import { configDirFor } from '../../core/settings/paths.ts';
-import type { WarpDetection } from '../../core/warp/index.ts';
+import type { DiscoveryTeam, WarpDetection } from '../../core/warp/index.ts';
 import type { FleetPlan, Selection } from '../../usecases/fleet-plan.ts';
 import { ladderEnvironment, prefetchFleetRoutes } from '../../usecases/fleet-run.ts';
 import type { CliContext } from '../command.ts';
@@ -115,9 +115,11 @@ function userPath(ctx: CliContext, path: string): string {
  * The catalog and the last Cloudflare discovery, from disk only. Nothing configured (no catalog,
  * no account) skips even loading the reader and its schema.
  */
-async function cachedInventory(ctx: CliContext): Promise<{
+export async function cachedInventory(ctx: CliContext): Promise<{
   entryFor: (context: { sourceCluster?: string; server: string }) => ClusterEntry | undefined;
   warnings: string[];
+  /** The account's Zero Trust organization as the last discovery read it. */
+  organization?: DiscoveryTeam;
 }> {
   const catalog = ctx.env.KUBEZT_CATALOG?.trim() || setting(ctx, 'catalogPath');
   const accountId = ctx.env.CLOUDFLARE_ACCOUNT_ID?.trim() || setting(ctx, 'accountId');
@@ -130,7 +132,11 @@ async function cachedInventory(ctx: CliContext): Promise<{
       ...(catalog ? { catalogPath: userPath(ctx, catalog) } : {}),
       now: ctx.now(),
     });
-    return { entryFor: (c) => entryForContext(c, inv.clusters), warnings: inv.warnings };
+    return {
+      entryFor: (c) => entryForContext(c, inv.clusters),
+      warnings: inv.warnings,
+      ...(inv.organization ? { organization: inv.organization } : {}),
+    };
   } catch (e) {
     return { entryFor: () => undefined, warnings: [`The cached inventory was not read: ${(e as Error).message}`] };
   }
@@ -143,6 +149,8 @@ export interface FleetRun {
   kubectl: KubectlClientInfo | null;
   /** From the cached inventory (a catalog that no longer parses, say); never fatal. */
   warnings: string[];
+  /** The account's Zero Trust organization, from the cached discovery. */
+  organization?: DiscoveryTeam;
   interrupted: boolean;
 }
 
@@ -254,11 +262,13 @@ export async function runFleet(
     if (!interrupted) opts.onDiagnosis?.(d, found.size);
   }
   const detection = await warp.detection().catch(() => null);
+  const { warnings, organization } = await inventory;
   return {
     diagnoses: plan.clusters.map((c) => found.get(c.context)).filter((d): d is ClusterDiagnosis => d !== undefined),
     warp: detection,
     kubectl: await kubectl,
-    warnings: (await inventory).warnings,
+    warnings,
+    ...(organization ? { organization } : {}),
     interrupted,
   };
 }

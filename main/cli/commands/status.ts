@@ -1,5 +1,6 @@
 import { redactText } from '../../core/diagnostics/redact.ts';
 import { redactedJson } from '../../core/secrets/redact.ts';
+import { matchOrganization, type OrganizationMatch } from '../../core/warp/organization-match.ts';
 import type { WarpDetection, WarpStatus } from '../../core/warp/types.ts';
 import { type Command, parseCommandArgs, plural } from '../command.ts';
 import { warningsForRun } from '../warning-lines.ts';
@@ -23,8 +24,12 @@ Options:
                      null | { name, context, server, ip?, verdict, severity, ok, summary, remedy?,
                      step?, notes, latencyMs, durationMs, serverVersion?, skew?, username?,
                      steps }, clusters: { total, ok, warnings, unhealthy, unhealthyContexts },
-                     problems: [{ context, message }] } (the StatusJson type in
-                     main/cli/commands/status.ts; a cluster is as in "check --json")
+                     problems: [{ context, message }], organizationMatch?: { state: match |
+                     mismatch | unknown, deviceTeam, discoveryTeams, sentence } } (the StatusJson
+                     type in main/cli/commands/status.ts; a cluster is as in "check --json")
+
+When the last Cloudflare discovery (the cache) read the account's Zero Trust organization, the
+organization WARP is enrolled in is compared with it; a mismatch is one warning line on stderr.
 
 Exit codes: 0 the current context is healthy (or none is set), 1 the current context is unhealthy
 (or cannot be resolved), 2 bad usage or an unreadable kubeconfig.
@@ -57,6 +62,11 @@ export interface StatusJson {
   };
   /** Contexts that could not be probed (missing cluster entry, unreadable token file). */
   problems: { context: string; message: string }[];
+  /**
+   * WARP's Zero Trust organization against the one the last Cloudflare discovery read (from the
+   * cache); absent when there is no discovered account to compare with.
+   */
+  organizationMatch?: OrganizationMatch;
 }
 
 export const statusCommand: Command = {
@@ -84,6 +94,7 @@ export const statusCommand: Command = {
     const summary = summarize(managedDiagnoses.map((d) => d.severity));
     const unhealthyContexts = managedDiagnoses.filter((d) => d.severity === 'fail').map((d) => d.context as string);
     const w = fleet.warp;
+    const orgMatch = w && fleet.organization ? matchOrganization(w.organization, [fleet.organization]) : null;
 
     if (values.json) {
       const out: StatusJson = {
@@ -92,6 +103,7 @@ export const statusCommand: Command = {
         currentContext: current ? checkedClusterJson(current) : null,
         clusters: { ...summary, unhealthyContexts },
         problems: plan.problems,
+        ...(orgMatch ? { organizationMatch: orgMatch } : {}),
       };
       ctx.stdout.write(`${redactedJson(out, plan.secrets)}\n`);
     } else {
@@ -125,7 +137,8 @@ export const statusCommand: Command = {
       if (w) lines.push(...profileLines(w));
       ctx.stdout.write(`${clean(lines.join('\n'))}\n`);
     }
-    for (const warning of await warningsForRun(ctx, fleet.warnings, 'always'))
+    const warnings = orgMatch?.sentence ? [...fleet.warnings, orgMatch.sentence] : fleet.warnings;
+    for (const warning of await warningsForRun(ctx, warnings, 'always'))
       ctx.stderr.write(`kubezt: warning: ${clean(warning)}\n`);
     const currentUnhealthy = (current && current.severity === 'fail') || currentProblem !== undefined;
     return currentUnhealthy ? 1 : 0;

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { RouteVerdictResult, SplitTunnelConfig, WarpDetection, WarpMode } from '../../core/warp/index.ts';
+import { matchOrganization, type OrganizationMatch } from '../../core/warp/organization-match.ts';
 import { type Command, parseCommandArgs, plural, writeJson } from '../command.ts';
 import { kubeconfigPathsFor } from '../kubeconfig-paths.ts';
 import { profileLines, splitManagedWords, type VirtualNetworksJson, virtualNetworksJson } from './warp-profile.ts';
@@ -23,7 +24,11 @@ Options:
           detail, remedy?, interface, excludedBy, privateRange }], mode: { raw, kind, label,
           privateRouting, proxyPort?, managed, origin? } | null, privateRouting: boolean | null,
           organization: string | null, virtualNetworks: { active, activeName, networks: [{ id,
-          name, description, default, active }] } | null }
+          name, description, default, active }] } | null, organizationMatch?: { state: match |
+          mismatch | unknown, deviceTeam, discoveryTeams, sentence } }
+
+When the last Cloudflare discovery (the cache) read the account's Zero Trust organization, the
+organization WARP is enrolled in is compared with it; a mismatch is one warning line on stderr.
 
 Environment: KUBEZT_WARP_CLI (warp-cli path), KUBEZT_TRACE_URL (trace endpoint; "off" skips it),
 KUBEZT_WARP_INTERFACE (the tunnel interface name).
@@ -47,6 +52,8 @@ export interface WarpJson {
   privateRouting: boolean | null;
   organization: string | null;
   virtualNetworks: VirtualNetworksJson | null;
+  /** WARP's organization against the last discovery's (the cache); absent when none was read. */
+  organizationMatch?: OrganizationMatch;
 }
 
 export const warpCommand: Command = {
@@ -71,7 +78,8 @@ export const warpCommand: Command = {
       positionals.length > 0
         ? positionals.map((ip): { ip: string; context?: string } => ({ ip }))
         : await kubeztServerIps(ctx, values.kubeconfig);
-    const state = await detectWarp(env);
+    const [state, discovered] = await Promise.all([detectWarp(env), cachedTeam(ctx)]);
+    const orgMatch = discovered ? matchOrganization(state.organization, [discovered]) : null;
     // The profile has read the split tunnel (`-j settings`, `settings`, `tunnel ip list`).
     const split = state.splitTunnel !== undefined ? { config: state.splitTunnel } : await readSplitTunnel(env);
     const routes = await Promise.all(
@@ -101,8 +109,10 @@ export const warpCommand: Command = {
         privateRouting: state.privateRouting ?? null,
         organization: state.organization ?? null,
         virtualNetworks: virtualNetworksJson(state.virtualNetworks),
+        ...(orgMatch ? { organizationMatch: orgMatch } : {}),
       };
       writeJson(ctx, out);
+      if (orgMatch?.sentence) ctx.stderr.write(`kubezt: warning: ${orgMatch.sentence}\n`);
       return 0;
     }
     const lines = [
@@ -129,9 +139,16 @@ export const warpCommand: Command = {
       }
     }
     ctx.stdout.write(`${lines.join('\n')}\n`);
+    if (orgMatch?.sentence) ctx.stderr.write(`kubezt: warning: ${orgMatch.sentence}\n`);
     return 0;
   },
 };
+
+/** The account's team as the last discovery read it (the cache only: this command calls no API). */
+async function cachedTeam(ctx: Parameters<Command['run']>[1]) {
+  const { cachedInventory } = await import('./probe-shared.ts');
+  return (await cachedInventory(ctx)).organization;
+}
 
 /** The IPs of the clusters kubezt wrote to the kubeconfig; none when it cannot be read. */
 async function kubeztServerIps(

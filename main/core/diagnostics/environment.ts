@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { KubectlClientInfo } from '../probe/types.ts';
+import { type DiscoveryTeam, matchOrganization } from '../warp/organization-match.ts';
 import type { WarpDetection } from '../warp/types.ts';
 import type { ReportEnvironment } from './report.ts';
 
@@ -11,6 +12,8 @@ export function reportEnvironment(input: {
   kubeztVersion?: string;
   kubectl?: KubectlClientInfo | null;
   warp?: WarpDetection | null;
+  /** The account's Zero Trust organization as discovery read it, for the organization check. */
+  discoveryTeam?: DiscoveryTeam;
   system?: { platform: string; arch: string; nodeVersion: string; osRelease?: string };
 }): ReportEnvironment {
   const system = input.system ?? {
@@ -20,6 +23,7 @@ export function reportEnvironment(input: {
     osRelease: `${os.type()} ${os.release()}`,
   };
   const w = input.warp;
+  const match = w && input.discoveryTeam ? matchOrganization(w.organization, [input.discoveryTeam]) : null;
   return {
     ...(input.kubeztVersion ? { kubeztVersion: input.kubeztVersion } : {}),
     platform: system.platform,
@@ -33,6 +37,7 @@ export function reportEnvironment(input: {
           gatewayOn: w.gatewayOn === true,
           signals: w.signals.map((s) => ({ source: s.source, detail: `${s.status}: ${s.detail}` })),
           ...profileFacts(w),
+          ...(match ? { organizationMatch: match } : {}),
         }
       : null,
   };

@@ -1,5 +1,6 @@
 import type { KubectlClientInfo, StepResult, WarpState } from '../probe/types.ts';
 import { redactedJson, redactText, redactValue } from '../secrets/redact.ts';
+import type { OrganizationMatch } from '../warp/organization-match.ts';
 import { type ClusterDiagnosis, type Severity, VERDICT_LABEL, type Verdict } from './verdict.ts';
 
 export interface ReportEnvironment {
@@ -19,6 +20,8 @@ export interface ReportEnvironment {
     /** The selected virtual network (`name (id)`), when read. */
     virtualNetwork?: string;
     organization?: string;
+    /** `organization` against the discovered account's (absent when either is unknown). */
+    organizationMatch?: OrganizationMatch;
   } | null;
 }
 
@@ -132,6 +135,12 @@ export function renderReportMarkdown(
     if (e.warp.mode) lines.push(`  - mode: ${e.warp.mode}`);
     if (e.warp.virtualNetwork) lines.push(`  - virtual network: ${e.warp.virtualNetwork}`);
     if (e.warp.organization) lines.push(`  - organization: ${e.warp.organization}`);
+    const match = e.warp.organizationMatch;
+    if (match) {
+      lines.push(
+        `  - organization check: ${match.sentence ?? `the discovered account's organization (${match.discoveryTeams.join(', ')})`}`,
+      );
+    }
     for (const s of e.warp.signals ?? []) lines.push(`  - ${s.source}: ${s.detail}`);
   } else {
     lines.push('- WARP: not checked');

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { ClusterEntry } from '../model/cluster.ts';
 import type { DiscoveryResult, SplitTunnelLists, VirtualNetworkInfo } from './cloudflare/discover.ts';
 import type { GatewayAuditEntry, GatewayInspection } from './cloudflare/gateway.ts';
+import type { AccessOrganization } from './cloudflare/organization.ts';
 
 export const DISCOVERY_CACHE_FILE = 'discovery-cache.json';
 /** Older than this, the cache is still used but flagged stale (the UI says "last known"). */
@@ -88,6 +89,13 @@ const cacheSchema = z.object({
     ),
   }),
   warnings: z.array(z.string()),
+  organization: z
+    .object({
+      team: z.string().max(63).nullable(),
+      authDomain: z.string().max(300).optional(),
+      unknownBecause: z.enum(['permission', 'not-read']).optional(),
+    })
+    .optional(),
 });
 
 export interface CachedDiscovery {
@@ -99,6 +107,8 @@ export interface CachedDiscovery {
   splitTunnel: SplitTunnelLists;
   /** Warnings of the discovery that produced the cache (e.g. Gateway audit findings). */
   warnings: string[];
+  /** The account's Zero Trust organization; absent in a cache written before it was read. */
+  organization?: AccessOrganization;
   fetchedAt: string;
   ageMs: number;
   stale: boolean;
@@ -127,6 +137,7 @@ export async function writeDiscoveryCache(dir: string, result: DiscoveryResult, 
     gatewayAudit: result.gatewayAudit,
     splitTunnel: result.splitTunnel,
     warnings: result.warnings,
+    ...(result.organization ? { organization: result.organization } : {}),
   };
   const target = join(dir, DISCOVERY_CACHE_FILE);
   const temp = join(dir, `.${DISCOVERY_CACHE_FILE}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
@@ -211,6 +222,7 @@ export async function readDiscoveryCache(
       gatewayAudit: data.gatewayAudit,
       splitTunnel: data.splitTunnel,
       warnings: data.warnings,
+      ...(data.organization ? { organization: data.organization as AccessOrganization } : {}),
       fetchedAt: data.fetchedAt,
       ageMs,
       stale: ageMs > (opts.maxAgeMs ?? DEFAULT_CACHE_MAX_AGE_MS),

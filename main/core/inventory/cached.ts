@@ -2,6 +2,7 @@ import { readDiscoveryCache } from '../discovery/cache.ts';
 import { loadCatalog } from '../discovery/catalog/index.ts';
 import { mergeSources } from '../discovery/merge.ts';
 import type { ClusterEntry } from '../model/cluster.ts';
+import { type DiscoveryTeam, discoveryTeam } from '../warp/organization-match.ts';
 import { isGatewayAuditWarning } from './audit-warnings.ts';
 
 /**
@@ -15,6 +16,8 @@ export interface CachedInventory {
   /** When the Cloudflare part was fetched; absent when there is none. */
   cloudflareFetchedAt?: string;
   warnings: string[];
+  /** The account's Zero Trust organization as the last discovery read it. */
+  organization?: DiscoveryTeam;
 }
 
 export async function readCachedInventory(input: {
@@ -47,6 +50,7 @@ export async function readCachedInventory(input: {
     clusters: merged.clusters,
     ...(discovered ? { cloudflareFetchedAt: discovered.fetchedAt } : {}),
     warnings,
+    ...discoveryTeam(discovered?.accountId, discovered?.organization),
   };
 }
 

@@ -25,6 +25,7 @@ export const DISCOVERY_STEP_LABEL: Readonly<Record<DiscoveryStep, string>> = {
   'split-tunnel': 'split tunnel',
   'tunnel-connections': 'tunnel connections',
   'gateway-configuration': 'Gateway settings',
+  'access-organization': 'Zero Trust organization',
 };
 
 /** One progress line of a Cloudflare discovery, as the CLI and the app show it. */

@@ -7,6 +7,7 @@
 import type { ErrorCode } from '../errors.ts';
 import type { ClusterEntry, ClusterSource, TunnelHealth, UserSpec } from '../model/cluster.ts';
 import { serverUrl } from '../model/cluster.ts';
+import type { OrganizationMatch } from '../warp/organization-match.ts';
 import type { CloudflareSourceStatus, Inventory } from './load.ts';
 
 export const CLUSTERS_JSON_VERSION = 1;
@@ -49,6 +50,11 @@ export interface ClustersJson {
   }[];
   /** Sentences for the user, as printed on stderr without --json. */
   warnings: string[];
+  /**
+   * The organization WARP is enrolled in against the account's (as discovery read it); absent
+   * when discovery read no organization. Set by `kubezt clusters`, which asks WARP.
+   */
+  organizationMatch?: OrganizationMatch;
 }
 
 export interface ClusterJson {

@@ -10,6 +10,7 @@ import { DEFAULT_CACHE_MAX_AGE_MS, readDiscoveryCache, writeDiscoveryCache } fro
 import { loadCatalog } from '../discovery/catalog/index.ts';
 import type { RequestBudget } from '../discovery/cloudflare/budget.ts';
 import type {
+  AccessOrganization,
   CloudflareProgress,
   DiscoveryResult,
   GatewayAuditEntry,
@@ -21,6 +22,7 @@ import type { ErrorCode } from '../errors.ts';
 import { isUserError, type UserError } from '../errors.ts';
 import type { ClusterEntry } from '../model/cluster.ts';
 import { redactSecrets } from '../secrets/redact.ts';
+import { type DiscoveryTeam, discoveryTeam } from '../warp/organization-match.ts';
 import type { Workspace } from '../workspace/index.ts';
 import { formatAge } from './format.ts';
 
@@ -67,6 +69,8 @@ export interface Inventory {
   splitTunnel?: SplitTunnelLists;
   /** Sentences for the user (Gateway audit findings, merge conflicts, stale data...). */
   warnings: string[];
+  /** The account's Zero Trust organization as discovery read it (fresh or cached). */
+  organization?: DiscoveryTeam;
 }
 
 export interface LoadInventoryOptions {
@@ -133,6 +137,7 @@ export async function loadInventory(ws: Workspace, opts: LoadInventoryOptions): 
     gatewayAudit: renameAudit(cf.discovered?.gatewayAudit ?? [], merged.clusters),
     ...(cf.discovered ? { splitTunnel: cf.discovered.splitTunnel } : {}),
     warnings: [...new Set(all)],
+    ...discoveryTeam(cf.state.accountId, cf.discovered?.organization),
   };
 }
 
@@ -142,6 +147,7 @@ interface DiscoveredData {
   gatewayAudit: GatewayAuditEntry[];
   splitTunnel: SplitTunnelLists;
   warnings: string[];
+  organization?: AccessOrganization;
 }
 
 async function cloudflareSource(

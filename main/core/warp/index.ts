@@ -19,6 +19,12 @@ export {
 } from './detect.ts';
 export { DEFAULT_TRACE_URL, defaultWarpCliPath, nodeLineStreamer, warpEnvFromProcess } from './env.ts';
 export {
+  ACCESS_ORGANIZATION_PERMISSION,
+  type DiscoveryTeam,
+  matchOrganization,
+  type OrganizationMatch,
+} from './organization-match.ts';
+export {
   jsonObjectOf,
   parseMode,
   parseOrganization,
@@ -35,6 +41,7 @@ export {
   type ClientProfile,
   type ProfileAttempt,
   readClientProfile,
+  readOrganization,
   readVirtualNetworks,
   type WarpCliEnv,
 } from './profile.ts';

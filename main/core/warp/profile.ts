@@ -78,7 +78,8 @@ export async function readVirtualNetworks(env: WarpCliEnv, log: Log = []): Promi
   return isDeadEnd(text) ? null : parseVnetText(text.stdout);
 }
 
-async function readOrganization(env: WarpEnv, log: Log): Promise<string | null> {
+/** `warp-cli registration organization` alone: the team name, or null when none was printed. */
+export async function readOrganization(env: WarpCliEnv, log: Log = []): Promise<string | null> {
   const r = await call(env, log, ['registration', 'organization']);
   return isDeadEnd(r) || (r.code !== 0 && !r.stdout.trim()) ? null : parseOrganization(r.stdout, r.stderr);
 }

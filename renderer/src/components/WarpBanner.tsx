@@ -12,7 +12,10 @@ export function WarpBanner({ warp }: { warp: WarpStateView | null }) {
   const api = useApi();
   if (warp?.status === 'connected' && warp.privateRouting === false) return <NoPrivateRouting warp={warp} />;
   if (!warp || (warp.status !== 'disconnected' && warp.status !== 'unavailable' && warp.status !== 'connecting')) {
-    return null;
+    const sentence = warp?.organizationMatch?.sentence;
+    return sentence ? (
+      <OrganizationNotice sentence={sentence} mismatch={warp.organizationMatch?.state === 'mismatch'} />
+    ) : null;
   }
   const reason = warp.reason ? ` (${warp.reason})` : '';
   return (
@@ -66,6 +69,19 @@ function NoPrivateRouting({ warp }: { warp: WarpStateView }) {
         <strong>WARP is connected in {mode}, which routes no private IPs.</strong> Clusters behind Cloudflare Zero Trust
         are unreachable in this mode: {fix}
       </div>
+    </div>
+  );
+}
+
+/** WARP is in another Zero Trust organization than the clusters' account (or that could not be checked). */
+function OrganizationNotice({ sentence, mismatch }: { sentence: string; mismatch: boolean }) {
+  return (
+    <div className="banner banner-connecting" role={mismatch ? 'alert' : 'status'}>
+      <svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false" className="banner-icon">
+        <path d="M10 2 19 18H1Z" />
+        <path d="M10 8v4.5M10 15v.5" className="banner-icon-mark" />
+      </svg>
+      <div className="banner-text">{sentence}</div>
     </div>
   );
 }

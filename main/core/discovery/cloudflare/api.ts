@@ -35,7 +35,8 @@ export type DiscoveryStep =
   | 'gateway-rules'
   | 'split-tunnel'
   | 'tunnel-connections'
-  | 'gateway-configuration';
+  | 'gateway-configuration'
+  | 'access-organization';
 
 export type CloudflareProgress =
   /** A page of a list arrived. */
@@ -110,6 +111,7 @@ const STEP_PERMISSION: Record<DiscoveryStep, string | undefined> = {
   'split-tunnel': 'Zero Trust Read',
   'tunnel-connections': 'Cloudflare Tunnel Read',
   'gateway-configuration': 'Zero Trust Read',
+  'access-organization': 'Access: Organizations, Identity Providers, and Groups Read',
 };
 
 const STEP_WHAT: Record<DiscoveryStep, string> = {
@@ -124,6 +126,7 @@ const STEP_WHAT: Record<DiscoveryStep, string> = {
   'split-tunnel': 'reading the WARP split-tunnel settings',
   'tunnel-connections': 'reading tunnel connections',
   'gateway-configuration': 'reading the Gateway TLS decryption settings',
+  'access-organization': "reading the account's Zero Trust organization",
 };
 
 const MAX_PAGES = 1000;

@@ -25,6 +25,7 @@ import {
   parseTraffic,
   readTlsSettings,
 } from './gateway.ts';
+import { type AccessOrganization, readAccessOrganization } from './organization.ts';
 import {
   cleanGatewayItemPages,
   cleanGatewayLists,
@@ -76,6 +77,8 @@ export interface DiscoveryResult {
   warnings: string[];
   /** Pages fetched per step (what pagination cost). */
   pages: Partial<Record<DiscoveryStep, number>>;
+  /** The account's Zero Trust organization (its team name), to compare with WARP's. */
+  organization?: AccessOrganization;
 }
 
 function splitEntries(raw: readonly (SplitTunnelExclude | SplitTunnelInclude)[]): SplitTunnelEntry[] {
@@ -226,7 +229,10 @@ export async function discoverFromCloudflare(opts: DiscoverOptions): Promise<Dis
   const pages: Partial<Record<DiscoveryStep, number>> = {};
   try {
     return await together(base, async (ctx) => {
-      const raw = await readAccount(client, ctx, opts, pages);
+      const [raw, organization] = await Promise.all([
+        readAccount(client, ctx, opts, pages),
+        readAccessOrganization(client, ctx, opts.accountId),
+      ]);
       const gateway = await readGatewayContents(client, ctx, opts, raw.lists, raw.rules, pages);
       const input = {
         routes: raw.routes,
@@ -259,6 +265,7 @@ export async function discoverFromCloudflare(opts: DiscoverOptions): Promise<Dis
         splitTunnel: { exclude: raw.splitTunnel.exclude, include: raw.splitTunnel.include },
         warnings,
         pages,
+        organization,
       };
     });
   } catch (e) {

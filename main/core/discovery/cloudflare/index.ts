@@ -14,3 +14,5 @@ export type {
 export { discoverFromCloudflare, fetchSplitTunnelLists, listAccounts, verifyToken } from './discover.ts';
 export type { GatewayAuditEntry, GatewayListContents, RuleRef } from './gateway.ts';
 export { auditGateway, parseTraffic } from './gateway.ts';
+export type { AccessOrganization } from './organization.ts';
+export { teamOfAuthDomain } from './organization.ts';

@@ -23,6 +23,7 @@ import {
   serveRenderer,
 } from '../../test/helpers/browser.ts';
 import { fleet as fleetOf } from './fleet.ts';
+import { measureKeys } from './keys.ts';
 import { type TaskSummary, traceTasks } from './tasks.ts';
 
 const { values } = parseArgs({
@@ -93,41 +94,6 @@ async function openAppWithProbes(
   return app;
 }
 
-/** Per keystroke: keydown → the filtered table painted (the first frame after the table changed). */
-async function keystrokes(page: Page, text: string): Promise<number[]> {
-  const search = page.getByRole('searchbox', { name: 'Search clusters' });
-  await search.focus();
-  const out: number[] = [];
-  for (const ch of text) {
-    // Armed (and awaited) before the key is sent, so the keydown cannot come first.
-    await page.evaluate(() => {
-      const w = window as unknown as { __keyDone?: Promise<number> };
-      w.__keyDone = new Promise<number>((resolve) => {
-        let t0 = 0;
-        // The table says which filter it shows (data-filter): done when it shows the box's text.
-        const table = document.querySelector('table.clusters') as HTMLElement;
-        const input = document.querySelector('#cluster-search') as HTMLInputElement;
-        const mo = new MutationObserver(() => {
-          if (table.dataset.filter !== input.value) return;
-          mo.disconnect();
-          requestAnimationFrame(() => resolve(performance.now() - t0));
-        });
-        window.addEventListener(
-          'keydown',
-          () => {
-            t0 = performance.now();
-            mo.observe(table, { attributes: true, attributeFilter: ['data-filter'] });
-          },
-          { capture: true, once: true },
-        );
-      });
-    });
-    await page.keyboard.type(ch);
-    out.push(await page.evaluate(() => (window as unknown as { __keyDone: Promise<number> }).__keyDone));
-  }
-  return out;
-}
-
 async function dashboard(browser: Browser, url: string, dir: string) {
   const { core } = fleet(dir);
   const services = createAppServices(core, recordingHost().host, { log: () => {}, setTimer: () => () => {} });
@@ -135,11 +101,7 @@ async function dashboard(browser: Browser, url: string, dir: string) {
   const { page } = app;
   await page.locator('table.clusters[aria-busy="false"]').waitFor({ timeout: 120_000 });
   const rowsInDom = await page.locator('table.clusters tbody tr').count();
-  const stopKeysTrace = await traceTasks(await page.context().newCDPSession(page));
-  const keys = await keystrokes(page, 'svc12');
-  // Every task of the typing, the harness's arming evaluates included: an upper bound per key.
-  const keyCpuMs = (await stopKeysTrace()).cpuTotalMs / 'svc12'.length;
-  await page.getByRole('searchbox', { name: 'Search clusters' }).fill('');
+  const keys = await measureKeys(page, 'svc12');
   // A check streaming in: the longest long task between "Check now" and the last result painted.
   const stopTrace = await traceTasks(await page.context().newCDPSession(page));
   const from = await page.evaluate(() => performance.now());
@@ -160,7 +122,6 @@ async function dashboard(browser: Browser, url: string, dir: string) {
   return {
     rowsInDom,
     keys,
-    keyCpuMs,
     checkMs,
     longest: Math.max(0, ...tasks.map((t) => t.duration)),
     longTasks: tasks.length,
@@ -217,7 +178,8 @@ async function main(): Promise<void> {
     }
     console.error('the tray over a check…');
     const tray = await trayRebuilds(path.join(work, 'tray'));
-    const keys = runs.flatMap((r) => r.keys);
+    const keys = runs.flatMap((r) => r.keys.filteredMs);
+    const typed = runs.flatMap((r) => r.keys.typedMs);
     const summary = {
       clusters: COUNT,
       runs: RUNS,
@@ -229,7 +191,11 @@ async function main(): Promise<void> {
       dataToRowsTransportMs: median(first.map((f) => f.transportMs)),
       keystrokeMedianMs: median(keys),
       keystrokeMaxMs: Math.max(...keys),
-      keystrokeCpuMs: median(runs.map((r) => r.keyCpuMs)),
+      keystrokeEchoMedianMs: median(runs.flatMap((r) => r.keys.echoMs)),
+      keystrokeOwnCpuMs: median(runs.map((r) => r.keys.ownCpuMs)),
+      keystrokeTypedMedianMs: median(typed),
+      keystrokeTypedMaxMs: Math.max(...typed),
+      keystrokeTypedCpuMs: median(runs.map((r) => r.keys.typedCpuMs)),
       longestFrozenMs: median(runs.map((r) => r.longest)),
       longestOwnTaskMs: median(runs.map((r) => r.trace.longestOwnMs)),
       longestOwnTaskCpuMs: median(runs.map((r) => r.trace.longestOwnCpuMs)),
@@ -280,10 +246,14 @@ async function main(): Promise<void> {
       '< 16 ms',
     );
     line(
-      '  main-thread CPU per keystroke',
-      fmt(summary.keystrokeCpuMs),
-      summary.keystrokeCpuMs / TARGETS.keystrokeMs,
+      "  the renderer's own CPU per key",
+      fmt(summary.keystrokeOwnCpuMs),
+      summary.keystrokeOwnCpuMs / TARGETS.keystrokeMs,
       '< 16 ms',
+    );
+    console.log(`  (the box showing the key, median: ${fmt(summary.keystrokeEchoMedianMs)})`);
+    console.log(
+      `  (typed through playwright, harness included: median ${fmt(summary.keystrokeTypedMedianMs)}, worst ${fmt(summary.keystrokeTypedMaxMs)}, main-thread CPU per key ${fmt(summary.keystrokeTypedCpuMs)})`,
     );
     line(
       'longest long task in a check',

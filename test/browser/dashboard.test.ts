@@ -15,6 +15,7 @@ import type { DomainPort, ResultListener } from '../../main/app/ports.ts';
 import { createAppServices } from '../../main/app/services.ts';
 import { clusterView, createStandInDomain, probeResult, warpState } from '../electron/stand-in-domain.ts';
 import {
+  captureSchemes,
   describeViolations,
   launchChromium,
   openApp,
@@ -178,6 +179,65 @@ describe('dashboard with clusters', () => {
       expect(fleet.standIn.calls.filter((c) => c.method === 'useContext').map((c) => c.args[0])).toEqual(['zt-lab']);
       await app.close();
     }
+  });
+
+  it('shows a 20-character namespace whole at the default window width, on the current row and the others', async () => {
+    const standIn = createStandInDomain(path.join(work, 'namespaces'));
+    standIn.pushWarp(warpState('connected'));
+    standIn.state.clusters = [
+      clusterView('payments-eu', {
+        namespace: 'checkout-backend-prd',
+        group: 'payments',
+        sources: ['cloudflare', 'catalog'],
+        ips: ['127.0.144.180', 'fd00::11'],
+      }),
+      clusterView('prod-us', { namespace: 'observability-agents', group: 'production' }),
+      clusterView('lab', { sources: ['catalog'] }),
+    ];
+    standIn.state.currentContext = 'zt-payments-eu';
+    const services = createAppServices(standIn.core, recordingHost().host, { log: () => {}, setTimer: () => () => {} });
+    const app = await openApp(browser, { services, url: server.url, colorScheme: 'light' });
+    const { page } = app;
+    await page.locator('table.clusters[aria-busy="false"]').waitFor();
+    expect(page.viewportSize()?.width).toBe(1180);
+    const row = (name: string) => page.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) });
+    expect(await row('payments-eu').getAttribute('aria-current')).toBe('true');
+    // Each namespace's text ends inside what clips it: its button's content box, its line, its cell.
+    // (A button's scrollWidth does not grow with its clipped text, so the boxes are compared.)
+    const namespaces = await page.locator('table.clusters .cell-namespace .ns-button > span').evaluateAll((spans) =>
+      spans.map((span) => {
+        const contentRight = (e: Element) => {
+          const style = getComputedStyle(e);
+          return e.getBoundingClientRect().right - parseFloat(style.paddingRight) - parseFloat(style.borderRightWidth);
+        };
+        const clips = [span.closest('button'), span.closest('.name-line'), span.closest('th')] as Element[];
+        const right = span.getBoundingClientRect().right;
+        return { text: span.textContent, clipped: right > Math.min(...clips.map(contentRight)) + 0.5 };
+      }),
+    );
+    expect(namespaces).toEqual([
+      { text: 'checkout-backend-prd', clipped: false },
+      { text: 'observability-agents', clipped: false },
+      { text: 'default', clipped: false },
+    ]);
+    // Still one row height, the group over its sources, and no other cell clipped.
+    const heights = await page
+      .locator('table.clusters tbody tr')
+      .evaluateAll((rows) => rows.map((r) => Math.round(r.getBoundingClientRect().height)));
+    expect(heights).toEqual([44, 44, 44]);
+    expect(await row('payments-eu').locator('.cell-group').textContent()).toBe('payments CF + Catalog');
+    const clipped = await page
+      .locator('table.clusters tbody td, table.clusters thead th')
+      .evaluateAll((cells) =>
+        cells
+          .filter((c) => c.scrollWidth > c.clientWidth || c.scrollHeight > c.clientHeight)
+          .map((c) => `${c.textContent}: ${c.scrollWidth}/${c.clientWidth} × ${c.scrollHeight}/${c.clientHeight}`),
+      );
+    expect(clipped).toEqual([]);
+    const violations = await captureSchemes(page, 'clusters-namespaces');
+    expect(describeViolations(violations.light)).toBe('');
+    expect(describeViolations(violations.dark)).toBe('');
+    await app.close();
   });
 
   it('shows the WARP banner while WARP is down, and removes it when it is back', async () => {

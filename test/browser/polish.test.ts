@@ -119,12 +119,24 @@ describe('GUI polish', () => {
     // "v1.32.1 · same minor" sits on one line of the cell, nothing hidden below it.
     expect(Math.max(...cell.tops) - Math.min(...cell.tops), JSON.stringify(cell)).toBeLessThanOrEqual(3);
     expect(cell.scroll).toBeLessThanOrEqual(cell.client);
-    // Both sources and the "current" badge on the row's one line.
-    const tops = await row(page, 'prod-us')
-      .locator('.badge, abbr')
-      .evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
-    expect(tops.length).toBe(3);
-    expect(Math.max(...tops) - Math.min(...tops)).toBeLessThanOrEqual(3);
+    // Both sources on one line (under the group), the "current" badge on the name's line, and
+    // every cell's lines inside the row's 44 px.
+    const topsOf = (selector: string) =>
+      row(page, 'prod-us')
+        .locator(selector)
+        .evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+    const sourceTops = await topsOf('abbr');
+    expect(sourceTops.length).toBe(2);
+    expect(Math.max(...sourceTops) - Math.min(...sourceTops)).toBeLessThanOrEqual(3);
+    const nameTops = await topsOf('.name, .badge-current');
+    expect(nameTops.length).toBe(2);
+    expect(Math.max(...nameTops) - Math.min(...nameTops)).toBeLessThanOrEqual(3);
+    const overflowing = await page
+      .locator('table.clusters tbody tr > *')
+      .evaluateAll((cells) =>
+        cells.filter((c) => c.scrollHeight > c.clientHeight).map((c) => `${c.textContent}: ${c.scrollHeight}`),
+      );
+    expect(overflowing).toEqual([]);
     // No cell of a row hides part of its text.
     const clipped = await page
       .locator('table.clusters tbody td')

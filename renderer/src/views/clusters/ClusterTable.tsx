@@ -7,7 +7,11 @@ import { useRowWindow } from '../../components/windowing.ts';
 import { NamespaceCell } from './NamespaceCell.tsx';
 import { TunnelCell, VnetBadge } from './NetworkCells.tsx';
 
-/** Every row is one line this tall (styles.css keeps the cells to it), so rows can be windowed. */
+/**
+ * Every row is this tall (styles.css keeps the cells to it), so rows can be windowed. The name
+ * and group cells hold two short lines (name over namespace and context, group over source); the
+ * others one.
+ */
 export const ROW_HEIGHT = 44;
 
 export interface RowActions {
@@ -44,7 +48,6 @@ export function ClusterTable(
         <colgroup>
           <col className="col-name" />
           <col className="col-group" />
-          <col className="col-source" />
           <col className="col-ips" />
           <col className="col-tunnel" />
           <col className="col-reach" />
@@ -56,7 +59,6 @@ export function ClusterTable(
           <tr aria-rowindex={1}>
             <th scope="col">Cluster</th>
             <th scope="col">Group</th>
-            <th scope="col">Source</th>
             <th scope="col">Server IP</th>
             <th scope="col">Tunnel</th>
             <th scope="col">Reachability</th>
@@ -128,21 +130,25 @@ const ClusterRow = memo(function ClusterRow(
       <th scope="row" className="cell-name" title={nameTitle(cluster)}>
         <span className="name-line">
           <span className="name">{cluster.name}</span>{' '}
-          {cluster.current && <span className="badge badge-current">current</span>} <VnetBadge cluster={cluster} />{' '}
+          {cluster.current && <span className="badge badge-current">current</span>} <VnetBadge cluster={cluster} />
+        </span>{' '}
+        <span className="name-line name-sub">
           <span className="small cell-namespace">
             <NamespaceCell cluster={cluster} />
           </span>{' '}
           {!cluster.current && <span className="muted small context">{cluster.context ?? 'not in kubeconfig'}</span>}
         </span>
       </th>
-      <td className="small cell-group">{cluster.group ?? <span className="muted">—</span>}</td>
-      <td className="small cell-source">
-        {cluster.sources.map((s, i) => (
-          <span key={s}>
-            {i > 0 && ' + '}
-            <abbr title={SOURCE_LABEL[s].long}>{SOURCE_LABEL[s].short}</abbr>
-          </span>
-        ))}
+      <td className="small cell-group">
+        <span className="group-line">{cluster.group ?? <span className="muted">—</span>}</span>{' '}
+        <span className="group-line muted cell-source">
+          {cluster.sources.map((s, i) => (
+            <span key={s}>
+              {i > 0 && ' + '}
+              <abbr title={SOURCE_LABEL[s].long}>{SOURCE_LABEL[s].short}</abbr>
+            </span>
+          ))}
+        </span>
       </td>
       <td className="mono small">
         {cluster.ips.length > 0 ? (
@@ -265,7 +271,7 @@ function VersionCell({ result }: { result: ProbeResultView | undefined }) {
 function SkeletonRow() {
   return (
     <tr className="skeleton-row">
-      {[0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => (
+      {[0, 1, 2, 3, 4, 5, 6, 7].map((i) => (
         <td key={i}>
           {i === 0 && <span className="sr-only">Loading</span>}
           <span className="skeleton" aria-hidden="true" />

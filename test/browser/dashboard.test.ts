@@ -237,6 +237,18 @@ describe('dashboard with clusters', () => {
     const violations = await captureSchemes(page, 'clusters-namespaces');
     expect(describeViolations(violations.light)).toBe('');
     expect(describeViolations(violations.dark)).toBe('');
+
+    // A filter reuses the rows on screen for its matches: an open namespace editor stays with its
+    // cluster and does not turn up in the row that now shows another.
+    await row('payments-eu')
+      .getByRole('button', { name: /Namespace of payments-eu/ })
+      .click();
+    await page.getByRole('textbox', { name: 'Namespace of payments-eu' }).waitFor();
+    await page.getByRole('searchbox', { name: 'Search clusters' }).fill('lab');
+    await page.locator('table.clusters[data-filter="lab"]').waitFor();
+    expect(await page.locator('table.clusters tbody th[scope="row"] .name').allTextContents()).toEqual(['lab']);
+    expect(await page.locator('table.clusters .ns-input').count()).toBe(0);
+    expect(await row('lab').locator('.cell-namespace').textContent()).toBe('default');
     await app.close();
   });
 

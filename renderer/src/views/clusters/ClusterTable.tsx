@@ -35,6 +35,8 @@ export function ClusterTable(
   const wrap = useRef<HTMLElement>(null);
   const win = useRowWindow(wrap, clusters?.length ?? 0, ROW_HEIGHT, props.query);
   const pinned = new Set(props.pinned);
+  const shown = clusters?.slice(win.start, win.end) ?? [];
+  const keys = useRowKeys(shown, props.query);
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard to scroll it.
     <section className="table-wrap table-scroll" ref={wrap} tabIndex={0} aria-label="Cluster list">
@@ -77,9 +79,9 @@ export function ClusterTable(
           ) : (
             <>
               {win.before > 0 && <tr className="spacer" style={{ height: win.before }} />}
-              {clusters.slice(win.start, win.end).map((c, i) => (
+              {shown.map((c, i) => (
                 <ClusterRow
-                  key={c.name}
+                  key={keys[i]}
                   index={win.start + i}
                   cluster={c}
                   result={results.get(c.name)}
@@ -98,6 +100,24 @@ export function ClusterTable(
       </table>
     </section>
   );
+}
+
+/**
+ * The rows' React keys. While the filter stays, a cluster keeps its key, so a row a pin moves keeps
+ * its elements (and focus). When the filter changes, the rows take over the keys of the rows on
+ * screen before, slot by slot: React then rewrites a few dozen rows' text instead of removing
+ * them and creating new ones. Focus is in the search box then, and a row's own state (the
+ * namespace editor) is keyed by its cluster.
+ */
+function useRowKeys(rows: readonly ClusterView[], query: string): string[] {
+  const last = useRef({ query, keyOf: new Map<string, string>(), keys: [] as string[], next: 0 });
+  const was = last.current;
+  const fresh = was.query !== query;
+  let next = was.next;
+  const keys = rows.map((c, i) => (fresh ? was.keys[i] : was.keyOf.get(c.name)) ?? `row-${next++}`);
+  // Written during render on purpose: a render React drops leaves keys that are still unique.
+  last.current = { query, keyOf: new Map(rows.map((c, i) => [c.name, keys[i] as string])), keys, next };
+  return keys;
 }
 
 /** Short on screen (the column is narrow), whole for screen readers and on hover. */
@@ -134,7 +154,7 @@ const ClusterRow = memo(function ClusterRow(
         </span>{' '}
         <span className="name-line name-sub">
           <span className="small cell-namespace">
-            <NamespaceCell cluster={cluster} />
+            <NamespaceCell key={cluster.name} cluster={cluster} />
           </span>{' '}
           {!cluster.current && <span className="muted small context">{cluster.context ?? 'not in kubeconfig'}</span>}
         </span>

@@ -5,42 +5,24 @@
  * renderer, the preload and the service layer. The same scenarios against the simulator with the
  * real core are in test/browser/e2e.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { ProbeResultView } from '../../ipc/contract.ts';
 import type { DomainPort, ResultListener } from '../../main/app/ports.ts';
 import { createAppServices } from '../../main/app/services.ts';
 import { clusterView, createStandInDomain, probeResult, warpState } from '../electron/stand-in-domain.ts';
 import {
   captureSchemes,
+  chromiumSuite,
   describeViolations,
-  launchChromium,
   openApp,
   recordingHost,
-  requireBuild,
   runAxe,
   saveScreenshot,
-  serveRenderer,
 } from '../helpers/browser.ts';
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveRenderer>>;
-let work: string;
-
-beforeAll(async () => {
-  requireBuild();
-  work = mkdtempSync(path.join(tmpdir(), 'kubezt-dashboard-'));
-  [browser, server] = await Promise.all([launchChromium(), serveRenderer()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+const suite = chromiumSuite('dashboard');
 
 function intercepted(cluster: string): ProbeResultView {
   return {
@@ -84,7 +66,7 @@ function intercepted(cluster: string): ProbeResultView {
 
 /** A core whose check results are held until the test releases them, one cluster at a time. */
 function gatedFleet(name: string) {
-  const standIn = createStandInDomain(path.join(work, name));
+  const standIn = createStandInDomain(path.join(suite.work, name));
   standIn.pushWarp(warpState('connected'));
   standIn.state.clusters = [
     clusterView('prod-us', { sources: ['cloudflare', 'catalog'] }),
@@ -139,7 +121,7 @@ describe('dashboard with clusters', () => {
   it('fills rows as results stream in, without moving anything', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       const fleet = gatedFleet(`stream-${colorScheme}`);
-      const app = await openApp(browser, { services: fleet.services, url: server.url, colorScheme });
+      const app = await openApp(suite.browser, { services: fleet.services, url: suite.url, colorScheme });
       const { page } = app;
       const row = (name: string) => page.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) });
       await row('lab').waitFor();
@@ -182,7 +164,7 @@ describe('dashboard with clusters', () => {
   });
 
   it('shows a 20-character namespace whole at the default window width, on the current row and the others', async () => {
-    const standIn = createStandInDomain(path.join(work, 'namespaces'));
+    const standIn = createStandInDomain(path.join(suite.work, 'namespaces'));
     standIn.pushWarp(warpState('connected'));
     standIn.state.clusters = [
       clusterView('payments-eu', {
@@ -196,7 +178,7 @@ describe('dashboard with clusters', () => {
     ];
     standIn.state.currentContext = 'zt-payments-eu';
     const services = createAppServices(standIn.core, recordingHost().host, { log: () => {}, setTimer: () => () => {} });
-    const app = await openApp(browser, { services, url: server.url, colorScheme: 'light' });
+    const app = await openApp(suite.browser, { services, url: suite.url, colorScheme: 'light' });
     const { page } = app;
     await page.locator('table.clusters[aria-busy="false"]').waitFor();
     expect(page.viewportSize()?.width).toBe(1180);
@@ -256,7 +238,7 @@ describe('dashboard with clusters', () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       const fleet = gatedFleet(`warp-${colorScheme}`);
       await fleet.services.start();
-      const app = await openApp(browser, { services: fleet.services, url: server.url, colorScheme });
+      const app = await openApp(suite.browser, { services: fleet.services, url: suite.url, colorScheme });
       const { page } = app;
       await page.getByRole('rowheader', { name: 'lab' }).waitFor();
       for (const n of ['prod-us', 'payments-eu', 'lab']) fleet.release(n);
@@ -280,9 +262,9 @@ describe('dashboard with clusters', () => {
   it('Diagnostics shows the ladder, highlights the failing step with its remedy, and exports the report', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       const fleet = gatedFleet(`diag-${colorScheme}`);
-      const app = await openApp(browser, {
+      const app = await openApp(suite.browser, {
         services: fleet.services,
-        url: server.url,
+        url: suite.url,
         colorScheme,
         hash: 'diagnostics',
       });

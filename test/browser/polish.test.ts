@@ -4,40 +4,16 @@
  * are marked stale, and Settings neither claims "Signed in" without an account nor shows the
  * settings path twice. Screenshots land in test-results/browser (see captureSchemes).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { ProbeResultView } from '../../ipc/contract.ts';
 import type { DomainPort } from '../../main/app/ports.ts';
 import { createAppServices } from '../../main/app/services.ts';
 import { clusterView, createStandInDomain, probeResult, warpState } from '../electron/stand-in-domain.ts';
-import {
-  captureSchemes,
-  describeViolations,
-  launchChromium,
-  openApp,
-  recordingHost,
-  requireBuild,
-  serveRenderer,
-} from '../helpers/browser.ts';
+import { captureSchemes, chromiumSuite, describeViolations, openApp, recordingHost } from '../helpers/browser.ts';
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveRenderer>>;
-let work: string;
-
-beforeAll(async () => {
-  requireBuild();
-  work = mkdtempSync(path.join(tmpdir(), 'kubezt-polish-'));
-  [browser, server] = await Promise.all([launchChromium(), serveRenderer()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+const suite = chromiumSuite('polish');
 
 function intercepted(cluster: string): ProbeResultView {
   const base = probeResult(cluster, 'unreachable');
@@ -63,7 +39,7 @@ function intercepted(cluster: string): ProbeResultView {
 }
 
 function fleet(name: string, overrides: Partial<DomainPort> = {}) {
-  const standIn = createStandInDomain(path.join(work, name));
+  const standIn = createStandInDomain(path.join(suite.work, name));
   standIn.pushWarp(warpState('connected'));
   standIn.state.clusters = [
     clusterView('prod-us', { sources: ['cloudflare', 'catalog'], group: 'production' }),
@@ -90,7 +66,7 @@ describe('GUI polish', () => {
   it('names a failing verdict with a link to its diagnosis, keeps rows one line, and marks stale results', async () => {
     const { standIn, services } = fleet('rows');
     await services.start();
-    const app = await openApp(browser, { services, url: server.url, colorScheme: 'light' });
+    const app = await openApp(suite.browser, { services, url: suite.url, colorScheme: 'light' });
     const { page } = app;
     await page.locator('table.clusters[aria-busy="false"]').waitFor();
     await row(page, 'payments-eu').getByText('Reachable').waitFor();
@@ -181,7 +157,7 @@ describe('GUI polish', () => {
     const { services, standIn } = fleet('settings', {
       loginStatus: async () => ({ loggedIn: true, accountId: null, source: 'keychain' }),
     });
-    const app = await openApp(browser, { services, url: server.url, colorScheme: 'light', hash: 'settings' });
+    const app = await openApp(suite.browser, { services, url: suite.url, colorScheme: 'light', hash: 'settings' });
     const { page } = app;
     await page.getByText('no Cloudflare account is chosen').waitFor();
     const file = standIn.settings.path as string;

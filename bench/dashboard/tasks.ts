@@ -3,7 +3,7 @@
 //
 // Why: a PerformanceObserver 'longtask' names no cause. In the benchmark the app's IPC runs over
 // the DevTools protocol (playwright's exposeBinding and page.evaluate), and Chromium decodes a
-// large protocol message, such as the 1,000 results a check returns, in one task with no page
+// large protocol message, such as the list of 1,000 clusters, in one task with no page
 // script in it. Electron hands the same bytes over as a structured clone. The trace tells those
 // tasks apart from the renderer's own, and gives CPU time, which a loaded machine does not inflate.
 import type { CDPSession } from 'playwright-core';

@@ -3,7 +3,7 @@
 //
 // Why: a PerformanceObserver 'longtask' names no cause. In the benchmark the app's IPC runs over
 // the DevTools protocol (playwright's exposeBinding and page.evaluate), and Chromium decodes a
-// large protocol message, such as the 1,000 results a check returns, in one task with no page
+// large protocol message, such as the list of 1,000 clusters, in one task with no page
 // script in it. Electron hands the same bytes over as a structured clone. The trace tells those
 // tasks apart from the renderer's own, and gives CPU time, which a loaded machine does not inflate.
 import type { CDPSession } from 'playwright-core';
@@ -22,8 +22,11 @@ export interface TaskSummary {
   /** Tasks of 50 ms or more: all, and the renderer's own. */
   longTasks: number;
   ownLongTasks: number;
-  /** Between the page's `bench:from` and `bench:to` marks, when it set both: the main thread's busy time. */
-  between: { wallMs: number; ownWallMs: number; ownCpuMs: number; transportMs: number } | null;
+  /**
+   * Between the page's `bench:from` and `bench:to` marks, when it set both: the main thread's busy
+   * time, summed over every from/to pair (`stretches` of them).
+   */
+  between: { wallMs: number; ownWallMs: number; ownCpuMs: number; transportMs: number; stretches: number } | null;
 }
 
 interface TraceEvent {
@@ -108,11 +111,10 @@ function summarise(events: readonly TraceEvent[]): TaskSummary {
     ownLongTasks: 0,
     between: null,
   };
-  const mark = (name: string) => events.find((e) => e.name === name)?.ts;
-  const from = mark('bench:from');
-  const to = mark('bench:to');
-  if (from !== undefined && to !== undefined) {
-    out.between = { wallMs: (to - from) / 1000, ownWallMs: 0, ownCpuMs: 0, transportMs: 0 };
+  const stretches = markedStretches(events);
+  if (stretches.length > 0) {
+    const wallMs = stretches.reduce((sum, [from, to]) => sum + (to - from) / 1000, 0);
+    out.between = { wallMs, ownWallMs: 0, ownCpuMs: 0, transportMs: 0, stretches: stretches.length };
   }
   for (const t of tasks) {
     const ms = (t.dur ?? 0) / 1000;
@@ -120,7 +122,7 @@ function summarise(events: readonly TraceEvent[]): TaskSummary {
     out.cpuTotalMs += (t.tdur ?? 0) / 1000;
     if (ms >= 50) out.longTasks++;
     const transport = transportIn(t);
-    if (out.between && from !== undefined && to !== undefined && t.ts + (t.dur ?? 0) > from && t.ts < to) {
+    if (out.between && stretches.some(([from, to]) => t.ts + (t.dur ?? 0) > from && t.ts < to)) {
       // A task that straddles either mark counts whole: the list's answer is handled in the task
       // that delivers it, and the rows were painted inside or after the last one.
       if (transport) {
@@ -145,6 +147,22 @@ function summarise(events: readonly TraceEvent[]): TaskSummary {
       out.longestOwnMs = ms;
       out.longestOwnCpuMs = (t.tdur ?? 0) / 1000;
     }
+  }
+  return out;
+}
+
+/** Each `bench:from` mark with the first `bench:to` after it, in trace microseconds. */
+function markedStretches(events: readonly TraceEvent[]): [number, number][] {
+  // A mark may appear in more than one trace event (phases differ by Chromium version): one per time.
+  const at = (name: string) =>
+    [...new Set(events.filter((e) => e.name === name).map((e) => e.ts))].sort((a, b) => a - b);
+  const tos = at('bench:to');
+  const out: [number, number][] = [];
+  for (const from of at('bench:from')) {
+    const last = out.at(-1)?.[1] ?? Number.NEGATIVE_INFINITY;
+    if (from < last) continue;
+    const to = tos.find((t) => t >= from);
+    if (to !== undefined) out.push([from, to]);
   }
   return out;
 }

@@ -182,7 +182,21 @@ export const ClusterListSchema = z.object({
 });
 export type ClusterList = z.infer<typeof ClusterListSchema>;
 
-export const CheckResultSchema = z.object({ runId: z.string().max(60), results: z.array(ProbeResultSchema) });
+/**
+ * The answer to `check`: what the run found, in counts. The results themselves reach the renderer
+ * as `probeResult` events while the run streams; repeating all of them in the answer (about 900 KB
+ * for 1,000 clusters) would cost the renderer one long structured-clone task at the end of a check.
+ */
+export const CheckResultSchema = z.object({
+  runId: z.string().max(60),
+  /** How many clusters the run probed. */
+  checked: z.number().int().nonnegative(),
+  counts: z.object({
+    reachable: z.number().int().nonnegative(),
+    degraded: z.number().int().nonnegative(),
+    unreachable: z.number().int().nonnegative(),
+  }),
+});
 export type CheckResult = z.infer<typeof CheckResultSchema>;
 
 export const DiagnosticsReportSchema = z.object({

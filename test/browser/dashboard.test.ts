@@ -5,41 +5,24 @@
  * renderer, the preload and the service layer. The same scenarios against the simulator with the
  * real core are in test/browser/e2e.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { ProbeResultView } from '../../ipc/contract.ts';
 import type { DomainPort, ResultListener } from '../../main/app/ports.ts';
 import { createAppServices } from '../../main/app/services.ts';
 import { clusterView, createStandInDomain, probeResult, warpState } from '../electron/stand-in-domain.ts';
 import {
+  captureSchemes,
+  chromiumSuite,
   describeViolations,
-  launchChromium,
   openApp,
   recordingHost,
-  requireBuild,
   runAxe,
   saveScreenshot,
-  serveRenderer,
 } from '../helpers/browser.ts';
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveRenderer>>;
-let work: string;
-
-beforeAll(async () => {
-  requireBuild();
-  work = mkdtempSync(path.join(tmpdir(), 'kubezt-dashboard-'));
-  [browser, server] = await Promise.all([launchChromium(), serveRenderer()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+const suite = chromiumSuite('dashboard');
 
 function intercepted(cluster: string): ProbeResultView {
   return {
@@ -83,7 +66,7 @@ function intercepted(cluster: string): ProbeResultView {
 
 /** A core whose check results are held until the test releases them, one cluster at a time. */
 function gatedFleet(name: string) {
-  const standIn = createStandInDomain(path.join(work, name));
+  const standIn = createStandInDomain(path.join(suite.work, name));
   standIn.pushWarp(warpState('connected'));
   standIn.state.clusters = [
     clusterView('prod-us', { sources: ['cloudflare', 'catalog'] }),
@@ -138,7 +121,7 @@ describe('dashboard with clusters', () => {
   it('fills rows as results stream in, without moving anything', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       const fleet = gatedFleet(`stream-${colorScheme}`);
-      const app = await openApp(browser, { services: fleet.services, url: server.url, colorScheme });
+      const app = await openApp(suite.browser, { services: fleet.services, url: suite.url, colorScheme });
       const { page } = app;
       const row = (name: string) => page.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) });
       await row('lab').waitFor();
@@ -180,11 +163,82 @@ describe('dashboard with clusters', () => {
     }
   });
 
+  it('shows a 20-character namespace whole at the default window width, on the current row and the others', async () => {
+    const standIn = createStandInDomain(path.join(suite.work, 'namespaces'));
+    standIn.pushWarp(warpState('connected'));
+    standIn.state.clusters = [
+      clusterView('payments-eu', {
+        namespace: 'checkout-backend-prd',
+        group: 'payments',
+        sources: ['cloudflare', 'catalog'],
+        ips: ['127.0.144.180', 'fd00::11'],
+      }),
+      clusterView('prod-us', { namespace: 'observability-agents', group: 'production' }),
+      clusterView('lab', { sources: ['catalog'] }),
+    ];
+    standIn.state.currentContext = 'zt-payments-eu';
+    const services = createAppServices(standIn.core, recordingHost().host, { log: () => {}, setTimer: () => () => {} });
+    const app = await openApp(suite.browser, { services, url: suite.url, colorScheme: 'light' });
+    const { page } = app;
+    await page.locator('table.clusters[aria-busy="false"]').waitFor();
+    expect(page.viewportSize()?.width).toBe(1180);
+    const row = (name: string) => page.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) });
+    expect(await row('payments-eu').getAttribute('aria-current')).toBe('true');
+    // Each namespace's text ends inside what clips it: its button's content box, its line, its cell.
+    // (A button's scrollWidth does not grow with its clipped text, so the boxes are compared.)
+    const namespaces = await page.locator('table.clusters .cell-namespace .ns-button > span').evaluateAll((spans) =>
+      spans.map((span) => {
+        const contentRight = (e: Element) => {
+          const style = getComputedStyle(e);
+          return e.getBoundingClientRect().right - parseFloat(style.paddingRight) - parseFloat(style.borderRightWidth);
+        };
+        const clips = [span.closest('button'), span.closest('.name-line'), span.closest('th')] as Element[];
+        const right = span.getBoundingClientRect().right;
+        return { text: span.textContent, clipped: right > Math.min(...clips.map(contentRight)) + 0.5 };
+      }),
+    );
+    expect(namespaces).toEqual([
+      { text: 'checkout-backend-prd', clipped: false },
+      { text: 'observability-agents', clipped: false },
+      { text: 'default', clipped: false },
+    ]);
+    // Still one row height, the group over its sources, and no other cell clipped.
+    const heights = await page
+      .locator('table.clusters tbody tr')
+      .evaluateAll((rows) => rows.map((r) => Math.round(r.getBoundingClientRect().height)));
+    expect(heights).toEqual([44, 44, 44]);
+    expect(await row('payments-eu').locator('.cell-group').textContent()).toBe('payments CF + Catalog');
+    const clipped = await page
+      .locator('table.clusters tbody td, table.clusters thead th')
+      .evaluateAll((cells) =>
+        cells
+          .filter((c) => c.scrollWidth > c.clientWidth || c.scrollHeight > c.clientHeight)
+          .map((c) => `${c.textContent}: ${c.scrollWidth}/${c.clientWidth} × ${c.scrollHeight}/${c.clientHeight}`),
+      );
+    expect(clipped).toEqual([]);
+    const violations = await captureSchemes(page, 'clusters-namespaces');
+    expect(describeViolations(violations.light)).toBe('');
+    expect(describeViolations(violations.dark)).toBe('');
+
+    // A filter reuses the rows on screen for its matches: an open namespace editor stays with its
+    // cluster and does not turn up in the row that now shows another.
+    await row('payments-eu')
+      .getByRole('button', { name: /Namespace of payments-eu/ })
+      .click();
+    await page.getByRole('textbox', { name: 'Namespace of payments-eu' }).waitFor();
+    await page.getByRole('searchbox', { name: 'Search clusters' }).fill('lab');
+    await page.locator('table.clusters[data-filter="lab"]').waitFor();
+    expect(await page.locator('table.clusters tbody th[scope="row"] .name').allTextContents()).toEqual(['lab']);
+    expect(await page.locator('table.clusters .ns-input').count()).toBe(0);
+    expect(await row('lab').locator('.cell-namespace').textContent()).toBe('default');
+    await app.close();
+  });
+
   it('shows the WARP banner while WARP is down, and removes it when it is back', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       const fleet = gatedFleet(`warp-${colorScheme}`);
       await fleet.services.start();
-      const app = await openApp(browser, { services: fleet.services, url: server.url, colorScheme });
+      const app = await openApp(suite.browser, { services: fleet.services, url: suite.url, colorScheme });
       const { page } = app;
       await page.getByRole('rowheader', { name: 'lab' }).waitFor();
       for (const n of ['prod-us', 'payments-eu', 'lab']) fleet.release(n);
@@ -208,9 +262,9 @@ describe('dashboard with clusters', () => {
   it('Diagnostics shows the ladder, highlights the failing step with its remedy, and exports the report', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       const fleet = gatedFleet(`diag-${colorScheme}`);
-      const app = await openApp(browser, {
+      const app = await openApp(suite.browser, {
         services: fleet.services,
-        url: server.url,
+        url: suite.url,
         colorScheme,
         hash: 'diagnostics',
       });

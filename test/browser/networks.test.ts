@@ -6,41 +6,18 @@
  * which the user edits inline and which lands in a real kubeconfig file (the core's splice).
  * Screenshots: test-results/browser/networks-*.png.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { ProbeResultView, WarpStateView } from '../../ipc/contract.ts';
 import type { DomainPort } from '../../main/app/ports.ts';
 import { createAppServices } from '../../main/app/services.ts';
 import { setKubeconfigNamespace } from '../../main/core/kubeconfig/namespace.ts';
 import { clusterView, createStandInDomain, probeResult, warpState } from '../electron/stand-in-domain.ts';
-import {
-  captureSchemes,
-  describeViolations,
-  launchChromium,
-  openApp,
-  recordingHost,
-  requireBuild,
-  serveRenderer,
-} from '../helpers/browser.ts';
+import { captureSchemes, chromiumSuite, describeViolations, openApp, recordingHost } from '../helpers/browser.ts';
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveRenderer>>;
-let work: string;
-
-beforeAll(async () => {
-  requireBuild();
-  work = mkdtempSync(path.join(tmpdir(), 'kubezt-networks-'));
-  [browser, server] = await Promise.all([launchChromium(), serveRenderer()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+const suite = chromiumSuite('networks');
 
 const NETS = [
   { id: 'a1b2c3d4-0000-4000-8000-000000000001', name: 'default-net', default: true },
@@ -99,7 +76,7 @@ users:
 `;
 
 function fleet(name: string) {
-  const dir = path.join(work, name);
+  const dir = path.join(suite.work, name);
   mkdirSync(dir, { recursive: true });
   const kubeconfig = path.join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, KUBECONFIG);
@@ -151,7 +128,7 @@ describe('WARP profile, networks and namespaces in the dashboard', () => {
   it('shows mode, organization and virtual network, switches the network, and shows each row’s network and tunnel', async () => {
     const { services, switched } = fleet('profile');
     await services.start();
-    const app = await openApp(browser, { services, url: server.url, colorScheme: 'light' });
+    const app = await openApp(suite.browser, { services, url: suite.url, colorScheme: 'light' });
     const { page } = app;
     try {
       await page.locator('table.clusters[aria-busy="false"]').waitFor();
@@ -215,7 +192,7 @@ describe('WARP profile, networks and namespaces in the dashboard', () => {
     const { standIn, services } = fleet('mode');
     standIn.pushWarp(warpWith(NETS[0].id, 'dns-only'));
     await services.start();
-    const app = await openApp(browser, { services, url: server.url, colorScheme: 'light' });
+    const app = await openApp(suite.browser, { services, url: suite.url, colorScheme: 'light' });
     try {
       const alert = app.page.getByRole('alert').filter({ hasText: 'routes no private IPs' });
       await alert.waitFor();
@@ -234,7 +211,7 @@ describe('WARP profile, networks and namespaces in the dashboard', () => {
   it('changes a namespace inline: a bad name is refused with the core’s sentence, a good one lands in the kubeconfig', async () => {
     const { services, kubeconfig, written } = fleet('namespace');
     await services.start();
-    const app = await openApp(browser, { services, url: server.url, colorScheme: 'light' });
+    const app = await openApp(suite.browser, { services, url: suite.url, colorScheme: 'light' });
     const { page } = app;
     try {
       await page.locator('table.clusters[aria-busy="false"]').waitFor();

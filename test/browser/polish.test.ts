@@ -4,40 +4,16 @@
  * are marked stale, and Settings neither claims "Signed in" without an account nor shows the
  * settings path twice. Screenshots land in test-results/browser (see captureSchemes).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { ProbeResultView } from '../../ipc/contract.ts';
 import type { DomainPort } from '../../main/app/ports.ts';
 import { createAppServices } from '../../main/app/services.ts';
 import { clusterView, createStandInDomain, probeResult, warpState } from '../electron/stand-in-domain.ts';
-import {
-  captureSchemes,
-  describeViolations,
-  launchChromium,
-  openApp,
-  recordingHost,
-  requireBuild,
-  serveRenderer,
-} from '../helpers/browser.ts';
+import { captureSchemes, chromiumSuite, describeViolations, openApp, recordingHost } from '../helpers/browser.ts';
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveRenderer>>;
-let work: string;
-
-beforeAll(async () => {
-  requireBuild();
-  work = mkdtempSync(path.join(tmpdir(), 'kubezt-polish-'));
-  [browser, server] = await Promise.all([launchChromium(), serveRenderer()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+const suite = chromiumSuite('polish');
 
 function intercepted(cluster: string): ProbeResultView {
   const base = probeResult(cluster, 'unreachable');
@@ -63,7 +39,7 @@ function intercepted(cluster: string): ProbeResultView {
 }
 
 function fleet(name: string, overrides: Partial<DomainPort> = {}) {
-  const standIn = createStandInDomain(path.join(work, name));
+  const standIn = createStandInDomain(path.join(suite.work, name));
   standIn.pushWarp(warpState('connected'));
   standIn.state.clusters = [
     clusterView('prod-us', { sources: ['cloudflare', 'catalog'], group: 'production' }),
@@ -90,7 +66,7 @@ describe('GUI polish', () => {
   it('names a failing verdict with a link to its diagnosis, keeps rows one line, and marks stale results', async () => {
     const { standIn, services } = fleet('rows');
     await services.start();
-    const app = await openApp(browser, { services, url: server.url, colorScheme: 'light' });
+    const app = await openApp(suite.browser, { services, url: suite.url, colorScheme: 'light' });
     const { page } = app;
     await page.locator('table.clusters[aria-busy="false"]').waitFor();
     await row(page, 'payments-eu').getByText('Reachable').waitFor();
@@ -119,12 +95,24 @@ describe('GUI polish', () => {
     // "v1.32.1 · same minor" sits on one line of the cell, nothing hidden below it.
     expect(Math.max(...cell.tops) - Math.min(...cell.tops), JSON.stringify(cell)).toBeLessThanOrEqual(3);
     expect(cell.scroll).toBeLessThanOrEqual(cell.client);
-    // Both sources and the "current" badge on the row's one line.
-    const tops = await row(page, 'prod-us')
-      .locator('.badge, abbr')
-      .evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
-    expect(tops.length).toBe(3);
-    expect(Math.max(...tops) - Math.min(...tops)).toBeLessThanOrEqual(3);
+    // Both sources on one line (under the group), the "current" badge on the name's line, and
+    // every cell's lines inside the row's 44 px.
+    const topsOf = (selector: string) =>
+      row(page, 'prod-us')
+        .locator(selector)
+        .evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+    const sourceTops = await topsOf('abbr');
+    expect(sourceTops.length).toBe(2);
+    expect(Math.max(...sourceTops) - Math.min(...sourceTops)).toBeLessThanOrEqual(3);
+    const nameTops = await topsOf('.name, .badge-current');
+    expect(nameTops.length).toBe(2);
+    expect(Math.max(...nameTops) - Math.min(...nameTops)).toBeLessThanOrEqual(3);
+    const overflowing = await page
+      .locator('table.clusters tbody tr > *')
+      .evaluateAll((cells) =>
+        cells.filter((c) => c.scrollHeight > c.clientHeight).map((c) => `${c.textContent}: ${c.scrollHeight}`),
+      );
+    expect(overflowing).toEqual([]);
     // No cell of a row hides part of its text.
     const clipped = await page
       .locator('table.clusters tbody td')
@@ -169,7 +157,7 @@ describe('GUI polish', () => {
     const { services, standIn } = fleet('settings', {
       loginStatus: async () => ({ loggedIn: true, accountId: null, source: 'keychain' }),
     });
-    const app = await openApp(browser, { services, url: server.url, colorScheme: 'light', hash: 'settings' });
+    const app = await openApp(suite.browser, { services, url: suite.url, colorScheme: 'light', hash: 'settings' });
     const { page } = app;
     await page.getByText('no Cloudflare account is chosen').waitFor();
     const file = standIn.settings.path as string;

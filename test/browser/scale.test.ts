@@ -4,43 +4,19 @@
  * by name, context, group and IP, and a row can be pinned. The stand-in core answers; the
  * renderer, the preload and the service layer are what is under test.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { eventChannel, type ProbeResultView } from '../../ipc/contract.ts';
 import { createAppServices } from '../../main/app/services.ts';
 import { clusterView, createStandInDomain, probeResult, warpState } from '../electron/stand-in-domain.ts';
-import {
-  captureSchemes,
-  describeViolations,
-  launchChromium,
-  openApp,
-  recordingHost,
-  requireBuild,
-  serveRenderer,
-} from '../helpers/browser.ts';
+import { captureSchemes, chromiumSuite, describeViolations, openApp, recordingHost } from '../helpers/browser.ts';
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveRenderer>>;
-let work: string;
-
-beforeAll(async () => {
-  requireBuild();
-  work = mkdtempSync(path.join(tmpdir(), 'kubezt-scale-'));
-  [browser, server] = await Promise.all([launchChromium(), serveRenderer()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+const suite = chromiumSuite('scale');
 
 /** `team{i % 7}-svc{i}` at 10.{i / 250}.{i % 250}.1: group "team{i % 7}" by the name rule. */
 function bigFleet(name: string, count: number) {
-  const standIn = createStandInDomain(path.join(work, name));
+  const standIn = createStandInDomain(path.join(suite.work, name));
   standIn.pushWarp(warpState('connected'));
   standIn.state.clusters = Array.from({ length: count }, (_, i) =>
     clusterView(`team${i % 7}-svc${i}`, { ips: [`10.${Math.floor(i / 250)}.${i % 250}.1`] }),
@@ -57,7 +33,7 @@ const rowheaders = (page: Page) => page.locator('table.clusters tbody th[scope="
 describe('dashboard at scale', () => {
   it('draws only the visible rows of 1,000 clusters, scrolls to any, and filters fuzzily', async () => {
     const { services } = bigFleet('thousand', 1000);
-    const app = await openApp(browser, { services, url: server.url, colorScheme: 'light' });
+    const app = await openApp(suite.browser, { services, url: suite.url, colorScheme: 'light' });
     const { page } = app;
     await page.getByRole('rowheader', { name: 'team0-svc0' }).waitFor();
     await page.locator('table.clusters[aria-busy="false"]').waitFor();
@@ -99,7 +75,7 @@ describe('dashboard at scale', () => {
 
   it('applies streaming probe results at most once per animation frame', async () => {
     const { services } = bigFleet('frames', 200);
-    const app = await openApp(browser, { services, url: server.url, colorScheme: 'light' });
+    const app = await openApp(suite.browser, { services, url: suite.url, colorScheme: 'light' });
     const { page } = app;
     await page.locator('table.clusters[aria-busy="false"]').waitFor();
     const names = Array.from({ length: 10 }, (_, i) => `team${i % 7}-svc${i}`);
@@ -156,7 +132,7 @@ describe('dashboard at scale', () => {
   it('switches from the keyboard with Ctrl+K, and pins a row', async () => {
     const { services, standIn } = bigFleet('switcher', 40);
     standIn.state.clusters.push(clusterView('payments-eu'), clusterView('lab', { context: null }));
-    const app = await openApp(browser, { services, url: server.url, colorScheme: 'light' });
+    const app = await openApp(suite.browser, { services, url: suite.url, colorScheme: 'light' });
     const { page } = app;
     await page.locator('table.clusters[aria-busy="false"]').waitFor();
     const search = page.getByRole('searchbox', { name: 'Search clusters' });

@@ -51,8 +51,7 @@ describe('verdict labels', () => {
       ...Object.fromEntries(FAILING.map((v) => [v, [label(v), label(v)]])),
       'not-checked': [undefined, 'not-checked'],
     };
-    const answered = await services.call('check');
-    expect(labels(answered.results)).toEqual(expected);
+    await services.call('check');
     const streamed = events.flatMap((e) => (e.name === 'probeResult' ? [e.payload.result] : []));
     expect(labels(streamed)).toEqual(expected);
     expect(labels((await services.call('listClusters')).lastResults)).toEqual(expected);
@@ -61,9 +60,10 @@ describe('verdict labels', () => {
   });
 
   it('words the virtual-network and WARP verdicts, and leaves a reachable row unlabelled', async () => {
-    const { services } = fleetWithEveryVerdict();
+    const { services, events } = fleetWithEveryVerdict();
     await services.call('listClusters');
-    const { results } = await services.call('check');
+    await services.call('check');
+    const results = events.flatMap((e) => (e.name === 'probeResult' ? [e.payload.result] : []));
     const row = (verdict: string) => verdictLabel(results.find((r) => r.verdict === verdict) as ProbeResultView);
     expect(row('wrong-virtual-network')).toBe('Wrong virtual network');
     expect(row('warp-mode-unsupported')).toBe('WARP mode routes no private IPs');

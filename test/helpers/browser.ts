@@ -10,11 +10,13 @@
  * app:// handler (main/app/renderer-protocol.ts), so the renderer gets the same bytes and headers
  * as in the app, the CSP header included, and runs under the same policy (meta tag and header).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { eventChannel, REQUEST_NAMES, requestChannel } from '../../ipc/contract.ts';
 import type { AppHost, DomainPort, LoginShellReport } from '../../main/app/ports.ts';
 import { createRendererProtocolHandler } from '../../main/app/renderer-protocol.ts';
@@ -47,6 +49,50 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+export interface ChromiumSuite {
+  readonly browser: Browser;
+  /** The served renderer's index.html. */
+  readonly url: string;
+  /** A scratch folder of the test file's own, removed after its tests. */
+  readonly work: string;
+}
+
+/**
+ * A browser test file's setup: before its tests, checks the build, launches Chromium, serves the
+ * renderer and makes a scratch folder (`kubezt-NAME-…` in the OS temp folder); after them, closes
+ * and removes all three. Call it at the top of the file; read the fields inside tests.
+ */
+export function chromiumSuite(name: string): ChromiumSuite {
+  let browser: Browser | undefined;
+  let server: Awaited<ReturnType<typeof serveRenderer>> | undefined;
+  let work: string | undefined;
+  beforeAll(async () => {
+    requireBuild();
+    work = mkdtempSync(path.join(tmpdir(), `kubezt-${name}-`));
+    [browser, server] = await Promise.all([launchChromium(), serveRenderer()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`chromiumSuite: ${what} is read before the suite's beforeAll ran`);
+    return value;
+  };
+  return {
+    get browser() {
+      return ready(browser, 'browser');
+    },
+    get url() {
+      return ready(server, 'server').url;
+    },
+    get work() {
+      return ready(work, 'work');
+    },
+  };
 }
 
 /** Serves out/renderer on 127.0.0.1 through the app:// handler; nothing outside that folder. */

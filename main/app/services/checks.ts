@@ -1,4 +1,10 @@
-import type { DiagnosticsReportView, ExportedReport, ProbeResultView, ReportFormat } from '../../../ipc/contract.ts';
+import type {
+  CheckResult,
+  DiagnosticsReportView,
+  ExportedReport,
+  ProbeResultView,
+  ReportFormat,
+} from '../../../ipc/contract.ts';
 import { VERDICT_LABEL, type Verdict } from '../../core/diagnostics/verdict.ts';
 import type { DomainPort, Fleet } from '../ports.ts';
 import { reportFileName } from './format.ts';
@@ -21,6 +27,13 @@ export function runSummary(kind: string, results: readonly ProbeResultView[]): s
   const others = results.filter((r) => r.reachability !== 'reachable').map((r) => `${r.cluster} ${r.verdict}`);
   const head = `${kind}: ${results.length} cluster${results.length === 1 ? '' : 's'}, ${reachable} reachable`;
   return others.length > 0 ? `${head}; ${others.join(', ')}` : head;
+}
+
+/** The `check` request's answer: the run's counts (its results went out as events already). */
+export function checkAnswer(runId: string, results: readonly ProbeResultView[]): CheckResult {
+  const counts = { reachable: 0, degraded: 0, unreachable: 0 };
+  for (const r of results) counts[r.reachability] += 1;
+  return { runId, checked: results.length, counts };
 }
 
 /** Probe runs (asked for or in the background), the last diagnostics report, and discovery. */

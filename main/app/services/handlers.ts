@@ -7,7 +7,7 @@ import { RECENT_MAX } from '../../core/settings/schema.ts';
 import { networkNotification } from '../notifications.ts';
 import type { AppHost, DomainPort } from '../ports.ts';
 import { withRecent } from '../state.ts';
-import type { Checks } from './checks.ts';
+import { type Checks, checkAnswer } from './checks.ts';
 import { toSettingsPatch } from './format.ts';
 import type { ServiceStore } from './store.ts';
 
@@ -50,7 +50,7 @@ function clusterHandlers({ domain, host, store, checks }: HandlerContext) {
     refresh: async () => store.setFleet(await checks.refresh()),
     check: async (request) => {
       const { runId, results } = await checks.runProbes('check', request?.names);
-      return { runId, results };
+      return checkAnswer(runId, results);
     },
     diagnose: (request) => checks.diagnose(request?.names),
     useContext: async ({ name }) => {

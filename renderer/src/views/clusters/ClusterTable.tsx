@@ -7,7 +7,11 @@ import { useRowWindow } from '../../components/windowing.ts';
 import { NamespaceCell } from './NamespaceCell.tsx';
 import { TunnelCell, VnetBadge } from './NetworkCells.tsx';
 
-/** Every row is one line this tall (styles.css keeps the cells to it), so rows can be windowed. */
+/**
+ * Every row is this tall (styles.css keeps the cells to it), so rows can be windowed. The name
+ * and group cells hold two short lines (name over namespace and context, group over source); the
+ * others one.
+ */
 export const ROW_HEIGHT = 44;
 
 export interface RowActions {
@@ -31,6 +35,8 @@ export function ClusterTable(
   const wrap = useRef<HTMLElement>(null);
   const win = useRowWindow(wrap, clusters?.length ?? 0, ROW_HEIGHT, props.query);
   const pinned = new Set(props.pinned);
+  const shown = clusters?.slice(win.start, win.end) ?? [];
+  const keys = useRowKeys(shown, props.query);
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard to scroll it.
     <section className="table-wrap table-scroll" ref={wrap} tabIndex={0} aria-label="Cluster list">
@@ -44,7 +50,6 @@ export function ClusterTable(
         <colgroup>
           <col className="col-name" />
           <col className="col-group" />
-          <col className="col-source" />
           <col className="col-ips" />
           <col className="col-tunnel" />
           <col className="col-reach" />
@@ -56,7 +61,6 @@ export function ClusterTable(
           <tr aria-rowindex={1}>
             <th scope="col">Cluster</th>
             <th scope="col">Group</th>
-            <th scope="col">Source</th>
             <th scope="col">Server IP</th>
             <th scope="col">Tunnel</th>
             <th scope="col">Reachability</th>
@@ -75,9 +79,9 @@ export function ClusterTable(
           ) : (
             <>
               {win.before > 0 && <tr className="spacer" style={{ height: win.before }} />}
-              {clusters.slice(win.start, win.end).map((c, i) => (
+              {shown.map((c, i) => (
                 <ClusterRow
-                  key={c.name}
+                  key={keys[i]}
                   index={win.start + i}
                   cluster={c}
                   result={results.get(c.name)}
@@ -96,6 +100,24 @@ export function ClusterTable(
       </table>
     </section>
   );
+}
+
+/**
+ * The rows' React keys. While the filter stays, a cluster keeps its key, so a row a pin moves keeps
+ * its elements (and focus). When the filter changes, the rows take over the keys of the rows on
+ * screen before, slot by slot: React then rewrites a few dozen rows' text instead of removing
+ * them and creating new ones. Focus is in the search box then, and a row's own state (the
+ * namespace editor) is keyed by its cluster.
+ */
+function useRowKeys(rows: readonly ClusterView[], query: string): string[] {
+  const last = useRef({ query, keyOf: new Map<string, string>(), keys: [] as string[], next: 0 });
+  const was = last.current;
+  const fresh = was.query !== query;
+  let next = was.next;
+  const keys = rows.map((c, i) => (fresh ? was.keys[i] : was.keyOf.get(c.name)) ?? `row-${next++}`);
+  // Written during render on purpose: a render React drops leaves keys that are still unique.
+  last.current = { query, keyOf: new Map(rows.map((c, i) => [c.name, keys[i] as string])), keys, next };
+  return keys;
 }
 
 /** Short on screen (the column is narrow), whole for screen readers and on hover. */
@@ -128,21 +150,25 @@ const ClusterRow = memo(function ClusterRow(
       <th scope="row" className="cell-name" title={nameTitle(cluster)}>
         <span className="name-line">
           <span className="name">{cluster.name}</span>{' '}
-          {cluster.current && <span className="badge badge-current">current</span>} <VnetBadge cluster={cluster} />{' '}
+          {cluster.current && <span className="badge badge-current">current</span>} <VnetBadge cluster={cluster} />
+        </span>{' '}
+        <span className="name-line name-sub">
           <span className="small cell-namespace">
-            <NamespaceCell cluster={cluster} />
+            <NamespaceCell key={cluster.name} cluster={cluster} />
           </span>{' '}
           {!cluster.current && <span className="muted small context">{cluster.context ?? 'not in kubeconfig'}</span>}
         </span>
       </th>
-      <td className="small cell-group">{cluster.group ?? <span className="muted">—</span>}</td>
-      <td className="small cell-source">
-        {cluster.sources.map((s, i) => (
-          <span key={s}>
-            {i > 0 && ' + '}
-            <abbr title={SOURCE_LABEL[s].long}>{SOURCE_LABEL[s].short}</abbr>
-          </span>
-        ))}
+      <td className="small cell-group">
+        <span className="group-line">{cluster.group ?? <span className="muted">—</span>}</span>{' '}
+        <span className="group-line muted cell-source">
+          {cluster.sources.map((s, i) => (
+            <span key={s}>
+              {i > 0 && ' + '}
+              <abbr title={SOURCE_LABEL[s].long}>{SOURCE_LABEL[s].short}</abbr>
+            </span>
+          ))}
+        </span>
       </td>
       <td className="mono small">
         {cluster.ips.length > 0 ? (
@@ -265,7 +291,7 @@ function VersionCell({ result }: { result: ProbeResultView | undefined }) {
 function SkeletonRow() {
   return (
     <tr className="skeleton-row">
-      {[0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => (
+      {[0, 1, 2, 3, 4, 5, 6, 7].map((i) => (
         <td key={i}>
           {i === 0 && <span className="sr-only">Loading</span>}
           <span className="skeleton" aria-hidden="true" />

@@ -49,6 +49,11 @@ function withResults(
   return next;
 }
 
+/** Runs `then` in a task of its own after the next frame is painted. */
+function afterNextPaint(then: () => void): void {
+  requestAnimationFrame(() => setTimeout(then, 0));
+}
+
 /**
  * Probe results arrive one IPC message each (a thousand per check of a thousand clusters):
  * they are queued and applied once per animation frame, so the page re-renders at most once a
@@ -114,7 +119,9 @@ export function useClusters() {
     dispatch({ kind: 'replace', results: loaded.lastResults });
     const seen = new Set(loaded.lastResults.map((r) => r.cluster));
     const unchecked = loaded.clusters.filter((c) => !seen.has(c.name)).map((c) => c.name);
-    if (unchecked.length > 0) void check(unchecked);
+    // Started once the rows are painted: a check's results (one message each) would otherwise
+    // queue up beside the first render and hold back its frame.
+    if (unchecked.length > 0) afterNextPaint(() => void check(unchecked));
     return loaded;
   });
   const setList = list.set;

@@ -60,6 +60,16 @@ function fleet(name: string, overrides: Partial<DomainPort> = {}) {
   return { standIn, services };
 }
 
+/** Cells, and blocks inside them, whose text runs past their box (cut off or ellipsised). */
+function clippedCells(page: Page): Promise<string[]> {
+  return page.locator('table.clusters tbody td').evaluateAll((cells) =>
+    cells
+      .flatMap((c) => [c, ...c.querySelectorAll('*')])
+      .filter((e) => e.clientWidth > 0 && e.scrollWidth > e.clientWidth)
+      .map((e) => `${e.textContent}: ${e.scrollWidth}/${e.clientWidth}`),
+  );
+}
+
 const row = (page: Page, name: string) => page.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) });
 
 describe('GUI polish', () => {
@@ -114,14 +124,7 @@ describe('GUI polish', () => {
       );
     expect(overflowing).toEqual([]);
     // No cell of a row hides part of its text.
-    const clipped = await page
-      .locator('table.clusters tbody td')
-      .evaluateAll((cells) =>
-        cells
-          .filter((c) => c.scrollWidth > c.clientWidth)
-          .map((c) => `${c.textContent}: ${c.scrollWidth}/${c.clientWidth}`),
-      );
-    expect(clipped).toEqual([]);
+    expect(await clippedCells(page)).toEqual([]);
     expect(await row(page, 'prod-us').textContent()).toContain('production');
     expect(await row(page, 'payments-eu').textContent()).toContain('+1');
     expect(await page.locator('tr[data-stale]').count()).toBe(0);
@@ -141,6 +144,13 @@ describe('GUI polish', () => {
       return { mark: getComputedStyle(mark).color, expected };
     });
     expect(colours.mark).toBe(colours.expected);
+    // The stale badge does not cut the verdict's label short, nor itself get cut.
+    expect(await clippedCells(page)).toEqual([]);
+    const stale = await lab.locator('.badge-stale').evaluate((b) => {
+      const cell = b.closest('td') as Element;
+      return { badge: b.getBoundingClientRect().right, cell: cell.getBoundingClientRect().right };
+    });
+    expect(stale.badge).toBeLessThanOrEqual(stale.cell);
     const shots = await captureSchemes(page, 'polish-stale');
     expect(shots.light, describeViolations(shots.light)).toEqual([]);
     expect(shots.dark, describeViolations(shots.dark)).toEqual([]);

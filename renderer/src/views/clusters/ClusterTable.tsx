@@ -255,15 +255,24 @@ function ReachCell(props: {
   ) : (
     <ReachMark state={result.reachability} />
   );
+  // The verdict keeps the first line whole; the expiry and the stale badge go under it, so a long
+  // label ("Intercepted by Gateway") is not cut to make room for them.
+  const expiry = <Expiry expiry={result.expiry} />;
+  const notes =
+    stale || result.expiry ? (
+      <span className="reach-line reach-notes small">
+        {expiry}
+        {stale && (
+          <span className="badge badge-stale small" title="Checked while WARP was still connected">
+            stale
+          </span>
+        )}
+      </span>
+    ) : null;
   return (
     <>
-      {mark}
-      <Expiry expiry={result.expiry} />
-      {stale && (
-        <span className="badge badge-stale small" title="Checked while WARP was still connected">
-          stale
-        </span>
-      )}
+      <span className="reach-line">{mark}</span>
+      {notes}
     </>
   );
 }

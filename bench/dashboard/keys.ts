@@ -9,6 +9,12 @@ export interface KeyFigures {
   echoMs: number[];
   /** Dispatched in the page: input event → the frame after the table shows that filter. */
   filteredMs: number[];
+  /**
+   * Per key, how many frames after the one that showed the key in the box the rows showed the
+   * filter: 0 when the whole keystroke fit in one frame. Read from the frames' own timestamps (the
+   * argument every animation callback of one frame shares), so the frame clock does not blur it.
+   */
+  framesBehindEcho: number[];
   /** The renderer's own main-thread CPU per key between those two points (trace). */
   ownCpuMs: number;
   /** Typed through playwright: keydown → the frame after the table shows that filter. */
@@ -33,7 +39,7 @@ export async function measureKeys(page: Page, text: string): Promise<KeyFigures>
   await dispatchedKeys(page, text);
   await clear(page);
   const stopOwn = await traceTasks(await page.context().newCDPSession(page));
-  const { echoMs, filteredMs } = await dispatchedKeys(page, text);
+  const { echoMs, filteredMs, framesBehindEcho } = await dispatchedKeys(page, text);
   const own = (await stopOwn()).between;
   if (!own || own.stretches !== text.length) {
     throw new Error(`the trace holds ${own?.stretches ?? 0} marked keystrokes, not ${text.length}`);
@@ -43,19 +49,24 @@ export async function measureKeys(page: Page, text: string): Promise<KeyFigures>
   const typedMs = await typedKeys(page, text);
   const typedCpuMs = (await stopTyped()).cpuTotalMs / text.length;
   await clear(page);
-  return { echoMs, filteredMs, ownCpuMs: own.ownCpuMs / text.length, typedMs, typedCpuMs };
+  return { echoMs, filteredMs, framesBehindEcho, ownCpuMs: own.ownCpuMs / text.length, typedMs, typedCpuMs };
 }
 
 /** Each key of `text` dispatched in the page, one after the other, between `bench:from`/`bench:to` marks. */
-export async function dispatchedKeys(page: Page, text: string): Promise<{ echoMs: number[]; filteredMs: number[] }> {
+export async function dispatchedKeys(
+  page: Page,
+  text: string,
+): Promise<Pick<KeyFigures, 'echoMs' | 'filteredMs' | 'framesBehindEcho'>> {
   const echoMs: number[] = [];
   const filteredMs: number[] = [];
+  const framesBehindEcho: number[] = [];
   for (const ch of text) {
     const r = await page.evaluate(dispatchOne, { ch, selector: SEARCH });
     echoMs.push(r.echo);
     filteredMs.push(r.filtered);
+    framesBehindEcho.push(r.framesBehind);
   }
-  return { echoMs, filteredMs };
+  return { echoMs, filteredMs, framesBehindEcho };
 }
 
 export async function clear(page: Page): Promise<void> {
@@ -63,11 +74,19 @@ export async function clear(page: Page): Promise<void> {
   await page.locator('table.clusters[data-filter=""]').waitFor();
 }
 
-/** Runs in the page: one key appended to the box; resolves with its two times. */
-function dispatchOne({ ch, selector }: { ch: string; selector: string }): Promise<{ echo: number; filtered: number }> {
+/** Runs in the page: one key appended to the box; resolves with its two times and frame gap. */
+function dispatchOne({
+  ch,
+  selector,
+}: {
+  ch: string;
+  selector: string;
+}): Promise<{ echo: number; filtered: number; framesBehind: number }> {
+  const frames: number[] = [];
   /** After the next frame is painted: a task queued from that frame's animation callback. */
   const afterPaint = (then: () => void) =>
-    requestAnimationFrame(() => {
+    requestAnimationFrame((frameTime) => {
+      frames.push(frameTime);
       const channel = new MessageChannel();
       channel.port1.onmessage = then;
       channel.port2.postMessage(null);
@@ -82,7 +101,9 @@ function dispatchOne({ ch, selector }: { ch: string; selector: string }): Promis
       const finish = () => {
         if (echo === undefined || filtered === undefined) return;
         performance.mark('bench:to');
-        resolve({ echo, filtered });
+        // Frames are 1/60 s apart in headless Chromium; the two timestamps are equal for one frame.
+        const [first = 0, last = 0] = [Math.min(...frames), Math.max(...frames)];
+        resolve({ echo, filtered, framesBehind: Math.round((last - first) / (1000 / 60)) });
       };
       const observer = new MutationObserver(() => {
         if (table.dataset.filter !== value) return;

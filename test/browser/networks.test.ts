@@ -1,7 +1,8 @@
 /**
  * WARP's client profile and each cluster's network in the dashboard, in Chromium: the pill names
  * the mode, the organization and the active virtual network, and switching it goes through the
- * `switchVirtualNetwork` request; a mode that routes no private IPs raises a banner; a row shows a
+ * `switchVirtualNetwork` request; a mode that routes no private IPs raises a banner, and so does a
+ * device enrolled in another organization than the clusters' account; a row shows a
  * non-default virtual network, its tunnel's status and connections, and the context's namespace,
  * which the user edits inline and which lands in a real kubeconfig file (the core's splice).
  * Screenshots: test-results/browser/networks-*.png.
@@ -202,6 +203,38 @@ describe('WARP profile, networks and namespaces in the dashboard', () => {
       expect(await pill.getAttribute('class')).toContain('pill-warn');
       expect(await pill.getAttribute('title')).toContain('This mode routes no private IPs');
       await captureSchemes(app.page, 'networks-mode-warning');
+    } finally {
+      await app.close();
+      await services.stop();
+    }
+  });
+
+  it('says when WARP is enrolled in another Zero Trust organization than the clusters’ account', async () => {
+    const { standIn, services } = fleet('organization');
+    const sentence =
+      'WARP is enrolled in Zero Trust organization "acme-corp", but the clusters come from account 0123456789abcdef0123456789abcdef (organization "acme-prod"): the routes are reachable only from devices enrolled in "acme-prod"; re-enroll with "warp-cli registration new acme-prod" or ask your Zero Trust admin.';
+    standIn.pushWarp({
+      ...warpWith(NETS[0].id),
+      organizationMatch: { state: 'mismatch', deviceTeam: 'acme-corp', discoveryTeams: ['acme-prod'], sentence },
+    });
+    await services.start();
+    const app = await openApp(suite.browser, { services, url: suite.url, colorScheme: 'light' });
+    try {
+      await app.page.locator('table.clusters[aria-busy="false"]').waitFor();
+      const alert = app.page.getByRole('alert').filter({ hasText: 'WARP is enrolled in Zero Trust organization' });
+      await alert.waitFor();
+      expect(await alert.textContent()).toContain(sentence);
+      const violations = await captureSchemes(app.page, 'networks-organization');
+      expect(describeViolations(violations.light)).toBe('');
+      expect(describeViolations(violations.dark)).toBe('');
+
+      // Enrolled in the account's organization again: the banner goes.
+      standIn.pushWarp({
+        ...warpWith(NETS[0].id),
+        organization: 'acme-prod',
+        organizationMatch: { state: 'match', deviceTeam: 'acme-prod', discoveryTeams: ['acme-prod'], sentence: null },
+      });
+      await app.page.getByRole('alert').waitFor({ state: 'detached' });
     } finally {
       await app.close();
       await services.stop();

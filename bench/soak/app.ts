@@ -17,6 +17,7 @@ import { applyAppV8Flags } from '../../main/app/v8-flags.ts';
 import { UserError } from '../../main/core/errors.ts';
 import { nodeProcessRunner } from '../../main/core/process/runner.ts';
 import { openSettings } from '../../main/core/settings/store.ts';
+import { recordingAppHost } from '../../test/helpers/app-host.ts';
 
 export interface SoakAppConfig {
   env: Record<string, string>;
@@ -140,19 +141,14 @@ const core = createDomainAdapter({
 let notifications = 0;
 const services = createAppServices(
   core,
-  {
+  recordingAppHost({
     appVersion: '0.0.0-soak',
     platform: process.platform,
-    loginShell: { status: 'skipped', shell: null, detail: null, pathFromShell: false, kubeconfigFromShell: false },
-    chooseSavePath: async () => null,
-    chooseOpenPath: async () => null,
-    writeClipboard: () => {},
-    openExternal: async () => {},
-    setLaunchAtLogin: async () => {},
+    // Counted, not kept: the soak measures memory over ten minutes.
     notify: () => {
       notifications++;
     },
-  },
+  }).host,
   { log },
 );
 

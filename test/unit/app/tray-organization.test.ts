@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { WarpStateView } from '../../../ipc/contract.ts';
 import { warpProfileItems } from '../../../main/app/tray-model.ts';
+import { warpState } from '../../electron/stand-in-domain.ts';
 
-const BASE: WarpStateView = {
-  status: 'connected',
-  gatewayOn: true,
-  reason: null,
-  signals: [],
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  organization: 'other-team',
-};
+const BASE: WarpStateView = { ...warpState('connected'), organization: 'other-team' };
 
 const labels = (warp: WarpStateView) => warpProfileItems(warp).map((i) => ('label' in i ? i.label : ''));
 

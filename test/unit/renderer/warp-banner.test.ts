@@ -9,18 +9,12 @@ import { describe, expect, it } from 'vitest';
 import type { KubeztApi, WarpStateView } from '../../../ipc/contract.ts';
 import { ApiContext } from '../../../renderer/src/api.ts';
 import { WarpBanner } from '../../../renderer/src/components/WarpBanner.tsx';
+import { warpState } from '../../electron/stand-in-domain.ts';
 
 const SENTENCE =
   'WARP is enrolled in Zero Trust organization "other-team", but the clusters come from account 0123 (organization "acme"): the routes are reachable only from devices enrolled in "acme"; re-enroll with "warp-cli registration new acme" or ask your Zero Trust admin.';
 
-const CONNECTED: WarpStateView = {
-  status: 'connected',
-  gatewayOn: true,
-  reason: null,
-  signals: [],
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  organization: 'other-team',
-};
+const CONNECTED: WarpStateView = { ...warpState('connected'), organization: 'other-team' };
 
 function render(warp: WarpStateView): string {
   const api = {} as KubeztApi;

@@ -8,22 +8,13 @@
  */
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { ProbeResultView } from '../../../ipc/contract.ts';
 import { BACKGROUND_EXEC_PLUGINS_LABEL } from '../../../main/core/settings/schema.ts';
-import { type AppWorld, type AppWorldOptions, startAppWorld } from './world.ts';
+import { type AppWorld, appWorldPerTest } from './world.ts';
 
-let world: AppWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-
-async function open(opts?: AppWorldOptions): Promise<AppWorld> {
-  world = await startAppWorld(opts);
-  return world;
-}
+const open = appWorldPerTest();
 
 const ALL = ['prod-us', 'prod-eu', 'staging', 'dev'];
 const REACHABLE = ['prod-us', 'prod-eu', 'staging'];

@@ -6,24 +6,15 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ProbeResultView } from '../../../ipc/contract.ts';
 import { ProbeResultSchema } from '../../../ipc/contract.ts';
 import { createDomainAdapter } from '../../../main/app/adapters/index.ts';
 import { nodeProcessRunner } from '../../../main/core/process/runner.ts';
-import { type AppWorld, type AppWorldOptions, startAppWorld } from './world.ts';
+import { type AppWorld, appWorldPerTest } from './world.ts';
 
 const exec = promisify(execFile);
-let world: AppWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-
-async function open(opts?: AppWorldOptions): Promise<AppWorld> {
-  world = await startAppWorld(opts);
-  return world;
-}
+const open = appWorldPerTest();
 
 const ALL = ['prod-us', 'prod-eu', 'staging', 'dev'];
 

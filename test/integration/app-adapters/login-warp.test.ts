@@ -2,20 +2,11 @@
  * Login against the fake Cloudflare API (the token verified, stored, never returned or put in an
  * error) and the WARP feed against the fake warp-cli (its listen mode pushes changes).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WarpStateView } from '../../../ipc/contract.ts';
-import { type AppWorld, type AppWorldOptions, startAppWorld } from './world.ts';
+import { appWorldPerTest } from './world.ts';
 
-let world: AppWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-
-async function open(opts?: AppWorldOptions): Promise<AppWorld> {
-  world = await startAppWorld(opts);
-  return world;
-}
+const open = appWorldPerTest();
 
 describe('login and logout', () => {
   it('verifies the token, asks for the account when the token sees several, stores it, and never returns it', async () => {

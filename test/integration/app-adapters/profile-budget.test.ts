@@ -3,20 +3,11 @@
  * contract) as the other verdicts do, and every background refresh draws on one Cloudflare request
  * budget for the app's lifetime.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProbeResultSchema } from '../../../ipc/contract.ts';
-import { type AppWorld, type AppWorldOptions, startAppWorld } from './world.ts';
+import { appWorldPerTest } from './world.ts';
 
-let world: AppWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-
-async function open(opts?: AppWorldOptions): Promise<AppWorld> {
-  world = await startAppWorld(opts);
-  return world;
-}
+const open = appWorldPerTest();
 
 const ALL = ['prod-us', 'prod-eu', 'staging', 'dev'];
 

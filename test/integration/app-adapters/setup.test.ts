@@ -8,24 +8,15 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SetupInput } from '../../../ipc/contract.ts';
 import { createDomainAdapter } from '../../../main/app/adapters/index.ts';
 import { nodeProcessRunner } from '../../../main/core/process/runner.ts';
 import { seedFromClusters } from '../../../sim/cloudflare/index.ts';
-import { type AppWorld, type AppWorldOptions, startAppWorld, withoutCa } from './world.ts';
+import { type AppWorld, appWorldPerTest, withoutCa } from './world.ts';
 
 const exec = promisify(execFile);
-let world: AppWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-
-async function open(opts?: AppWorldOptions): Promise<AppWorld> {
-  world = await startAppWorld(opts);
-  return world;
-}
+const open = appWorldPerTest();
 
 const kubectl = async (w: AppWorld, ...args: string[]) =>
   (await exec('kubectl', args, { env: { PATH: w.env.PATH, HOME: w.home, KUBECONFIG: w.sim.kubeconfigPath } })).stdout;

@@ -196,15 +196,24 @@ export async function startOverlapServices(): Promise<OverlapServices> {
   return { w, ids, notes, services: createAppServices(w.core, host, { log: () => {} }) };
 }
 
+/** Opens a fresh startAppWorld world per call; each is closed after the test that opened it. */
+export function appWorldPerTest(): (opts?: AppWorldOptions) => Promise<AppWorld> {
+  return perTest(startAppWorld, (w) => w);
+}
+
 /** Opens a fresh startOverlapServices world per call; each is closed after the test that opened it. */
 export function overlapServicesPerTest(): () => Promise<OverlapServices> {
+  return perTest(startOverlapServices, (o) => o.w);
+}
+
+function perTest<A extends unknown[], T>(start: (...args: A) => Promise<T>, worldOf: (t: T) => AppWorld) {
   const opened: AppWorld[] = [];
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((w) => w.close()));
   });
-  return async () => {
-    const o = await startOverlapServices();
-    opened.push(o.w);
-    return o;
+  return async (...args: A): Promise<T> => {
+    const t = await start(...args);
+    opened.push(worldOf(t));
+    return t;
   };
 }

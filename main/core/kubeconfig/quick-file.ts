@@ -72,6 +72,20 @@ export function stringOrEmpty(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
+/** The body of an `extensions` item when it is kubezt's (named KUBEZT_EXTENSION), else null. */
+function kubeztExtensionBody(ext: unknown): Obj | null {
+  return isMapping(ext) && ext.name === KUBEZT_EXTENSION && isMapping(ext.extension) ? ext.extension : null;
+}
+
+/** The `virtualNetwork` a kubezt extension body records (`id` required, `name` when given), or null. */
+function recordedVirtualNetwork(body: Obj): { id: string; name?: string } | null {
+  const vnet = body.virtualNetwork;
+  const id = isMapping(vnet) ? stringOrEmpty(vnet.id) : '';
+  if (!id) return null;
+  const name = stringOrEmpty((vnet as Obj).name);
+  return name ? { id, name } : { id };
+}
+
 export function ownerOf(inner: unknown): {
   owned: boolean;
   ownerCluster?: string;
@@ -79,16 +93,14 @@ export function ownerOf(inner: unknown): {
 } {
   if (!isMapping(inner) || !Array.isArray(inner.extensions)) return { owned: false };
   for (const ext of inner.extensions) {
-    if (!isMapping(ext) || ext.name !== KUBEZT_EXTENSION || !isMapping(ext.extension)) continue;
-    if (ext.extension.managed !== true) continue;
-    const owner = stringOrEmpty(ext.extension.cluster);
-    const vnet = ext.extension.virtualNetwork;
-    const id = isMapping(vnet) ? stringOrEmpty(vnet.id) : '';
-    const name = isMapping(vnet) ? stringOrEmpty(vnet.name) : '';
+    const body = kubeztExtensionBody(ext);
+    if (body?.managed !== true) continue;
+    const owner = stringOrEmpty(body.cluster);
+    const network = recordedVirtualNetwork(body);
     return {
       owned: true,
       ...(owner ? { ownerCluster: owner } : {}),
-      ...(id ? { ownerVirtualNetwork: name ? { id, name } : { id } } : {}),
+      ...(network ? { ownerVirtualNetwork: network } : {}),
     };
   }
   return { owned: false };
@@ -102,11 +114,9 @@ export function networkOfContextEntry(raw: unknown): ContextNetwork | null {
   const inner = isMapping(raw) && isMapping(raw.context) ? raw.context : null;
   const exts = inner && Array.isArray(inner.extensions) ? inner.extensions : [];
   for (const ext of exts) {
-    if (!isMapping(ext) || ext.name !== KUBEZT_EXTENSION || !isMapping(ext.extension)) continue;
-    const vnet = ext.extension.virtualNetwork;
-    if (isMapping(vnet) && typeof vnet.id === 'string' && vnet.id) {
-      return { id: vnet.id, name: typeof vnet.name === 'string' && vnet.name ? vnet.name : vnet.id };
-    }
+    const body = kubeztExtensionBody(ext);
+    const network = body ? recordedVirtualNetwork(body) : null;
+    if (network) return { id: network.id, name: network.name ?? network.id };
   }
   return null;
 }

@@ -87,7 +87,7 @@ describe('dashboard at scale', () => {
     // Each result in its own task, the next one queued after the page had a chance to render,
     // as IPC messages arrive; the page counts its DOM updates and the frames that passed.
     const counts = await page.evaluate(
-      ([channel, payloads]) =>
+      ([channel, payloads, lastText]) =>
         new Promise<{ updates: number; frames: number }>((resolve) => {
           const table = document.querySelector('table.clusters') as Element;
           let updates = 0;
@@ -107,21 +107,21 @@ describe('dashboard at scale', () => {
             emit(channel, payloads[next]);
             next++;
             if (next < payloads.length) port.port2.postMessage(null);
-            // Two more frames for the last batch to land, then stop counting.
-            else
-              requestAnimationFrame(() =>
-                requestAnimationFrame(() =>
-                  setTimeout(() => {
-                    counting = false;
-                    observer.disconnect();
-                    resolve({ updates, frames });
-                  }, 50),
-                ),
-              );
+            // Then frames until the table shows the last result, and one more, then stop counting.
+            else requestAnimationFrame(settle);
+          };
+          const settle = () => {
+            if (!table.textContent?.includes(lastText)) return void requestAnimationFrame(settle);
+            requestAnimationFrame(() => {
+              counting = false;
+              observer.disconnect();
+              resolve({ updates, frames });
+            });
           };
           port.port2.postMessage(null);
         }),
-      [eventChannel('probeResult'), events] as const,
+      // The last result (team2-svc9, 20 + 299 ms): no earlier one shows that latency.
+      [eventChannel('probeResult'), events, '319 ms'] as const,
     );
     expect(await page.getByRole('row').filter({ hasText: 'team2-svc9' }).textContent()).toContain('319 ms');
     expect(counts.updates).toBeGreaterThan(0);

@@ -56,8 +56,8 @@ import {
 } from './schemas/setup.ts';
 
 export { BACKGROUND_EXEC_PLUGINS_LABEL } from '../main/core/settings/schema.ts';
-// A credential's expiry is worded by one pure module for the renderer, the tray and the CLI.
-export { expiryPhrase } from './expiry.ts';
+// A credential's expiry is judged and worded by one pure module for the renderer, the tray and the CLI.
+export { expiryPhrase, expiryState } from './expiry.ts';
 // Cluster pickers rank with the same pure matcher in the renderer and the CLI.
 export { type FuzzyMatch, fuzzyFilter, fuzzyMatch, fuzzyScore, queryTerms } from './fuzzy.ts';
 // The schemas live by topic under ipc/schemas/; this module stays the one entry point.

@@ -1,12 +1,23 @@
 /**
- * How a credential's expiry is worded: the dashboard's row, the tray, notifications and the CLI's
- * tables say it alike. Pure and dependency-free, so the renderer (through ipc/contract.ts) and
+ * How a credential's expiry is judged and worded: the dashboard's row, the tray, notifications,
+ * the verdicts and the CLI's tables say it alike. Pure and dependency-free, so the renderer (through ipc/contract.ts) and
  * main both import this one module.
  */
 
 export type CredentialKind = 'client-certificate' | 'token' | 'exec';
 
 const DAY = 86_400_000;
+
+/** Credentials expiring sooner than this deserve a warning. */
+export const EXPIRING_WITHIN_MS = 7 * DAY;
+
+export type ExpiryState = 'expired' | 'expiring' | 'valid';
+
+export function expiryState(expiry: { expiresAt: string }, now: Date): ExpiryState {
+  const left = Date.parse(expiry.expiresAt) - now.getTime();
+  if (left <= 0) return 'expired';
+  return left < EXPIRING_WITHIN_MS ? 'expiring' : 'valid';
+}
 
 function amount(ms: number): string {
   const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

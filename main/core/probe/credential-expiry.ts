@@ -1,5 +1,12 @@
 import type crypto from 'node:crypto';
-import { type CredentialKind, expiryPhrase, formatExpiry } from '../../../ipc/expiry.ts';
+import {
+  type CredentialKind,
+  EXPIRING_WITHIN_MS,
+  type ExpiryState,
+  expiryPhrase,
+  expiryState,
+  formatExpiry,
+} from '../../../ipc/expiry.ts';
 import { execPluginName } from '../model/cluster.ts';
 import type { ExecPluginPool } from './exec-plugin.ts';
 import type { PemSource, ProbeTarget } from './types.ts';
@@ -10,9 +17,10 @@ import type { PemSource, ProbeTarget } from './types.ts';
  * plugin: an exec credential's expiry comes only from what the pool already remembers.
  */
 
-export type { CredentialKind };
-// The wording is shared with the renderer (ipc/expiry.ts): one phrase wherever an expiry is shown.
-export { expiryPhrase, formatExpiry };
+export type { CredentialKind, ExpiryState };
+// The threshold and the wording are shared with the renderer (ipc/expiry.ts): one rule and one
+// phrase wherever an expiry is shown.
+export { EXPIRING_WITHIN_MS, expiryPhrase, expiryState, formatExpiry };
 
 export interface CredentialExpiry {
   kind: CredentialKind;
@@ -22,17 +30,6 @@ export interface CredentialExpiry {
   issuer?: string;
   /** exec: the plugin's command name (never its arguments: they may hold a client secret). */
   plugin?: string;
-}
-
-/** Credentials expiring sooner than this deserve a warning. */
-export const EXPIRING_WITHIN_MS = 7 * 86_400_000;
-
-export type ExpiryState = 'expired' | 'expiring' | 'valid';
-
-export function expiryState(expiry: Pick<CredentialExpiry, 'expiresAt'>, now: Date): ExpiryState {
-  const left = Date.parse(expiry.expiresAt) - now.getTime();
-  if (left <= 0) return 'expired';
-  return left < EXPIRING_WITHIN_MS ? 'expiring' : 'valid';
 }
 
 const WHAT: Record<CredentialKind, string> = {

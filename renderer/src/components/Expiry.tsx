@@ -1,6 +1,4 @@
-import { expiryPhrase, type ProbeResultView } from '../../../ipc/contract.ts';
-
-const DAY = 86_400_000;
+import { expiryPhrase, expiryState, type ProbeResultView } from '../../../ipc/contract.ts';
 
 /**
  * When a cluster's credentials expire, under its status. Warning colours for expired ones and for
@@ -9,8 +7,8 @@ const DAY = 86_400_000;
 export function Expiry({ expiry, now }: { expiry: ProbeResultView['expiry']; now?: Date }) {
   if (!expiry) return null;
   const at = now ?? new Date();
-  const left = Date.parse(expiry.expiresAt) - at.getTime();
-  const tone = left <= 0 ? 'expired' : left < 7 * DAY && expiry.kind !== 'exec' ? 'expiring' : 'valid';
+  const state = expiryState(expiry, at);
+  const tone = state === 'expiring' && expiry.kind === 'exec' ? 'valid' : state;
   const until = new Date(expiry.expiresAt).toLocaleString();
   const from = expiry.issuer ? `, issued by ${expiry.issuer}` : expiry.plugin ? `, from ${expiry.plugin}` : '';
   return (

@@ -6,8 +6,13 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { expiryPhrase as contractPhrase } from '../../../ipc/contract.ts';
-import { expiryPhrase as corePhrase, formatExpiry } from '../../../main/core/probe/credential-expiry.ts';
+import { expiryPhrase as contractPhrase, expiryState as contractState } from '../../../ipc/contract.ts';
+import {
+  expiryPhrase as corePhrase,
+  expiryState as coreState,
+  EXPIRING_WITHIN_MS,
+  formatExpiry,
+} from '../../../main/core/probe/credential-expiry.ts';
 import { Expiry } from '../../../renderer/src/components/Expiry.tsx';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
@@ -29,5 +34,22 @@ describe('expiryPhrase', () => {
       expect(renderToStaticMarkup(createElement(Expiry, { expiry, now: NOW }))).toContain(`>${phrase}</span>`);
     }
     expect(formatExpiry(at(30_000), NOW)).toBe('expires in less than a minute');
+  });
+});
+
+describe('expiryState', () => {
+  it("is the core's rule, and the dashboard's colour follows it (an exec plugin renews its own: no warning colour)", () => {
+    expect(contractState).toBe(coreState);
+    const tone = (expiry: { kind: 'client-certificate' | 'token' | 'exec'; expiresAt: string }) =>
+      /expiry-(\w+)/.exec(renderToStaticMarkup(createElement(Expiry, { expiry, now: NOW })))?.[1];
+    const soon = at(EXPIRING_WITHIN_MS - 60_000);
+    const later = at(EXPIRING_WITHIN_MS + 60_000);
+    expect(coreState({ expiresAt: soon }, NOW)).toBe('expiring');
+    expect(coreState({ expiresAt: later }, NOW)).toBe('valid');
+    expect(coreState({ expiresAt: at(0) }, NOW)).toBe('expired');
+    expect(tone({ kind: 'token', expiresAt: soon })).toBe('expiring');
+    expect(tone({ kind: 'client-certificate', expiresAt: later })).toBe('valid');
+    expect(tone({ kind: 'exec', expiresAt: soon })).toBe('valid');
+    expect(tone({ kind: 'exec', expiresAt: at(-1_000) })).toBe('expired');
   });
 });
